@@ -1,0 +1,2 @@
+//! trustlint: static analysis of AWS IAM trust policies, permission policies and Terraform
+//! role-assumption settings.
