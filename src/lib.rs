@@ -1,2 +1,39 @@
 //! trustlint: static analysis of AWS IAM trust policies, permission policies and Terraform
 //! role-assumption settings.
+//!
+//! The library entry point is [`check`]: paths in, a [`Report`] of findings out.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod declarative;
+pub mod discover;
+pub mod input;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod source;
+
+mod engine;
+
+pub use engine::{CheckOptions, Report, StdinInput, check, rule_set};
+
+use std::path::PathBuf;
+
+/// Errors that stop a run (exit status 2). A file that fails to parse is not one: it is a
+/// TL001 finding and the run goes on.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{}: {source}", path.display())]
+    Path { path: PathBuf, source: std::io::Error },
+    #[error("cannot walk {}: {message}", path.display())]
+    Walk { path: PathBuf, message: String },
+    #[error(transparent)]
+    Rules(#[from] declarative::DeclarativeError),
+    #[error(
+        "unknown rule selector `{0}` (expected a code like TL101, a name like missing-external-id, or a prefix like TL1)"
+    )]
+    Selector(String),
+    #[error("{0}")]
+    Usage(String),
+}

@@ -1,0 +1,129 @@
+//! Command-line definitions (clap). Behaviour lives in [`crate::commands`].
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "trustlint",
+    version,
+    about = "Static analysis of AWS IAM trust policies, permission policies and Terraform role assumption",
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint files and directories (default: .); `-` reads standard input
+    Check(CheckArgs),
+    /// List every rule: code, name, default severity, summary
+    Rules(RulesArgs),
+    /// Print a rule's full documentation
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PolicyKindArg {
+    Auto,
+    Trust,
+    Permission,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleAccessArg {
+    Read,
+    Write,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SpaceliftEnvironmentArg {
+    #[value(name = "spacelift.io")]
+    SpaceliftIo,
+    #[value(name = "us.spacelift.io")]
+    UsSpaceliftIo,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files and directories to lint; `-` reads standard input
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Write the report to FILE instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Rules to run: comma-separated codes, names or prefixes (default: all)
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub select: Vec<String>,
+    /// Rules to skip: comma-separated codes, names or prefixes
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub ignore: Vec<String>,
+    /// Lowest severity that makes the exit status 1
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+    /// Spacelift account name (the first part of external ids)
+    #[arg(long, value_name = "NAME")]
+    pub spacelift_account: Option<String>,
+    /// Spacelift environment; picks the principal account Spacelift assumes roles from
+    #[arg(long, value_enum)]
+    pub spacelift_environment: Option<SpaceliftEnvironmentArg>,
+    /// An AWS account that is the user's own (repeatable)
+    #[arg(long, value_name = "ID")]
+    pub trusted_account: Vec<String>,
+    /// Kind of raw policy JSON files
+    #[arg(long, value_enum, default_value_t = PolicyKindArg::Auto)]
+    pub policy_kind: PolicyKindArg,
+    /// What the role behind a lone trust-policy file may do (feeds TL111)
+    #[arg(long, value_enum)]
+    pub role_access: Option<RoleAccessArg>,
+    /// Extra declarative rules (`*.toml`)
+    #[arg(long, value_name = "DIR")]
+    pub rules_dir: Option<PathBuf>,
+    /// Name to report for `-` (standard input)
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+    /// Less output on standard error
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// More output on standard error
+    #[arg(short = 'v', action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule code (TL101) or name (missing-external-id)
+    pub rule: String,
+}

@@ -1,0 +1,248 @@
+//! Declarative rules: `rules/*.toml` files with a JSONPath selector over the normalised policy.
+//! The shipped ones are embedded at build time; users add their own with `--rules-dir`.
+
+use std::path::{Path, PathBuf};
+
+use jsonpath_rust::parser::model::JpQuery;
+use serde::Deserialize;
+use serde_json::{Map, Value as J, json};
+
+use crate::model::{Policy, PolicyKind, Statement, Unit, ValueList};
+use crate::rules::{Context, Family, Rule, RuleMeta, Severity, Sink, opening};
+
+/// Shipped declarative rules (file name, text).
+pub const EMBEDDED: &[(&str, &str)] = &[
+    ("allow-not-action.toml", include_str!("../rules/allow-not-action.toml")),
+    ("allow-not-resource.toml", include_str!("../rules/allow-not-resource.toml")),
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RuleFile {
+    code: String,
+    name: String,
+    severity: String,
+    family: String,
+    summary: String,
+    /// Only policies of this kind (`trust`, `permission`); all when absent.
+    policy_kind: Option<String>,
+    /// RFC 9535 JSONPath over the normalised policy; each match is one finding.
+    selector: String,
+    /// Statement key whose span the finding points at; the statement when absent.
+    report: Option<String>,
+    /// May use `{statement}` and `{subject}`.
+    message: String,
+    help: Option<String>,
+    docs: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeclarativeError {
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+    #[error("cannot read rules directory {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+pub struct DeclarativeRule {
+    meta: RuleMeta,
+    policy_kind: Option<PolicyKind>,
+    query: JpQuery,
+    report: Option<String>,
+    message: String,
+    help: Option<String>,
+}
+
+/// Leaks the strings of a loaded rule: rules live for the whole run, and `RuleMeta` stays
+/// `Copy` with `&'static str` for the built-in rules.
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+pub fn parse_rule(path: &str, text: &str) -> Result<DeclarativeRule, DeclarativeError> {
+    let invalid = |message: String| DeclarativeError::Invalid { path: path.to_string(), message };
+    let file: RuleFile = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+    let severity = Severity::parse(&file.severity)
+        .ok_or_else(|| invalid(format!("severity `{}` is not error, warning or info", file.severity)))?;
+    let family =
+        Family::parse(&file.family).ok_or_else(|| invalid(format!("unknown family `{}`", file.family)))?;
+    let code_ok = file.code.len() == 5
+        && file.code.starts_with("TL")
+        && file.code[2..].bytes().all(|b| b.is_ascii_digit());
+    if !code_ok {
+        return Err(invalid(format!("code `{}` is not TL + 3 digits", file.code)));
+    }
+    let policy_kind = match file.policy_kind.as_deref() {
+        None => None,
+        Some("trust") => Some(PolicyKind::Trust),
+        Some("permission") => Some(PolicyKind::Permission),
+        Some(other) => return Err(invalid(format!("policy-kind `{other}` is not trust or permission"))),
+    };
+    let query = jsonpath_rust::parser::parse_json_path(&file.selector)
+        .map_err(|e| invalid(format!("selector `{}`: {e}", file.selector)))?;
+    Ok(DeclarativeRule {
+        meta: RuleMeta {
+            code: leak(file.code),
+            name: leak(file.name),
+            severity,
+            family,
+            summary: leak(file.summary),
+            docs: leak(file.docs),
+        },
+        policy_kind,
+        query,
+        report: file.report,
+        message: file.message,
+        help: file.help,
+    })
+}
+
+pub fn embedded() -> Result<Vec<DeclarativeRule>, DeclarativeError> {
+    EMBEDDED.iter().map(|(name, text)| parse_rule(&format!("rules/{name}"), text)).collect()
+}
+
+/// Loads every `*.toml` of a user's rules directory, in name order.
+pub fn load_dir(dir: &Path) -> Result<Vec<DeclarativeRule>, DeclarativeError> {
+    let io = |source| DeclarativeError::Io { path: dir.to_path_buf(), source };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(p)
+                .map_err(|source| DeclarativeError::Io { path: p.clone(), source })?;
+            parse_rule(&p.display().to_string(), &text)
+        })
+        .collect()
+}
+
+fn list(l: &Option<ValueList>) -> Option<J> {
+    l.as_ref().map(|l| J::Array(l.items.iter().map(|v| v.text.clone().map_or(J::Null, J::String)).collect()))
+}
+
+/// The normalised policy: `Statement` always an array, element values always arrays.
+pub fn normalise(policy: &Policy) -> J {
+    let statements: Vec<J> = policy.statements.iter().map(normalise_statement).collect();
+    let mut root = Map::new();
+    if let Some(v) = &policy.version {
+        root.insert("Version".into(), v.text.clone().map_or(J::Null, J::String));
+    }
+    root.insert("Kind".into(), J::String(policy.kind.name().into()));
+    root.insert("Statement".into(), J::Array(statements));
+    J::Object(root)
+}
+
+fn normalise_statement(st: &Statement) -> J {
+    let mut m = Map::new();
+    if let Some(sid) = &st.sid {
+        m.insert("Sid".into(), sid.text.clone().map_or(J::Null, J::String));
+    }
+    if let Some(e) = &st.effect {
+        m.insert("Effect".into(), e.value.text.clone().map_or(J::Null, J::String));
+    }
+    for (key, p) in [("Principal", &st.principal), ("NotPrincipal", &st.not_principal)] {
+        if let Some(p) = p {
+            let value = if p.wildcard {
+                json!("*")
+            } else {
+                let mut pm = Map::new();
+                for e in &p.entries {
+                    let kind = e.kind.text.clone().unwrap_or_default();
+                    pm.insert(kind, list(&Some(e.values.clone())).unwrap_or(J::Null));
+                }
+                J::Object(pm)
+            };
+            m.insert(key.into(), value);
+        }
+    }
+    for (key, l) in [
+        ("Action", &st.action),
+        ("NotAction", &st.not_action),
+        ("Resource", &st.resource),
+        ("NotResource", &st.not_resource),
+    ] {
+        if let Some(v) = list(l) {
+            m.insert(key.into(), v);
+        }
+    }
+    if !st.conditions.is_empty() {
+        let mut cm: Map<String, J> = Map::new();
+        for c in &st.conditions {
+            let op = cm.entry(c.operator.raw.clone()).or_insert_with(|| J::Object(Map::new()));
+            if let J::Object(keys) = op {
+                keys.insert(
+                    c.key.text.clone().unwrap_or_default(),
+                    list(&Some(c.values.clone())).unwrap_or(J::Null),
+                );
+            }
+        }
+        m.insert("Condition".into(), J::Object(cm));
+    }
+    J::Object(m)
+}
+
+/// `$['Statement'][3]...` -> 3
+fn statement_index(path: &str) -> Option<usize> {
+    let rest = path.strip_prefix("$['Statement'][")?;
+    rest.split(']').next()?.parse().ok()
+}
+
+impl Rule for DeclarativeRule {
+    fn meta(&self) -> &RuleMeta {
+        &self.meta
+    }
+
+    fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
+        if self.policy_kind.is_some_and(|k| k != policy.kind) {
+            return;
+        }
+        let doc = normalise(policy);
+        let Ok(found) = jsonpath_rust::query::js_path_process(&self.query, &doc) else { return };
+        let mut reported = Vec::new();
+        for r in found {
+            let path = r.path();
+            let st = statement_index(&path).and_then(|i| policy.statements.get(i));
+            let (span, label) = match st {
+                Some(st) => {
+                    let key_span = self.report.as_deref().and_then(|k| key_span(st, k));
+                    (key_span.unwrap_or(opening(st.span)), st.label())
+                }
+                None => (opening(policy.span), "policy".to_string()),
+            };
+            if reported.contains(&span) {
+                continue;
+            }
+            reported.push(span);
+            let message = self
+                .message
+                .replace("{statement}", &label)
+                .replace("{subject}", policy.subject.as_deref().unwrap_or("policy"));
+            let f = out.emit(span, message);
+            if let Some(st) = st {
+                f.secondary(st.span, "in this statement");
+            }
+            if let Some(help) = &self.help {
+                f.help(help.clone());
+            }
+        }
+    }
+}
+
+fn key_span(st: &Statement, key: &str) -> Option<crate::source::Span> {
+    match key {
+        "Action" => st.action.as_ref().map(|l| l.span),
+        "NotAction" => st.not_action.as_ref().map(|l| l.span),
+        "Resource" => st.resource.as_ref().map(|l| l.span),
+        "NotResource" => st.not_resource.as_ref().map(|l| l.span),
+        "Principal" => st.principal.as_ref().map(|p| p.span),
+        "NotPrincipal" => st.not_principal.as_ref().map(|p| p.span),
+        "Effect" => st.effect.as_ref().map(|e| e.value.span),
+        "Condition" => st.condition_span,
+        "Sid" => st.sid.as_ref().map(|s| s.span),
+        _ => None,
+    }
+}

@@ -1,0 +1,98 @@
+//! Policy JSON files (and the dispatch of other JSON documents by content).
+
+use crate::config::{RoleAccessFlag, Settings};
+use crate::input::policy::{KindHint, build_policy};
+use crate::input::tree::{Node, parse_json};
+use crate::model::{ParseFailure, PolicyKind, PolicyQuota, Role, RoleAccess, Unit};
+use crate::source::{Source, Span};
+
+/// What a JSON document is, decided by its content (INTERFACE.md: never by name alone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonDocument {
+    Policy,
+    Plan,
+    AuthorizationDetails,
+    Other,
+}
+
+pub fn detect(root: &Node) -> JsonDocument {
+    if root.get("Statement").is_some() {
+        JsonDocument::Policy
+    } else if root.get("RoleDetailList").is_some() {
+        JsonDocument::AuthorizationDetails
+    } else if root.get("format_version").is_some()
+        && (root.get("planned_values").is_some() || root.get("resource_changes").is_some())
+    {
+        JsonDocument::Plan
+    } else {
+        JsonDocument::Other
+    }
+}
+
+/// Text that is probably one of ours even though it does not parse.
+fn looks_like_ours(text: &str) -> bool {
+    ["\"Statement\"", "\"RoleDetailList\"", "\"planned_values\"", "\"Effect\""]
+        .iter()
+        .any(|k| text.contains(k))
+}
+
+/// Parses one JSON file into a unit; `None` when the file is not a document trustlint reads.
+pub fn parse_file(source: &Source, settings: &Settings, explicit: bool) -> Option<Unit> {
+    let mut unit = Unit { name: source.name.clone(), sources: vec![source.id], ..Unit::default() };
+    let root = match parse_json(&source.text, source.id, 0) {
+        Ok(root) => root,
+        Err(e) => {
+            if !explicit && !looks_like_ours(&source.text) {
+                return None;
+            }
+            unit.parse_failures.push(ParseFailure {
+                span: Span::new(
+                    source.id,
+                    e.start,
+                    e.end.max(e.start + 1).min(source.text.len().max(e.start)),
+                ),
+                message: e.message,
+                what: "JSON",
+            });
+            return Some(unit);
+        }
+    };
+    match detect(&root) {
+        JsonDocument::Policy => {
+            let hint = match settings.policy_kind {
+                Some(kind) => KindHint::Is(kind),
+                None => KindHint::Infer,
+            };
+            let mut policy = build_policy(&root, hint, PolicyQuota::Unspecified);
+            policy.text = Some(source.text[root.span.start..root.span.end].to_string());
+            if policy.kind == PolicyKind::Trust
+                && let Some(access) = settings.role_access
+            {
+                // A lone trust policy: the role's permissions come from the command line.
+                unit.roles.push(Role {
+                    name: source.name.clone(),
+                    subject: source.name.clone(),
+                    span: root.span,
+                    arn: None,
+                    trust: Some(0),
+                    permissions: Vec::new(),
+                    managed_policies: Vec::new(),
+                    access: Some(RoleAccess {
+                        can_write: access == RoleAccessFlag::Write,
+                        evidence: format!(
+                            "--role-access {}",
+                            if access == RoleAccessFlag::Write { "write" } else { "read" }
+                        ),
+                    }),
+                    tag_session_required: None,
+                });
+                policy.role = Some(0);
+            }
+            unit.policies.push(policy);
+            Some(unit)
+        }
+        // Plans and authorization-details dumps have their own readers.
+        JsonDocument::Plan | JsonDocument::AuthorizationDetails => None,
+        JsonDocument::Other => None,
+    }
+}

@@ -1,0 +1,5 @@
+//! Input formats. Each turns files into [`crate::model::Unit`]s of the one model.
+
+pub mod json;
+pub mod policy;
+pub mod tree;

@@ -1,0 +1,281 @@
+//! Builds the policy model from a spanned tree, whatever format the tree came from.
+
+use crate::input::tree::{Member, Node, NodeKind};
+use crate::model::{
+    Condition, DuplicateKey, Effect, EffectValue, Malformed, Operator, Policy, PolicyKind, PolicyQuota,
+    Principal, PrincipalEntry, Statement, Value, ValueList,
+};
+
+pub const POLICY_KEYS: &[&str] = &["Version", "Id", "Statement"];
+pub const STATEMENT_KEYS: &[&str] = &[
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
+
+/// How the caller wants the kind decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KindHint {
+    Infer,
+    Is(PolicyKind),
+}
+
+/// Builds a [`Policy`] from a document tree. Never fails: shape problems are recorded in
+/// `malformed` so grammar rules report them with their location.
+pub fn build_policy(root: &Node, hint: KindHint, quota: PolicyQuota) -> Policy {
+    let mut policy = Policy::new(root.span);
+    policy.quota = quota;
+    collect_duplicates(root, &mut policy.duplicate_keys);
+    match &root.kind {
+        NodeKind::Object(members) => {
+            for m in members {
+                match m.key.as_str() {
+                    "Version" => policy.version = Some(scalar(&m.value, &mut policy.malformed, "Version")),
+                    "Id" => policy.id = Some(scalar(&m.value, &mut policy.malformed, "Id")),
+                    "Statement" => {
+                        policy.statement_span = Some(m.value.span);
+                        statements(&m.value, &mut policy);
+                    }
+                    _ => policy.unknown_keys.push(Value::known(m.key.clone(), m.key_span)),
+                }
+            }
+        }
+        NodeKind::Unknown => policy.partial = true,
+        _ => policy.malformed.push(Malformed {
+            span: root.span,
+            message: format!("a policy must be a JSON object, found {}", root.type_name()),
+        }),
+    }
+    policy.kind = match hint {
+        KindHint::Is(kind) => {
+            policy.kind_explicit = true;
+            kind
+        }
+        KindHint::Infer => policy.infer_kind(),
+    };
+    policy
+}
+
+pub fn is_policy_key(key: &str) -> bool {
+    POLICY_KEYS.contains(&key)
+}
+
+pub fn is_statement_key(key: &str) -> bool {
+    STATEMENT_KEYS.contains(&key)
+}
+
+fn statements(node: &Node, policy: &mut Policy) {
+    match &node.kind {
+        NodeKind::Object(_) => {
+            let st = statement(node, 0, &mut policy.malformed);
+            policy.statements.push(st);
+        }
+        NodeKind::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                match &item.kind {
+                    NodeKind::Object(_) => {
+                        let st = statement(item, i, &mut policy.malformed);
+                        policy.statements.push(st);
+                    }
+                    NodeKind::Unknown => policy.partial = true,
+                    _ => policy.malformed.push(Malformed {
+                        span: item.span,
+                        message: format!("a statement must be an object, found {}", item.type_name()),
+                    }),
+                }
+            }
+        }
+        NodeKind::Unknown => policy.partial = true,
+        _ => policy.malformed.push(Malformed {
+            span: node.span,
+            message: format!("`Statement` must be an object or an array, found {}", node.type_name()),
+        }),
+    }
+}
+
+fn statement(node: &Node, index: usize, malformed: &mut Vec<Malformed>) -> Statement {
+    let mut st = Statement::new(node.span, index);
+    let Some(members) = node.members() else {
+        return st;
+    };
+    for m in members {
+        let v = &m.value;
+        match m.key.as_str() {
+            "Sid" => st.sid = Some(scalar(v, malformed, "Sid")),
+            "Effect" => {
+                let value = scalar(v, malformed, "Effect");
+                let kind = match value.as_str() {
+                    Some("Allow") => Some(Effect::Allow),
+                    Some("Deny") => Some(Effect::Deny),
+                    _ => None,
+                };
+                if value.text.is_none() && v.is_unknown() {
+                    st.partial = true;
+                }
+                st.effect = Some(EffectValue { value, kind });
+            }
+            "Principal" => st.principal = Some(principal(v, malformed)),
+            "NotPrincipal" => st.not_principal = Some(principal(v, malformed)),
+            "Action" => st.action = Some(list(v, malformed, "Action")),
+            "NotAction" => st.not_action = Some(list(v, malformed, "NotAction")),
+            "Resource" => st.resource = Some(list(v, malformed, "Resource")),
+            "NotResource" => st.not_resource = Some(list(v, malformed, "NotResource")),
+            "Condition" => {
+                st.condition_span = Some(v.span);
+                conditions(v, &mut st, malformed);
+            }
+            _ => st.unknown_keys.push(Value::known(m.key.clone(), m.key_span)),
+        }
+    }
+    st.partial |= [&st.action, &st.not_action, &st.resource, &st.not_resource]
+        .iter()
+        .any(|l| l.as_ref().is_some_and(|l| !l.is_fully_known()))
+        || [&st.principal, &st.not_principal].iter().any(|p| p.as_ref().is_some_and(|p| p.partial));
+    st
+}
+
+fn scalar(node: &Node, malformed: &mut Vec<Malformed>, what: &str) -> Value {
+    match &node.kind {
+        NodeKind::Str(s) => Value::known(s.clone(), node.span),
+        NodeKind::Unknown => Value::unknown(node.span),
+        _ => {
+            malformed.push(Malformed {
+                span: node.span,
+                message: format!("`{what}` must be a string, found {}", node.type_name()),
+            });
+            Value::known(node.scalar_text().unwrap_or_default(), node.span)
+        }
+    }
+}
+
+/// String-or-array elements (`Action`, `Resource`, principal values).
+fn list(node: &Node, malformed: &mut Vec<Malformed>, what: &str) -> ValueList {
+    let mut out = ValueList::new(node.span);
+    let mut push = |item: &Node, out: &mut ValueList| match &item.kind {
+        NodeKind::Str(s) => out.items.push(Value::known(s.clone(), item.span)),
+        NodeKind::Unknown => {
+            out.partial = true;
+            out.items.push(Value::unknown(item.span));
+        }
+        _ => malformed.push(Malformed {
+            span: item.span,
+            message: format!("`{what}` values must be strings, found {}", item.type_name()),
+        }),
+    };
+    match &node.kind {
+        NodeKind::Array(items) => {
+            for item in items {
+                push(item, &mut out);
+            }
+        }
+        _ => push(node, &mut out),
+    }
+    out
+}
+
+fn principal(node: &Node, malformed: &mut Vec<Malformed>) -> Principal {
+    let mut p = Principal { span: node.span, wildcard: false, entries: Vec::new(), partial: false };
+    match &node.kind {
+        NodeKind::Str(s) if s == "*" => p.wildcard = true,
+        NodeKind::Object(members) => {
+            for m in members {
+                let values = list(&m.value, malformed, &m.key);
+                p.partial |= !values.is_fully_known();
+                p.entries.push(PrincipalEntry { kind: Value::known(m.key.clone(), m.key_span), values });
+            }
+        }
+        NodeKind::Unknown => p.partial = true,
+        _ => malformed.push(Malformed {
+            span: node.span,
+            message: format!("`Principal` must be \"*\" or an object, found {}", describe(node)),
+        }),
+    }
+    p
+}
+
+fn conditions(node: &Node, st: &mut Statement, malformed: &mut Vec<Malformed>) {
+    let Some(ops) = node.members() else {
+        if node.is_unknown() {
+            st.partial = true;
+        } else {
+            malformed.push(Malformed {
+                span: node.span,
+                message: format!("`Condition` must be an object, found {}", node.type_name()),
+            });
+        }
+        return;
+    };
+    for Member { key: op, key_span: op_span, value: keys } in ops {
+        let operator = Operator::parse(op);
+        let Some(keys) = keys.members() else {
+            if keys.is_unknown() {
+                st.partial = true;
+            } else {
+                malformed.push(Malformed {
+                    span: keys.span,
+                    message: format!("the block of `{op}` must be an object of condition keys"),
+                });
+            }
+            continue;
+        };
+        for k in keys {
+            let mut values = ValueList::new(k.value.span);
+            let items: &[Node] = match &k.value.kind {
+                NodeKind::Array(items) => items,
+                _ => std::slice::from_ref(&k.value),
+            };
+            for item in items {
+                match (&item.kind, item.scalar_text()) {
+                    (_, Some(text)) => values.items.push(Value::known(text, item.span)),
+                    (NodeKind::Unknown, _) => {
+                        values.partial = true;
+                        values.items.push(Value::unknown(item.span));
+                    }
+                    _ => malformed.push(Malformed {
+                        span: item.span,
+                        message: format!(
+                            "condition values must be strings, numbers or booleans, found {}",
+                            item.type_name()
+                        ),
+                    }),
+                }
+            }
+            st.partial |= values.partial;
+            st.conditions.push(Condition {
+                operator: operator.clone(),
+                operator_span: *op_span,
+                key: Value::known(k.key.clone(), k.key_span),
+                values,
+            });
+        }
+    }
+}
+
+fn describe(node: &Node) -> String {
+    match node.as_str() {
+        Some(s) => format!("\"{s}\""),
+        None => node.type_name().to_string(),
+    }
+}
+
+/// Every object in the tree that repeats a key (TL011).
+pub fn collect_duplicates(node: &Node, out: &mut Vec<DuplicateKey>) {
+    match &node.kind {
+        NodeKind::Object(members) => {
+            for (i, m) in members.iter().enumerate() {
+                if let Some(first) = members[..i].iter().find(|p| p.key == m.key) {
+                    out.push(DuplicateKey { key: m.key.clone(), span: m.key_span, first: first.key_span });
+                }
+                collect_duplicates(&m.value, out);
+            }
+        }
+        NodeKind::Array(items) => items.iter().for_each(|n| collect_duplicates(n, out)),
+        _ => {}
+    }
+}

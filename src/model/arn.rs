@@ -1,0 +1,129 @@
+//! ARN syntax (FACTS.md, "Partitions"), shared by every rule that sees a literal ARN.
+
+pub const PARTITIONS: &[&str] =
+    &["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
+
+/// Where an ARN appears decides what it must look like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArnUse {
+    /// `Resource` in a permission policy: wildcards allowed anywhere.
+    Resource,
+    /// An `AWS` principal: no wildcards inside, IAM/STS entities only.
+    Principal,
+    /// `role_arn` of an assume-role setting: must be an IAM role.
+    Role,
+    /// Any other literal ARN (managed policy ARNs and the like).
+    Any,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arn<'a> {
+    pub partition: &'a str,
+    pub service: &'a str,
+    pub region: &'a str,
+    pub account: &'a str,
+    pub resource: &'a str,
+}
+
+fn has_wildcard(s: &str) -> bool {
+    s.contains('*') || s.contains('?') || s.contains("${")
+}
+
+/// Splits an ARN into its six parts (the resource part may hold more colons).
+pub fn split(arn: &str) -> Option<Arn<'_>> {
+    let mut parts = arn.splitn(6, ':');
+    if parts.next()? != "arn" {
+        return None;
+    }
+    Some(Arn {
+        partition: parts.next()?,
+        service: parts.next()?,
+        region: parts.next()?,
+        account: parts.next()?,
+        resource: parts.next()?,
+    })
+}
+
+/// Checks a literal ARN; the error says what is wrong in the user's terms.
+pub fn validate(arn: &str, usage: ArnUse) -> Result<(), String> {
+    if usage == ArnUse::Resource && arn == "*" {
+        return Ok(());
+    }
+    if !arn.starts_with("arn:") {
+        return Err(format!("`{arn}` does not start with `arn:`"));
+    }
+    let Some(parts) = split(arn) else {
+        return Err(format!("`{arn}` has fewer than six `:`-separated parts"));
+    };
+    if usage == ArnUse::Principal && has_wildcard(arn) && arn.contains('*') {
+        return Err(format!("`{arn}`: a principal ARN may not contain a wildcard"));
+    }
+    if !has_wildcard(parts.partition) && !PARTITIONS.contains(&parts.partition) {
+        return Err(format!("`{arn}`: unknown partition `{}`", parts.partition));
+    }
+    if parts.service.is_empty() {
+        return Err(format!("`{arn}`: the service part is empty"));
+    }
+    let account = parts.account;
+    let account_ok = account.is_empty()
+        || has_wildcard(account)
+        || account == "aws"
+        || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
+    if !account_ok {
+        return Err(format!("`{arn}`: account `{account}` is not 12 digits"));
+    }
+    let iam_like = matches!(parts.service, "iam" | "sts");
+    if iam_like && account.is_empty() {
+        return Err(format!("`{arn}`: an IAM ARN needs a 12-digit account"));
+    }
+    match usage {
+        ArnUse::Role if !has_wildcard(arn) => {
+            if parts.service != "iam" || !parts.resource.starts_with("role/") {
+                return Err(format!(
+                    "`{arn}` is not an IAM role ARN (`arn:<partition>:iam::<account>:role/<name>`)"
+                ));
+            }
+            if parts.resource.len() <= "role/".len() {
+                return Err(format!("`{arn}`: the role name is empty"));
+            }
+        }
+        ArnUse::Principal if !iam_like => {
+            return Err(format!(
+                "`{arn}`: an AWS principal must be an IAM or STS ARN, not `{}`",
+                parts.service
+            ));
+        }
+        _ => {}
+    }
+    if parts.resource.is_empty() {
+        return Err(format!("`{arn}`: the resource part is empty"));
+    }
+    Ok(())
+}
+
+/// The 12-digit account an `AWS` principal value names, bare or in an ARN.
+pub fn principal_account(value: &str) -> Option<&str> {
+    if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(value);
+    }
+    let parts = split(value)?;
+    (parts.account.len() == 12 && parts.account.bytes().all(|b| b.is_ascii_digit())).then_some(parts.account)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arns() {
+        assert!(validate("arn:aws:iam::123456789012:role/x", ArnUse::Role).is_ok());
+        assert!(validate("arn:aws:iam::12345:role/x", ArnUse::Role).is_err());
+        assert!(validate("arn:aws:iam::123456789012:user/x", ArnUse::Role).is_err());
+        assert!(validate("arn:awz:s3:::bucket", ArnUse::Resource).is_err());
+        assert!(validate("arn:aws:s3:::bucket/*", ArnUse::Resource).is_ok());
+        assert!(validate("arn:aws:iam::aws:policy/ReadOnlyAccess", ArnUse::Any).is_ok());
+        assert!(validate("arn:aws:iam::123456789012:role/*", ArnUse::Principal).is_err());
+        assert_eq!(principal_account("arn:aws:iam::324880187172:root"), Some("324880187172"));
+        assert_eq!(principal_account("324880187172"), Some("324880187172"));
+    }
+}

@@ -1,0 +1,65 @@
+//! The one model every input format is turned into. Rules read only this.
+
+pub mod arn;
+pub mod operator;
+pub mod policy;
+
+pub use operator::{BaseOp, Operator, SetQualifier};
+pub use policy::{
+    Condition, DuplicateKey, Effect, EffectValue, Malformed, Policy, PolicyKind, PolicyQuota, Principal,
+    PrincipalEntry, Statement, Value, ValueList, glob_match, is_assume_action,
+};
+
+use crate::source::{SourceId, Span};
+
+/// What a role's permissions allow, as far as trustlint can tell (feeds TL111).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleAccess {
+    pub can_write: bool,
+    /// Why: `AdministratorAccess is attached`, `allows s3:PutObject (Write)`, `--role-access`.
+    pub evidence: String,
+}
+
+/// A role: its trust policy, its permissions, and where it is defined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Role {
+    pub name: String,
+    /// Terraform address or `role/<name>` in an authorization-details dump.
+    pub subject: String,
+    pub span: Span,
+    pub arn: Option<String>,
+    /// Index into the unit's `policies`.
+    pub trust: Option<usize>,
+    pub permissions: Vec<usize>,
+    /// Attached managed policy ARNs as written.
+    pub managed_policies: Vec<Value>,
+    pub access: Option<RoleAccess>,
+    /// Integration settings that require `sts:TagSession` (TL113), when known.
+    pub tag_session_required: Option<Span>,
+}
+
+/// A file could not be parsed: becomes TL001 at `span`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseFailure {
+    pub span: Span,
+    pub message: String,
+    /// What the file was taken for (`policy JSON`, `Terraform`, ...).
+    pub what: &'static str,
+}
+
+/// One unit of analysis: a JSON file, or a Terraform module (a directory). Rules run per unit,
+/// in parallel across units.
+#[derive(Debug, Clone, Default)]
+pub struct Unit {
+    pub name: String,
+    pub sources: Vec<SourceId>,
+    pub policies: Vec<Policy>,
+    pub roles: Vec<Role>,
+    pub parse_failures: Vec<ParseFailure>,
+}
+
+impl Unit {
+    pub fn role_of(&self, policy: &Policy) -> Option<&Role> {
+        policy.role.and_then(|i| self.roles.get(i))
+    }
+}

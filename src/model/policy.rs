@@ -1,0 +1,340 @@
+//! The spanned policy model every input format produces and every rule reads.
+
+use crate::model::operator::Operator;
+use crate::source::Span;
+
+/// A scalar as written. `text` is `None` when the value is unknown statically (an unresolved
+/// Terraform expression); rules stay silent on unknowns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Value {
+    pub text: Option<String>,
+    pub span: Span,
+}
+
+impl Value {
+    pub fn known(text: impl Into<String>, span: Span) -> Self {
+        Value { text: Some(text.into()), span }
+    }
+
+    pub fn unknown(span: Span) -> Self {
+        Value { text: None, span }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        self.text.as_deref()
+    }
+}
+
+/// IAM lets most elements be a string or an array of strings; both become a list, and every
+/// element keeps its own span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueList {
+    pub span: Span,
+    pub items: Vec<Value>,
+    /// Some elements (or the whole list) could not be resolved.
+    pub partial: bool,
+}
+
+impl ValueList {
+    pub fn new(span: Span) -> Self {
+        ValueList { span, items: Vec::new(), partial: false }
+    }
+
+    pub fn known(&self) -> impl Iterator<Item = (&str, Span)> {
+        self.items.iter().filter_map(|v| v.as_str().map(|s| (s, v.span)))
+    }
+
+    pub fn is_fully_known(&self) -> bool {
+        !self.partial && self.items.iter().all(|v| v.text.is_some())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+/// `Effect` as written: `kind` is `None` for anything other than `Allow`/`Deny`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EffectValue {
+    pub value: Value,
+    pub kind: Option<Effect>,
+}
+
+/// One entry of a principal object: `"AWS": [...]`, `"Service": ...`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrincipalEntry {
+    /// `AWS`, `Service`, `Federated`, `CanonicalUser` (or whatever was written).
+    pub kind: Value,
+    pub values: ValueList,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub span: Span,
+    /// The bare `"*"` form.
+    pub wildcard: bool,
+    pub entries: Vec<PrincipalEntry>,
+    pub partial: bool,
+}
+
+impl Principal {
+    /// Values under entries of the given kind (`AWS`, `Service`, ...), case-sensitive as IAM.
+    pub fn values_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
+        self.entries.iter().filter(move |e| e.kind.as_str() == Some(kind)).flat_map(|e| e.values.items.iter())
+    }
+
+    /// `"*"` or `{"AWS": "*"}`: anyone.
+    pub fn is_anyone(&self) -> bool {
+        self.wildcard || self.values_of("AWS").any(|v| v.as_str() == Some("*"))
+    }
+}
+
+/// One operator + key + values of a `Condition` block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    pub operator: Operator,
+    pub operator_span: Span,
+    pub key: Value,
+    pub values: ValueList,
+}
+
+impl Condition {
+    pub fn key_is(&self, key: &str) -> bool {
+        self.key.as_str().is_some_and(|k| k.eq_ignore_ascii_case(key))
+    }
+
+    pub fn span(&self) -> Span {
+        self.operator_span.to(self.values.span)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    pub span: Span,
+    pub index: usize,
+    pub sid: Option<Value>,
+    pub effect: Option<EffectValue>,
+    pub principal: Option<Principal>,
+    pub not_principal: Option<Principal>,
+    pub action: Option<ValueList>,
+    pub not_action: Option<ValueList>,
+    pub resource: Option<ValueList>,
+    pub not_resource: Option<ValueList>,
+    pub conditions: Vec<Condition>,
+    pub condition_span: Option<Span>,
+    /// Keys IAM does not know (`Actions`, `principal`), with their spans.
+    pub unknown_keys: Vec<Value>,
+    /// The statement has parts that could not be resolved statically.
+    pub partial: bool,
+}
+
+impl Statement {
+    pub fn new(span: Span, index: usize) -> Self {
+        Statement {
+            span,
+            index,
+            sid: None,
+            effect: None,
+            principal: None,
+            not_principal: None,
+            action: None,
+            not_action: None,
+            resource: None,
+            not_resource: None,
+            conditions: Vec::new(),
+            condition_span: None,
+            unknown_keys: Vec::new(),
+            partial: false,
+        }
+    }
+
+    pub fn is_allow(&self) -> bool {
+        matches!(self.effect, Some(EffectValue { kind: Some(Effect::Allow), .. }))
+    }
+
+    pub fn is_deny(&self) -> bool {
+        matches!(self.effect, Some(EffectValue { kind: Some(Effect::Deny), .. }))
+    }
+
+    /// Known action strings of `Action` (not `NotAction`).
+    pub fn actions(&self) -> impl Iterator<Item = (&str, Span)> {
+        self.action.iter().flat_map(|l| l.known())
+    }
+
+    /// Does `Action` name an `sts:Assume*` action (or a wildcard covering one)?
+    pub fn allows_assume(&self) -> bool {
+        self.actions().any(|(a, _)| is_assume_action(a))
+    }
+
+    pub fn conditions_on<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a Condition> + 'a {
+        self.conditions.iter().filter(move |c| c.key_is(key))
+    }
+
+    /// A label for messages: `statement "Sid"` or `statement 2`.
+    pub fn label(&self) -> String {
+        match self.sid.as_ref().and_then(|s| s.as_str()) {
+            Some(sid) if !sid.is_empty() => format!("statement \"{sid}\""),
+            _ => format!("statement {}", self.index + 1),
+        }
+    }
+}
+
+/// `sts:AssumeRole`, `sts:AssumeRoleWithWebIdentity`, `sts:AssumeRoleWithSAML`, or a wildcard
+/// that covers one of them (case-insensitive, as IAM matches actions).
+pub fn is_assume_action(action: &str) -> bool {
+    let a = action.to_ascii_lowercase();
+    if a == "*" {
+        return true;
+    }
+    let Some(rest) = a.strip_prefix("sts:") else {
+        return false;
+    };
+    ["assumerole", "assumerolewithwebidentity", "assumerolewithsaml"]
+        .iter()
+        .any(|name| glob_match(rest, name))
+}
+
+/// Case-sensitive IAM glob (`*`, `?`) over chars; small helper for action names.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0usize, 0usize);
+    let (mut star, mut mark) = (None, 0usize);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyKind {
+    Trust,
+    Permission,
+    Unknown,
+}
+
+impl PolicyKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            PolicyKind::Trust => "trust",
+            PolicyKind::Permission => "permission",
+            PolicyKind::Unknown => "unknown",
+        }
+    }
+}
+
+/// Which IAM quota a policy counts against (TL009).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyQuota {
+    Trust,
+    Managed,
+    Inline,
+    /// A raw file: the kind decides (trust -> Trust, else Managed).
+    Unspecified,
+}
+
+/// A key that appears twice in one JSON object (TL011).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateKey {
+    pub key: String,
+    pub span: Span,
+    pub first: Span,
+}
+
+/// An element whose value has the wrong shape (`"Action": 5`): IAM rejects the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Malformed {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    /// The whole document.
+    pub span: Span,
+    /// Terraform address, role name or JSON path naming the policy, when there is one.
+    pub subject: Option<String>,
+    pub kind: PolicyKind,
+    /// The kind was given (by the user or the input's context) rather than inferred.
+    pub kind_explicit: bool,
+    pub quota: PolicyQuota,
+    pub version: Option<Value>,
+    pub id: Option<Value>,
+    pub statements: Vec<Statement>,
+    /// Where `Statement` itself is (for findings about the whole list).
+    pub statement_span: Option<Span>,
+    pub unknown_keys: Vec<Value>,
+    pub duplicate_keys: Vec<DuplicateKey>,
+    pub malformed: Vec<Malformed>,
+    /// The document's text when it is known exactly (for size quotas and charset checks).
+    pub text: Option<String>,
+    /// Index of the role this policy belongs to in the unit's `roles`, when known.
+    pub role: Option<usize>,
+    pub partial: bool,
+}
+
+impl Policy {
+    pub fn new(span: Span) -> Self {
+        Policy {
+            span,
+            subject: None,
+            kind: PolicyKind::Unknown,
+            kind_explicit: false,
+            quota: PolicyQuota::Unspecified,
+            version: None,
+            id: None,
+            statements: Vec::new(),
+            statement_span: None,
+            unknown_keys: Vec::new(),
+            duplicate_keys: Vec::new(),
+            malformed: Vec::new(),
+            text: None,
+            role: None,
+            partial: false,
+        }
+    }
+
+    /// `Principal` plus an `sts:Assume*` action makes a trust policy.
+    pub fn infer_kind(&self) -> PolicyKind {
+        let has_principal =
+            self.statements.iter().any(|s| s.principal.is_some() || s.not_principal.is_some());
+        if has_principal && self.statements.iter().any(|s| s.allows_assume()) {
+            PolicyKind::Trust
+        } else if has_principal {
+            PolicyKind::Unknown
+        } else {
+            PolicyKind::Permission
+        }
+    }
+
+    pub fn is_trust(&self) -> bool {
+        self.kind == PolicyKind::Trust
+    }
+
+    pub fn is_permission(&self) -> bool {
+        self.kind == PolicyKind::Permission
+    }
+
+    /// Policy variables are substituted only under `2012-10-17`.
+    pub fn variables_enabled(&self) -> bool {
+        self.version.as_ref().and_then(|v| v.as_str()) == Some("2012-10-17")
+    }
+}

@@ -1,0 +1,64 @@
+use crate::declare_rule;
+use crate::model::{Policy, Unit};
+use crate::rules::{Context, Rule, RuleMeta, Severity, Sink, opening};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks the policy's `Version`: a warning when it is missing, an error when it is not one
+    /// of the two strings IAM accepts (`2012-10-17`, `2008-10-17`).
+    ///
+    /// ## Why is this bad?
+    /// Without `Version`, IAM applies the 2008-10-17 language: policy variables such as
+    /// `${aws:username}` are matched literally, so conditions silently stop meaning what they
+    /// say. Any other value is rejected by IAM.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"Version": "2012-10-18", "Statement": [...]}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```json
+    /// {"Version": "2012-10-17", "Statement": [...]}
+    /// ```
+    ///
+    /// ## References
+    /// - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html
+    pub struct InvalidPolicyVersion {
+        code: "TL002",
+        name: "invalid-policy-version",
+        severity: Warning,
+        family: Grammar,
+        summary: "`Version` missing or not a valid policy language version",
+    }
+}
+
+impl Rule for InvalidPolicyVersion {
+    fn meta(&self) -> &RuleMeta {
+        &Self::META
+    }
+
+    fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
+        if !policy.malformed.is_empty() && policy.statements.is_empty() {
+            return;
+        }
+        match &policy.version {
+            None if !policy.partial => {
+                out.emit(opening(policy.span), "policy has no `Version`: IAM applies 2008-10-17 semantics")
+                    .label("no `Version` in this policy")
+                    .help(
+                        "add \"Version\": \"2012-10-17\"; without it policy variables are matched literally",
+                    );
+            }
+            Some(v) => match v.as_str() {
+                Some("2012-10-17") | Some("2008-10-17") | None => {}
+                Some(other) => {
+                    out.emit(v.span, format!("`{other}` is not a policy language version"))
+                        .severity(Severity::Error)
+                        .help("use \"2012-10-17\"");
+                }
+            },
+            None => {}
+        }
+    }
+}

@@ -1,0 +1,84 @@
+use crate::declare_rule;
+use crate::model::{Policy, PolicyKind, PolicyQuota, Unit};
+use crate::rules::{Context, Rule, RuleMeta, Severity, Sink, opening};
+use crate::source::Span;
+
+declare_rule! {
+    /// ## What it does
+    /// Counts the policy's non-whitespace characters against its IAM quota: a role trust
+    /// policy warns above 2048 (the default quota) and errors above 4096 (the raised maximum);
+    /// a managed policy errors above 6144; an inline policy above 10240. It also reports
+    /// characters IAM rejects (anything but tab, line feed, carriage return and U+0020..U+00FF).
+    ///
+    /// ## Why is this bad?
+    /// `LimitExceeded` or `MalformedPolicyDocument` at apply time: the deploy fails after
+    /// review, usually when one more account or stack was added to a long trust policy.
+    ///
+    /// ## Example
+    /// A trust policy listing 60 external ids one by one.
+    ///
+    /// ## Use instead
+    /// A `StringLike` pattern such as `acme@*@stack-a@*`, or split the roles.
+    ///
+    /// ## References
+    /// - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+    pub struct PolicySizeLimit {
+        code: "TL009",
+        name: "policy-size-limit",
+        severity: Error,
+        family: Grammar,
+        summary: "the policy exceeds its IAM size quota or holds characters IAM rejects",
+    }
+}
+
+impl Rule for PolicySizeLimit {
+    fn meta(&self) -> &RuleMeta {
+        &Self::META
+    }
+
+    fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
+        let Some(text) = &policy.text else { return };
+        let size = text.chars().filter(|c| !c.is_whitespace()).count();
+        let quota = match policy.quota {
+            PolicyQuota::Unspecified if policy.kind == PolicyKind::Trust => PolicyQuota::Trust,
+            PolicyQuota::Unspecified => PolicyQuota::Managed,
+            q => q,
+        };
+        let limit = match quota {
+            PolicyQuota::Trust if size > 4096 => {
+                Some((4096, Severity::Error, "role trust policies (maximum quota)"))
+            }
+            PolicyQuota::Trust if size > 2048 => {
+                Some((2048, Severity::Warning, "role trust policies (default quota)"))
+            }
+            PolicyQuota::Managed if size > 6144 => Some((6144, Severity::Error, "managed policies")),
+            PolicyQuota::Inline if size > 10240 => Some((10240, Severity::Error, "a role's inline policies")),
+            _ => None,
+        };
+        if let Some((limit, severity, what)) = limit {
+            out.emit(
+                opening(policy.span),
+                format!("policy has {size} non-whitespace characters; the limit for {what} is {limit}"),
+            )
+            .severity(severity)
+            .label("this policy")
+            .help("shorten it: merge statements, use wildcard patterns, or split it");
+        }
+        // Offsets are only meaningful when the text is exactly the source slice.
+        let base = policy.span.start;
+        let exact = policy.span.end.saturating_sub(base) == text.len();
+        for (i, c) in text.char_indices() {
+            let ok = matches!(c, '\t' | '\n' | '\r') || ('\u{20}'..='\u{ff}').contains(&c);
+            if !ok {
+                let span = if exact {
+                    Span::new(policy.span.src, base + i, base + i + c.len_utf8())
+                } else {
+                    opening(policy.span)
+                };
+                out.emit(span, format!("character {:?} (U+{:04X}) is not allowed in a policy", c, c as u32))
+                    .help("IAM accepts only tab, newline, carriage return and U+0020..U+00FF; use a \\u escape or plain ASCII");
+                break;
+            }
+        }
+    }
+}

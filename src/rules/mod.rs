@@ -1,0 +1,275 @@
+//! The rule framework: metadata, the `Rule` trait, findings, and the registry.
+
+pub mod grammar;
+pub mod registry;
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::config::Settings;
+use crate::model::{Policy, Unit};
+use crate::source::{SourceMap, Span};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Family {
+    Grammar,
+    Trust,
+    ExternalId,
+    Permissions,
+    Terraform,
+    Spacelift,
+}
+
+impl Family {
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Grammar => "grammar",
+            Family::Trust => "trust",
+            Family::ExternalId => "external-id",
+            Family::Permissions => "permissions",
+            Family::Terraform => "terraform",
+            Family::Spacelift => "spacelift",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Family> {
+        [
+            Family::Grammar,
+            Family::Trust,
+            Family::ExternalId,
+            Family::Permissions,
+            Family::Terraform,
+            Family::Spacelift,
+        ]
+        .into_iter()
+        .find(|f| f.name() == s)
+    }
+}
+
+/// What a rule is. Built-in rules get theirs from [`declare_rule!`], so `explain`, the README
+/// table and SARIF help all come from the rule's doc comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub family: Family,
+    pub summary: &'static str,
+    /// Markdown with the sections `## What it does` .. `## References`.
+    pub docs: &'static str,
+}
+
+impl RuleMeta {
+    /// Doc comments keep the space after `///`; strip it once per line.
+    pub fn docs_text(&self) -> String {
+        let mut out = String::with_capacity(self.docs.len());
+        for line in self.docs.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out.trim().to_string()
+    }
+
+    pub fn help_uri(&self) -> String {
+        format!("https://trustlint.dev/rules/{}", self.code)
+    }
+}
+
+/// Declares a rule type from its doc comment and metadata.
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        $vis:vis struct $ty:ident {
+            code: $code:literal,
+            name: $name:literal,
+            severity: $sev:ident,
+            family: $fam:ident,
+            summary: $summary:literal $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Default, Clone, Copy)]
+        $vis struct $ty;
+
+        impl $ty {
+            pub const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+                code: $code,
+                name: $name,
+                severity: $crate::rules::Severity::$sev,
+                family: $crate::rules::Family::$fam,
+                summary: $summary,
+                docs: concat!($($doc, "\n"),*),
+            };
+        }
+    };
+}
+
+/// One problem found by a rule, before it is resolved to lines and columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub code: Cow<'static, str>,
+    pub name: Cow<'static, str>,
+    pub severity: Severity,
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+    /// Text of the primary label in code frames.
+    pub label: Option<String>,
+    /// Context such as the enclosing statement.
+    pub secondary: Vec<(Span, String)>,
+    pub subject: Option<String>,
+}
+
+impl Finding {
+    pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn label(&mut self, label: impl Into<String>) -> &mut Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn secondary(&mut self, span: Span, label: impl Into<String>) -> &mut Self {
+        self.secondary.push((span, label.into()));
+        self
+    }
+
+    pub fn severity(&mut self, severity: Severity) -> &mut Self {
+        self.severity = severity;
+        self
+    }
+
+    pub fn subject(&mut self, subject: impl Into<String>) -> &mut Self {
+        self.subject = Some(subject.into());
+        self
+    }
+}
+
+/// Where a rule puts its findings; fills in the rule's code, name and default severity.
+pub struct Sink<'m> {
+    meta: &'m RuleMeta,
+    pub findings: Vec<Finding>,
+}
+
+impl<'m> Sink<'m> {
+    pub fn new(meta: &'m RuleMeta) -> Self {
+        Sink { meta, findings: Vec::new() }
+    }
+
+    pub fn emit(&mut self, span: Span, message: impl Into<String>) -> &mut Finding {
+        self.findings.push(Finding {
+            code: Cow::Borrowed(self.meta.code),
+            name: Cow::Borrowed(self.meta.name),
+            severity: self.meta.severity,
+            span,
+            message: message.into(),
+            help: None,
+            label: None,
+            secondary: Vec::new(),
+            subject: None,
+        });
+        let last = self.findings.len() - 1;
+        &mut self.findings[last]
+    }
+}
+
+/// What every rule may read besides the unit: settings and the run's sources.
+pub struct Context<'a> {
+    pub settings: &'a Settings,
+    pub sources: &'a SourceMap,
+}
+
+pub trait Rule: Send + Sync {
+    fn meta(&self) -> &RuleMeta;
+
+    /// Checks one policy; most rules only need this.
+    fn check_policy(&self, _cx: &Context, _unit: &Unit, _policy: &Policy, _out: &mut Sink) {}
+
+    /// Checks a whole unit (cross-resource rules override this).
+    fn check_unit(&self, cx: &Context, unit: &Unit, out: &mut Sink) {
+        for policy in &unit.policies {
+            let before = out.findings.len();
+            self.check_policy(cx, unit, policy, out);
+            if let Some(subject) = &policy.subject {
+                for f in &mut out.findings[before..] {
+                    f.subject.get_or_insert_with(|| subject.clone());
+                }
+            }
+        }
+    }
+}
+
+/// A one-character span at the start of `span` (for "missing X" findings, so the code frame
+/// points at the opening brace instead of underlining a whole statement).
+pub fn opening(span: Span) -> Span {
+    Span::new(span.src, span.start, span.start + 1)
+}
+
+/// The closest candidate within a small edit distance, for "did you mean" hints.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = word.to_ascii_lowercase();
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = edit_distance(&lower, &c.to_ascii_lowercase());
+        let limit = (c.len() / 4).clamp(1, 3);
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}

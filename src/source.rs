@@ -1,0 +1,155 @@
+//! Files read once, with a line index, and spans into them.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+/// Index of a [`Source`] in the run's [`SourceMap`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct SourceId(pub u32);
+
+/// A byte range in one source. Every model value carries one so findings point at the exact
+/// characters the user wrote, whatever the input format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    pub src: SourceId,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(src: SourceId, start: usize, end: usize) -> Self {
+        Span { src, start, end: end.max(start) }
+    }
+
+    /// The smallest span covering both (same source assumed; the first wins otherwise).
+    pub fn to(self, other: Span) -> Span {
+        if self.src != other.src {
+            return self;
+        }
+        Span::new(self.src, self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+/// 1-based line and column; the column counts Unicode scalar values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One file's text, read once and shared by parser, rules and reporters.
+#[derive(Debug)]
+pub struct Source {
+    pub id: SourceId,
+    /// The path as the user gave it (relative stays relative); used in reports.
+    pub name: String,
+    pub path: PathBuf,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl Source {
+    pub fn new(id: SourceId, name: String, path: PathBuf, text: String) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Source { id, name, path, text, line_starts }
+    }
+
+    /// Line and column of a byte offset (clamped to the text, snapped to a char boundary).
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        let column = self.text[start..offset].chars().count() + 1;
+        LineCol { line: line + 1, column }
+    }
+
+    /// Byte range of the 1-based `line` without its line terminator.
+    pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
+        let idx = line.saturating_sub(1).min(self.line_starts.len() - 1);
+        let start = self.line_starts[idx];
+        let mut end = self.line_starts.get(idx + 1).copied().unwrap_or(self.text.len());
+        let bytes = self.text.as_bytes();
+        while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
+        start..end
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Byte offset of the start of the 0-based line index.
+    pub fn line_start(&self, line0: usize) -> usize {
+        self.line_starts.get(line0).copied().unwrap_or(self.text.len())
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        let end = span.end.min(self.text.len());
+        let start = span.start.min(end);
+        self.text.get(start..end).unwrap_or("")
+    }
+
+    pub fn span_all(&self) -> Span {
+        Span::new(self.id, 0, self.text.len())
+    }
+}
+
+/// All sources of one run. Append-only, so parsers may add files they pull in (Terraform
+/// `file()`) while other units are analysed in parallel.
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    sources: RwLock<Vec<Arc<Source>>>,
+}
+
+impl SourceMap {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&self, name: String, path: PathBuf, text: String) -> Arc<Source> {
+        let mut guard = self.sources.write().unwrap_or_else(|e| e.into_inner());
+        let id = SourceId(guard.len() as u32);
+        let source = Arc::new(Source::new(id, name, path, text));
+        guard.push(source.clone());
+        source
+    }
+
+    /// The source already loaded from `path`, if any.
+    pub fn find_path(&self, path: &Path) -> Option<Arc<Source>> {
+        let guard = self.sources.read().unwrap_or_else(|e| e.into_inner());
+        guard.iter().find(|s| s.path == path).cloned()
+    }
+
+    pub fn get(&self, id: SourceId) -> Option<Arc<Source>> {
+        let guard = self.sources.read().unwrap_or_else(|e| e.into_inner());
+        guard.get(id.0 as usize).cloned()
+    }
+
+    pub fn len(&self) -> usize {
+        self.sources.read().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_scalars() {
+        let s = Source::new(SourceId(0), "a".into(), "a".into(), "ab\néé x\n".into());
+        assert_eq!(s.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(s.line_col(3), LineCol { line: 2, column: 1 });
+        // "éé " is 5 bytes; 'x' is the 4th scalar on line 2.
+        assert_eq!(s.line_col(8), LineCol { line: 2, column: 4 });
+        assert_eq!(s.line_range(2), 3..9);
+    }
+}
