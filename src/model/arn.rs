@@ -95,9 +95,8 @@ pub fn validate(arn: &str, usage: ArnUse) -> Result<(), String> {
         }
         _ => {}
     }
-    if parts.resource.is_empty() {
-        return Err(format!("`{arn}`: the resource part is empty"));
-    }
+    // An empty resource part is accepted by IAM (`arn:aws:organizations::*:` in AWS's own
+    // managed policies), so it is not reported.
     Ok(())
 }
 

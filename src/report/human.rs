@@ -123,6 +123,17 @@ pub fn render(
     elapsed: std::time::Duration,
     opts: &HumanOptions,
 ) -> io::Result<()> {
+    render_findings(out, findings, sources, opts)?;
+    writeln!(out, "{}", summary_line(findings, files, elapsed))
+}
+
+/// The code frames alone (snapshots use this: the summary holds a duration).
+pub fn render_findings(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    sources: &SourceMap,
+    opts: &HumanOptions,
+) -> io::Result<()> {
     let theme = if opts.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(opts.width).with_context_lines(1);
     let mut buf = String::new();
@@ -135,7 +146,7 @@ pub fn render(
         }
         writeln!(out, "{buf}")?;
     }
-    writeln!(out, "{}", summary_line(findings, files, elapsed))
+    Ok(())
 }
 
 pub fn summary_line(findings: &[Finding], files: usize, elapsed: std::time::Duration) -> String {

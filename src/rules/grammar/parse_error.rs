@@ -41,11 +41,18 @@ impl Rule for ParseError {
     fn check_unit(&self, _cx: &Context, unit: &Unit, out: &mut Sink) {
         for failure in &unit.parse_failures {
             out.emit(failure.span, format!("cannot parse {}: {}", failure.what, failure.message))
-                .label(failure.message.clone());
+                .label(failure.message.clone())
+                .help(match failure.what {
+                    "JSON" => {
+                        "IAM accepts strict JSON only: no comments, no trailing commas, double-quoted strings"
+                    }
+                    _ => "fix the syntax error; the other files of the run were still checked",
+                });
         }
         for policy in &unit.policies {
             for m in &policy.malformed {
                 let f = out.emit(m.span, format!("malformed policy: {}", m.message));
+                f.help("IAM rejects the whole document with MalformedPolicyDocument");
                 if let Some(subject) = &policy.subject {
                     f.subject(subject.clone());
                 }
