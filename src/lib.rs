@@ -1,2 +1,3 @@
 //! trustlint: static analysis of AWS IAM trust policies, permission policies and Terraform
 //! role-assumption settings.
+pub mod catalog;
