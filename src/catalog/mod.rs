@@ -352,7 +352,10 @@ impl Catalog {
                 let mut buf = String::new();
                 let mut out = Vec::new();
                 for s in &a.services {
-                    let actions = a.actions.get(s.start as usize..s.end as usize).unwrap_or(&[]);
+                    let actions = a
+                        .actions
+                        .get(s.start as usize..s.end as usize)
+                        .unwrap_or(&[]);
                     for x in actions {
                         buf.clear();
                         buf.push_str(s.prefix);
@@ -503,10 +506,7 @@ impl Catalog {
     /// Any entry of the known accounts list, including AWS service accounts and disabled ones.
     pub fn known_account(&self, account_id: &str) -> Option<KnownAccount> {
         let k = self.k();
-        let i = k
-            .accounts
-            .binary_search_by(|a| a.id.cmp(account_id))
-            .ok()?;
+        let i = k.accounts.binary_search_by(|a| a.id.cmp(account_id)).ok()?;
         k.accounts.get(i).copied()
     }
 

@@ -3,8 +3,7 @@
 
 use super::pattern::cmp_ignore_case;
 use super::{
-    AccessLevel, Accounts, Action, Actions, Gaps, KnownAccount, Managed, ManagedPolicyInfo,
-    Service,
+    AccessLevel, Accounts, Action, Actions, Gaps, KnownAccount, Managed, ManagedPolicyInfo, Service,
 };
 
 /// Data lines: not empty, not comments.
@@ -128,8 +127,9 @@ pub(super) fn managed(text: &'static str) -> Managed {
 }
 
 pub(super) fn gaps(text: &'static str) -> Gaps {
-    let (mut actions, mut services): (Vec<_>, Vec<_>) =
-        data_lines(text).map(str::trim).partition(|l| l.contains(':'));
+    let (mut actions, mut services): (Vec<_>, Vec<_>) = data_lines(text)
+        .map(str::trim)
+        .partition(|l| l.contains(':'));
     actions.sort_by(|a, b| cmp_ignore_case(a, b));
     services.sort_by(|a, b| cmp_ignore_case(a, b));
     Gaps { actions, services }
