@@ -3,6 +3,7 @@
 //!
 //! The library entry point is [`check`]: paths in, a [`Report`] of findings out.
 
+pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod config;
