@@ -1,0 +1,1 @@
+//! Spacelift external id grammar.
