@@ -83,7 +83,7 @@ fn push_tokens(re: &mut String, tokens: &[Token], any: &str, one: &str) {
         match t {
             Token::Char(c) => {
                 let mut buf = [0u8; 4];
-                re.push_str(&regex_syntax_escape(c.encode_utf8(&mut buf)));
+                re.push_str(&escape(c.encode_utf8(&mut buf)));
             }
             Token::Star => {
                 re.push_str(any);
@@ -98,7 +98,7 @@ fn push_tokens(re: &mut String, tokens: &[Token], any: &str, one: &str) {
     }
 }
 
-fn regex_syntax_escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     // Hex-escaping everything but ASCII alphanumerics is always valid regex syntax, whatever the
     // character, and still participates in `(?i)` case folding.
     let mut out = String::with_capacity(s.len());

@@ -47,6 +47,11 @@ pub enum ReasonError {
     InvalidWitness,
 }
 
+/// Escapes `text` so that [`Lang::regex`] matches it literally.
+pub fn escape(text: &str) -> String {
+    compile::escape(text)
+}
+
 /// How a condition operator interprets its values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PatternKind {
