@@ -284,3 +284,21 @@ fn custom_grammar() {
         })
     ));
 }
+
+#[test]
+fn many_values_stay_fast() {
+    let values: Vec<String> = (0..40)
+        .map(|i| format!("acme@*@stack-{i}-*@*"))
+        .chain(["other@*".to_owned(), "*@*@*@read".to_owned()])
+        .collect();
+    let l = Lang::patterns(PatternKind::Like, &values, VarMode::Literal).expect("compiles");
+    let start = std::time::Instant::now();
+    let a = analyse(&l, &grammar()).expect("analysis");
+    assert!(a.read.is_some() && a.write.is_some());
+    // `*@*@*@read` lets every stack of any account plan.
+    assert!(a.any_stack.iter().any(|s| s.phase == Some(Phase::Read)));
+    assert!(!a.any_stack.iter().any(|s| s.phase == Some(Phase::Write)
+        && s.format == Format::Current
+        && !s.prefix.starts_with("other@")));
+    assert!(start.elapsed().as_secs() < 30, "{:?}", start.elapsed());
+}

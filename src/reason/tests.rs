@@ -303,3 +303,47 @@ proptest! {
         }
     }
 }
+
+/// Reference ARN matcher: split both at the first five colons and glob each part.
+fn arn_brute(p: &str, s: &str) -> bool {
+    let pp: Vec<&str> = p.splitn(6, ':').collect();
+    let sp: Vec<&str> = s.splitn(6, ':').collect();
+    pp.len() == 6 && sp.len() == 6 && pp.iter().zip(&sp).all(|(a, b)| brute(a, b))
+}
+
+#[test]
+fn langs_are_shareable_across_threads() {
+    fn check<T: Send + Sync>() {}
+    check::<Lang>();
+    check::<Universe>();
+    let l = like("a*");
+    let h = std::thread::spawn(move || l.contains("ab"));
+    assert!(h.join().unwrap_or(false));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn arn_like_agrees_with_part_matcher(
+        p in prop::collection::vec(prop::sample::select(vec!['a', ':', '*', '?', '/']), 5..12),
+        s in prop::collection::vec(prop::sample::select(vec!['a', ':', '/', 'é']), 5..12),
+    ) {
+        let p: String = p.into_iter().collect();
+        let s: String = s.into_iter().collect();
+        match Lang::pattern(PatternKind::ArnLike, &p, VarMode::Literal) {
+            Ok(l) => prop_assert_eq!(l.contains(&s), arn_brute(&p, &s), "{} {}", p, s),
+            Err(ReasonError::MalformedArn { .. }) => prop_assert!(p.matches(':').count() < 5),
+            Err(e) => prop_assert!(false, "{}", e),
+        }
+    }
+
+    #[test]
+    fn witnesses_in_sts_universe_are_valid(p in pattern_strategy(), q in pattern_strategy()) {
+        let sts = Universe::sts_external_id();
+        let l = like(&p).and(&like(&q));
+        if let Some(w) = l.shortest_witness_in(&sts).expect("small search") {
+            prop_assert!(sts.contains(&w) && brute(&p, &w) && brute(&q, &w), "{}", w);
+        }
+    }
+}
