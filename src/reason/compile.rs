@@ -15,8 +15,8 @@ pub(crate) type Dfa = dense::DFA<Vec<u32>>;
 /// Limits that keep a hostile pattern from eating the machine. Policy documents are at most
 /// 10 KiB, so legitimate patterns stay far below these.
 const NFA_SIZE_LIMIT: usize = 8 << 20;
-const DFA_SIZE_LIMIT: usize = 16 << 20;
-const DETERMINIZE_SIZE_LIMIT: usize = 16 << 20;
+const DFA_SIZE_LIMIT: usize = 2 << 20;
+const DETERMINIZE_SIZE_LIMIT: usize = 2 << 20;
 const NEST_LIMIT: u32 = 64;
 /// Past this many distinct patterns the cache is dropped rather than grown: a long run over many
 /// repositories must not keep every automaton it ever built.

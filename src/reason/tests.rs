@@ -347,3 +347,13 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn exponential_patterns_fail_cleanly() {
+    // `*a` followed by n `?` needs 2^n DFA states: the size limit must turn that into an error.
+    let p = format!("*a{}", "?".repeat(24));
+    let start = std::time::Instant::now();
+    let r = Lang::pattern(PatternKind::Like, &p, VarMode::Literal);
+    assert!(matches!(r, Err(ReasonError::Build { .. })), "{r:?}");
+    assert!(start.elapsed().as_secs() < 60);
+}
