@@ -302,3 +302,51 @@ fn many_values_stay_fast() {
         && !s.prefix.starts_with("other@")));
     assert!(start.elapsed().as_secs() < 30, "{:?}", start.elapsed());
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn pattern() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop::sample::select(vec![
+                "acme", "@", "*", "?", "read", "write", "s", "0", "-", "A", ULID,
+            ]),
+            0..8,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        #[test]
+        fn witnesses_are_valid_and_accepted(p in pattern()) {
+            let g = grammar();
+            let l = like(&p);
+            let a = analyse(&l, &g).expect("analysis stays within budget");
+            for w in [&a.current, &a.read, &a.write].into_iter().flatten() {
+                let id = parse(w, &g);
+                prop_assert!(l.contains(w), "{} {}", p, w);
+                prop_assert!(matches!(id, Ok(ExternalId::Current { .. })), "{} {}", p, w);
+            }
+            if let Some(w) = &a.legacy {
+                let legacy = matches!(parse(w, &g), Ok(ExternalId::Legacy { .. }));
+                prop_assert!(l.contains(w) && legacy, "{} {}", p, w);
+            }
+            prop_assert!(a.read.as_deref().is_none_or(|w| w.ends_with("@read")));
+            prop_assert!(a.write.as_deref().is_none_or(|w| w.ends_with("@write")));
+            prop_assert_eq!(a.current.is_some(), a.read.is_some() || a.write.is_some());
+            prop_assert_eq!(a.invalid.is_none(), a.current.is_some() || a.legacy.is_some());
+            for s in &a.any_stack {
+                for stack in ["a", "zz-9", "x_y"] {
+                    let id = s.example(stack);
+                    prop_assert!(l.contains(&id) && parse(&id, &g).is_ok(), "{} {}", p, id);
+                }
+            }
+            if let Some(Diagnosis::BadParts { problems, .. }) = &a.invalid {
+                prop_assert!(!problems.is_empty());
+            }
+        }
+    }
+}
