@@ -1,0 +1,401 @@
+//! IAM condition values as regular languages, with exact set operations and witnesses.
+//!
+//! Every value (`StringEquals`, `StringLike`, `ArnLike`, ...) is translated to a regex and compiled
+//! once into a fully anchored dense DFA (cached process-wide by regex text). A [`Lang`] is a
+//! boolean combination of such DFAs; intersection, union and complement stay symbolic and are
+//! decided by a breadth-first search over the product of the DFAs' states, which also yields the
+//! shortest witness string.
+//!
+//! Strings are sequences of Unicode scalar values, matched as UTF-8: a `?` consumes one scalar
+//! value (`é` and `😀` are one character each), and complements never contain invalid UTF-8.
+//!
+//! Length-bounded universes (STS external ids are 2..=1224 characters) are *not* unrolled into
+//! the DFA: the search restricts the bytes it tries to the universe's charset and counts
+//! characters, and since it finds the shortest witness first, "shortest witness longer than the
+//! maximum" proves there is none within the bound.
+
+mod compile;
+mod search;
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::sync::Arc;
+
+use regex_automata::dfa::Automaton;
+
+use compile::Dfa;
+pub use compile::VarMode;
+use search::{Control, Formula, Product};
+
+/// Why a language could not be built or a question about it could not be answered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReasonError {
+    /// The pattern compiled to an automaton above the size limits, or the regex was invalid.
+    #[error("cannot build an automaton for `{regex}`: {message}")]
+    Build { regex: String, message: String },
+    /// An `ArnLike`/`ArnEquals` value without the six colon-separated parts of an ARN.
+    #[error(
+        "`{pattern}` is not an ARN pattern (expected arn:partition:service:region:account:resource)"
+    )]
+    MalformedArn { pattern: String },
+    /// The product search exceeded its state budget; the answer is unknown.
+    #[error("pattern combination too complex to analyse (more than {states} automaton states)")]
+    TooComplex { states: usize },
+    /// A witness was not valid UTF-8; indicates a bug, reported instead of panicking.
+    #[error("internal error: witness is not valid UTF-8")]
+    InvalidWitness,
+}
+
+/// Escapes `text` so that [`Lang::regex`] matches it literally.
+pub fn escape(text: &str) -> String {
+    compile::escape(text)
+}
+
+/// How a condition operator interprets its values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PatternKind {
+    /// `StringEquals`: exact, case-sensitive; `*` and `?` are literal.
+    Equals,
+    /// `StringEqualsIgnoreCase`.
+    EqualsIgnoreCase,
+    /// `StringLike`: `*` any run (including empty), `?` exactly one character.
+    Like,
+    /// `StringLike` semantics without case sensitivity (no IAM operator does this; provided for
+    /// callers that need it).
+    LikeIgnoreCase,
+    /// `ArnLike`: wildcards per ARN part; in parts 1-5 they never cross `:`.
+    ArnLike,
+    /// `ArnEquals`. AWS documents it with the same wildcard semantics as `ArnLike`
+    /// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN),
+    /// so it is compiled identically.
+    ArnEquals,
+}
+
+/// A set of strings the search may draw witnesses from: a byte set and a length range in
+/// characters.
+#[derive(Clone, Debug)]
+pub struct Universe {
+    allowed: [bool; 256],
+    min_chars: u32,
+    max_chars: Option<u32>,
+}
+
+impl Universe {
+    /// Every string (valid UTF-8, any length).
+    pub fn any() -> Universe {
+        Universe {
+            allowed: [true; 256],
+            min_chars: 0,
+            max_chars: None,
+        }
+    }
+
+    /// Strings over the given ASCII characters with `min..=max` characters. Non-ASCII
+    /// characters in `charset` are ignored, since restricting bytes is only exact for ASCII.
+    pub fn ascii(charset: &str, min_chars: u32, max_chars: Option<u32>) -> Universe {
+        let mut allowed = [false; 256];
+        for c in charset.chars().filter(char::is_ascii) {
+            allowed[c as usize] = true;
+        }
+        Universe {
+            allowed,
+            min_chars,
+            max_chars,
+        }
+    }
+
+    /// Values STS accepts for `ExternalId`: 2 to 1224 characters of `[\w+=,.@:/-]`, with `\w`
+    /// taken as ASCII `[A-Za-z0-9_]`.
+    pub fn sts_external_id() -> Universe {
+        let mut set = String::from("+=,.@:/-_");
+        set.extend('a'..='z');
+        set.extend('A'..='Z');
+        set.extend('0'..='9');
+        Universe::ascii(&set, 2, Some(1224))
+    }
+
+    fn allows(&self, b: u8) -> bool {
+        self.allowed[b as usize]
+    }
+
+    /// Whether `s` belongs to the universe.
+    pub fn contains(&self, s: &str) -> bool {
+        let n = s.chars().count();
+        s.bytes().all(|b| self.allows(b))
+            && n >= self.min_chars as usize
+            && self.max_chars.is_none_or(|m| n <= m as usize)
+    }
+}
+
+/// The answer of [`Lang::is_universal_over`] when the language is not universal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotUniversal {
+    /// A string of the universe the language rejects.
+    Witness(String),
+    /// The question could not be decided.
+    Undecided(ReasonError),
+}
+
+#[derive(Debug)]
+enum Node {
+    Atom { dfa: Arc<Dfa>, regex: String },
+    And(Vec<Lang>),
+    Or(Vec<Lang>),
+    Not(Lang),
+}
+
+/// A set of strings. Cheap to clone; combinators build a symbolic tree over cached DFAs.
+#[derive(Clone, Debug)]
+pub struct Lang(Arc<Node>);
+
+impl Lang {
+    fn atom(regex: String) -> Result<Lang, ReasonError> {
+        let dfa = compile::compile(&regex)?;
+        Ok(Lang(Arc::new(Node::Atom { dfa, regex })))
+    }
+
+    /// The empty language.
+    pub fn nothing() -> Lang {
+        Lang(Arc::new(Node::Or(Vec::new())))
+    }
+
+    /// Every string.
+    pub fn anything() -> Lang {
+        Lang(Arc::new(Node::And(Vec::new())))
+    }
+
+    /// The language of a regex (regex-automata syntax, matched in full). For grammars built by
+    /// this crate; condition values go through [`Lang::pattern`].
+    pub fn regex(regex: &str) -> Result<Lang, ReasonError> {
+        Lang::atom(regex.to_owned())
+    }
+
+    /// The strings one condition value matches under `kind`.
+    pub fn pattern(kind: PatternKind, value: &str, vars: VarMode) -> Result<Lang, ReasonError> {
+        let regex = match kind {
+            PatternKind::Equals => compile::literal_regex(value, false, vars),
+            PatternKind::EqualsIgnoreCase => compile::literal_regex(value, true, vars),
+            PatternKind::Like => compile::glob_regex(value, false, vars),
+            PatternKind::LikeIgnoreCase => compile::glob_regex(value, true, vars),
+            PatternKind::ArnLike | PatternKind::ArnEquals => compile::arn_regex(value, true, vars)?,
+        };
+        Lang::atom(regex)
+    }
+
+    /// The strings any of `values` matches: IAM ORs the values under one condition key.
+    pub fn patterns<S: AsRef<str>>(
+        kind: PatternKind,
+        values: &[S],
+        vars: VarMode,
+    ) -> Result<Lang, ReasonError> {
+        let langs = values
+            .iter()
+            .map(|v| Lang::pattern(kind, v.as_ref(), vars))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Lang::union(langs))
+    }
+
+    /// Union of languages.
+    pub fn union(langs: impl IntoIterator<Item = Lang>) -> Lang {
+        let mut v: Vec<Lang> = langs.into_iter().collect();
+        if v.len() == 1 {
+            return v.remove(0);
+        }
+        Lang(Arc::new(Node::Or(v)))
+    }
+
+    /// Intersection of languages (the empty intersection is every string).
+    pub fn intersection(langs: impl IntoIterator<Item = Lang>) -> Lang {
+        let mut v: Vec<Lang> = langs.into_iter().collect();
+        if v.len() == 1 {
+            return v.remove(0);
+        }
+        Lang(Arc::new(Node::And(v)))
+    }
+
+    /// `self ∩ other`.
+    pub fn and(&self, other: &Lang) -> Lang {
+        Lang::intersection([self.clone(), other.clone()])
+    }
+
+    /// `self ∪ other`.
+    pub fn or(&self, other: &Lang) -> Lang {
+        Lang::union([self.clone(), other.clone()])
+    }
+
+    /// Every (valid UTF-8) string not in `self`, for negated operators such as `StringNotLike`.
+    pub fn complement(&self) -> Lang {
+        Lang(Arc::new(Node::Not(self.clone())))
+    }
+
+    /// Whether `s` is in the language.
+    pub fn contains(&self, s: &str) -> bool {
+        match &*self.0 {
+            Node::Atom { dfa, .. } => run(dfa, s.as_bytes()),
+            Node::And(v) => v.iter().all(|l| l.contains(s)),
+            Node::Or(v) => v.iter().any(|l| l.contains(s)),
+            Node::Not(l) => !l.contains(s),
+        }
+    }
+
+    /// Whether no string is in the language.
+    pub fn is_empty(&self) -> Result<bool, ReasonError> {
+        Ok(self.shortest_witness()?.is_none())
+    }
+
+    /// Whether no string of `universe` is in the language.
+    pub fn is_empty_in(&self, universe: &Universe) -> Result<bool, ReasonError> {
+        Ok(self.shortest_witness_in(universe)?.is_none())
+    }
+
+    /// A shortest string of the language (fewest characters), preferring readable characters.
+    pub fn shortest_witness(&self) -> Result<Option<String>, ReasonError> {
+        self.shortest_witness_in(&Universe::any())
+    }
+
+    /// A shortest string of the language that also belongs to `universe`.
+    pub fn shortest_witness_in(&self, universe: &Universe) -> Result<Option<String>, ReasonError> {
+        let mut dfas = Vec::new();
+        let f = flatten(self, &mut dfas);
+        let product = with_utf8(dfas, f)?;
+        let start = product.starts()?;
+        product
+            .shortest(start, universe)?
+            .map(|b| String::from_utf8(b).map_err(|_| ReasonError::InvalidWitness))
+            .transpose()
+    }
+
+    /// `Ok(())` if every string of `universe` is in the language, else a shortest string of the
+    /// universe that is not.
+    pub fn is_universal_over(&self, universe: &Universe) -> Result<(), NotUniversal> {
+        match self.complement().shortest_witness_in(universe) {
+            Ok(None) => Ok(()),
+            Ok(Some(w)) => Err(NotUniversal::Witness(w)),
+            Err(e) => Err(NotUniversal::Undecided(e)),
+        }
+    }
+
+    /// A shortest `w` in `prefixes` such that `w·s` is in `self` for *every* `s` in
+    /// `suffixes`, or `None` if there is no such `w`. Exact: the DFAs are deterministic, so the
+    /// set of suffixes `self` accepts after `w` depends only on the product state `w` reaches;
+    /// each distinct reachable state is checked once for a suffix it rejects.
+    ///
+    /// Only the universe's charset applies (prefix and suffix separately); its length bounds do
+    /// not, since they constrain the concatenation rather than either side.
+    pub fn prefix_accepting_all_suffixes(
+        &self,
+        prefixes: &Lang,
+        suffixes: &Lang,
+        universe: &Universe,
+    ) -> Result<Option<String>, ReasonError> {
+        let charset = Universe {
+            allowed: universe.allowed,
+            min_chars: 0,
+            max_chars: None,
+        };
+        // Phase 1: product of self's atoms (riding along) with the prefix language.
+        let mut dfas = Vec::new();
+        let f_self = flatten(self, &mut dfas);
+        let n_self = dfas.len();
+        let f_prefix = flatten(prefixes, &mut dfas);
+        let phase1 = with_utf8(dfas, f_prefix)?;
+        let mut candidates: Vec<(Vec<regex_automata::util::primitives::StateID>, Vec<u8>)> =
+            Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        phase1.bfs(phase1.starts()?, &charset, |states, path| {
+            let q = states[..n_self].to_vec();
+            if seen.insert(q.clone()) {
+                candidates.push((q, path.to_vec()));
+            }
+            if candidates.len() > search::MAX_NODES / 16 {
+                Control::Stop
+            } else {
+                Control::Continue
+            }
+        })?;
+        if candidates.len() > search::MAX_NODES / 16 {
+            return Err(ReasonError::TooComplex {
+                states: search::MAX_NODES,
+            });
+        }
+        // Phase 2: from each candidate state, look for a suffix that self rejects.
+        let mut dfas: Vec<Arc<Dfa>> = phase1.dfas[..n_self].to_vec();
+        let f_suffix = flatten(suffixes, &mut dfas);
+        let formula = Formula::And(vec![f_suffix, Formula::Not(Box::new(f_self))]);
+        let phase2 = with_utf8(dfas, formula)?;
+        let fresh = phase2.starts()?;
+        for (q, prefix) in candidates {
+            let mut start = q;
+            start.extend_from_slice(&fresh[n_self..]);
+            if phase2.shortest(start, &charset)?.is_none() {
+                return String::from_utf8(prefix)
+                    .map(Some)
+                    .map_err(|_| ReasonError::InvalidWitness);
+            }
+        }
+        Ok(None)
+    }
+}
+
+impl fmt::Display for Lang {
+    /// Debugging notation: the regexes and the boolean structure.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &*self.0 {
+            Node::Atom { regex, .. } => write!(f, "/{regex}/"),
+            Node::And(v) if v.is_empty() => write!(f, "ANY"),
+            Node::Or(v) if v.is_empty() => write!(f, "NONE"),
+            Node::And(v) | Node::Or(v) => {
+                let op = if matches!(&*self.0, Node::And(_)) {
+                    " & "
+                } else {
+                    " | "
+                };
+                write!(f, "(")?;
+                for (i, l) in v.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, "{op}")?;
+                    }
+                    write!(f, "{l}")?;
+                }
+                write!(f, ")")
+            }
+            Node::Not(l) => write!(f, "!{l}"),
+        }
+    }
+}
+
+fn run(dfa: &Dfa, bytes: &[u8]) -> bool {
+    let Ok(mut s) = compile::start(dfa) else {
+        return false;
+    };
+    for &b in bytes {
+        s = dfa.next_state(s, b);
+        if dfa.is_dead_state(s) || dfa.is_quit_state(s) {
+            return false;
+        }
+    }
+    search::accepts_at_end(dfa, s)
+}
+
+fn flatten(lang: &Lang, dfas: &mut Vec<Arc<Dfa>>) -> Formula {
+    match &*lang.0 {
+        Node::Atom { dfa, .. } => {
+            dfas.push(Arc::clone(dfa));
+            Formula::Atom(dfas.len() - 1)
+        }
+        Node::And(v) => Formula::And(v.iter().map(|l| flatten(l, dfas)).collect()),
+        Node::Or(v) => Formula::Or(v.iter().map(|l| flatten(l, dfas)).collect()),
+        Node::Not(l) => Formula::Not(Box::new(flatten(l, dfas))),
+    }
+}
+
+/// Adds the "valid UTF-8" automaton to a product so complements never yield broken strings.
+fn with_utf8(mut dfas: Vec<Arc<Dfa>>, formula: Formula) -> Result<Product, ReasonError> {
+    dfas.push(compile::compile("(?s:.*)")?);
+    let utf8 = Formula::Atom(dfas.len() - 1);
+    Ok(Product {
+        dfas,
+        formula: Formula::And(vec![utf8, formula]),
+    })
+}
