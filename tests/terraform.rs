@@ -396,3 +396,21 @@ fn plan_json_policies_point_into_the_plan() {
     let tl003 = report.findings.iter().find(|f| f.code == "TL003").expect("TL003 in child module");
     assert_eq!(tl003.subject.as_deref(), Some("module.m.aws_iam_policy.p"));
 }
+
+#[test]
+fn truncated_and_mangled_modules_never_panic() {
+    let texts = [FORMS, DYNAMIC, SPACELIFT];
+    let dir = tempfile::tempdir().unwrap();
+    for text in texts {
+        let cuts: Vec<usize> = (0..text.len()).step_by(7).filter(|&i| text.is_char_boundary(i)).collect();
+        for cut in cuts {
+            for variant in
+                [text[..cut].to_string(), format!("{}é\"{{[}}", &text[..cut]), text[cut..].to_string()]
+            {
+                let sources = SourceMap::new();
+                let src = sources.add("main.tf".into(), dir.path().join("main.tf"), variant);
+                let _ = parse_module(".", dir.path().to_path_buf(), &[src], &sources, &Settings::default());
+            }
+        }
+    }
+}

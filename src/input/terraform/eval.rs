@@ -317,7 +317,7 @@ impl<'m> Eval<'m> {
             return SpStr::plain(value.to_string(), span.src);
         };
         let raw = source.slice(span);
-        let (raw, start) = if quoted && raw.len() >= 2 && raw.starts_with('"') {
+        let (raw, start) = if quoted && raw.len() >= 2 && raw.starts_with('"') && raw.ends_with('"') {
             (&raw[1..raw.len() - 1], span.start + 1)
         } else {
             (raw, span.start)

@@ -42,7 +42,7 @@ fn collect<'a>(module: &'a Node, out: &mut Vec<PlanRes<'a>>, depth: usize) {
 fn spanned(source: &Source, node: &Node) -> Option<SpStr> {
     let text = node.as_str()?;
     let raw = source.slice(node.span);
-    let (raw, start) = if raw.len() >= 2 && raw.starts_with('"') {
+    let (raw, start) = if raw.len() >= 2 && raw.starts_with('"') && raw.ends_with('"') {
         (&raw[1..raw.len() - 1], node.span.start + 1)
     } else {
         (raw, node.span.start)
