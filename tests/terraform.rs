@@ -414,3 +414,20 @@ fn truncated_and_mangled_modules_never_panic() {
         }
     }
 }
+
+#[test]
+fn templatefile_policies_point_into_the_template() {
+    let tf = r#"locals {
+  account = "123456789012"
+}
+
+resource "aws_iam_role" "t" {
+  name               = "t"
+  assume_role_policy = templatefile("${path.module}/trust.json.tpl", { account = local.account })
+}
+"#;
+    let tpl = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\"Effect\": \"Alow\", \"Action\": \"sts:AssumeRole\",\n    \"Principal\": {\"AWS\": \"arn:aws:iam::${account}:root\"}}]\n}\n";
+    let found = run(&[("main.tf", tf), ("trust.json.tpl", tpl)]);
+    assert!(has(&found, "TL004", "trust.json.tpl", 3), "{found:?}");
+    assert_eq!(found.len(), 1, "{found:?}");
+}
