@@ -84,6 +84,12 @@ type UnitResult = (Vec<Finding>, usize, usize);
 enum Job {
     Json(Discovered),
     Stdin(StdinInput),
+    /// One directory of `*.tf` / `*.tf.json` files.
+    Terraform {
+        display: String,
+        dir: PathBuf,
+        files: Vec<Discovered>,
+    },
 }
 
 pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
@@ -91,12 +97,23 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     let rules = selected(rule_set(opts.rules_dir.as_deref())?, &opts.lint)?;
     let found = discover::discover(&opts.paths)?;
     let mut jobs: Vec<Job> = Vec::new();
+    let mut modules: std::collections::BTreeMap<PathBuf, (String, Vec<Discovered>)> = Default::default();
     for d in found {
         match d.class {
             FileClass::Json => jobs.push(Job::Json(d)),
-            // Terraform modules are read by the Terraform input.
-            FileClass::Terraform | FileClass::TerraformJson => {}
+            FileClass::Terraform | FileClass::TerraformJson => {
+                let dir = d.path.parent().map(PathBuf::from).unwrap_or_default();
+                let display = std::path::Path::new(&d.display)
+                    .parent()
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .filter(|p| !p.is_empty())
+                    .unwrap_or_else(|| ".".into());
+                modules.entry(dir).or_insert_with(|| (display, Vec::new())).1.push(d);
+            }
         }
+    }
+    for (dir, (display, files)) in modules {
+        jobs.push(Job::Terraform { display, dir, files });
     }
     if let Some(stdin) = &opts.stdin {
         jobs.push(Job::Stdin(stdin.clone()));
@@ -107,6 +124,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     let results: Vec<Result<UnitResult, Error>> = jobs
         .par_iter()
         .map(|job| {
+            let mut nfiles = 1;
             let unit = match job {
                 Job::Json(d) => {
                     let text = read_text(&d.path)?;
@@ -117,10 +135,21 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
                     let source = sources.add(s.name.clone(), PathBuf::from(&s.name), s.text.clone());
                     input::json::parse_file(&source, settings, true)
                 }
+                Job::Terraform { display, dir, files } => {
+                    let mut loaded = Vec::with_capacity(files.len());
+                    for f in files {
+                        let text = read_text(&f.path)?;
+                        loaded.push(sources.add(f.display.clone(), f.path.clone(), text));
+                    }
+                    nfiles = files.len();
+                    Some(input::terraform::parse_module(display, dir.clone(), &loaded, &sources, settings))
+                }
             };
-            let Some(unit) = unit else { return Ok((Vec::new(), 1, 0)) };
+            let Some(unit) = unit else { return Ok((Vec::new(), nfiles, 0)) };
             let cx = Context { settings, sources: &sources };
-            Ok((analyse(&rules, &cx, &unit), 1, unit.policies.len()))
+            let mut findings = analyse(&rules, &cx, &unit);
+            suppress(&mut findings, &unit, &rules, &sources);
+            Ok((findings, nfiles, unit.policies.len()))
         })
         .collect();
 
@@ -134,6 +163,8 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     }
     apply_severity(&mut findings, &opts.lint);
     sort_findings(&mut findings, &sources);
+    // A policy document used by two resources reports once per location.
+    findings.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
     Ok(Report { findings, sources, files, policies, elapsed: start.elapsed() })
 }
 
@@ -155,6 +186,41 @@ pub fn analyse(rules: &[Box<dyn Rule>], cx: &Context, unit: &Unit) -> Vec<Findin
         out.append(&mut sink.findings);
     }
     out
+}
+
+/// Drops findings covered by `# trustlint:ignore` comments of the unit, and reports the
+/// comments that covered nothing (TL000, when selected).
+fn suppress(findings: &mut Vec<Finding>, unit: &Unit, rules: &[Box<dyn Rule>], sources: &SourceMap) {
+    if unit.suppressions.is_empty() {
+        return;
+    }
+    let mut used = vec![false; unit.suppressions.len()];
+    findings.retain(|f| {
+        let Some(src) = sources.get(f.span.src) else { return true };
+        let line = src.line_col(f.span.start).line;
+        let hit = unit.suppressions.iter().position(|s| {
+            s.src == f.span.src
+                && s.lines.is_some_and(|(a, b)| (a..=b).contains(&line))
+                && (s.codes.is_empty() || s.codes.iter().any(|c| selector_matches(&f.code, &f.name, c)))
+        });
+        if let Some(i) = hit {
+            used[i] = true;
+        }
+        hit.is_none()
+    });
+    let meta = &crate::rules::grammar::unused_suppression::UnusedSuppression::META;
+    if !rules.iter().any(|r| r.meta().code == meta.code) {
+        return;
+    }
+    let mut sink = Sink::new(meta);
+    for (s, used) in unit.suppressions.iter().zip(used) {
+        if !used {
+            let what = if s.codes.is_empty() { "any rule".to_string() } else { s.codes.join(", ") };
+            sink.emit(s.span, format!("unused suppression of {what}: nothing below it is reported"))
+                .help("remove the comment, or move it to the line above the flagged block or attribute");
+        }
+    }
+    findings.append(&mut sink.findings);
 }
 
 fn apply_severity(findings: &mut [Finding], lint: &LintOptions) {

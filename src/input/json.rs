@@ -91,8 +91,9 @@ pub fn parse_file(source: &Source, settings: &Settings, explicit: bool) -> Optio
             unit.policies.push(policy);
             Some(unit)
         }
-        // Plans and authorization-details dumps have their own readers.
-        JsonDocument::Plan | JsonDocument::AuthorizationDetails => None,
+        JsonDocument::Plan => Some(crate::input::terraform::plan::parse_plan(&root, source)),
+        // Authorization-details dumps have their own reader.
+        JsonDocument::AuthorizationDetails => None,
         JsonDocument::Other => None,
     }
 }

@@ -2,4 +2,5 @@
 
 pub mod json;
 pub mod policy;
+pub mod terraform;
 pub mod tree;

@@ -3,6 +3,7 @@
 pub mod arn;
 pub mod operator;
 pub mod policy;
+pub mod terraform;
 
 pub use operator::{BaseOp, Operator, SetQualifier};
 pub use policy::{
@@ -56,10 +57,25 @@ pub struct Unit {
     pub policies: Vec<Policy>,
     pub roles: Vec<Role>,
     pub parse_failures: Vec<ParseFailure>,
+    /// Terraform provider/backend `assume_role` settings.
+    pub assume_roles: Vec<terraform::AssumeRoleConfig>,
+    /// Credentials written into provider/backend blocks.
+    pub provider_creds: Vec<terraform::ProviderCreds>,
+    pub spacelift: terraform::SpaceliftConfig,
+    /// Shapes of Spacelift-generated external ids whose text is unknown, keyed by the span of the
+    /// unknown condition value.
+    pub external_id_templates: Vec<terraform::ExternalIdTemplate>,
+    /// Inline `# trustlint:ignore` comments.
+    pub suppressions: Vec<terraform::Suppression>,
 }
 
 impl Unit {
     pub fn role_of(&self, policy: &Policy) -> Option<&Role> {
         policy.role.and_then(|i| self.roles.get(i))
+    }
+
+    /// The Spacelift external-id shape recorded for an unknown value at `span`, if any.
+    pub fn external_id_template_at(&self, span: Span) -> Option<&terraform::ExternalIdTemplate> {
+        self.external_id_templates.iter().find(|t| t.span == span)
     }
 }

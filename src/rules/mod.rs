@@ -2,6 +2,8 @@
 
 pub mod grammar;
 pub mod registry;
+pub mod spacelift;
+pub mod terraform;
 
 use std::borrow::Cow;
 use std::fmt;

@@ -2,9 +2,12 @@
 
 use crate::rules::Rule;
 use crate::rules::grammar::*;
+use crate::rules::spacelift::*;
+use crate::rules::terraform::*;
 
 pub fn builtin() -> Vec<Box<dyn Rule>> {
     vec![
+        Box::new(unused_suppression::UnusedSuppression),
         Box::new(parse_error::ParseError),
         Box::new(invalid_policy_version::InvalidPolicyVersion),
         Box::new(unknown_policy_element::UnknownPolicyElement),
@@ -16,6 +19,14 @@ pub fn builtin() -> Vec<Box<dyn Rule>> {
         Box::new(policy_size_limit::PolicySizeLimit),
         Box::new(invalid_sid::InvalidSid),
         Box::new(duplicate_json_key::DuplicateJsonKey),
+        Box::new(assume_role_duration::AssumeRoleDuration),
+        Box::new(invalid_session_name::InvalidSessionName),
+        Box::new(hardcoded_credentials::HardcodedCredentials),
+        Box::new(metadata_api_check_skipped::MetadataApiCheckSkipped),
+        Box::new(integration_duration::IntegrationDuration),
+        Box::new(custom_external_id_without_worker::CustomExternalIdWithoutWorker),
+        Box::new(legacy_aws_role::LegacyAwsRole),
+        Box::new(too_many_integrations::TooManyIntegrations),
     ]
 }
 

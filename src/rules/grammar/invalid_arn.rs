@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::model::arn::{self, ArnUse};
-use crate::model::{Policy, PolicyKind, Unit};
+use crate::model::{Policy, PolicyKind, Unit, Value};
 use crate::rules::{Context, Rule, RuleMeta, Sink};
 
 declare_rule! {
@@ -39,6 +39,52 @@ declare_rule! {
 impl Rule for InvalidArn {
     fn meta(&self) -> &RuleMeta {
         &Self::META
+    }
+
+    fn check_unit(&self, cx: &Context, unit: &Unit, out: &mut Sink) {
+        for policy in &unit.policies {
+            let before = out.findings.len();
+            self.check_policy(cx, unit, policy, out);
+            if let Some(subject) = &policy.subject {
+                for f in &mut out.findings[before..] {
+                    f.subject.get_or_insert_with(|| subject.clone());
+                }
+            }
+        }
+        // Terraform settings: assume-role targets, session policy ARNs, Spacelift integrations,
+        // attached managed policies.
+        let check = |v: &Value, usage: ArnUse, what: &str, out: &mut Sink| {
+            let Some(text) = v.as_str() else { return };
+            if let Err(why) = arn::validate(text, usage) {
+                out.emit(v.span, format!("invalid {what}: {why}")).help(match usage {
+                    ArnUse::Role => "a role ARN is `arn:<partition>:iam::<12-digit account>:role/<name>`",
+                    _ => "an ARN is `arn:<partition>:<service>:<region>:<account>:<resource>`",
+                });
+            }
+        };
+        for c in &unit.assume_roles {
+            if let Some(v) = &c.role_arn {
+                check(v, ArnUse::Role, "role_arn", out);
+            }
+            for v in &c.policy_arns {
+                check(v, ArnUse::Any, "policy ARN in policy_arns", out);
+            }
+        }
+        for i in &unit.spacelift.integrations {
+            if let Some(v) = &i.role_arn {
+                check(v, ArnUse::Role, "role_arn", out);
+            }
+        }
+        for r in &unit.spacelift.legacy_roles {
+            if let Some(v) = &r.role_arn {
+                check(v, ArnUse::Role, "role_arn", out);
+            }
+        }
+        for role in &unit.roles {
+            for v in &role.managed_policies {
+                check(v, ArnUse::Any, "managed policy ARN", out);
+            }
+        }
     }
 
     fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {

@@ -11,3 +11,4 @@ pub mod parse_error;
 pub mod policy_size_limit;
 pub mod unknown_condition_operator;
 pub mod unknown_policy_element;
+pub mod unused_suppression;

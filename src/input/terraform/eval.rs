@@ -1,0 +1,678 @@
+//! Static evaluation of HCL expressions: what can be known without running Terraform.
+//!
+//! Known: literals, `locals`, `var.*` defaults, string templates of known parts, attributes of
+//! other resources that are written in their blocks (`aws_iam_role.x.name`), policy documents
+//! (`data.aws_iam_policy_document.x.json`), and a few functions (`jsonencode`, `jsondecode`,
+//! `file`, `templatefile`, `concat`, `format`, `lower`, `upper`, `replace`, `join`, ...).
+//! Everything else is [`V::Unknown`], and rules stay silent on it.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use hcl_edit::Span as _;
+use hcl_edit::expr::{Expression, ObjectKey, Traversal, TraversalOperator};
+use hcl_edit::template::{Element, Template};
+
+use crate::config::Settings;
+use crate::input::terraform::Module;
+use crate::input::tree::{Member, Node, NodeKind, parse_json};
+use crate::model::ParseFailure;
+use crate::model::terraform::ExternalIdTemplate;
+use crate::source::{Source, SourceId, SourceMap, Span};
+
+/// A string with, for every byte, the byte offset in `src` it came from (plus one for the end),
+/// so JSON parsed out of it can be mapped back into the user's file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpStr {
+    pub text: String,
+    pub src: SourceId,
+    /// `text.len() + 1` entries; `None` when the origin is not exactly known.
+    pub offs: Option<Vec<usize>>,
+}
+
+impl SpStr {
+    pub fn plain(text: String, src: SourceId) -> Self {
+        SpStr { text, src, offs: None }
+    }
+
+    /// Maps a byte range of `text` back to the source; `fallback` when unknown.
+    pub fn map(&self, start: usize, end: usize, fallback: Span) -> Span {
+        match &self.offs {
+            Some(offs) if !offs.is_empty() => {
+                let last = offs.len() - 1;
+                let s = offs[start.min(last)];
+                let e = if end > start { offs[(end - 1).min(last)] + 1 } else { s };
+                Span::new(self.src, s, e)
+            }
+            _ => fallback,
+        }
+    }
+}
+
+/// Aligns a string value with the raw text it was written as (escapes, heredoc indentation):
+/// returns the source offset of every byte of `val`, plus the end.
+pub fn align(raw: &str, raw_start: usize, val: &str) -> Vec<usize> {
+    let (r, v) = (raw.as_bytes(), val.as_bytes());
+    let mut offs = Vec::with_capacity(v.len() + 1);
+    let mut j = 0usize;
+    for &c in v {
+        while j < r.len() && r[j] != c && matches!(r[j], b' ' | b'\t' | b'\\' | b'$') {
+            j += 1;
+        }
+        offs.push(raw_start + j.min(r.len()));
+        if j < r.len() {
+            j += 1;
+        }
+    }
+    offs.push(raw_start + j.min(r.len()));
+    offs
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum V {
+    Unknown,
+    Null,
+    Bool(bool),
+    Num(String),
+    Str(SpStr),
+    List(Vec<Sv>),
+    Obj(Vec<(String, Span, Sv)>),
+    /// A JSON string whose document is this tree (`jsonencode(...)`, a policy document's `json`).
+    Json(Box<Node>),
+}
+
+/// A statically evaluated value and the span of the expression it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sv {
+    pub span: Span,
+    pub v: V,
+}
+
+impl Sv {
+    pub fn unknown(span: Span) -> Self {
+        Sv { span, v: V::Unknown }
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self.v, V::Unknown)
+    }
+
+    /// The value as text when it is a known scalar.
+    pub fn text(&self) -> Option<String> {
+        match &self.v {
+            V::Str(s) => Some(s.text.clone()),
+            V::Num(n) => Some(n.clone()),
+            V::Bool(b) => Some(b.to_string()),
+            V::Json(n) if !has_unknown(n) => Some(n.to_json().to_string()),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match &self.v {
+            V::Bool(b) => Some(*b),
+            V::Str(s) if s.text == "true" => Some(true),
+            V::Str(s) if s.text == "false" => Some(false),
+            _ => None,
+        }
+    }
+
+    /// The model's scalar: known text or unknown, with this span.
+    pub fn to_value(&self) -> crate::model::Value {
+        match self.text() {
+            Some(t) => crate::model::Value::known(t, self.span),
+            None => crate::model::Value::unknown(self.span),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Sv> {
+        match &self.v {
+            V::Obj(m) => m.iter().find(|(k, _, _)| k == key).map(|(_, _, v)| v),
+            _ => None,
+        }
+    }
+
+    /// Converts to the format-neutral tree the policy builder reads.
+    pub fn to_node(&self) -> Node {
+        let kind = match &self.v {
+            V::Unknown => NodeKind::Unknown,
+            V::Null => NodeKind::Null,
+            V::Bool(b) => NodeKind::Bool(*b),
+            V::Num(n) => NodeKind::Number(n.clone()),
+            V::Str(s) => NodeKind::Str(s.text.clone()),
+            V::List(items) => NodeKind::Array(items.iter().map(Sv::to_node).collect()),
+            V::Obj(m) => NodeKind::Object(
+                m.iter()
+                    .map(|(k, ks, v)| Member { key: k.clone(), key_span: *ks, value: v.to_node() })
+                    .collect(),
+            ),
+            V::Json(n) if has_unknown(n) => NodeKind::Unknown,
+            V::Json(n) => NodeKind::Str(n.to_json().to_string()),
+        };
+        Node { span: self.span, kind }
+    }
+
+    pub fn from_node(node: &Node) -> Sv {
+        let v = match &node.kind {
+            NodeKind::Unknown => V::Unknown,
+            NodeKind::Null => V::Null,
+            NodeKind::Bool(b) => V::Bool(*b),
+            NodeKind::Number(n) => V::Num(n.clone()),
+            NodeKind::Str(s) => V::Str(SpStr::plain(s.clone(), node.span.src)),
+            NodeKind::Array(items) => V::List(items.iter().map(Sv::from_node).collect()),
+            NodeKind::Object(m) => {
+                V::Obj(m.iter().map(|m| (m.key.clone(), m.key_span, Sv::from_node(&m.value))).collect())
+            }
+        };
+        Sv { span: node.span, v }
+    }
+}
+
+pub fn has_unknown(node: &Node) -> bool {
+    match &node.kind {
+        NodeKind::Unknown => true,
+        NodeKind::Array(items) => items.iter().any(has_unknown),
+        NodeKind::Object(m) => m.iter().any(|m| has_unknown(&m.value)),
+        _ => false,
+    }
+}
+
+/// Shifts every span of a tree parsed out of `s` back into the source.
+pub fn remap(node: &mut Node, s: &SpStr, fallback: Span) {
+    node.span = s.map(node.span.start, node.span.end, fallback);
+    match &mut node.kind {
+        NodeKind::Array(items) => items.iter_mut().for_each(|n| remap(n, s, fallback)),
+        NodeKind::Object(members) => {
+            for m in members {
+                m.key_span = s.map(m.key_span.start, m.key_span.end, fallback);
+                remap(&mut m.value, s, fallback);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Parses JSON held in a string value, with spans in the source. `Err` is a syntax error at
+/// its location.
+pub fn parse_json_str(s: &SpStr, fallback: Span) -> Result<Node, (Span, String)> {
+    match parse_json(&s.text, s.src, 0) {
+        Ok(mut node) => {
+            remap(&mut node, s, fallback);
+            Ok(node)
+        }
+        Err(e) => {
+            Err((s.map(e.start, e.end.max(e.start + 1).min(s.text.len().max(e.start)), fallback), e.message))
+        }
+    }
+}
+
+pub fn hspan(src: SourceId, r: Option<std::ops::Range<usize>>, fallback: Span) -> Span {
+    match r {
+        Some(r) => Span::new(src, r.start, r.end),
+        None => fallback,
+    }
+}
+
+const MAX_DEPTH: usize = 48;
+
+pub struct Eval<'m> {
+    pub module: &'m Module,
+    pub sources: &'m SourceMap,
+    pub settings: &'m Settings,
+    depth: usize,
+    scope: Vec<HashMap<String, Sv>>,
+    doc_cache: HashMap<String, Option<Node>>,
+    pub templates: Vec<ExternalIdTemplate>,
+    pub failures: Vec<ParseFailure>,
+    /// Files pulled in by `file()` / `templatefile()`.
+    pub extra_sources: Vec<SourceId>,
+}
+
+impl<'m> Eval<'m> {
+    pub fn new(module: &'m Module, sources: &'m SourceMap, settings: &'m Settings) -> Self {
+        Eval {
+            module,
+            sources,
+            settings,
+            depth: 0,
+            scope: Vec::new(),
+            doc_cache: HashMap::new(),
+            templates: Vec::new(),
+            failures: Vec::new(),
+            extra_sources: Vec::new(),
+        }
+    }
+
+    fn source(&self, src: SourceId) -> Option<Arc<Source>> {
+        self.sources.get(src)
+    }
+
+    pub fn eval(&mut self, expr: &Expression, src: SourceId) -> Sv {
+        if self.depth > MAX_DEPTH {
+            return Sv::unknown(Span::new(src, 0, 0));
+        }
+        self.depth += 1;
+        let out = self.eval_inner(expr, src);
+        self.depth -= 1;
+        out
+    }
+
+    fn eval_inner(&mut self, expr: &Expression, src: SourceId) -> Sv {
+        let span = hspan(src, expr.span(), Span::new(src, 0, 0));
+        let v = match expr {
+            Expression::Null(_) => V::Null,
+            Expression::Bool(b) => V::Bool(*b.value()),
+            Expression::Number(n) => V::Num(n.value().to_string()),
+            Expression::String(s) => V::Str(self.literal(s.value(), span, true)),
+            Expression::Array(a) => V::List(a.iter().map(|e| self.eval(e, src)).collect()),
+            Expression::Object(o) => {
+                let mut members = Vec::new();
+                for (k, v) in o.iter() {
+                    let ks = hspan(src, k.span(), span);
+                    let key = match k {
+                        ObjectKey::Ident(i) => Some(i.as_str().to_string()),
+                        ObjectKey::Expression(e) => match e {
+                            // `"Version" = ...` and `(local.k) = ...`
+                            Expression::Variable(i) => Some(i.as_str().to_string()),
+                            other => self.eval(other, src).text(),
+                        },
+                    };
+                    let Some(key) = key else { return Sv::unknown(span) };
+                    members.push((key, ks, self.eval(v.expr(), src)));
+                }
+                V::Obj(members)
+            }
+            Expression::StringTemplate(t) => return self.template(t.iter(), src, span),
+            Expression::HeredocTemplate(h) => return self.template(h.template.iter(), src, span),
+            Expression::Parenthesis(p) => return self.eval(p.inner(), src),
+            Expression::Variable(v) => {
+                return self
+                    .lookup_scope(v.as_str())
+                    .map(|mut s| {
+                        s.span = span;
+                        s
+                    })
+                    .unwrap_or(Sv::unknown(span));
+            }
+            Expression::Conditional(c) => match self.eval(&c.cond_expr, src).as_bool() {
+                Some(true) => return self.eval(&c.true_expr, src),
+                Some(false) => return self.eval(&c.false_expr, src),
+                None => V::Unknown,
+            },
+            Expression::FuncCall(f) => return self.call(f, src, span),
+            Expression::Traversal(t) => return self.traversal(t, src, span),
+            _ => V::Unknown,
+        };
+        Sv { span, v }
+    }
+
+    fn lookup_scope(&self, name: &str) -> Option<Sv> {
+        self.scope.iter().rev().find_map(|m| m.get(name).cloned())
+    }
+
+    /// A quoted string literal: `span` covers the quotes (when `quoted`).
+    fn literal(&self, value: &str, span: Span, quoted: bool) -> SpStr {
+        let Some(source) = self.source(span.src) else {
+            return SpStr::plain(value.to_string(), span.src);
+        };
+        let raw = source.slice(span);
+        let (raw, start) = if quoted && raw.len() >= 2 && raw.starts_with('"') && raw.ends_with('"') {
+            (&raw[1..raw.len() - 1], span.start + 1)
+        } else {
+            (raw, span.start)
+        };
+        SpStr { text: value.to_string(), src: span.src, offs: Some(align(raw, start, value)) }
+    }
+
+    fn template<'t>(&mut self, elements: impl Iterator<Item = &'t Element>, src: SourceId, span: Span) -> Sv {
+        let mut text = String::new();
+        let mut offs: Vec<usize> = Vec::new();
+        for el in elements {
+            match el {
+                Element::Literal(l) => {
+                    let ls = hspan(src, l.span(), span);
+                    let part = self.literal(l.value(), ls, false);
+                    push_part(&mut text, &mut offs, &part, ls);
+                }
+                Element::Interpolation(i) => {
+                    let v = self.eval(&i.expr, src);
+                    match &v.v {
+                        V::Str(s) => {
+                            let s = if s.src == src { s.clone() } else { SpStr::plain(s.text.clone(), src) };
+                            push_part(&mut text, &mut offs, &s, v.span)
+                        }
+                        _ => match v.text() {
+                            Some(t) => push_part(&mut text, &mut offs, &SpStr::plain(t, src), v.span),
+                            None => return Sv::unknown(span),
+                        },
+                    }
+                }
+                Element::Directive(_) => return Sv::unknown(span),
+            }
+        }
+        offs.push(offs.last().map(|o| o + 1).unwrap_or(span.start));
+        Sv { span, v: V::Str(SpStr { text, src, offs: Some(offs) }) }
+    }
+
+    fn traversal(&mut self, t: &Traversal, src: SourceId, span: Span) -> Sv {
+        let Expression::Variable(root) = &t.expr else {
+            let base = self.eval(&t.expr, src);
+            return self.apply_ops(base, &t.operators, src, span);
+        };
+        let ops = &t.operators;
+        let attr = |i: usize| match ops.get(i).map(|o| o.value()) {
+            Some(TraversalOperator::GetAttr(a)) => Some(a.as_str().to_string()),
+            _ => None,
+        };
+        let (base, used) = match root.as_str() {
+            "var" => match attr(0) {
+                Some(name) => (self.variable(&name, span), 1),
+                None => return Sv::unknown(span),
+            },
+            "local" => match attr(0) {
+                Some(name) => (self.local(&name, span), 1),
+                None => return Sv::unknown(span),
+            },
+            "path" => match attr(0).as_deref() {
+                Some("module" | "root") => (Sv { span, v: V::Str(SpStr::plain(".".into(), src)) }, 1),
+                _ => return Sv::unknown(span),
+            },
+            "data" => match (attr(0), attr(1), attr(2)) {
+                (Some(ty), Some(name), Some(a)) => (self.data_attr(&ty, &name, &a, span), 3),
+                _ => return Sv::unknown(span),
+            },
+            "each" | "count" | "self" | "terraform" | "module" => return Sv::unknown(span),
+            other => {
+                if let Some(v) = self.lookup_scope(other) {
+                    (v, 0)
+                } else {
+                    match (attr(0), attr(1)) {
+                        (Some(name), Some(a)) => (self.resource_attr(other, &name, &a, span), 2),
+                        _ => return Sv::unknown(span),
+                    }
+                }
+            }
+        };
+        let mut out = self.apply_ops(base, &ops[used.min(ops.len())..], src, span);
+        out.span = span;
+        out
+    }
+
+    fn apply_ops(
+        &mut self,
+        mut cur: Sv,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+        src: SourceId,
+        span: Span,
+    ) -> Sv {
+        for op in ops {
+            cur = match op.value() {
+                TraversalOperator::GetAttr(a) => match cur.get(a.as_str()) {
+                    Some(v) => v.clone(),
+                    None => return Sv::unknown(span),
+                },
+                TraversalOperator::Index(e) => {
+                    let idx = self.eval(e, src);
+                    match (&cur.v, &idx.v) {
+                        (V::List(items), V::Num(n)) => {
+                            match n.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                                Some(v) => v.clone(),
+                                None => return Sv::unknown(span),
+                            }
+                        }
+                        (V::Obj(_), V::Str(k)) => match cur.get(&k.text) {
+                            Some(v) => v.clone(),
+                            None => return Sv::unknown(span),
+                        },
+                        _ => return Sv::unknown(span),
+                    }
+                }
+                TraversalOperator::LegacyIndex(i) => match &cur.v {
+                    V::List(items) => match items.get(*i.value() as usize) {
+                        Some(v) => v.clone(),
+                        None => return Sv::unknown(span),
+                    },
+                    _ => return Sv::unknown(span),
+                },
+                _ => return Sv::unknown(span),
+            };
+        }
+        cur
+    }
+
+    fn variable(&mut self, name: &str, span: Span) -> Sv {
+        let Some((src, expr)) = self.module.variables.get(name) else { return Sv::unknown(span) };
+        self.eval(expr, *src)
+    }
+
+    fn local(&mut self, name: &str, span: Span) -> Sv {
+        let Some((src, expr)) = self.module.locals.get(name) else { return Sv::unknown(span) };
+        self.eval(expr, *src)
+    }
+
+    /// `TYPE.NAME.ATTR` of a managed resource: attributes written in its block are known; `id`
+    /// of roles and policies is their name; computed attributes (`arn`) are unknown.
+    fn resource_attr(&mut self, ty: &str, name: &str, attr: &str, span: Span) -> Sv {
+        let Some(res) = self.module.resource(ty, name) else { return Sv::unknown(span) };
+        if res.repeated() {
+            return Sv::unknown(span);
+        }
+        let attr = match (ty, attr) {
+            ("aws_iam_role" | "aws_iam_policy" | "aws_iam_user" | "aws_iam_group", "id") => "name",
+            (_, "arn" | "id" | "unique_id" | "policy_id") => return Sv::unknown(span),
+            (_, a) => a,
+        };
+        match res.block.body.get_attribute(attr) {
+            Some(a) => self.eval(&a.value, res.src),
+            None => Sv::unknown(span),
+        }
+    }
+
+    fn data_attr(&mut self, ty: &str, name: &str, attr: &str, span: Span) -> Sv {
+        let Some(res) = self.module.data(ty, name) else { return Sv::unknown(span) };
+        if res.repeated() {
+            return Sv::unknown(span);
+        }
+        match (ty, attr) {
+            ("aws_iam_policy_document", "json" | "minified_json") => {
+                let key = format!("{ty}.{name}");
+                let doc = match self.doc_cache.get(&key) {
+                    Some(d) => d.clone(),
+                    None => {
+                        // Guard against cycles through source/override documents.
+                        self.doc_cache.insert(key.clone(), None);
+                        let d = crate::input::terraform::policy::policy_document(self, res);
+                        self.doc_cache.insert(key, d.clone());
+                        d
+                    }
+                };
+                match doc {
+                    Some(node) => Sv { span, v: V::Json(Box::new(node)) },
+                    None => Sv::unknown(span),
+                }
+            }
+            ("spacelift_aws_integration_attachment_external_id", "assume_role_policy_statement") => {
+                let node = crate::input::terraform::resources::spacelift_statement(self, res, span);
+                Sv { span, v: V::Json(Box::new(node)) }
+            }
+            ("spacelift_aws_integration_attachment_external_id", "external_id") => {
+                match crate::input::terraform::resources::spacelift_external_id(self, res, span) {
+                    (Some(t), _) => Sv { span, v: V::Str(SpStr::plain(t, span.src)) },
+                    (None, _) => Sv::unknown(span),
+                }
+            }
+            _ => Sv::unknown(span),
+        }
+    }
+
+    pub fn record_template(&mut self, t: ExternalIdTemplate) {
+        if !self.templates.iter().any(|x| x.span == t.span) {
+            self.templates.push(t);
+        }
+    }
+
+    fn call(&mut self, f: &hcl_edit::expr::FuncCall, src: SourceId, span: Span) -> Sv {
+        if f.name.is_namespaced() {
+            return Sv::unknown(span);
+        }
+        let args: Vec<&Expression> = f.args.iter().collect();
+        if f.args.expand_final() {
+            return Sv::unknown(span);
+        }
+        let name = f.name.name.as_str();
+        let arg = |i: usize, ev: &mut Self| args.get(i).map(|e| ev.eval(e, src)).unwrap_or(Sv::unknown(span));
+        let v = match name {
+            "jsonencode" => {
+                let a = arg(0, self);
+                V::Json(Box::new(a.to_node()))
+            }
+            "jsondecode" => {
+                let a = arg(0, self);
+                return match &a.v {
+                    V::Json(n) => Sv::from_node(n),
+                    V::Str(s) => match parse_json_str(s, a.span) {
+                        Ok(n) => Sv::from_node(&n),
+                        Err(_) => Sv::unknown(span),
+                    },
+                    _ => Sv::unknown(span),
+                };
+            }
+            "file" => {
+                let a = arg(0, self);
+                return match a.text().and_then(|p| self.load(&p)) {
+                    Some(source) => {
+                        let offs = (0..=source.text.len()).collect();
+                        Sv {
+                            span,
+                            v: V::Str(SpStr { text: source.text.clone(), src: source.id, offs: Some(offs) }),
+                        }
+                    }
+                    None => Sv::unknown(span),
+                };
+            }
+            "templatefile" => {
+                let (p, vars) = (arg(0, self), arg(1, self));
+                let Some(source) = p.text().and_then(|p| self.load(&p)) else { return Sv::unknown(span) };
+                let V::Obj(members) = vars.v else { return Sv::unknown(span) };
+                let Ok(template) = hcl_edit::parser::parse_template(&source.text) else {
+                    return Sv::unknown(span);
+                };
+                self.scope.push(members.into_iter().map(|(k, _, v)| (k, v)).collect());
+                let mut out = self.template_in(&template, source.id, span);
+                self.scope.pop();
+                out.span = span;
+                return out;
+            }
+            "concat" => {
+                let mut items = Vec::new();
+                for i in 0..args.len() {
+                    match arg(i, self).v {
+                        V::List(l) => items.extend(l),
+                        _ => return Sv::unknown(span),
+                    }
+                }
+                V::List(items)
+            }
+            "tolist" | "toset" | "tostring" | "tomap" | "sensitive" | "nonsensitive" => return arg(0, self),
+            "lower" | "upper" | "trimspace" => match arg(0, self).text() {
+                Some(t) => V::Str(SpStr::plain(
+                    match name {
+                        "lower" => t.to_lowercase(),
+                        "upper" => t.to_uppercase(),
+                        _ => t.trim().to_string(),
+                    },
+                    src,
+                )),
+                None => V::Unknown,
+            },
+            "replace" => match (arg(0, self).text(), arg(1, self).text(), arg(2, self).text()) {
+                (Some(s), Some(a), Some(b)) if !(a.len() > 1 && a.starts_with('/') && a.ends_with('/')) => {
+                    V::Str(SpStr::plain(s.replace(&a, &b), src))
+                }
+                _ => V::Unknown,
+            },
+            "join" => match (arg(0, self).text(), arg(1, self).v) {
+                (Some(sep), V::List(items)) => {
+                    let parts: Option<Vec<String>> = items.iter().map(Sv::text).collect();
+                    match parts {
+                        Some(p) => V::Str(SpStr::plain(p.join(&sep), src)),
+                        None => V::Unknown,
+                    }
+                }
+                _ => V::Unknown,
+            },
+            "format" => {
+                let fmt = arg(0, self).text();
+                let rest: Vec<Option<String>> = (1..args.len()).map(|i| arg(i, self).text()).collect();
+                match fmt.and_then(|f| format_go(&f, &rest)) {
+                    Some(s) => V::Str(SpStr::plain(s, src)),
+                    None => V::Unknown,
+                }
+            }
+            _ => V::Unknown,
+        };
+        Sv { span, v }
+    }
+
+    fn template_in(&mut self, t: &Template, src: SourceId, span: Span) -> Sv {
+        let fallback = Span::new(src, 0, 0);
+        let _ = span;
+        self.template(t.iter(), src, fallback)
+    }
+
+    /// Loads a file of the module (relative to its directory) and registers it as a source.
+    fn load(&mut self, rel: &str) -> Option<Arc<Source>> {
+        let rel = rel.strip_prefix("./").unwrap_or(rel);
+        if rel.starts_with('/') || rel.contains("..") {
+            return None;
+        }
+        let path: PathBuf = self.module.dir.join(rel);
+        if let Some(s) = self.sources.find_path(&path) {
+            if !self.extra_sources.contains(&s.id) {
+                self.extra_sources.push(s.id);
+            }
+            return Some(s);
+        }
+        let bytes = std::fs::read(&path).ok()?;
+        let text = String::from_utf8(bytes).ok()?;
+        let display = if self.module.display.is_empty() || self.module.display == "." {
+            rel.to_string()
+        } else {
+            format!("{}/{rel}", self.module.display.trim_end_matches('/'))
+        };
+        let s = self.sources.add(display, path, text);
+        self.extra_sources.push(s.id);
+        Some(s)
+    }
+}
+
+fn push_part(text: &mut String, offs: &mut Vec<usize>, part: &SpStr, span: Span) {
+    text.push_str(&part.text);
+    match &part.offs {
+        Some(o) if o.len() > part.text.len() => offs.extend_from_slice(&o[..part.text.len()]),
+        _ => offs.extend(std::iter::repeat_n(span.start, part.text.len())),
+    }
+}
+
+/// Go-style `format` for the verbs Terraform code uses in names: `%s %d %v %%`.
+fn format_go(fmt: &str, args: &[Option<String>]) -> Option<String> {
+    let mut out = String::new();
+    let mut it = fmt.chars();
+    let mut n = 0;
+    while let Some(c) = it.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match it.next()? {
+            '%' => out.push('%'),
+            's' | 'd' | 'v' => {
+                out.push_str(args.get(n)?.as_deref()?);
+                n += 1;
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}

@@ -1,0 +1,145 @@
+//! Terraform input: one directory of `*.tf` (and `*.tf.json`) files is one module, one
+//! [`Unit`]. Parsing keeps spans; a static evaluator resolves what it can; resources become the
+//! same model every other input produces.
+
+pub mod eval;
+pub mod parse;
+pub mod plan;
+pub mod policy;
+pub mod resources;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::{Block, Body};
+
+use crate::config::Settings;
+use crate::model::{ParseFailure, Unit};
+use crate::source::{Source, SourceId, SourceMap, Span};
+
+/// A `resource` or `data` block of the module.
+#[derive(Debug, Clone)]
+pub struct Res {
+    pub ty: String,
+    pub name: String,
+    pub src: SourceId,
+    pub block: Block,
+    pub span: Span,
+}
+
+impl Res {
+    /// `count` / `for_each`: one block stands for several objects.
+    pub fn repeated(&self) -> bool {
+        self.block.body.has_attribute("count") || self.block.body.has_attribute("for_each")
+    }
+
+    pub fn address(&self, data: bool) -> String {
+        if data { format!("data.{}.{}", self.ty, self.name) } else { format!("{}.{}", self.ty, self.name) }
+    }
+}
+
+/// Everything the evaluator and extractors look up across the files of one module.
+#[derive(Debug, Default)]
+pub struct Module {
+    pub dir: PathBuf,
+    pub display: String,
+    pub locals: HashMap<String, (SourceId, Expression)>,
+    pub variables: HashMap<String, (SourceId, Expression)>,
+    pub resources: Vec<Res>,
+    pub data: Vec<Res>,
+    /// `provider` blocks and `terraform` blocks, with their file.
+    pub providers: Vec<(SourceId, Block)>,
+    pub terraform: Vec<(SourceId, Block)>,
+}
+
+impl Module {
+    pub fn resource(&self, ty: &str, name: &str) -> Option<&Res> {
+        self.resources.iter().find(|r| r.ty == ty && r.name == name)
+    }
+
+    pub fn data(&self, ty: &str, name: &str) -> Option<&Res> {
+        self.data.iter().find(|r| r.ty == ty && r.name == name)
+    }
+
+    fn add_body(&mut self, src: SourceId, body: &Body) {
+        use hcl_edit::Span as _;
+        for block in body.blocks() {
+            let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+            let span = eval::hspan(src, block.span(), Span::new(src, 0, 0));
+            match (block.ident.as_str(), labels.as_slice()) {
+                ("locals", _) => {
+                    for a in block.body.attributes() {
+                        self.locals.insert(a.key.as_str().to_string(), (src, a.value.clone()));
+                    }
+                }
+                ("variable", [name]) => {
+                    if let Some(d) = block.body.get_attribute("default") {
+                        self.variables.insert(name.to_string(), (src, d.value.clone()));
+                    }
+                }
+                ("resource", [ty, name]) => self.resources.push(Res {
+                    ty: ty.to_string(),
+                    name: name.to_string(),
+                    src,
+                    block: block.clone(),
+                    span,
+                }),
+                ("data", [ty, name]) => self.data.push(Res {
+                    ty: ty.to_string(),
+                    name: name.to_string(),
+                    src,
+                    block: block.clone(),
+                    span,
+                }),
+                ("provider", _) => self.providers.push((src, block.clone())),
+                ("terraform", _) => self.terraform.push((src, block.clone())),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Parses the files of one module directory (already loaded as sources) into one unit.
+pub fn parse_module(
+    display: &str,
+    dir: PathBuf,
+    files: &[Arc<Source>],
+    sources: &SourceMap,
+    settings: &Settings,
+) -> Unit {
+    let mut unit = Unit { name: display.to_string(), ..Unit::default() };
+    let mut module = Module { dir, display: display.to_string(), ..Module::default() };
+    for source in files {
+        unit.sources.push(source.id);
+        if source.name.ends_with(".tf.json") {
+            // Terraform JSON syntax: only syntax errors are reported for now.
+            if let Err(e) = crate::input::tree::parse_json(&source.text, source.id, 0) {
+                unit.parse_failures.push(ParseFailure {
+                    span: Span::new(source.id, e.start, (e.start + 1).min(source.text.len().max(e.start))),
+                    message: e.message,
+                    what: "Terraform JSON",
+                });
+            }
+            continue;
+        }
+        match parse::parse_file(source) {
+            Ok(body) => {
+                unit.suppressions.extend(parse::suppressions(source, &body));
+                module.add_body(source.id, &body);
+            }
+            Err(failure) => unit.parse_failures.push(failure),
+        }
+    }
+    let mut ev = eval::Eval::new(&module, sources, settings);
+    resources::extract(&mut ev, &mut unit);
+    unit.parse_failures.append(&mut ev.failures);
+    unit.external_id_templates.append(&mut ev.templates);
+    for id in ev.extra_sources.drain(..) {
+        if !unit.sources.contains(&id) {
+            unit.sources.push(id);
+        }
+    }
+    unit
+}

@@ -1,0 +1,183 @@
+//! Terraform plan JSON (`terraform show -json`): resolved resource values under
+//! `planned_values.root_module` (and its `child_modules`), with policies as JSON strings whose
+//! spans are mapped into the string literals of the plan file.
+
+use crate::input::policy::{KindHint, build_policy};
+use crate::input::terraform::eval::{SpStr, align, parse_json_str};
+use crate::input::tree::{Node, NodeKind};
+use crate::model::{ParseFailure, PolicyKind, PolicyQuota, Role, Unit, Value};
+use crate::source::Source;
+
+struct PlanRes<'a> {
+    address: String,
+    ty: &'a str,
+    values: &'a Node,
+    span: crate::source::Span,
+}
+
+fn collect<'a>(module: &'a Node, out: &mut Vec<PlanRes<'a>>, depth: usize) {
+    if depth > 64 {
+        return;
+    }
+    if let Some(NodeKind::Array(items)) = module.get("resources").map(|n| &n.kind) {
+        for r in items {
+            if r.get("mode").and_then(Node::as_str) == Some("data") {
+                continue;
+            }
+            let (Some(ty), Some(values)) = (r.get("type").and_then(Node::as_str), r.get("values")) else {
+                continue;
+            };
+            let address = r.get("address").and_then(Node::as_str).unwrap_or(ty).to_string();
+            out.push(PlanRes { address, ty, values, span: r.span });
+        }
+    }
+    if let Some(NodeKind::Array(children)) = module.get("child_modules").map(|n| &n.kind) {
+        for c in children {
+            collect(c, out, depth + 1);
+        }
+    }
+}
+
+/// A JSON string value of the plan as a string whose bytes map into the plan file.
+fn spanned(source: &Source, node: &Node) -> Option<SpStr> {
+    let text = node.as_str()?;
+    let raw = source.slice(node.span);
+    let (raw, start) = if raw.len() >= 2 && raw.starts_with('"') && raw.ends_with('"') {
+        (&raw[1..raw.len() - 1], node.span.start + 1)
+    } else {
+        (raw, node.span.start)
+    };
+    Some(SpStr { text: text.to_string(), src: source.id, offs: Some(align(raw, start, text)) })
+}
+
+fn add_policy(
+    unit: &mut Unit,
+    source: &Source,
+    node: Option<&Node>,
+    kind: PolicyKind,
+    quota: PolicyQuota,
+    subject: &str,
+    role: Option<usize>,
+) -> Option<usize> {
+    let node = node?;
+    let s = spanned(source, node)?;
+    if s.text.trim().is_empty() {
+        return None;
+    }
+    match parse_json_str(&s, node.span) {
+        Ok(doc) => {
+            let mut p = build_policy(&doc, KindHint::Is(kind), quota);
+            p.text = Some(s.text.clone());
+            p.subject = Some(subject.to_string());
+            p.role = role;
+            unit.policies.push(p);
+            Some(unit.policies.len() - 1)
+        }
+        Err((span, message)) => {
+            unit.parse_failures.push(ParseFailure { span, message, what: "policy JSON" });
+            None
+        }
+    }
+}
+
+pub fn parse_plan(root: &Node, source: &Source) -> Unit {
+    let mut unit = Unit { name: source.name.clone(), sources: vec![source.id], ..Unit::default() };
+    let mut res = Vec::new();
+    if let Some(rm) = root.get("planned_values").and_then(|p| p.get("root_module")) {
+        collect(rm, &mut res, 0);
+    }
+    let mut policy_arns: Vec<(String, usize)> = Vec::new();
+    for r in res.iter().filter(|r| r.ty == "aws_iam_role") {
+        let idx = unit.roles.len();
+        let name = r.values.get("name").and_then(Node::as_str).unwrap_or(&r.address).to_string();
+        unit.roles.push(Role {
+            name,
+            subject: r.address.clone(),
+            span: r.span,
+            arn: r.values.get("arn").and_then(Node::as_str).map(str::to_string),
+            trust: None,
+            permissions: Vec::new(),
+            managed_policies: Vec::new(),
+            access: None,
+            tag_session_required: None,
+        });
+        let trust = r.values.get("assume_role_policy");
+        unit.roles[idx].trust = add_policy(
+            &mut unit,
+            source,
+            trust,
+            PolicyKind::Trust,
+            PolicyQuota::Trust,
+            &r.address,
+            Some(idx),
+        );
+        if let Some(NodeKind::Array(items)) = r.values.get("inline_policy").map(|n| &n.kind) {
+            for item in items {
+                let subject = format!("{}.inline_policy", r.address);
+                let p = item.get("policy");
+                if let Some(p) = add_policy(
+                    &mut unit,
+                    source,
+                    p,
+                    PolicyKind::Permission,
+                    PolicyQuota::Inline,
+                    &subject,
+                    Some(idx),
+                ) {
+                    unit.roles[idx].permissions.push(p);
+                }
+            }
+        }
+        if let Some(NodeKind::Array(items)) = r.values.get("managed_policy_arns").map(|n| &n.kind) {
+            for i in items {
+                if let Some(t) = i.as_str() {
+                    unit.roles[idx].managed_policies.push(Value::known(t, i.span));
+                }
+            }
+        }
+    }
+    for r in res.iter().filter(|r| r.ty == "aws_iam_policy") {
+        let p = r.values.get("policy");
+        if let Some(p) =
+            add_policy(&mut unit, source, p, PolicyKind::Permission, PolicyQuota::Managed, &r.address, None)
+            && let Some(arn) = r.values.get("arn").and_then(Node::as_str)
+        {
+            policy_arns.push((arn.to_string(), p));
+        }
+    }
+    let role_by_name = |unit: &Unit, n: Option<&Node>| {
+        let name = n.and_then(Node::as_str)?;
+        unit.roles.iter().position(|r| r.name == name)
+    };
+    for r in &res {
+        match r.ty {
+            "aws_iam_role_policy" => {
+                let role = role_by_name(&unit, r.values.get("role"));
+                let p = r.values.get("policy");
+                if let Some(p) = add_policy(
+                    &mut unit,
+                    source,
+                    p,
+                    PolicyKind::Permission,
+                    PolicyQuota::Inline,
+                    &r.address,
+                    role,
+                ) && let Some(role) = role
+                {
+                    unit.roles[role].permissions.push(p);
+                }
+            }
+            "aws_iam_role_policy_attachment" => {
+                let Some(role) = role_by_name(&unit, r.values.get("role")) else { continue };
+                let Some(arn) = r.values.get("policy_arn") else { continue };
+                let Some(text) = arn.as_str() else { continue };
+                match policy_arns.iter().find(|(a, _)| a == text) {
+                    Some(&(_, p)) => unit.roles[role].permissions.push(p),
+                    None => unit.roles[role].managed_policies.push(Value::known(text, arn.span)),
+                }
+            }
+            _ => {}
+        }
+    }
+    unit
+}

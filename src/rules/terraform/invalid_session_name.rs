@@ -1,0 +1,79 @@
+use crate::declare_rule;
+use crate::model::{Unit, Value};
+use crate::rules::{Context, Rule, RuleMeta, Sink};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `assume_role` `session_name` or `source_identity` that STS rejects: shorter
+    /// than 2 or longer than 64 characters, characters outside `[\w+=,.@-]`, or a
+    /// `source_identity` that starts with `aws:`.
+    ///
+    /// ## Why is this bad?
+    /// `AssumeRole` fails with a validation error, so every plan and apply with this provider or
+    /// backend fails before touching anything.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// provider "aws" {
+    ///   assume_role {
+    ///     role_arn     = "arn:aws:iam::123456789012:role/deploy"
+    ///     session_name = "terraform deploy"
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```hcl
+    /// provider "aws" {
+    ///   assume_role {
+    ///     role_arn     = "arn:aws:iam::123456789012:role/deploy"
+    ///     session_name = "terraform-deploy"
+    ///   }
+    /// }
+    /// ```
+    ///
+    /// ## References
+    /// - https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+    pub struct InvalidSessionName {
+        code: "TL402",
+        name: "invalid-session-name",
+        severity: Error,
+        family: Terraform,
+        summary: "`session_name`/`source_identity` that STS rejects",
+    }
+}
+
+fn problem(text: &str, source_identity: bool) -> Option<String> {
+    let n = text.chars().count();
+    if !(2..=64).contains(&n) {
+        return Some(format!("is {n} characters long (2 to 64 allowed)"));
+    }
+    if let Some(c) = text.chars().find(|c| !(c.is_alphanumeric() || "_+=,.@-".contains(*c))) {
+        return Some(format!("contains `{c}` (allowed: letters, digits and `_+=,.@-`)"));
+    }
+    if source_identity && text.to_ascii_lowercase().starts_with("aws:") {
+        return Some("starts with the reserved prefix `aws:`".into());
+    }
+    None
+}
+
+impl Rule for InvalidSessionName {
+    fn meta(&self) -> &RuleMeta {
+        &Self::META
+    }
+
+    fn check_unit(&self, _cx: &Context, unit: &Unit, out: &mut Sink) {
+        for c in &unit.assume_roles {
+            let fields: [(&Option<Value>, &str, bool); 2] =
+                [(&c.session_name, "session_name", false), (&c.source_identity, "source_identity", true)];
+            for (v, key, si) in fields {
+                let Some(v) = v else { continue };
+                let Some(text) = v.as_str() else { continue };
+                if let Some(why) = problem(text, si) {
+                    out.emit(v.span, format!("{} {key} `{text}` {why}", c.origin.describe()))
+                        .help("use 2 to 64 characters from `[A-Za-z0-9_+=,.@-]`");
+                }
+            }
+        }
+    }
+}
