@@ -143,13 +143,10 @@ pub struct Grammar {
 
 impl Grammar {
     pub fn new(config: GrammarConfig) -> Result<Grammar, GrammarConfigError> {
-        let at = Lang::regex("(?s:.*@.*)").map_err(|source| GrammarConfigError::Pattern {
-            part: Part::Account,
-            source,
-        })?;
+        let at = Lang::regex("(?s:.*@.*)")
+            .map_err(|source| GrammarConfigError::Pattern { part: Part::Account, source })?;
         let part = |p: Part, re: &str| -> Result<Lang, GrammarConfigError> {
-            let l = Lang::regex(re)
-                .map_err(|source| GrammarConfigError::Pattern { part: p, source })?;
+            let l = Lang::regex(re).map_err(|source| GrammarConfigError::Pattern { part: p, source })?;
             let bad = |source| GrammarConfigError::Pattern { part: p, source };
             if !l.and(&at).is_empty().map_err(bad)? {
                 return Err(GrammarConfigError::ContainsAt { part: p });
@@ -165,29 +162,11 @@ impl Grammar {
             part(Part::Stack, &config.stack)?,
             part(Part::Phase, PHASE_RE)?,
         ];
-        let current = Lang::regex(&join(&[
-            &config.account,
-            &config.integration_id,
-            &config.stack,
-            PHASE_RE,
-        ]))
-        .map_err(|source| GrammarConfigError::Pattern {
-            part: Part::Account,
-            source,
-        })?;
-        let legacy = Lang::regex(&join(&[&config.account, &config.stack])).map_err(|source| {
-            GrammarConfigError::Pattern {
-                part: Part::Account,
-                source,
-            }
-        })?;
-        Ok(Grammar {
-            config,
-            parts,
-            current,
-            legacy,
-            universe: Universe::sts_external_id(),
-        })
+        let current = Lang::regex(&join(&[&config.account, &config.integration_id, &config.stack, PHASE_RE]))
+            .map_err(|source| GrammarConfigError::Pattern { part: Part::Account, source })?;
+        let legacy = Lang::regex(&join(&[&config.account, &config.stack]))
+            .map_err(|source| GrammarConfigError::Pattern { part: Part::Account, source })?;
+        Ok(Grammar { config, parts, current, legacy, universe: Universe::sts_external_id() })
     }
 
     /// The documented Spacelift grammar ([`GrammarConfig::default`]).
@@ -242,26 +221,14 @@ fn part_index(p: Part) -> usize {
 
 /// Concatenates part regexes with `@`; each is grouped so its alternations and flags stay local.
 fn join(parts: &[&str]) -> String {
-    parts
-        .iter()
-        .map(|p| format!("(?:{p})"))
-        .collect::<Vec<_>>()
-        .join("@")
+    parts.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("@")
 }
 
 /// A parsed external id.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ExternalId {
-    Current {
-        account: String,
-        integration_id: String,
-        stack: String,
-        phase: Phase,
-    },
-    Legacy {
-        account: String,
-        stack: String,
-    },
+    Current { account: String, integration_id: String, stack: String, phase: Phase },
+    Legacy { account: String, stack: String },
 }
 
 impl ExternalId {
@@ -338,20 +305,11 @@ pub fn parse(id: &str, grammar: &Grammar) -> Result<ExternalId, GrammarError> {
             account: (*account).to_owned(),
             integration_id: (*integration_id).to_owned(),
             stack: (*stack).to_owned(),
-            phase: if *phase == "read" {
-                Phase::Read
-            } else {
-                Phase::Write
-            },
+            phase: if *phase == "read" { Phase::Read } else { Phase::Write },
         },
-        [account, stack] => ExternalId::Legacy {
-            account: (*account).to_owned(),
-            stack: (*stack).to_owned(),
-        },
+        [account, stack] => ExternalId::Legacy { account: (*account).to_owned(), stack: (*stack).to_owned() },
         _ => {
-            return Err(GrammarError::PartCount {
-                found: pieces.len(),
-            });
+            return Err(GrammarError::PartCount { found: pieces.len() });
         }
     })
 }
@@ -384,10 +342,7 @@ pub enum Diagnosis {
     /// Every accepted string has the wrong number of `@`-separated parts.
     PartCount { example: String, parts: usize },
     /// These parts can never be valid, whatever the rest of the id is.
-    BadParts {
-        format: Format,
-        problems: Vec<PartProblem>,
-    },
+    BadParts { format: Format, problems: Vec<PartProblem> },
     /// Each part can be valid on its own, but never all of them in one id.
     Combination { format: Format, example: String },
 }
@@ -423,11 +378,7 @@ impl fmt::Display for Diagnosis {
                     if i > 0 {
                         write!(f, "; ")?;
                     }
-                    write!(
-                        f,
-                        "{}, but the pattern only allows values like `{}`",
-                        p.rule, p.example
-                    )?;
+                    write!(f, "{}, but the pattern only allows values like `{}`", p.rule, p.example)?;
                 }
                 Ok(())
             }
@@ -485,10 +436,7 @@ pub fn analyse(lang: &Lang, grammar: &Grammar) -> Result<Analysis, ReasonError> 
     let mut phases = [None, None];
     if current.is_some() {
         for (slot, p) in phases.iter_mut().zip(Phase::ALL) {
-            *slot = lang
-                .and(&grammar.current)
-                .and(&phase_suffix(p)?)
-                .shortest_witness_in(u)?;
+            *slot = lang.and(&grammar.current).and(&phase_suffix(p)?).shortest_witness_in(u)?;
         }
     }
     let [read, write] = phases;
@@ -500,19 +448,12 @@ pub fn analyse(lang: &Lang, grammar: &Grammar) -> Result<Analysis, ReasonError> 
         // lets every stack of acme plan with the role.
         let prefixes = Lang::regex(&format!(
             "{}@",
-            join(&[
-                grammar.part_re(Part::Account),
-                grammar.part_re(Part::IntegrationId)
-            ])
+            join(&[grammar.part_re(Part::Account), grammar.part_re(Part::IntegrationId)])
         ))?;
         for p in Phase::ALL {
             let suffixes = Lang::regex(&format!("(?:{})@{}", grammar.part_re(Part::Stack), p))?;
             if let Some(prefix) = lang.prefix_accepting_all_suffixes(&prefixes, &suffixes, u)? {
-                any_stack.push(AnyStack {
-                    format: Format::Current,
-                    phase: Some(p),
-                    prefix,
-                });
+                any_stack.push(AnyStack { format: Format::Current, phase: Some(p), prefix });
             }
         }
     }
@@ -521,27 +462,12 @@ pub fn analyse(lang: &Lang, grammar: &Grammar) -> Result<Analysis, ReasonError> 
         if let Some(prefix) =
             lang.prefix_accepting_all_suffixes(&prefixes, grammar.part_lang(Part::Stack), u)?
         {
-            any_stack.push(AnyStack {
-                format: Format::Legacy,
-                phase: None,
-                prefix,
-            });
+            any_stack.push(AnyStack { format: Format::Legacy, phase: None, prefix });
         }
     }
 
-    let invalid = if current.is_none() && legacy.is_none() {
-        Some(diagnose(lang, grammar)?)
-    } else {
-        None
-    };
-    Ok(Analysis {
-        current,
-        legacy,
-        read,
-        write,
-        any_stack,
-        invalid,
-    })
+    let invalid = if current.is_none() && legacy.is_none() { Some(diagnose(lang, grammar)?) } else { None };
+    Ok(Analysis { current, legacy, read, write, any_stack, invalid })
 }
 
 fn phase_suffix(p: Phase) -> Result<Lang, ReasonError> {
@@ -566,17 +492,12 @@ pub fn foreign_account_witness(
 fn diagnose(lang: &Lang, grammar: &Grammar) -> Result<Diagnosis, ReasonError> {
     let u = &grammar.universe;
     if lang.is_empty_in(u)? {
-        return Ok(Diagnosis::NotAnExternalId {
-            example: lang.shortest_witness()?,
-        });
+        return Ok(Diagnosis::NotAnExternalId { example: lang.shortest_witness()? });
     }
     for format in [Format::Current, Format::Legacy] {
         let parts = format.parts();
         let shape = vec![ANY_PART_RE; parts.len()];
-        let Some(example) = lang
-            .and(&Lang::regex(&join(&shape))?)
-            .shortest_witness_in(u)?
-        else {
+        let Some(example) = lang.and(&Lang::regex(&join(&shape))?).shortest_witness_in(u)? else {
             continue;
         };
         let mut problems = Vec::new();

@@ -9,6 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod declarative;
 pub mod discover;
+pub mod eval;
 pub mod external_id;
 pub mod input;
 pub mod model;
@@ -16,6 +17,7 @@ pub mod reason;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod trust;
 
 mod engine;
 

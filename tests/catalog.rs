@@ -13,18 +13,11 @@ fn lookup_is_case_insensitive() {
         assert_eq!(a.service, "s3");
         assert_eq!(a.name, "GetObject");
         assert_eq!(a.access, AccessLevel::Read);
-        assert!(
-            a.resource_types.contains("object"),
-            "{:?}",
-            a.resource_types
-        );
+        assert!(a.resource_types.contains("object"), "{:?}", a.resource_types);
         assert!(!a.condition_keys.is_empty());
         assert_eq!(a.to_string(), "s3:GetObject");
     }
-    assert_eq!(
-        c.lookup("iam:PassRole").map(|a| a.access),
-        Some(AccessLevel::PermissionsManagement)
-    );
+    assert_eq!(c.lookup("iam:PassRole").map(|a| a.access), Some(AccessLevel::PermissionsManagement));
     assert!(c.lookup("s3:GetObjct").is_none());
     assert!(c.lookup("nosuchservice:GetObject").is_none());
     assert!(c.lookup("s3:Get*").is_none());
@@ -37,10 +30,7 @@ fn expansion() {
     let c = catalog();
     let gets = c.expand("s3:Get*");
     assert!(gets.len() > 30, "{}", gets.len());
-    assert!(
-        gets.iter()
-            .all(|a| a.service == "s3" && a.name.starts_with("Get"))
-    );
+    assert!(gets.iter().all(|a| a.service == "s3" && a.name.starts_with("Get")));
     assert!(gets.iter().any(|a| a.name == "GetObject"));
     assert_eq!(c.expand("S3:get*").len(), gets.len());
 
@@ -66,9 +56,7 @@ fn expansion() {
 fn access_levels() {
     use AccessLevel::*;
     assert!(List < Read && Read < Tagging && Tagging < Write && Write < PermissionsManagement);
-    assert!(
-        Write.is_write_like() && PermissionsManagement.is_write_like() && Tagging.is_write_like()
-    );
+    assert!(Write.is_write_like() && PermissionsManagement.is_write_like() && Tagging.is_write_like());
     assert!(!Read.is_write_like() && !List.is_write_like());
     let c = catalog();
     assert_eq!(c.max_access(["s3:List*"]), Some(List));
@@ -83,43 +71,29 @@ fn suggestions() {
     assert_eq!(c.suggest("s3:GetObjct").as_deref(), Some("s3:GetObject"));
     assert_eq!(c.suggest("S3:getobjct").as_deref(), Some("s3:GetObject"));
     assert_eq!(c.suggest("iam:PassRoles").as_deref(), Some("iam:PassRole"));
-    assert_eq!(
-        c.suggest("ec2:DescribeInstanse").as_deref(),
-        Some("ec2:DescribeInstances")
-    );
+    assert_eq!(c.suggest("ec2:DescribeInstanse").as_deref(), Some("ec2:DescribeInstances"));
     // unknown service: nearest prefix, with the action when it exists there
-    assert_eq!(
-        c.suggest("ec22:RunInstances").as_deref(),
-        Some("ec2:RunInstances")
-    );
+    assert_eq!(c.suggest("ec22:RunInstances").as_deref(), Some("ec2:RunInstances"));
     assert_eq!(c.suggest("lamda:Whatever").as_deref(), Some("lambda"));
     assert_eq!(c.suggest("s3:CompletelyUnrelatedThing"), None);
     assert_eq!(c.suggest("zzzzzzzzzz:Foo"), None);
     // a pattern that matches nothing gets the nearest real action
-    assert!(
-        c.suggest("s3:Gett*")
-            .is_some_and(|s| s.starts_with("s3:Get"))
-    );
+    assert!(c.suggest("s3:Gett*").is_some_and(|s| s.starts_with("s3:Get")));
 }
 
 #[test]
 fn managed_policies() {
     let c = catalog();
     assert!(c.managed_policy_count() > 1600);
-    let admin = c
-        .managed_policy("AdministratorAccess")
-        .expect("AdministratorAccess");
+    let admin = c.managed_policy("AdministratorAccess").expect("AdministratorAccess");
     assert!(admin.grants_all);
     assert!(admin.max_access.is_some_and(AccessLevel::is_write_like));
-    let power = c
-        .managed_policy("arn:aws:iam::aws:policy/PowerUserAccess")
-        .expect("PowerUserAccess");
+    let power = c.managed_policy("arn:aws:iam::aws:policy/PowerUserAccess").expect("PowerUserAccess");
     assert!(!power.grants_all);
     assert!(power.max_access.is_some_and(AccessLevel::is_write_like));
 
-    let view = c
-        .managed_policy("arn:aws:iam::aws:policy/job-function/ViewOnlyAccess")
-        .expect("ViewOnlyAccess");
+    let view =
+        c.managed_policy("arn:aws:iam::aws:policy/job-function/ViewOnlyAccess").expect("ViewOnlyAccess");
     assert_eq!(view.name, "ViewOnlyAccess");
     assert!(view.max_access.is_some_and(|a| a <= AccessLevel::Read));
     assert_eq!(view.write_like_count, 0);
@@ -129,10 +103,7 @@ fn managed_policies() {
     // athena:GetSessionEndpoint = Write via athena:Get*). Pinned so a change is noticed.
     let ro = c.managed_policy("ReadOnlyAccess").expect("ReadOnlyAccess");
     assert!(!ro.grants_all);
-    assert!(
-        ro.write_like_count > 0 && ro.write_like_count < 20,
-        "{ro:?}"
-    );
+    assert!(ro.write_like_count > 0 && ro.write_like_count < 20, "{ro:?}");
     assert_eq!(ro.max_access, Some(AccessLevel::PermissionsManagement));
     assert_eq!(
         c.lookup("billing:GetResourcePolicy").map(|a| a.access),
@@ -144,20 +115,10 @@ fn managed_policies() {
         "arn:aws-cn:iam::aws:policy/ReadOnlyAccess",
         "readonlyaccess",
     ] {
-        assert_eq!(
-            c.managed_policy(arn).map(|p| p.name),
-            Some("ReadOnlyAccess"),
-            "{arn}"
-        );
+        assert_eq!(c.managed_policy(arn).map(|p| p.name), Some("ReadOnlyAccess"), "{arn}");
     }
-    assert!(
-        c.managed_policy("arn:aws:iam::123456789012:policy/ReadOnlyAccess")
-            .is_none()
-    );
-    assert!(
-        c.managed_policy("arn:aws:iam::aws:role/ReadOnlyAccess")
-            .is_none()
-    );
+    assert!(c.managed_policy("arn:aws:iam::123456789012:policy/ReadOnlyAccess").is_none());
+    assert!(c.managed_policy("arn:aws:iam::aws:role/ReadOnlyAccess").is_none());
     assert!(c.managed_policy("arn:aws").is_none());
     assert!(c.managed_policy("NoSuchPolicy").is_none());
 }
@@ -170,9 +131,7 @@ fn gaps() {
     // every gap action is absent from the catalog
     assert!(c.is_known_gap_service("deepracer") && c.is_known_gap_service("DeepRacer"));
     assert!(!c.has_service("deepracer"));
-    assert!(
-        c.is_catalog_gap("acm:DescribeAcmeAccount") && c.is_catalog_gap("ACM:describeacmeaccount")
-    );
+    assert!(c.is_catalog_gap("acm:DescribeAcmeAccount") && c.is_catalog_gap("ACM:describeacmeaccount"));
     assert!(c.lookup("acm:DescribeAcmeAccount").is_none());
     assert!(!c.is_catalog_gap("s3:GetObject"));
     assert!(!c.is_known_gap_service("s3"));
@@ -217,11 +176,7 @@ fn generated_data_is_up_to_date() {
         .arg(tmp.path())
         .output()
         .expect("run generator");
-    assert!(
-        out.status.success(),
-        "generator failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "generator failed: {}", String::from_utf8_lossy(&out.stderr));
     for file in [
         "catalog/actions.tsv",
         "catalog/managed-policies.tsv",
@@ -231,9 +186,6 @@ fn generated_data_is_up_to_date() {
     ] {
         let fresh = std::fs::read(tmp.path().join(file)).expect(file);
         let committed = std::fs::read(root.join("data").join(file)).expect(file);
-        assert!(
-            fresh == committed,
-            "data/{file} is stale; refresh with `python3 scripts/gen_catalog.py`"
-        );
+        assert!(fresh == committed, "data/{file} is stale; refresh with `python3 scripts/gen_catalog.py`");
     }
 }

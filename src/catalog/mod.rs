@@ -43,10 +43,7 @@ pub enum AccessLevel {
 impl AccessLevel {
     /// Write, Permissions management and Tagging: levels that change something.
     pub fn is_write_like(self) -> bool {
-        matches!(
-            self,
-            AccessLevel::Write | AccessLevel::PermissionsManagement | AccessLevel::Tagging
-        )
+        matches!(self, AccessLevel::Write | AccessLevel::PermissionsManagement | AccessLevel::Tagging)
     }
 
     /// The name AWS uses ("List", "Read", "Tagging", "Write", "Permissions management").
@@ -282,18 +279,12 @@ impl Catalog {
     }
 
     fn service_index(&self, prefix: &str) -> Option<usize> {
-        self.a()
-            .services
-            .binary_search_by(|s| cmp_ignore_case(s.prefix, prefix))
-            .ok()
+        self.a().services.binary_search_by(|s| cmp_ignore_case(s.prefix, prefix)).ok()
     }
 
     fn service_actions(&self, si: usize) -> &[Action] {
         let a = self.a();
-        a.services
-            .get(si)
-            .and_then(|s| a.actions.get(s.start as usize..s.end as usize))
-            .unwrap_or(&[])
+        a.services.get(si).and_then(|s| a.actions.get(s.start as usize..s.end as usize)).unwrap_or(&[])
     }
 
     fn info(&'static self, action: &Action) -> Option<ActionInfo> {
@@ -302,14 +293,8 @@ impl Catalog {
             service: s.prefix,
             name: action.name,
             access: action.access,
-            resource_types: NameList {
-                indices: action.resource_types,
-                table: &s.resource_types,
-            },
-            condition_keys: NameList {
-                indices: action.condition_keys,
-                table: &s.condition_keys,
-            },
+            resource_types: NameList { indices: action.resource_types, table: &s.resource_types },
+            condition_keys: NameList { indices: action.condition_keys, table: &s.condition_keys },
         })
     }
 
@@ -319,9 +304,7 @@ impl Catalog {
         let (svc, name) = action.split_once(':')?;
         let si = self.service_index(svc)?;
         let actions = self.service_actions(si);
-        let i = actions
-            .binary_search_by(|a| cmp_ignore_case(a.name, name))
-            .ok()?;
+        let i = actions.binary_search_by(|a| cmp_ignore_case(a.name, name)).ok()?;
         self.info(&actions[i])
     }
 
@@ -352,10 +335,7 @@ impl Catalog {
                 let mut buf = String::new();
                 let mut out = Vec::new();
                 for s in &a.services {
-                    let actions = a
-                        .actions
-                        .get(s.start as usize..s.end as usize)
-                        .unwrap_or(&[]);
+                    let actions = a.actions.get(s.start as usize..s.end as usize).unwrap_or(&[]);
                     for x in actions {
                         buf.clear();
                         buf.push_str(s.prefix);
@@ -373,15 +353,8 @@ impl Catalog {
 
     /// Highest access level granted by a set of action patterns (`None` if they match no
     /// catalog action).
-    pub fn max_access<'p>(
-        &'static self,
-        patterns: impl IntoIterator<Item = &'p str>,
-    ) -> Option<AccessLevel> {
-        patterns
-            .into_iter()
-            .flat_map(|p| self.expand(p))
-            .map(|a| a.access)
-            .max()
+    pub fn max_access<'p>(&'static self, patterns: impl IntoIterator<Item = &'p str>) -> Option<AccessLevel> {
+        patterns.into_iter().flat_map(|p| self.expand(p)).map(|a| a.access).max()
     }
 
     /// The nearest real action, for a misspelt action or an action pattern that matches
@@ -444,14 +417,8 @@ impl Catalog {
     pub fn managed_policy(&self, name_or_arn: &str) -> Option<ManagedPolicyInfo> {
         let name = if name_or_arn.starts_with("arn:") {
             let mut parts = name_or_arn.splitn(6, ':');
-            let (_arn, _partition, service, _region, account, resource) = (
-                parts.next()?,
-                parts.next()?,
-                parts.next()?,
-                parts.next()?,
-                parts.next()?,
-                parts.next()?,
-            );
+            let (_arn, _partition, service, _region, account, resource) =
+                (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
             if service != "iam" || account != "aws" {
                 return None;
             }
@@ -461,10 +428,7 @@ impl Catalog {
             name_or_arn
         };
         let m = self.m();
-        let i = m
-            .policies
-            .binary_search_by(|p| cmp_ignore_case(p.name, name))
-            .ok()?;
+        let i = m.policies.binary_search_by(|p| cmp_ignore_case(p.name, name)).ok()?;
         m.policies.get(i).copied()
     }
 
@@ -476,18 +440,12 @@ impl Catalog {
     /// Whether an exact action (no wildcards) is used by AWS managed policies but missing from
     /// the catalog: a known catalog gap, so unknown-action rules should stay silent.
     pub fn is_catalog_gap(&self, action: &str) -> bool {
-        self.g()
-            .actions
-            .binary_search_by(|a| cmp_ignore_case(a, action))
-            .is_ok()
+        self.g().actions.binary_search_by(|a| cmp_ignore_case(a, action)).is_ok()
     }
 
     /// Whether AWS managed policies use this service prefix although the catalog lacks it.
     pub fn is_known_gap_service(&self, prefix: &str) -> bool {
-        self.g()
-            .services
-            .binary_search_by(|a| cmp_ignore_case(a, prefix))
-            .is_ok()
+        self.g().services.binary_search_by(|a| cmp_ignore_case(a, prefix)).is_ok()
     }
 
     /// Number of gap actions and gap services.
@@ -498,9 +456,7 @@ impl Catalog {
     /// Name of the third-party vendor owning this 12-digit account id (entries of AWS
     /// services and entries disabled upstream are excluded; see [`Catalog::known_account`]).
     pub fn known_vendor(&self, account_id: &str) -> Option<&'static str> {
-        self.known_account(account_id)
-            .filter(|k| !k.is_aws && k.enabled)
-            .map(|k| k.name)
+        self.known_account(account_id).filter(|k| !k.is_aws && k.enabled).map(|k| k.name)
     }
 
     /// Any entry of the known accounts list, including AWS service accounts and disabled ones.

@@ -8,17 +8,13 @@ use super::{
 
 /// Data lines: not empty, not comments.
 fn data_lines(text: &'static str) -> impl Iterator<Item = &'static str> {
-    text.lines()
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    text.lines().map(|l| l.strip_suffix('\r').unwrap_or(l)).filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
 /// `key=value` from the tab-separated first header line.
 fn header_field(text: &'static str, key: &str) -> Option<&'static str> {
     let first = text.lines().next()?.strip_prefix('#')?;
-    first
-        .split('\t')
-        .find_map(|f| f.trim().strip_prefix(key)?.strip_prefix('='))
+    first.split('\t').find_map(|f| f.trim().strip_prefix(key)?.strip_prefix('='))
 }
 
 fn list(s: &'static str) -> Box<[&'static str]> {
@@ -85,12 +81,7 @@ pub(super) fn actions(text: &'static str) -> Actions {
         svc.end = u32::try_from(all.len()).unwrap_or(u32::MAX);
         services.push(svc);
     }
-    Actions {
-        date,
-        services,
-        actions: all,
-        malformed,
-    }
+    Actions { date, services, actions: all, malformed }
 }
 
 pub(super) fn managed(text: &'static str) -> Managed {
@@ -120,16 +111,12 @@ pub(super) fn managed(text: &'static str) -> Managed {
         }
     }
     policies.sort_by(|a, b| cmp_ignore_case(a.name, b.name));
-    Managed {
-        policies,
-        malformed,
-    }
+    Managed { policies, malformed }
 }
 
 pub(super) fn gaps(text: &'static str) -> Gaps {
-    let (mut actions, mut services): (Vec<_>, Vec<_>) = data_lines(text)
-        .map(str::trim)
-        .partition(|l| l.contains(':'));
+    let (mut actions, mut services): (Vec<_>, Vec<_>) =
+        data_lines(text).map(str::trim).partition(|l| l.contains(':'));
     actions.sort_by(|a, b| cmp_ignore_case(a, b));
     services.sort_by(|a, b| cmp_ignore_case(a, b));
     Gaps { actions, services }
@@ -144,20 +131,12 @@ pub(super) fn accounts(text: &'static str) -> Accounts {
             [id, name, kind, enabled]
                 if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) && !name.is_empty() =>
             {
-                accounts.push(KnownAccount {
-                    id,
-                    name,
-                    is_aws: *kind == "aws",
-                    enabled: *enabled != "0",
-                })
+                accounts.push(KnownAccount { id, name, is_aws: *kind == "aws", enabled: *enabled != "0" })
             }
             _ => malformed += 1,
         }
     }
     accounts.sort_by(|a, b| a.id.cmp(b.id));
     accounts.dedup_by(|b, a| a.id == b.id);
-    Accounts {
-        accounts,
-        malformed,
-    }
+    Accounts { accounts, malformed }
 }

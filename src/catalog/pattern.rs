@@ -68,9 +68,7 @@ pub(crate) fn wildcard_distance(pattern: &str, text: &str) -> usize {
 
 /// Compare two strings ignoring ASCII case (byte-wise on the lowercased bytes).
 pub(crate) fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }
 
 #[cfg(test)]

@@ -13,10 +13,7 @@ fn parses_cleanly() {
 fn services_and_actions_sorted_and_consistent() {
     let a = catalog().a();
     for w in a.services.windows(2) {
-        assert_eq!(
-            pattern::cmp_ignore_case(w[0].prefix, w[1].prefix),
-            std::cmp::Ordering::Less
-        );
+        assert_eq!(pattern::cmp_ignore_case(w[0].prefix, w[1].prefix), std::cmp::Ordering::Less);
     }
     for (si, s) in a.services.iter().enumerate() {
         for x in &a.actions[s.start as usize..s.end as usize] {
@@ -25,17 +22,11 @@ fn services_and_actions_sorted_and_consistent() {
             let info = catalog().info(x).expect("info");
             assert_eq!(
                 info.resource_types.len(),
-                x.resource_types
-                    .split(',')
-                    .filter(|i| !i.is_empty())
-                    .count()
+                x.resource_types.split(',').filter(|i| !i.is_empty()).count()
             );
             assert_eq!(
                 info.condition_keys.len(),
-                x.condition_keys
-                    .split(',')
-                    .filter(|i| !i.is_empty())
-                    .count()
+                x.condition_keys.split(',').filter(|i| !i.is_empty()).count()
             );
         }
     }
@@ -49,10 +40,7 @@ fn malformed_input_degrades_gracefully() {
     assert_eq!(a.actions.len(), 1);
     assert_eq!(a.malformed, 4); // Bad, "\tW", noservice, "@"
     let s = &a.services[0];
-    let rts = NameList {
-        indices: a.actions[0].resource_types,
-        table: &s.resource_types,
-    };
+    let rts = NameList { indices: a.actions[0].resource_types, table: &s.resource_types };
     assert_eq!(rts.iter().collect::<Vec<_>>(), ["a"]); // index 9 is out of range: skipped
     let m = parse::managed("x\tQ\t1\t2\t3\nok\t-\t0\t0\t0\n");
     assert_eq!((m.policies.len(), m.malformed), (1, 1));
@@ -62,13 +50,7 @@ fn malformed_input_degrades_gracefully() {
 
 #[test]
 fn access_level_codes() {
-    assert_eq!(
-        AccessLevel::from_code("P"),
-        Some(AccessLevel::PermissionsManagement)
-    );
+    assert_eq!(AccessLevel::from_code("P"), Some(AccessLevel::PermissionsManagement));
     assert_eq!(AccessLevel::from_code("x"), None);
-    assert_eq!(
-        AccessLevel::PermissionsManagement.to_string(),
-        "Permissions management"
-    );
+    assert_eq!(AccessLevel::PermissionsManagement.to_string(), "Permissions management");
 }

@@ -28,10 +28,7 @@ fn parses_current_and_legacy() {
         })
     );
     let legacy = parse("acme@stack_a", &g).expect("legacy parses");
-    assert_eq!(
-        (legacy.account(), legacy.stack(), legacy.format()),
-        ("acme", "stack_a", Format::Legacy)
-    );
+    assert_eq!((legacy.account(), legacy.stack(), legacy.format()), ("acme", "stack_a", Format::Legacy));
 }
 
 #[test]
@@ -41,65 +38,24 @@ fn parse_errors_name_the_part() {
     assert_eq!(err("a@b@c"), GrammarError::PartCount { found: 3 });
     assert_eq!(err("acme"), GrammarError::PartCount { found: 1 });
     let e = err(&format!("acme@{ULID}@stack-a@admin"));
-    assert!(
-        matches!(&e, GrammarError::BadPart { part: Part::Phase, value, .. } if value == "admin")
-    );
+    assert!(matches!(&e, GrammarError::BadPart { part: Part::Phase, value, .. } if value == "admin"));
     assert!(e.to_string().contains("`read` or `write`"), "{e}");
     let e = err("acme@01GE7K9@stack@read");
-    assert!(matches!(
-        e,
-        GrammarError::BadPart {
-            part: Part::IntegrationId,
-            ..
-        }
-    ));
+    assert!(matches!(e, GrammarError::BadPart { part: Part::IntegrationId, .. }));
     assert!(e.to_string().contains("26-character ULID") && e.to_string().contains("7 characters"));
     // `I`, `L`, `O`, `U` are not Crockford base32.
     let e = err("acme@01GE7K9SR2DQBCRQ90DH70JF6I@s@read");
-    assert!(matches!(
-        e,
-        GrammarError::BadPart {
-            part: Part::IntegrationId,
-            ..
-        }
-    ));
+    assert!(matches!(e, GrammarError::BadPart { part: Part::IntegrationId, .. }));
     assert!(matches!(
         err(&format!("-acme@{ULID}@s@read")),
-        GrammarError::BadPart {
-            part: Part::Account,
-            ..
-        }
+        GrammarError::BadPart { part: Part::Account, .. }
     ));
-    assert!(matches!(
-        err("a@s"),
-        GrammarError::BadPart {
-            part: Part::Account,
-            ..
-        }
-    ));
-    assert!(matches!(
-        err("acme@Stack"),
-        GrammarError::BadPart {
-            part: Part::Stack,
-            ..
-        }
-    ));
-    assert!(matches!(
-        err("acme@"),
-        GrammarError::BadPart {
-            part: Part::Stack,
-            ..
-        }
-    ));
+    assert!(matches!(err("a@s"), GrammarError::BadPart { part: Part::Account, .. }));
+    assert!(matches!(err("acme@Stack"), GrammarError::BadPart { part: Part::Stack, .. }));
+    assert!(matches!(err("acme@"), GrammarError::BadPart { part: Part::Stack, .. }));
     let long = format!("acme@{}", "s".repeat(1300));
     assert_eq!(err(&long), GrammarError::TooLong { length: 1305 });
-    assert!(matches!(
-        err("é@ü"),
-        GrammarError::BadPart {
-            part: Part::Account,
-            ..
-        }
-    ));
+    assert!(matches!(err("é@ü"), GrammarError::BadPart { part: Part::Account, .. }));
 }
 
 #[test]
@@ -122,10 +78,7 @@ fn account_wildcard_accepts_both_formats_and_every_stack() {
         assert!(s.prefix.starts_with("acme@"));
         for stack in ["x", "prod-db", "a_b"] {
             let id = s.example(stack);
-            assert!(
-                parse(&id, &g).is_ok() && like("acme@*").contains(&id),
-                "{id}"
-            );
+            assert!(parse(&id, &g).is_ok() && like("acme@*").contains(&id), "{id}");
         }
     }
     let b = analyse_like("acme@*@*@*");
@@ -163,11 +116,7 @@ fn star_accepts_everything() {
     let a = analyse_like("*");
     assert!(a.current.is_some() && a.legacy.is_some() && a.read.is_some() && a.write.is_some());
     assert!(!a.any_stack.is_empty());
-    assert!(
-        like("*")
-            .is_universal_over(&Universe::sts_external_id())
-            .is_ok()
-    );
+    assert!(like("*").is_universal_over(&Universe::sts_external_id()).is_ok());
 }
 
 #[test]
@@ -185,19 +134,9 @@ fn diagnoses_wrong_last_part() {
     };
     assert_eq!(*format, Format::Current);
     assert_eq!(problems.len(), 1);
-    assert_eq!(
-        (problems[0].part, problems[0].example.as_str()),
-        (Part::Phase, "admin")
-    );
-    let msg = a
-        .invalid
-        .as_ref()
-        .map(ToString::to_string)
-        .unwrap_or_default();
-    assert!(
-        msg.contains("the last part must be `read` or `write`"),
-        "{msg}"
-    );
+    assert_eq!((problems[0].part, problems[0].example.as_str()), (Part::Phase, "admin"));
+    let msg = a.invalid.as_ref().map(ToString::to_string).unwrap_or_default();
+    assert!(msg.contains("the last part must be `read` or `write`"), "{msg}");
 }
 
 #[test]
@@ -220,22 +159,11 @@ fn diagnoses_several_parts_and_part_counts() {
     let parts: Vec<_> = problems.iter().map(|p| p.part).collect();
     assert_eq!(parts, vec![Part::Account, Part::IntegrationId, Part::Stack]);
     let a = analyse_like("acme@x@y");
-    assert!(
-        matches!(a.invalid, Some(Diagnosis::PartCount { parts: 3, .. })),
-        "{:?}",
-        a.invalid
-    );
+    assert!(matches!(a.invalid, Some(Diagnosis::PartCount { parts: 3, .. })), "{:?}", a.invalid);
     let a = analyse_like("acme");
-    assert!(matches!(
-        a.invalid,
-        Some(Diagnosis::PartCount { parts: 1, .. })
-    ));
+    assert!(matches!(a.invalid, Some(Diagnosis::PartCount { parts: 1, .. })));
     let a = analyse_like("acme@ü*");
-    assert!(
-        matches!(a.invalid, Some(Diagnosis::NotAnExternalId { .. })),
-        "{:?}",
-        a.invalid
-    );
+    assert!(matches!(a.invalid, Some(Diagnosis::NotAnExternalId { .. })), "{:?}", a.invalid);
     // A legacy-shaped pattern with an uppercase stack.
     let a = analyse_like("acme@Stack");
     assert!(
@@ -257,32 +185,14 @@ fn account_mismatch() {
 
 #[test]
 fn custom_grammar() {
-    let cfg = GrammarConfig {
-        stack: "[a-z0-9_.-]+".into(),
-        ..GrammarConfig::default()
-    };
+    let cfg = GrammarConfig { stack: "[a-z0-9_.-]+".into(), ..GrammarConfig::default() };
     let g = Grammar::new(cfg).expect("builds");
     assert!(parse("acme@stack.a", &g).is_ok());
     assert!(parse("acme@stack.a", &grammar()).is_err());
-    let bad = GrammarConfig {
-        stack: "[a-z@]+".into(),
-        ..GrammarConfig::default()
-    };
-    assert_eq!(
-        Grammar::new(bad).err(),
-        Some(GrammarConfigError::ContainsAt { part: Part::Stack })
-    );
-    let broken = GrammarConfig {
-        account: "(".into(),
-        ..GrammarConfig::default()
-    };
-    assert!(matches!(
-        Grammar::new(broken),
-        Err(GrammarConfigError::Pattern {
-            part: Part::Account,
-            ..
-        })
-    ));
+    let bad = GrammarConfig { stack: "[a-z@]+".into(), ..GrammarConfig::default() };
+    assert_eq!(Grammar::new(bad).err(), Some(GrammarConfigError::ContainsAt { part: Part::Stack }));
+    let broken = GrammarConfig { account: "(".into(), ..GrammarConfig::default() };
+    assert!(matches!(Grammar::new(broken), Err(GrammarConfigError::Pattern { part: Part::Account, .. })));
 }
 
 #[test]
@@ -309,9 +219,7 @@ mod props {
 
     fn pattern() -> impl Strategy<Value = String> {
         prop::collection::vec(
-            prop::sample::select(vec![
-                "acme", "@", "*", "?", "read", "write", "s", "0", "-", "A", ULID,
-            ]),
+            prop::sample::select(vec!["acme", "@", "*", "?", "read", "write", "s", "0", "-", "A", ULID]),
             0..8,
         )
         .prop_map(|v| v.concat())

@@ -138,11 +138,7 @@ fn glob_like_regex(value: &str, wildcards: bool, ignore_case: bool, vars: VarMod
 /// part, so a wildcard in parts 1-5 never crosses a colon while one in the resource part may.
 /// Building the regex as `p1:p2:p3:p4:p5:p6` with colon-free classes in p1..p5 forces the request
 /// to be split at exactly its first five colons, which is the same language.
-pub(crate) fn arn_regex(
-    value: &str,
-    wildcards: bool,
-    vars: VarMode,
-) -> Result<String, ReasonError> {
+pub(crate) fn arn_regex(value: &str, wildcards: bool, vars: VarMode) -> Result<String, ReasonError> {
     // Tokenize before splitting: a variable such as `${aws:PrincipalAccount}` holds a colon that
     // is not a part separator.
     let tokens = tokenize(value, wildcards, vars);
@@ -157,9 +153,7 @@ pub(crate) fn arn_regex(
     }
     parts.push(rest);
     if parts.len() != 6 {
-        return Err(ReasonError::MalformedArn {
-            pattern: value.to_owned(),
-        });
+        return Err(ReasonError::MalformedArn { pattern: value.to_owned() });
     }
     let mut re = String::new();
     for (i, part) in parts.iter().enumerate() {
@@ -198,10 +192,7 @@ pub(crate) fn compile(regex: &str) -> Result<Arc<Dfa>, ReasonError> {
     if map.len() >= CACHE_CAPACITY {
         map.clear();
     }
-    Ok(Arc::clone(
-        map.entry(regex.to_owned())
-            .or_insert_with(|| Arc::clone(&dfa)),
-    ))
+    Ok(Arc::clone(map.entry(regex.to_owned()).or_insert_with(|| Arc::clone(&dfa))))
 }
 
 fn build(regex: &str) -> Result<Dfa, ReasonError> {
@@ -217,18 +208,10 @@ fn build(regex: &str) -> Result<Dfa, ReasonError> {
                 .dfa_size_limit(Some(DFA_SIZE_LIMIT))
                 .determinize_size_limit(Some(DETERMINIZE_SIZE_LIMIT)),
         )
-        .syntax(
-            syntax::Config::new()
-                .unicode(true)
-                .utf8(true)
-                .nest_limit(NEST_LIMIT),
-        )
+        .syntax(syntax::Config::new().unicode(true).utf8(true).nest_limit(NEST_LIMIT))
         .thompson(thompson::Config::new().nfa_size_limit(Some(NFA_SIZE_LIMIT)))
         .build(&full)
-        .map_err(|e| ReasonError::Build {
-            regex: regex.to_owned(),
-            message: e.to_string(),
-        })
+        .map_err(|e| ReasonError::Build { regex: regex.to_owned(), message: e.to_string() })
 }
 
 /// Start state for an anchored search; the DFA is built anchored-only, so this cannot fail for
@@ -237,10 +220,7 @@ pub(crate) fn start(dfa: &Dfa) -> Result<regex_automata::util::primitives::State
     use regex_automata::dfa::Automaton;
     use regex_automata::util::start;
     dfa.start_state(&start::Config::new().anchored(Anchored::Yes))
-        .map_err(|e| ReasonError::Build {
-            regex: String::new(),
-            message: e.to_string(),
-        })
+        .map_err(|e| ReasonError::Build { regex: String::new(), message: e.to_string() })
 }
 
 #[cfg(test)]

@@ -35,9 +35,7 @@ pub enum ReasonError {
     #[error("cannot build an automaton for `{regex}`: {message}")]
     Build { regex: String, message: String },
     /// An `ArnLike`/`ArnEquals` value without the six colon-separated parts of an ARN.
-    #[error(
-        "`{pattern}` is not an ARN pattern (expected arn:partition:service:region:account:resource)"
-    )]
+    #[error("`{pattern}` is not an ARN pattern (expected arn:partition:service:region:account:resource)")]
     MalformedArn { pattern: String },
     /// The product search exceeded its state budget; the answer is unknown.
     #[error("pattern combination too complex to analyse (more than {states} automaton states)")]
@@ -84,11 +82,7 @@ pub struct Universe {
 impl Universe {
     /// Every string (valid UTF-8, any length).
     pub fn any() -> Universe {
-        Universe {
-            allowed: [true; 256],
-            min_chars: 0,
-            max_chars: None,
-        }
+        Universe { allowed: [true; 256], min_chars: 0, max_chars: None }
     }
 
     /// Strings over the given ASCII characters with `min..=max` characters. Non-ASCII
@@ -98,11 +92,7 @@ impl Universe {
         for c in charset.chars().filter(char::is_ascii) {
             allowed[c as usize] = true;
         }
-        Universe {
-            allowed,
-            min_chars,
-            max_chars,
-        }
+        Universe { allowed, min_chars, max_chars }
     }
 
     /// Values STS accepts for `ExternalId`: 2 to 1224 characters of `[\w+=,.@:/-]`, with `\w`
@@ -189,10 +179,8 @@ impl Lang {
         values: &[S],
         vars: VarMode,
     ) -> Result<Lang, ReasonError> {
-        let langs = values
-            .iter()
-            .map(|v| Lang::pattern(kind, v.as_ref(), vars))
-            .collect::<Result<Vec<_>, _>>()?;
+        let langs =
+            values.iter().map(|v| Lang::pattern(kind, v.as_ref(), vars)).collect::<Result<Vec<_>, _>>()?;
         Ok(Lang::union(langs))
     }
 
@@ -289,35 +277,24 @@ impl Lang {
         suffixes: &Lang,
         universe: &Universe,
     ) -> Result<Option<String>, ReasonError> {
-        let charset = Universe {
-            allowed: universe.allowed,
-            min_chars: 0,
-            max_chars: None,
-        };
+        let charset = Universe { allowed: universe.allowed, min_chars: 0, max_chars: None };
         // Phase 1: product of self's atoms (riding along) with the prefix language.
         let mut dfas = Vec::new();
         let f_self = flatten(self, &mut dfas);
         let n_self = dfas.len();
         let f_prefix = flatten(prefixes, &mut dfas);
         let phase1 = with_utf8(dfas, f_prefix)?;
-        let mut candidates: Vec<(Vec<regex_automata::util::primitives::StateID>, Vec<u8>)> =
-            Vec::new();
+        let mut candidates: Vec<(Vec<regex_automata::util::primitives::StateID>, Vec<u8>)> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         phase1.bfs(phase1.starts()?, &charset, |states, path| {
             let q = states[..n_self].to_vec();
             if seen.insert(q.clone()) {
                 candidates.push((q, path.to_vec()));
             }
-            if candidates.len() > search::MAX_NODES / 16 {
-                Control::Stop
-            } else {
-                Control::Continue
-            }
+            if candidates.len() > search::MAX_NODES / 16 { Control::Stop } else { Control::Continue }
         })?;
         if candidates.len() > search::MAX_NODES / 16 {
-            return Err(ReasonError::TooComplex {
-                states: search::MAX_NODES,
-            });
+            return Err(ReasonError::TooComplex { states: search::MAX_NODES });
         }
         // Phase 2: from each candidate state, look for a suffix that self rejects.
         let mut dfas: Vec<Arc<Dfa>> = phase1.dfas[..n_self].to_vec();
@@ -329,9 +306,7 @@ impl Lang {
             let mut start = q;
             start.extend_from_slice(&fresh[n_self..]);
             if phase2.shortest(start, &charset)?.is_none() {
-                return String::from_utf8(prefix)
-                    .map(Some)
-                    .map_err(|_| ReasonError::InvalidWitness);
+                return String::from_utf8(prefix).map(Some).map_err(|_| ReasonError::InvalidWitness);
             }
         }
         Ok(None)
@@ -346,11 +321,7 @@ impl fmt::Display for Lang {
             Node::And(v) if v.is_empty() => write!(f, "ANY"),
             Node::Or(v) if v.is_empty() => write!(f, "NONE"),
             Node::And(v) | Node::Or(v) => {
-                let op = if matches!(&*self.0, Node::And(_)) {
-                    " & "
-                } else {
-                    " | "
-                };
+                let op = if matches!(&*self.0, Node::And(_)) { " & " } else { " | " };
                 write!(f, "(")?;
                 for (i, l) in v.iter().enumerate() {
                     if i > 0 {
@@ -394,8 +365,5 @@ fn flatten(lang: &Lang, dfas: &mut Vec<Arc<Dfa>>) -> Formula {
 fn with_utf8(mut dfas: Vec<Arc<Dfa>>, formula: Formula) -> Result<Product, ReasonError> {
     dfas.push(compile::compile("(?s:.*)")?);
     let utf8 = Formula::Atom(dfas.len() - 1);
-    Ok(Product {
-        dfas,
-        formula: Formula::And(vec![utf8, formula]),
-    })
+    Ok(Product { dfas, formula: Formula::And(vec![utf8, formula]) })
 }

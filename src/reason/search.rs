@@ -84,9 +84,7 @@ fn preference_order() -> Vec<u8> {
     order.extend(b'0'..=b'9');
     order.extend(b'A'..=b'Z');
     order.extend(b"-_.@/:=+,".iter().copied());
-    order.extend(
-        (0x21u8..=0x7E).filter(|b| !b.is_ascii_alphanumeric() && !b"-_.@/:=+,".contains(b)),
-    );
+    order.extend((0x21u8..=0x7E).filter(|b| !b.is_ascii_alphanumeric() && !b"-_.@/:=+,".contains(b)));
     order.push(b' ');
     // Latin-1 supplement (é, ü, ...) before the rest of the multi-byte range.
     order.push(0xC3);
@@ -131,14 +129,11 @@ impl Product {
     }
 
     fn accepting(&self, states: &[StateID]) -> bool {
-        self.formula
-            .eval(&|i| accepts_at_end(&self.dfas[i], states[i]))
+        self.formula.eval(&|i| accepts_at_end(&self.dfas[i], states[i]))
     }
 
     fn hopeless(&self, states: &[StateID]) -> bool {
-        self.formula
-            .eval_known(&|i| is_dead(&self.dfas[i], states[i]))
-            == Some(false)
+        self.formula.eval_known(&|i| is_dead(&self.dfas[i], states[i])) == Some(false)
     }
 
     /// One representative byte per class of bytes that every DFA (and the universe) treats
@@ -178,14 +173,7 @@ impl Product {
             return Ok(());
         }
         index.insert((root.clone(), 0), 0);
-        nodes.push(Node {
-            states: root,
-            len: 0,
-            dist: 0,
-            parent: usize::MAX,
-            byte: 0,
-            settled: false,
-        });
+        nodes.push(Node { states: root, len: 0, dist: 0, parent: usize::MAX, byte: 0, settled: false });
         queue.push_back(0);
         let mut next = vec![StateID::ZERO; self.dfas.len()];
         while let Some(id) = queue.pop_front() {

@@ -25,10 +25,7 @@ fn glob_brute(p: &[char], s: &[char]) -> bool {
 }
 
 fn brute(p: &str, s: &str) -> bool {
-    glob_brute(
-        &p.chars().collect::<Vec<_>>(),
-        &s.chars().collect::<Vec<_>>(),
-    )
+    glob_brute(&p.chars().collect::<Vec<_>>(), &s.chars().collect::<Vec<_>>())
 }
 
 #[test]
@@ -106,36 +103,27 @@ fn arn_parts_do_not_cross_colons() {
 
 #[test]
 fn policy_variables() {
-    let lit =
-        Lang::pattern(PatternKind::Like, "${aws:username}@x", VarMode::Literal).expect("compiles");
+    let lit = Lang::pattern(PatternKind::Like, "${aws:username}@x", VarMode::Literal).expect("compiles");
     assert!(lit.contains("${aws:username}@x") && !lit.contains("bob@x"));
-    let any =
-        Lang::pattern(PatternKind::Like, "${aws:username}@x", VarMode::AnyValue).expect("compiles");
+    let any = Lang::pattern(PatternKind::Like, "${aws:username}@x", VarMode::AnyValue).expect("compiles");
     assert!(any.contains("bob@x") && any.contains("@x"));
-    let esc =
-        Lang::pattern(PatternKind::Like, "a${*}b${?}${$}", VarMode::AnyValue).expect("compiles");
+    let esc = Lang::pattern(PatternKind::Like, "a${*}b${?}${$}", VarMode::AnyValue).expect("compiles");
     assert!(esc.contains("a*b?$") && !esc.contains("axb?$") && !esc.contains("a*bx$"));
     // Under exact match the escapes still apply.
     let eq = Lang::pattern(PatternKind::Equals, "${*}", VarMode::AnyValue).expect("compiles");
     assert!(eq.contains("*") && !eq.contains("${*}"));
-    let arn = Lang::pattern(
-        PatternKind::ArnLike,
-        "arn:aws:iam::${aws:PrincipalAccount}:role/x",
-        VarMode::AnyValue,
-    )
-    .expect("compiles");
+    let arn =
+        Lang::pattern(PatternKind::ArnLike, "arn:aws:iam::${aws:PrincipalAccount}:role/x", VarMode::AnyValue)
+            .expect("compiles");
     assert!(arn.contains("arn:aws:iam::1:role/x") && !arn.contains("arn:aws:iam::1:2:role/x"));
 }
 
 #[test]
 fn unions_complements_and_universality() {
-    let u = Lang::patterns(PatternKind::Like, &["acme@*", "*@read"], VarMode::Literal)
-        .expect("compiles");
+    let u = Lang::patterns(PatternKind::Like, &["acme@*", "*@read"], VarMode::Literal).expect("compiles");
     assert!(u.contains("acme@x") && u.contains("x@read") && !u.contains("x@write"));
     assert_eq!(
-        Lang::patterns::<&str>(PatternKind::Like, &[], VarMode::Literal)
-            .expect("empty union")
-            .is_empty(),
+        Lang::patterns::<&str>(PatternKind::Like, &[], VarMode::Literal).expect("empty union").is_empty(),
         Ok(true)
     );
     let sts = Universe::sts_external_id();
@@ -143,14 +131,8 @@ fn unions_complements_and_universality() {
     assert_eq!(like("?*").is_universal_over(&sts), Ok(()));
     // `??*` misses nothing in STS's universe, whose ids have at least 2 characters.
     assert_eq!(like("??*").is_universal_over(&sts), Ok(()));
-    assert_eq!(
-        like("???*").is_universal_over(&sts),
-        Err(NotUniversal::Witness("aa".into()))
-    );
-    assert_eq!(
-        like("acme@*").is_universal_over(&sts),
-        Err(NotUniversal::Witness("aa".into()))
-    );
+    assert_eq!(like("???*").is_universal_over(&sts), Err(NotUniversal::Witness("aa".into())));
+    assert_eq!(like("acme@*").is_universal_over(&sts), Err(NotUniversal::Witness("aa".into())));
     assert!(like("?*").is_universal_over(&Universe::any()).is_err());
     let not = like("a*").complement();
     assert!(not.contains("b") && !not.contains("ab"));
@@ -184,40 +166,21 @@ fn prefix_accepting_all_suffixes() {
     let accounts = Lang::regex("[a-z]{2,5}@").expect("compiles");
     let sts = Universe::sts_external_id();
     let l = like("acme@*");
-    assert_eq!(
-        l.prefix_accepting_all_suffixes(&accounts, &stacks, &sts),
-        Ok(Some("acme@".into()))
-    );
+    assert_eq!(l.prefix_accepting_all_suffixes(&accounts, &stacks, &sts), Ok(Some("acme@".into())));
     let scoped = like("acme@stack-a");
-    assert_eq!(
-        scoped.prefix_accepting_all_suffixes(&accounts, &stacks, &sts),
-        Ok(None)
-    );
+    assert_eq!(scoped.prefix_accepting_all_suffixes(&accounts, &stacks, &sts), Ok(None));
     // Rejects only stacks starting with `x`: not every stack.
     let almost = like("acme@*").and(&like("acme@x*").complement());
-    assert_eq!(
-        almost.prefix_accepting_all_suffixes(&accounts, &stacks, &sts),
-        Ok(None)
-    );
+    assert_eq!(almost.prefix_accepting_all_suffixes(&accounts, &stacks, &sts), Ok(None));
     // A wildcard account with a fixed stack is still not "every stack".
-    assert_eq!(
-        like("*@s").prefix_accepting_all_suffixes(&accounts, &stacks, &sts),
-        Ok(None)
-    );
+    assert_eq!(like("*@s").prefix_accepting_all_suffixes(&accounts, &stacks, &sts), Ok(None));
 }
 
 #[test]
 fn hostile_patterns_do_not_panic() {
     let huge = "?".repeat(5000);
     let _ = Lang::pattern(PatternKind::Like, &huge, VarMode::Literal);
-    for p in [
-        "${",
-        "${}",
-        "$${*}}",
-        "\u{0}*\u{10FFFF}",
-        "arn:::::",
-        "arn:*:*:*:*:*:*:*",
-    ] {
+    for p in ["${", "${}", "$${*}}", "\u{0}*\u{10FFFF}", "arn:::::", "arn:*:*:*:*:*:*:*"] {
         for k in [PatternKind::Like, PatternKind::Equals, PatternKind::ArnLike] {
             if let Ok(l) = Lang::pattern(k, p, VarMode::AnyValue) {
                 let _ = l.contains(p);
@@ -232,11 +195,8 @@ fn alphabet() -> impl Strategy<Value = char> {
 }
 
 fn pattern_strategy() -> impl Strategy<Value = String> {
-    prop::collection::vec(
-        prop::sample::select(vec!['a', 'b', '@', 'é', '*', '?']),
-        0..7,
-    )
-    .prop_map(|v| v.into_iter().collect())
+    prop::collection::vec(prop::sample::select(vec!['a', 'b', '@', 'é', '*', '?']), 0..7)
+        .prop_map(|v| v.into_iter().collect())
 }
 
 fn string_strategy() -> impl Strategy<Value = String> {
@@ -249,10 +209,7 @@ fn all_strings(n: usize) -> Vec<String> {
     let mut out = vec![String::new()];
     let mut layer = vec![String::new()];
     for _ in 0..n {
-        layer = layer
-            .iter()
-            .flat_map(|s| alpha.iter().map(move |c| format!("{s}{c}")))
-            .collect();
+        layer = layer.iter().flat_map(|s| alpha.iter().map(move |c| format!("{s}{c}"))).collect();
         out.extend(layer.iter().cloned());
     }
     out

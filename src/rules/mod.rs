@@ -1,9 +1,11 @@
 //! The rule framework: metadata, the `Rule` trait, findings, and the registry.
 
+pub mod external_id;
 pub mod grammar;
 pub mod registry;
 pub mod spacelift;
 pub mod terraform;
+pub mod trust;
 
 use std::borrow::Cow;
 use std::fmt;

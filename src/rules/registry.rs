@@ -1,9 +1,11 @@
 //! Every built-in rule, in code order. Adding a rule: write its file, then list it here.
 
 use crate::rules::Rule;
+use crate::rules::external_id::*;
 use crate::rules::grammar::*;
 use crate::rules::spacelift::*;
 use crate::rules::terraform::*;
+use crate::rules::trust::*;
 
 pub fn builtin() -> Vec<Box<dyn Rule>> {
     vec![
@@ -19,6 +21,24 @@ pub fn builtin() -> Vec<Box<dyn Rule>> {
         Box::new(policy_size_limit::PolicySizeLimit),
         Box::new(invalid_sid::InvalidSid),
         Box::new(duplicate_json_key::DuplicateJsonKey),
+        Box::new(missing_external_id::MissingExternalId),
+        Box::new(wildcard_principal::WildcardPrincipal),
+        Box::new(external_id_if_exists::ExternalIdIfExists),
+        Box::new(wildcard_external_id::WildcardExternalId),
+        Box::new(wildcard_in_exact_match::WildcardInExactMatch),
+        Box::new(set_operator_on_single_valued_key::SetOperatorOnSingleValuedKey),
+        Box::new(not_principal::NotPrincipal),
+        Box::new(trust_action_wildcard::TrustActionWildcard),
+        Box::new(oidc_missing_subject::OidcMissingSubject),
+        Box::new(principal_environment_mismatch::PrincipalEnvironmentMismatch),
+        Box::new(read_write_scope::ReadWriteScope),
+        Box::new(unsatisfiable_trust_statement::UnsatisfiableTrustStatement),
+        Box::new(missing_tag_session::MissingTagSession),
+        Box::new(external_id_grammar::ExternalIdGrammar),
+        Box::new(legacy_external_id::LegacyExternalId),
+        Box::new(external_id_account_mismatch::ExternalIdAccountMismatch),
+        Box::new(external_id_any_stack::ExternalIdAnyStack),
+        Box::new(external_id_charset::ExternalIdCharset),
         Box::new(assume_role_duration::AssumeRoleDuration),
         Box::new(invalid_session_name::InvalidSessionName),
         Box::new(hardcoded_credentials::HardcodedCredentials),

@@ -1,0 +1,55 @@
+use crate::declare_rule;
+use crate::model::{Policy, Unit};
+use crate::rules::external_id::common::spacelift_external_ids;
+use crate::rules::{Context, Rule, RuleMeta, Sink};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `sts:ExternalId` pattern in a Spacelift trust statement that accepts every
+    /// stack or module of the account, such as `acme@*` or `acme@*@*@*`. Decided exactly:
+    /// some account and integration prefix exists after which every stack slug is accepted.
+    ///
+    /// ## Why is this bad?
+    /// Any stack created by anyone in the Spacelift account (including in a space they
+    /// administer) can attach an integration and assume the role. Scoping the role to the
+    /// stacks that need it limits what a compromised or careless stack can reach.
+    ///
+    /// ## Example
+    /// ```json
+    /// "Condition": {"StringLike": {"sts:ExternalId": "acme@*"}}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```json
+    /// "Condition": {"StringLike": {"sts:ExternalId": ["acme@*@network@*", "acme@*@app@*"]}}
+    /// ```
+    ///
+    /// ## References
+    /// - https://docs.spacelift.io/integrations/cloud-providers/aws#setup-guide
+    pub struct ExternalIdAnyStack {
+        code: "TL204",
+        name: "external-id-any-stack",
+        severity: Warning,
+        family: ExternalId,
+        summary: "the pattern accepts every stack/module of the account",
+    }
+}
+
+impl Rule for ExternalIdAnyStack {
+    fn meta(&self) -> &RuleMeta {
+        &Self::META
+    }
+
+    fn check_policy(&self, _cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
+        for v in spacelift_external_ids(unit, policy) {
+            let Some(any) = v.analysis.any_stack.first() else { continue };
+            let example = any.example("any-stack");
+            out.emit(
+                v.value.span,
+                format!("external id `{}` accepts every stack of the account, e.g. `{example}`", v.text),
+            )
+            .secondary(v.statement.span, "in this statement")
+            .help("name the stacks: `<account>@*@<stack>@*` for each stack that needs the role");
+        }
+    }
+}

@@ -1,0 +1,99 @@
+use crate::declare_rule;
+use crate::model::{BaseOp, Unit, Value};
+use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::trust::EXTERNAL_ID;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks every literal external id against what STS accepts: 2 to 1224 characters of
+    /// `[\w+=,.@:/-]`. It looks at `sts:ExternalId` values under exact-match operators in any
+    /// trust policy, Terraform `assume_role.external_id`,
+    /// `spacelift_aws_integration.external_id`, and ids given on the command line.
+    ///
+    /// ## Why is this bad?
+    /// STS rejects the request (`ValidationError`) before the trust policy is even evaluated,
+    /// and a trust policy that requires such an id can never be satisfied.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// assume_role { role_arn = "arn:aws:iam::111122223333:role/deploy", external_id = "acme prod" }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```hcl
+    /// assume_role { role_arn = "arn:aws:iam::111122223333:role/deploy", external_id = "acme-prod" }
+    /// ```
+    ///
+    /// ## References
+    /// - https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html#API_AssumeRole_RequestParameters
+    pub struct ExternalIdCharset {
+        code: "TL205",
+        name: "external-id-charset",
+        severity: Error,
+        family: ExternalId,
+        summary: "a literal external id that STS rejects (length or characters)",
+    }
+}
+
+/// Why STS rejects this external id, if it does.
+pub fn sts_rejects(id: &str) -> Option<String> {
+    let n = id.chars().count();
+    if n < 2 {
+        return Some(format!("it has {n} character{}; STS needs at least 2", if n == 1 { "" } else { "s" }));
+    }
+    if n > 1224 {
+        return Some(format!("it has {n} characters; STS accepts at most 1224"));
+    }
+    let bad: String =
+        id.chars().filter(|c| !(c.is_ascii_alphanumeric() || "_+=,.@:/-".contains(*c))).take(3).collect();
+    if !bad.is_empty() {
+        return Some(format!("it contains {bad:?}; STS accepts only letters, digits and _+=,.@:/-"));
+    }
+    None
+}
+
+fn report(out: &mut Sink, value: &Value, what: &str) {
+    let Some(id) = value.as_str() else { return };
+    if let Some(why) = sts_rejects(id) {
+        out.emit(value.span, format!("{what} `{id}` is rejected by STS: {why}"))
+            .help("use 2 to 1224 characters of letters, digits and _+=,.@:/-");
+    }
+}
+
+impl Rule for ExternalIdCharset {
+    fn meta(&self) -> &RuleMeta {
+        &Self::META
+    }
+
+    fn check_unit(&self, _cx: &Context, unit: &Unit, out: &mut Sink) {
+        for policy in &unit.policies {
+            let before = out.findings.len();
+            for st in &policy.statements {
+                for c in st.conditions_on(EXTERNAL_ID) {
+                    if !matches!(c.operator.base, Some(BaseOp::StringEquals | BaseOp::StringEqualsIgnoreCase))
+                    {
+                        continue;
+                    }
+                    for v in &c.values.items {
+                        report(out, v, "external id");
+                    }
+                }
+            }
+            if let Some(s) = &policy.subject {
+                for f in &mut out.findings[before..] {
+                    f.subject.get_or_insert_with(|| s.clone());
+                }
+            }
+        }
+        for a in &unit.assume_roles {
+            if let Some(v) = &a.external_id {
+                report(out, v, &format!("{} external_id", a.origin.describe()));
+            }
+        }
+        for i in &unit.spacelift.integrations {
+            if let Some(v) = &i.external_id {
+                report(out, v, &format!("{} external_id", i.address));
+            }
+        }
+    }
+}

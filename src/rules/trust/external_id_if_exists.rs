@@ -1,0 +1,59 @@
+use crate::declare_rule;
+use crate::model::{Policy, Unit};
+use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::trust::EXTERNAL_ID;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `...IfExists` operator (`StringLikeIfExists`, `StringEqualsIfExists`, ...) on
+    /// `sts:ExternalId` in an `Allow` statement.
+    ///
+    /// ## Why is this bad?
+    /// `sts:ExternalId` is only in the request when the caller sends one. `IfExists` makes the
+    /// condition true when the key is absent, so a caller that simply sends no external id
+    /// passes: the condition protects nothing against the confused deputy.
+    ///
+    /// ## Example
+    /// ```json
+    /// "Condition": {"StringLikeIfExists": {"sts:ExternalId": "acme@*"}}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```json
+    /// "Condition": {"StringLike": {"sts:ExternalId": "acme@*"}}
+    /// ```
+    ///
+    /// ## References
+    /// - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IfExists
+    pub struct ExternalIdIfExists {
+        code: "TL103",
+        name: "external-id-if-exists",
+        severity: Error,
+        family: Trust,
+        summary: "`...IfExists` on sts:ExternalId lets callers without an external id pass",
+    }
+}
+
+impl Rule for ExternalIdIfExists {
+    fn meta(&self) -> &RuleMeta {
+        &Self::META
+    }
+
+    fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
+        for st in policy.statements.iter().filter(|st| st.is_allow()) {
+            for c in st.conditions_on(EXTERNAL_ID).filter(|c| c.operator.if_exists) {
+                let fixed = c.operator.raw.trim_end_matches("IfExists").to_string();
+                out.emit(
+                    c.operator_span,
+                    format!(
+                        "`{}` on sts:ExternalId passes when the caller sends no external id",
+                        c.operator.raw
+                    ),
+                )
+                .label("true when sts:ExternalId is absent")
+                .secondary(st.span, "in this statement")
+                .help(format!("write `{fixed}`"));
+            }
+        }
+    }
+}

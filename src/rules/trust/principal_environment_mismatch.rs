@@ -1,0 +1,84 @@
+use crate::declare_rule;
+use crate::model::{Policy, Unit, arn};
+use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::trust::{Trusted, aws_principals};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks the principal account per Spacelift environment: `spacelift.io` assumes roles
+    /// from 324880187172, `us.spacelift.io` from 577638371743. A Spacelift principal of the
+    /// other environment is reported (set `spacelift.environment` or
+    /// `--spacelift-environment`), as is a principal ARN whose partition differs from the
+    /// configured `aws.partition`.
+    ///
+    /// ## Why is this bad?
+    /// Runs fail with AccessDenied on the first deploy: the role trusts an account that never
+    /// calls it, while the account that does is not trusted.
+    ///
+    /// ## Example
+    /// With `spacelift.environment = "spacelift.io"`:
+    /// ```json
+    /// {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::577638371743:root"}, "Action": "sts:AssumeRole"}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```json
+    /// {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::324880187172:root"}, "Action": "sts:AssumeRole"}
+    /// ```
+    ///
+    /// ## References
+    /// - https://docs.spacelift.io/integrations/cloud-providers/aws
+    pub struct PrincipalEnvironmentMismatch {
+        code: "TL110",
+        name: "principal-environment-mismatch",
+        severity: Error,
+        family: Trust,
+        summary: "the Spacelift principal or partition does not match the configured environment",
+    }
+}
+
+impl Rule for PrincipalEnvironmentMismatch {
+    fn meta(&self) -> &RuleMeta {
+        &Self::META
+    }
+
+    fn check_policy(&self, cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
+        let env = cx.settings.spacelift_environment;
+        for st in policy.statements.iter().filter(|st| st.is_allow()) {
+            for (value, who) in aws_principals(st) {
+                if let Trusted::Spacelift { account, environment } = &who
+                    && *environment != env
+                {
+                    out.emit(
+                        value.span,
+                        format!(
+                            "principal {account} is Spacelift's {} account, but the environment is {} ({})",
+                            environment.host(),
+                            env.host(),
+                            env.principal_account()
+                        ),
+                    )
+                    .secondary(st.span, "in this statement")
+                    .help(format!(
+                        "trust {} for {}, or set spacelift.environment = \"{}\"",
+                        env.principal_account(),
+                        env.host(),
+                        environment.host()
+                    ));
+                }
+                if let Some(parts) = value.as_str().and_then(arn::split)
+                    && parts.partition != cx.settings.partition
+                {
+                    out.emit(
+                        value.span,
+                        format!(
+                            "principal is in partition `{}`, but the configured partition is `{}`",
+                            parts.partition, cx.settings.partition
+                        ),
+                    )
+                    .help(format!("write `arn:{}:...`, or set aws.partition", cx.settings.partition));
+                }
+            }
+        }
+    }
+}
