@@ -112,6 +112,8 @@ impl Diagnostic for FindingDiagnostic<'_> {
 pub struct HumanOptions {
     pub color: bool,
     pub width: usize,
+    /// The closing summary line (`--quiet` leaves it out).
+    pub summary: bool,
 }
 
 /// Renders every finding as a code frame, then a summary line.
@@ -135,7 +137,10 @@ pub fn render(
         }
         writeln!(out, "{buf}")?;
     }
-    writeln!(out, "{}", summary_line(findings, files, elapsed))
+    if opts.summary {
+        writeln!(out, "{}", summary_line(findings, files, elapsed))?;
+    }
+    Ok(())
 }
 
 pub fn summary_line(findings: &[Finding], files: usize, elapsed: std::time::Duration) -> String {
