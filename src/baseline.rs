@@ -120,10 +120,10 @@ impl Baseline {
         Ok(b)
     }
 
-    /// Drops the findings recorded in the baseline; returns how many recorded findings are gone
-    /// (counting only files that were checked in this run, so partial runs do not over-report).
-    pub fn filter(&self, findings: &mut Vec<Finding>, sources: &SourceMap) -> usize {
-        let fps = fingerprints(findings, sources);
+    /// Drops the findings recorded in the baseline, and their fingerprints from `fps` (one per
+    /// finding, from [`fingerprints`] over the whole run); returns how many recorded findings are
+    /// gone (counting only files checked in this run, so partial runs do not over-report).
+    pub fn filter(&self, findings: &mut Vec<Finding>, fps: &mut Vec<String>, sources: &SourceMap) -> usize {
         let mut recorded: BTreeMap<&str, usize> = BTreeMap::new();
         for e in &self.entries {
             *recorded.entry(e.fingerprint.as_str()).or_insert(0) += 1;
@@ -138,8 +138,10 @@ impl Baseline {
                 _ => true,
             })
             .collect();
-        let mut keep = keep.into_iter();
-        findings.retain(|_| keep.next().unwrap_or(true));
+        let mut it = keep.iter();
+        findings.retain(|_| *it.next().unwrap_or(&true));
+        let mut it = keep.iter();
+        fps.retain(|_| *it.next().unwrap_or(&true));
         let checked: std::collections::HashSet<String> =
             sources.all().iter().map(|s| norm_path(&s.name)).collect();
         let mut fixed = 0;

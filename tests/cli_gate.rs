@@ -110,6 +110,13 @@ fn sarif_validates_against_the_official_schema() {
     let errors: Vec<String> =
         validator.iter_errors(&log).map(|e| format!("{e} at {}", e.instance_path())).collect();
     assert!(errors.is_empty(), "SARIF does not validate:\n{}", errors.join("\n"));
+    // The schema really is enforced: a bad level or a missing message is caught.
+    let mut bad = log.clone();
+    bad["runs"][0]["results"][0]["level"] = "fatal".into();
+    assert!(!validator.is_valid(&bad));
+    let mut bad = log.clone();
+    bad["runs"][0]["results"][0].as_object_mut().unwrap().remove("message");
+    assert!(!validator.is_valid(&bad));
 
     let run = &log["runs"][0];
     assert_eq!(log["version"], "2.1.0");
@@ -212,6 +219,15 @@ fn config_bad_values_name_key_and_line() {
         ("[lint]\nignore = [\"TL9\"]\n", "trustlint.toml:2:11: `lint.ignore`: `TL9` matches no rule"),
         ("[lint]\nfail-on = \"sometimes\"\n", "trustlint.toml:2:11: `lint.fail-on`"),
         ("[lint.severity]\nTL002 = \"fatal\"\n", "trustlint.toml:2:9: `lint.severity.TL002`"),
+        (
+            "[lint.severity]\nTL = \"error\"\n",
+            "trustlint.toml:2:6: `lint.severity.TL`: `TL` is not a rule code or name",
+        ),
+        ("[lint]\nselect = \"TL\"\n", "trustlint.toml:2:10: `lint.select`: invalid type"),
+        (
+            "[[lint.per-path]]\npath = \"b/**\"\nignore = [\"TL004\"]\nwhy = \"x\"\n",
+            "trustlint.toml:4:1: `lint.per-path.why`: unknown field `why`",
+        ),
         (
             "[terraform]\nchained-credentials = \"yes\"\n",
             "trustlint.toml:2:23: `terraform.chained-credentials`",

@@ -13,7 +13,6 @@ use crate::config::{RoleAccessFlag, SpaceliftEnvironment};
 use crate::model::PolicyKind;
 use crate::report;
 use crate::rules::Severity;
-use crate::rules::registry::selector_known;
 use crate::{CheckOptions, Progress, ProgressEvent, StdinInput, check, rule_set};
 
 /// Everything a run needs, from the configuration file and the flags (flags win).
@@ -41,8 +40,8 @@ pub fn options(args: &CheckArgs) -> Result<Prepared, String> {
     let config = match config_path(args) {
         Some(path) => {
             let today = Date::today()?;
-            let known = |s: &str| selector_known(&rules, s);
-            Some(config_file::load(&path, &known, today).map_err(|e| e.to_string())?)
+            let names: Vec<(&str, &str)> = rules.iter().map(|r| (r.meta().code, r.meta().name)).collect();
+            Some(config_file::load(&path, &names, today).map_err(|e| e.to_string())?)
         }
         None => None,
     };
@@ -204,6 +203,7 @@ pub fn run(args: &CheckArgs) -> i32 {
         }
         return EXIT_OK;
     }
+    let mut fps = crate::baseline::fingerprints(&report.findings, &report.sources);
     if let Some(path) = &args.baseline {
         let b = match Baseline::read(path) {
             Ok(b) => b,
@@ -212,7 +212,7 @@ pub fn run(args: &CheckArgs) -> i32 {
                 return EXIT_USAGE;
             }
         };
-        let fixed = b.filter(&mut report.findings, &report.sources);
+        let fixed = b.filter(&mut report.findings, &mut fps, &report.sources);
         if fixed > 0 && !args.quiet {
             let (s, are) = if fixed == 1 { ("", "is") } else { ("s", "are") };
             eprintln!("{fixed} baseline finding{s} {are} fixed; rewrite the baseline with --write-baseline");
@@ -237,7 +237,6 @@ pub fn run(args: &CheckArgs) -> i32 {
                     return EXIT_USAGE;
                 }
             };
-            let fps = crate::baseline::fingerprints(&report.findings, &report.sources);
             writeln!(buf, "{}", report::sarif::render(&report.findings, &report.sources, &rules, &fps))
         }
         OutputFormat::Github => {

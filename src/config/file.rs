@@ -10,6 +10,7 @@ use toml::Spanned;
 
 use crate::config::{Settings, SpaceliftEnvironment};
 use crate::rules::Severity;
+use crate::rules::registry::selector_matches;
 
 /// File names looked for in each directory, in order, from the current directory upward.
 pub const FILE_NAMES: [&str; 2] = ["trustlint.toml", ".trustlint.toml"];
@@ -208,13 +209,18 @@ impl FileConfig {
 }
 
 /// The nearest `trustlint.toml` / `.trustlint.toml` from `start` upward.
+/// Found files are named relative to `start` (`trustlint.toml`, `../trustlint.toml`), as messages
+/// show them.
 pub fn discover(start: &Path) -> Option<PathBuf> {
-    let start = absolute(start);
-    for dir in start.ancestors() {
+    let abs = absolute(start);
+    for (up, dir) in abs.ancestors().enumerate() {
         for name in FILE_NAMES {
-            let candidate = dir.join(name);
-            if candidate.is_file() {
-                return Some(candidate);
+            if dir.join(name).is_file() {
+                let mut rel = if start == Path::new(".") { PathBuf::new() } else { start.to_path_buf() };
+                for _ in 0..up {
+                    rel.push("..");
+                }
+                return Some(rel.join(name));
             }
         }
     }
@@ -303,25 +309,24 @@ impl Ctx<'_> {
     }
 }
 
-/// Reads, parses and validates a configuration file. `selector_known` says whether a rule
-/// selector matches some rule; `today` decides which exemptions have expired.
-pub fn load(
-    file: &Path,
-    selector_known: &dyn Fn(&str) -> bool,
-    today: Date,
-) -> Result<FileConfig, ConfigError> {
+/// Reads, parses and validates a configuration file. `rules` are the (code, name) of every
+/// rule, for checking selectors; `today` decides which exemptions have expired.
+pub fn load(file: &Path, rules: &[(&str, &str)], today: Date) -> Result<FileConfig, ConfigError> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| ConfigError { message: format!("cannot read configuration {}: {e}", file.display()) })?;
-    parse(file, &text, selector_known, today)
+    parse(file, &text, rules, today)
 }
 
 pub fn parse(
     file: &Path,
     text: &str,
-    selector_known: &dyn Fn(&str) -> bool,
+    rules: &[(&str, &str)],
     today: Date,
 ) -> Result<FileConfig, ConfigError> {
     let cx = Ctx { file, text };
+    let selector_known = |s: &str| rules.iter().any(|(code, name)| selector_matches(code, name, s));
+    // Severity overrides name one rule each: its code or its name.
+    let rule_known = |s: &str| rules.iter().any(|(code, name)| *code == s || *name == s);
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
         let message = e.message().trim().to_string();
         match e.span() {
@@ -430,8 +435,8 @@ pub fn parse(
         }
         for (code, sev) in lint.severity.unwrap_or_default() {
             let key = format!("lint.severity.{code}");
-            if !selector_known(&code) {
-                return Err(cx.err(sev.span(), &key, format!("`{code}` matches no rule")));
+            if !rule_known(&code) {
+                return Err(cx.err(sev.span(), &key, format!("`{code}` is not a rule code or name")));
             }
             let s = Severity::parse(sev.get_ref()).ok_or_else(|| {
                 cx.err(sev.span(), &key, format!("`{}` is not one of error, warning, info", sev.get_ref()))
@@ -478,9 +483,7 @@ pub fn parse(
 mod tests {
     use super::*;
 
-    fn known(s: &str) -> bool {
-        s.starts_with("TL")
-    }
+    const RULES: &[(&str, &str)] = &[("TL002", "invalid-policy-version"), ("TL004", "invalid-effect")];
 
     fn today() -> Date {
         Date::parse("2026-06-01").unwrap()
@@ -498,7 +501,7 @@ mod tests {
     #[test]
     fn unknown_key_is_located() {
         let e =
-            parse(Path::new("t.toml"), "[lint]\nselect = [\"TL\"]\nfial-on = \"error\"\n", &known, today())
+            parse(Path::new("t.toml"), "[lint]\nselect = [\"TL\"]\nfial-on = \"error\"\n", RULES, today())
                 .unwrap_err();
         assert!(
             e.message.starts_with("t.toml:3:1: `lint.fial-on`: unknown field `fial-on`"),
@@ -510,9 +513,9 @@ mod tests {
     #[test]
     fn bad_values_are_located() {
         let e =
-            parse(Path::new("t.toml"), "[aws]\ntrusted-accounts = [\"12\"]\n", &known, today()).unwrap_err();
+            parse(Path::new("t.toml"), "[aws]\ntrusted-accounts = [\"12\"]\n", RULES, today()).unwrap_err();
         assert_eq!(e.message, "t.toml:2:21: `aws.trusted-accounts`: `12` is not a 12-digit AWS account id");
-        let e = parse(Path::new("t.toml"), "[lint]\nfail-on = 3\n", &known, today()).unwrap_err();
+        let e = parse(Path::new("t.toml"), "[lint]\nfail-on = 3\n", RULES, today()).unwrap_err();
         assert!(e.message.starts_with("t.toml:2:11: `lint.fail-on`: invalid type"), "{}", e.message);
     }
 
