@@ -442,3 +442,15 @@ fn github_output_escapes_properties_and_message() {
         "::error file=c/odd%2Cname%3A1.json,line=4,col=16,endLine=4,endColumn=23,title=TL004 invalid-effect::`Effect` must be `Allow` or `Deny`, found `Al%25ow`\n"
     );
 }
+
+#[test]
+fn pre_commit_with_terraform_files_and_missing_baseline() {
+    let dir = project();
+    write(dir.path(), "infra/main.tf", "resource \"aws_iam_role\" \"r\" {}\n");
+    write(dir.path(), "infra/iam.tf", "");
+    let out = tl(dir.path(), &["check", "--format", "json", "infra/main.tf", "a/missing_version.json"]);
+    assert_eq!(codes(&out), ["a/missing_version.json TL002 warning"], "{}", stderr(&out));
+    let out = tl(dir.path(), &["check", "--baseline", "nope.json", "a"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot read baseline nope.json"), "{}", stderr(&out));
+}
