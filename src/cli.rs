@@ -17,6 +17,8 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+// Parsed once per process; boxing `check`'s many options would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Lint files and directories (default: .); `-` reads standard input
     Check(CheckArgs),
@@ -30,6 +32,9 @@ pub enum Command {
 pub enum OutputFormat {
     Human,
     Json,
+    Sarif,
+    Github,
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -78,9 +83,21 @@ pub struct CheckArgs {
     /// Rules to skip: comma-separated codes, names or prefixes
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
     pub ignore: Vec<String>,
-    /// Lowest severity that makes the exit status 1
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// Lowest severity that makes the exit status 1 [default: warning, or `lint.fail-on`]
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Configuration file [default: nearest trustlint.toml or .trustlint.toml upward]
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore configuration files; use flags and defaults only
+    #[arg(long)]
+    pub no_config: bool,
+    /// Hide findings recorded in FILE (see --write-baseline)
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in FILE and exit 0
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
     /// Spacelift account name (the first part of external ids)
     #[arg(long, value_name = "NAME")]
     pub spacelift_account: Option<String>,

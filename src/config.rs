@@ -1,5 +1,7 @@
 //! Settings that rules read, and lint options that decide which findings are kept.
 
+pub mod file;
+
 use std::collections::HashMap;
 
 use crate::model::PolicyKind;
@@ -91,4 +93,6 @@ pub struct LintOptions {
     pub ignore: Vec<String>,
     /// Severity overrides by code or name.
     pub severity: HashMap<String, Severity>,
+    /// `[[lint.per-path]]` exemptions in force: findings of these rules in these paths are dropped.
+    pub per_path: Vec<file::PerPath>,
 }

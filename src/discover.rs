@@ -50,6 +50,11 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Discovered>, Error> {
             // A named file is read whatever its extension; JSON is the fallback.
             let class = classify(root).unwrap_or(FileClass::Json);
             out.push(Discovered { display: display(root), path: root.clone(), class, explicit: true });
+            if matches!(class, FileClass::Terraform | FileClass::TerraformJson) {
+                // A Terraform file is only meaningful with its module: read the whole directory
+                // (pre-commit passes just the changed files).
+                module_siblings(root, &mut out)?;
+            }
             continue;
         }
         let walker =
@@ -70,7 +75,80 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Discovered>, Error> {
             }
         }
     }
-    out.sort();
+    out.sort_by(|a, b| a.path.cmp(&b.path).then(b.explicit.cmp(&a.explicit)));
+    // Keep one entry per file; a file named on the command line stays explicit.
     out.dedup_by(|a, b| a.path == b.path);
+    out.sort();
     Ok(out)
+}
+
+/// Every `*.tf` / `*.tf.json` in the directory of the named Terraform file `file`.
+fn module_siblings(file: &Path, out: &mut Vec<Discovered>) -> Result<(), Error> {
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let entries = std::fs::read_dir(&dir).map_err(|e| Error::Path { path: dir.clone(), source: e })?;
+    let mut siblings: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    siblings.sort();
+    for path in siblings {
+        // `read_dir` on `.` yields `./x.tf`; name it as the user named the directory.
+        let path = if file.parent().is_none_or(|p| p.as_os_str().is_empty()) {
+            path.strip_prefix(".").map(Path::to_path_buf).unwrap_or(path)
+        } else {
+            path
+        };
+        let class = classify(&path);
+        if matches!(class, Some(FileClass::Terraform | FileClass::TerraformJson)) && path.is_file() {
+            out.push(Discovered {
+                display: display(&path),
+                path,
+                class: class.unwrap_or(FileClass::Terraform),
+                explicit: false,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The Terraform module directories among discovered files (each read as one unit), sorted.
+pub fn terraform_modules(found: &[Discovered]) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = found
+        .iter()
+        .filter(|d| matches!(d.class, FileClass::Terraform | FileClass::TerraformJson))
+        .map(|d| d.path.parent().map(Path::to_path_buf).unwrap_or_default())
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    dirs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn named_tf_file_brings_its_module() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = dir.path().join("mod");
+        std::fs::create_dir(&m).unwrap();
+        for f in ["main.tf", "iam.tf", "vars.tf.json", "policy.json"] {
+            std::fs::write(m.join(f), "").unwrap();
+        }
+        let found = discover(&[m.join("main.tf"), m.join("iam.tf"), m.join("policy.json")]).unwrap();
+        let names: Vec<(String, bool)> = found
+            .iter()
+            .map(|d| (d.path.file_name().unwrap().to_string_lossy().into_owned(), d.explicit))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("iam.tf".to_string(), true),
+                ("main.tf".to_string(), true),
+                ("policy.json".to_string(), true),
+                ("vars.tf.json".to_string(), false),
+            ]
+        );
+        assert_eq!(terraform_modules(&found), [m]);
+    }
 }

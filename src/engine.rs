@@ -29,6 +29,27 @@ pub struct CheckOptions {
     pub settings: Settings,
     pub lint: LintOptions,
     pub rules_dir: Option<PathBuf>,
+    /// Told how many units there are, then once per unit done (drives the progress bar).
+    pub progress: Option<Progress>,
+}
+
+/// What the engine tells a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProgressEvent {
+    /// The number of units (files or Terraform modules) about to be analysed.
+    Start(usize),
+    /// One unit is done.
+    Advance,
+}
+
+/// A progress callback; called from worker threads.
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(ProgressEvent) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
 }
 
 pub struct Report {
@@ -119,6 +140,12 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
         jobs.push(Job::Stdin(stdin.clone()));
     }
 
+    let tell = |e: ProgressEvent| {
+        if let Some(p) = &opts.progress {
+            (p.0)(e);
+        }
+    };
+    tell(ProgressEvent::Start(jobs.len()));
     let sources = SourceMap::new();
     let settings = &opts.settings;
     let results: Vec<Result<UnitResult, Error>> = jobs
@@ -151,6 +178,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
             suppress(&mut findings, &unit, &rules, &sources);
             Ok((findings, nfiles, unit.policies.len()))
         })
+        .inspect(|_| tell(ProgressEvent::Advance))
         .collect();
 
     let mut findings = Vec::new();
@@ -162,6 +190,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
         policies += npolicies;
     }
     apply_severity(&mut findings, &opts.lint);
+    apply_per_path(&mut findings, &opts.lint, &sources);
     sort_findings(&mut findings, &sources);
     // A policy document used by two resources reports once per location.
     findings.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
@@ -232,6 +261,19 @@ fn apply_severity(findings: &mut [Finding], lint: &LintOptions) {
             f.severity = *s;
         }
     }
+}
+
+/// Drops findings exempted by a `[[lint.per-path]]` entry for their file.
+fn apply_per_path(findings: &mut Vec<Finding>, lint: &LintOptions, sources: &SourceMap) {
+    if lint.per_path.is_empty() {
+        return;
+    }
+    findings.retain(|f| {
+        let Some(src) = sources.get(f.span.src) else { return true };
+        !lint.per_path.iter().any(|pp| {
+            pp.ignore.iter().any(|s| selector_matches(&f.code, &f.name, s)) && pp.matches_path(&src.path)
+        })
+    });
 }
 
 /// Path, line, column, code: deterministic whatever order the threads finished in.

@@ -3,6 +3,7 @@
 //!
 //! The library entry point is [`check`]: paths in, a [`Report`] of findings out.
 
+pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod commands;
@@ -21,7 +22,7 @@ pub mod trust;
 
 mod engine;
 
-pub use engine::{CheckOptions, Report, StdinInput, check, rule_set};
+pub use engine::{CheckOptions, Progress, ProgressEvent, Report, StdinInput, check, rule_set};
 
 use std::path::PathBuf;
 

@@ -130,6 +130,11 @@ impl SourceMap {
         guard.get(id.0 as usize).cloned()
     }
 
+    /// Every source loaded so far, in the order they were added.
+    pub fn all(&self) -> Vec<Arc<Source>> {
+        self.sources.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
     pub fn len(&self) -> usize {
         self.sources.read().unwrap_or_else(|e| e.into_inner()).len()
     }

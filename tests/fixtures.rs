@@ -39,7 +39,7 @@ fn fixtures_decide_expectations() {
             }
             if bad && !own.is_empty() {
                 let mut out = Vec::new();
-                let human = HumanOptions { color: false, width: 100 };
+                let human = HumanOptions { color: false, width: 100, summary: false };
                 render_findings(&mut out, &own, &report.sources, &human).expect("render");
                 let name = format!(
                     "{}-{}__{}",

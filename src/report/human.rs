@@ -112,6 +112,8 @@ impl Diagnostic for FindingDiagnostic<'_> {
 pub struct HumanOptions {
     pub color: bool,
     pub width: usize,
+    /// The closing summary line (`--quiet` leaves it out).
+    pub summary: bool,
 }
 
 /// Renders every finding as a code frame, then a summary line.
@@ -124,7 +126,10 @@ pub fn render(
     opts: &HumanOptions,
 ) -> io::Result<()> {
     render_findings(out, findings, sources, opts)?;
-    writeln!(out, "{}", summary_line(findings, files, elapsed))
+    if opts.summary {
+        writeln!(out, "{}", summary_line(findings, files, elapsed))?;
+    }
+    Ok(())
 }
 
 /// The code frames alone (snapshots use this: the summary holds a duration).

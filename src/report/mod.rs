@@ -1,7 +1,10 @@
 //! Reporters: the same findings as code frames, JSON, and the CI formats.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use crate::rules::Finding;
 use crate::source::{LineCol, SourceMap};

@@ -43,8 +43,10 @@ pub fn builtin() -> Vec<Box<dyn Rule>> {
         Box::new(invalid_session_name::InvalidSessionName),
         Box::new(hardcoded_credentials::HardcodedCredentials),
         Box::new(metadata_api_check_skipped::MetadataApiCheckSkipped),
+        Box::new(external_id_rejected_by_trust::ExternalIdRejectedByTrust),
         Box::new(integration_duration::IntegrationDuration),
         Box::new(custom_external_id_without_worker::CustomExternalIdWithoutWorker),
+        Box::new(trust_rejects_attachment::TrustRejectsAttachment),
         Box::new(legacy_aws_role::LegacyAwsRole),
         Box::new(too_many_integrations::TooManyIntegrations),
     ]

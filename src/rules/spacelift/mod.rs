@@ -4,3 +4,4 @@ pub mod custom_external_id_without_worker;
 pub mod integration_duration;
 pub mod legacy_aws_role;
 pub mod too_many_integrations;
+pub mod trust_rejects_attachment;

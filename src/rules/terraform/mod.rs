@@ -1,10 +1,5 @@
 //! TL4xx: Terraform provider and backend role assumption.
 
-pub mod assume_role_duration;
-pub mod hardcoded_credentials;
-pub mod invalid_session_name;
-pub mod metadata_api_check_skipped;
-
 /// Parses a Go duration (`1h`, `90m`, `1h30m`, `3600s`) into seconds.
 pub fn go_duration_secs(s: &str) -> Option<f64> {
     let s = s.trim();
@@ -51,3 +46,8 @@ mod tests {
         assert_eq!(d("x"), None);
     }
 }
+pub mod assume_role_duration;
+pub mod external_id_rejected_by_trust;
+pub mod hardcoded_credentials;
+pub mod invalid_session_name;
+pub mod metadata_api_check_skipped;

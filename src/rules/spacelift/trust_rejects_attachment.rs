@@ -1,0 +1,104 @@
+use crate::declare_rule;
+use crate::model::Unit;
+use crate::model::terraform::{ExternalIdTemplate, Phase};
+use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::trust::{
+    EXTERNAL_ID, configured_account, key_constraint, spacelift_assume_statements, template_lang,
+};
+
+declare_rule! {
+    /// ## What it does
+    /// For each `spacelift_aws_integration_attachment` of stack or module S with `read` (or
+    /// `write`) enabled, follows the integration's `role_arn` to the role's trust policy and
+    /// decides, over the patterns, whether it accepts any external id
+    /// `<account>@<integration-id>@S@read` (or `@write`), with the integration id unknown
+    /// (any valid ULID) and the account from `spacelift.account` (any valid name otherwise).
+    ///
+    /// ## Why is this bad?
+    /// Runs of S fail in that phase with AccessDenied: a plan that cannot start, or an apply
+    /// that breaks after the plan was approved.
+    ///
+    /// ## Example
+    /// ```hcl
+    /// resource "spacelift_aws_integration_attachment" "app" { stack_id = "app", read = true, write = true, ... }
+    /// # the role trusts only "acme@*@app@write"
+    /// ```
+    ///
+    /// ## Use instead
+    /// Accept both phases (`acme@*@app@*`) for a role used in both, or set `read = false` and
+    /// attach a separate read-only integration for plans.
+    ///
+    /// ## References
+    /// - https://registry.terraform.io/providers/spacelift-io/spacelift/latest/docs/resources/aws_integration_attachment
+    /// - https://docs.spacelift.io/integrations/cloud-providers/aws
+    pub struct TrustRejectsAttachment {
+        code: "TL503",
+        name: "trust-rejects-attachment",
+        severity: Error,
+        family: Spacelift,
+        summary: "the integration's role does not accept the external id of an attached stack's phase",
+    }
+}
+
+impl Rule for TrustRejectsAttachment {
+    fn meta(&self) -> &RuleMeta {
+        &Self::META
+    }
+
+    fn check_unit(&self, cx: &Context, unit: &Unit, out: &mut Sink) {
+        for att in unit.spacelift.attachments.iter().filter(|a| !a.is_external_id_source) {
+            let Some(integration) = att.integration.and_then(|i| unit.spacelift.integrations.get(i)) else {
+                continue;
+            };
+            let Some(role) = integration.role.and_then(|i| unit.roles.get(i)) else { continue };
+            let Some(trust) = role.trust.and_then(|i| unit.policies.get(i)) else { continue };
+            let Some(stack) = att.target().and_then(|v| v.as_str()) else { continue };
+            if trust.partial || trust.statements.iter().any(|s| s.partial) {
+                continue;
+            }
+            for (phase, enabled, span) in
+                [(Phase::Read, att.read, att.read_span), (Phase::Write, att.write, att.write_span)]
+            {
+                if enabled != Some(true) {
+                    continue;
+                }
+                let template = ExternalIdTemplate {
+                    span: att.span,
+                    account: configured_account(cx.settings).map(String::from),
+                    integration_id: None,
+                    stack: Some(stack.to_string()),
+                    phase: Some(phase),
+                    source: att.address.clone(),
+                };
+                let Some(ids) = template_lang(&template) else { continue };
+                let mut accepted = false;
+                let mut undecided = false;
+                for st in spacelift_assume_statements(trust) {
+                    match key_constraint(unit, trust, st, EXTERNAL_ID) {
+                        None => undecided = true,
+                        Some(kc) => match kc.lang.and(&ids).is_empty() {
+                            Ok(false) => accepted = true,
+                            Ok(true) => {}
+                            Err(_) => undecided = true,
+                        },
+                    }
+                }
+                if accepted || undecided {
+                    continue;
+                }
+                let phase_name = if phase == Phase::Read { "read" } else { "write" };
+                let account = template.account.as_deref().unwrap_or("<account>");
+                out.emit(
+                    span.unwrap_or(att.span),
+                    format!(
+                        "runs of `{stack}` will fail in the {phase_name} phase: the trust policy of {} accepts no external id `{account}@<integration id>@{stack}@{phase_name}`",
+                        role.subject
+                    ),
+                )
+                .secondary(trust.span, "trust policy")
+                .subject(att.address.clone())
+                .help(format!("accept `{account}@*@{stack}@{phase_name}` in the trust policy, or set `{phase_name} = false`"));
+            }
+        }
+    }
+}
