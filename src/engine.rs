@@ -118,7 +118,8 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
                     input::json::parse_file(&source, settings, true)
                 }
             };
-            let Some(unit) = unit else { return Ok((Vec::new(), 1, 0)) };
+            let Some(mut unit) = unit else { return Ok((Vec::new(), 1, 0)) };
+            crate::model::access::compute(&mut unit);
             let cx = Context { settings, sources: &sources };
             Ok((analyse(&rules, &cx, &unit), 1, unit.policies.len()))
         })

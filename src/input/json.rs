@@ -91,8 +91,12 @@ pub fn parse_file(source: &Source, settings: &Settings, explicit: bool) -> Optio
             unit.policies.push(policy);
             Some(unit)
         }
-        // Plans and authorization-details dumps have their own readers.
-        JsonDocument::Plan | JsonDocument::AuthorizationDetails => None,
+        JsonDocument::AuthorizationDetails => {
+            crate::input::auth_details::read(&root, source, &mut unit);
+            Some(unit)
+        }
+        // Plans have their own reader.
+        JsonDocument::Plan => None,
         JsonDocument::Other => None,
     }
 }

@@ -1,5 +1,6 @@
 //! The one model every input format is turned into. Rules read only this.
 
+pub mod access;
 pub mod arn;
 pub mod operator;
 pub mod policy;

@@ -1,6 +1,7 @@
 //! The rule framework: metadata, the `Rule` trait, findings, and the registry.
 
 pub mod grammar;
+pub mod permissions;
 pub mod registry;
 
 use std::borrow::Cow;

@@ -2,6 +2,7 @@
 
 use crate::rules::Rule;
 use crate::rules::grammar::*;
+use crate::rules::permissions::*;
 
 pub fn builtin() -> Vec<Box<dyn Rule>> {
     vec![
@@ -16,6 +17,11 @@ pub fn builtin() -> Vec<Box<dyn Rule>> {
         Box::new(policy_size_limit::PolicySizeLimit),
         Box::new(invalid_sid::InvalidSid),
         Box::new(duplicate_json_key::DuplicateJsonKey),
+        Box::new(admin_wildcard::AdminWildcard),
+        Box::new(service_wildcard::ServiceWildcard),
+        Box::new(unknown_action::UnknownAction),
+        Box::new(unknown_service::UnknownService),
+        Box::new(privilege_escalation::PrivilegeEscalation),
     ]
 }
 
