@@ -172,7 +172,8 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
                     Some(input::terraform::parse_module(display, dir.clone(), &loaded, &sources, settings))
                 }
             };
-            let Some(unit) = unit else { return Ok((Vec::new(), nfiles, 0)) };
+            let Some(mut unit) = unit else { return Ok((Vec::new(), nfiles, 0)) };
+            crate::model::access::compute(&mut unit);
             let cx = Context { settings, sources: &sources };
             let mut findings = analyse(&rules, &cx, &unit);
             suppress(&mut findings, &unit, &rules, &sources);

@@ -162,6 +162,11 @@ pub struct ManagedPolicyInfo {
     pub action_count: u32,
     /// How many of those are write-like ([`AccessLevel::is_write_like`]).
     pub write_like_count: u32,
+    /// How many of the write-like ones really change something (read-verb and
+    /// session-establishing actions excluded; see `model::access::changes_something`).
+    pub changing_count: u32,
+    /// One of those (the highest access level first), for evidence in messages.
+    pub changing_example: Option<&'static str>,
 }
 
 /// An entry of the known AWS accounts list (fwdcloudsec/known_aws_accounts, Apache-2.0).
@@ -437,8 +442,9 @@ impl Catalog {
         self.m().policies.len()
     }
 
-    /// Whether an exact action (no wildcards) is used by AWS managed policies but missing from
-    /// the catalog: a known catalog gap, so unknown-action rules should stay silent.
+    /// Whether an action (or an action pattern that matches nothing, as written) is used by
+    /// AWS managed policies but missing from the catalog: a known catalog gap, so
+    /// unknown-action rules should stay silent.
     pub fn is_catalog_gap(&self, action: &str) -> bool {
         self.g().actions.binary_search_by(|a| cmp_ignore_case(a, action)).is_ok()
     }

@@ -90,9 +90,13 @@ pub(super) fn managed(text: &'static str) -> Managed {
     for line in data_lines(text) {
         let f: Vec<&'static str> = line.split('\t').collect();
         let parsed = (|| {
-            let [name, access, all, count, write_like] = f.as_slice() else {
-                return None;
+            // 7 fields; data generated before the "changes something" columns has 5.
+            let (name, access, all, count, write_like, changing, example) = match f.as_slice() {
+                [n, a, g, c, w] => (n, a, g, c, w, None, "-"),
+                [n, a, g, c, w, ch, ex] => (n, a, g, c, w, Some(ch), *ex),
+                _ => return None,
             };
+            let write_like_count: u32 = write_like.parse().ok()?;
             let max_access = match *access {
                 "-" => None,
                 code => Some(AccessLevel::from_code(code)?),
@@ -102,7 +106,12 @@ pub(super) fn managed(text: &'static str) -> Managed {
                 max_access,
                 grants_all: *all == "1",
                 action_count: count.parse().ok()?,
-                write_like_count: write_like.parse().ok()?,
+                write_like_count,
+                changing_count: match changing {
+                    Some(ch) => ch.parse().ok()?,
+                    None => write_like_count,
+                },
+                changing_example: (example != "-").then_some(example),
             })
         })();
         match parsed {

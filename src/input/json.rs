@@ -92,8 +92,10 @@ pub fn parse_file(source: &Source, settings: &Settings, explicit: bool) -> Optio
             Some(unit)
         }
         JsonDocument::Plan => Some(crate::input::terraform::plan::parse_plan(&root, source)),
-        // Authorization-details dumps have their own reader.
-        JsonDocument::AuthorizationDetails => None,
+        JsonDocument::AuthorizationDetails => {
+            crate::input::auth_details::read(&root, source, &mut unit);
+            Some(unit)
+        }
         JsonDocument::Other => None,
     }
 }

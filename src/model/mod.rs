@@ -1,5 +1,6 @@
 //! The one model every input format is turned into. Rules read only this.
 
+pub mod access;
 pub mod arn;
 pub mod operator;
 pub mod policy;
@@ -32,8 +33,12 @@ pub struct Role {
     /// Index into the unit's `policies`.
     pub trust: Option<usize>,
     pub permissions: Vec<usize>,
-    /// Attached managed policy ARNs as written.
+    /// Attached managed policy ARNs as written that are not resolved into `permissions`
+    /// (AWS managed policies, read through the catalog; customer managed policies whose document
+    /// is not available make the role's access unknown).
     pub managed_policies: Vec<Value>,
+    /// Filled by [`access::compute`] after parsing (unless the input already set it, e.g.
+    /// `--role-access`); `None` when undecidable.
     pub access: Option<RoleAccess>,
     /// Integration settings that require `sts:TagSession` (TL113), when known.
     pub tag_session_required: Option<Span>,

@@ -2,6 +2,7 @@
 
 pub mod external_id;
 pub mod grammar;
+pub mod permissions;
 pub mod registry;
 pub mod spacelift;
 pub mod terraform;

@@ -3,6 +3,7 @@
 use crate::rules::Rule;
 use crate::rules::external_id::*;
 use crate::rules::grammar::*;
+use crate::rules::permissions::*;
 use crate::rules::spacelift::*;
 use crate::rules::terraform::*;
 use crate::rules::trust::*;
@@ -39,6 +40,11 @@ pub fn builtin() -> Vec<Box<dyn Rule>> {
         Box::new(external_id_account_mismatch::ExternalIdAccountMismatch),
         Box::new(external_id_any_stack::ExternalIdAnyStack),
         Box::new(external_id_charset::ExternalIdCharset),
+        Box::new(admin_wildcard::AdminWildcard),
+        Box::new(service_wildcard::ServiceWildcard),
+        Box::new(unknown_action::UnknownAction),
+        Box::new(unknown_service::UnknownService),
+        Box::new(privilege_escalation::PrivilegeEscalation),
         Box::new(assume_role_duration::AssumeRoleDuration),
         Box::new(invalid_session_name::InvalidSessionName),
         Box::new(hardcoded_credentials::HardcodedCredentials),

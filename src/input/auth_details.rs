@@ -1,0 +1,255 @@
+//! `aws iam get-account-authorization-details` output: every role with its trust policy, inline
+//! policies, attached customer managed policies (resolved from `Policies[]`, default version)
+//! and attached managed policy ARNs.
+//!
+//! Policy documents are JSON objects (what the AWS CLI prints) or URL-encoded JSON strings (what
+//! the raw API returns). Object documents keep their real spans in the dump; a decoded string's
+//! every element points at the string literal (the decoded text has no place in the file).
+
+use std::collections::HashMap;
+
+use crate::input::policy::{KindHint, build_policy};
+use crate::input::tree::{Node, NodeKind, parse_json};
+use crate::model::{ParseFailure, Policy, PolicyKind, PolicyQuota, Role, Unit, Value};
+use crate::source::{Source, Span};
+
+const WHAT: &str = "authorization details";
+
+/// Adds the roles and policies of the dump `root` (of `source`) to `unit`.
+pub fn read(root: &Node, source: &Source, unit: &mut Unit) {
+    // Customer managed policies by ARN: (name, document node), parsed lazily once.
+    let mut customer: HashMap<&str, (&str, Option<&Node>)> = HashMap::new();
+    let mut in_dump: Vec<&str> = Vec::new();
+    if let Some(NodeKind::Array(policies)) = root.get("Policies").map(|n| &n.kind) {
+        for p in policies {
+            let (Some(arn), Some(name)) = (str_of(p, "Arn"), str_of(p, "PolicyName")) else { continue };
+            if customer.insert(arn, (name, default_document(p))).is_none() {
+                in_dump.push(arn);
+            }
+        }
+    }
+    // Customer policy ARN -> (policy index, roles attached to it).
+    let mut parsed: HashMap<&str, (Option<usize>, Vec<usize>)> = HashMap::new();
+    let mut order: Vec<&str> = Vec::new();
+
+    let Some(NodeKind::Array(roles)) = root.get("RoleDetailList").map(|n| &n.kind) else { return };
+    for r in roles {
+        let Some(name) = str_of(r, "RoleName") else { continue };
+        let subject = format!("role/{name}");
+        let ri = unit.roles.len();
+        let mut role = Role {
+            name: name.to_string(),
+            subject: subject.clone(),
+            span: r.span,
+            arn: str_of(r, "Arn").map(String::from),
+            trust: None,
+            permissions: Vec::new(),
+            managed_policies: Vec::new(),
+            access: None,
+            tag_session_required: None,
+        };
+        if let Some(doc) = r.get("AssumeRolePolicyDocument")
+            && let Some(mut p) = document(doc, source, unit, PolicyKind::Trust, PolicyQuota::Trust, &subject)
+        {
+            p.role = Some(ri);
+            role.trust = Some(unit.policies.len());
+            unit.policies.push(p);
+        }
+        if let Some(NodeKind::Array(inline)) = r.get("RolePolicyList").map(|n| &n.kind) {
+            for ip in inline {
+                let Some(doc) = ip.get("PolicyDocument") else { continue };
+                let Some(mut p) =
+                    document(doc, source, unit, PolicyKind::Permission, PolicyQuota::Inline, &subject)
+                else {
+                    continue;
+                };
+                p.role = Some(ri);
+                role.permissions.push(unit.policies.len());
+                unit.policies.push(p);
+            }
+        }
+        if let Some(NodeKind::Array(attached)) = r.get("AttachedManagedPolicies").map(|n| &n.kind) {
+            for a in attached {
+                let Some(arn_node) = a.get("PolicyArn") else { continue };
+                let Some(arn) = arn_node.as_str() else { continue };
+                if let Some(&(pname, doc)) = customer.get(arn)
+                    && !is_aws_managed(arn)
+                {
+                    let entry = parsed.entry(arn).or_insert_with(|| {
+                        order.push(arn);
+                        let policy = doc.and_then(|d| {
+                            document(
+                                d,
+                                source,
+                                unit,
+                                PolicyKind::Permission,
+                                PolicyQuota::Managed,
+                                &format!("policy/{pname}"),
+                            )
+                        });
+                        let index = policy.map(|p| {
+                            unit.policies.push(p);
+                            unit.policies.len() - 1
+                        });
+                        (index, Vec::new())
+                    });
+                    entry.1.push(ri);
+                    match entry.0 {
+                        Some(pi) => role.permissions.push(pi),
+                        // No readable default version: the role's access stays unknown.
+                        None => role.managed_policies.push(Value::known(arn, arn_node.span)),
+                    }
+                } else {
+                    role.managed_policies.push(Value::known(arn, arn_node.span));
+                }
+            }
+        }
+        unit.roles.push(role);
+    }
+    // A customer policy attached to one role belongs to it; a shared one names all its roles.
+    for arn in order {
+        let Some((Some(pi), roles)) = parsed.get(arn) else { continue };
+        let names: Vec<&str> =
+            roles.iter().filter_map(|&i| unit.roles.get(i)).map(|r| r.subject.as_str()).collect();
+        let subject = names.join(", ");
+        if let Some(p) = unit.policies.get_mut(*pi) {
+            if let [only] = roles.as_slice() {
+                p.role = Some(*only);
+            }
+            p.subject = Some(subject);
+        }
+    }
+    // Customer managed policies attached to no role are still linted.
+    for arn in in_dump {
+        let Some(&(name, Some(doc))) = customer.get(arn) else { continue };
+        if parsed.contains_key(arn) || is_aws_managed(arn) {
+            continue;
+        }
+        if let Some(p) = document(
+            doc,
+            source,
+            unit,
+            PolicyKind::Permission,
+            PolicyQuota::Managed,
+            &format!("policy/{name}"),
+        ) {
+            unit.policies.push(p);
+        }
+    }
+}
+
+fn is_aws_managed(arn: &str) -> bool {
+    arn.split(':').nth(4) == Some("aws")
+}
+
+fn str_of<'a>(node: &'a Node, key: &str) -> Option<&'a str> {
+    node.get(key).and_then(Node::as_str)
+}
+
+/// The `Document` of the default version (`IsDefaultVersion`, else `DefaultVersionId`).
+fn default_document(policy: &Node) -> Option<&Node> {
+    let Some(NodeKind::Array(versions)) = policy.get("PolicyVersionList").map(|n| &n.kind) else {
+        return None;
+    };
+    let default_id = str_of(policy, "DefaultVersionId");
+    versions
+        .iter()
+        .find(|v| matches!(v.get("IsDefaultVersion").map(|n| &n.kind), Some(NodeKind::Bool(true))))
+        .or_else(|| versions.iter().find(|v| default_id.is_some() && str_of(v, "VersionId") == default_id))
+        .or_else(|| if versions.len() == 1 { versions.first() } else { None })
+        .and_then(|v| v.get("Document"))
+}
+
+/// Builds a policy from a document node (object or URL-encoded string); a string that does not
+/// decode to JSON becomes a TL001 parse failure at the string literal.
+fn document(
+    doc: &Node,
+    source: &Source,
+    unit: &mut Unit,
+    kind: PolicyKind,
+    quota: PolicyQuota,
+    subject: &str,
+) -> Option<Policy> {
+    let (tree, text) = match &doc.kind {
+        NodeKind::Object(_) => (doc.clone(), source.text.get(doc.span.start..doc.span.end).map(String::from)),
+        NodeKind::Str(encoded) => {
+            let decoded = decode_document(encoded);
+            match parse_json(&decoded, doc.span.src, 0) {
+                Ok(mut tree) => {
+                    pin_spans(&mut tree, doc.span);
+                    (tree, Some(decoded))
+                }
+                Err(e) => {
+                    unit.parse_failures.push(ParseFailure {
+                        span: doc.span,
+                        message: format!(
+                            "the policy document of {subject} is not JSON after URL-decoding: {}",
+                            e.message
+                        ),
+                        what: WHAT,
+                    });
+                    return None;
+                }
+            }
+        }
+        _ => return None,
+    };
+    let mut policy = build_policy(&tree, KindHint::Is(kind), quota);
+    policy.text = text;
+    policy.subject = Some(subject.to_string());
+    Some(policy)
+}
+
+/// URL-decodes a document string; plain JSON strings (starting with `{`) are kept as they are.
+pub fn decode_document(s: &str) -> String {
+    if s.trim_start().starts_with('{') { s.to_string() } else { percent_decode(s) }
+}
+
+/// Decodes `%XX` escapes (invalid escapes are kept literally; invalid UTF-8 is replaced).
+pub fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && let Some(hex) = b.get(i + 1..i + 3)
+            && let Ok(hex) = std::str::from_utf8(hex)
+            && let Ok(v) = u8::from_str_radix(hex, 16)
+        {
+            out.push(v);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Every span of a tree decoded from a string literal points at that literal.
+fn pin_spans(node: &mut Node, span: Span) {
+    node.span = span;
+    match &mut node.kind {
+        NodeKind::Array(items) => items.iter_mut().for_each(|n| pin_spans(n, span)),
+        NodeKind::Object(members) => {
+            for m in members {
+                m.key_span = span;
+                pin_spans(&mut m.value, span);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes() {
+        assert_eq!(percent_decode("%7B%22a%22%3A1%7D"), "{\"a\":1}");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        assert_eq!(decode_document("{\"a\":\"50%25\"}"), "{\"a\":\"50%25\"}");
+    }
+}

@@ -1,0 +1,56 @@
+//! TL3xx: permission policies (what the role may do). TL305/TL306 are declarative
+//! (`rules/allow-not-action.toml`, `rules/allow-not-resource.toml`).
+
+pub mod admin_wildcard;
+pub mod privilege_escalation;
+pub mod service_wildcard;
+pub mod unknown_action;
+pub mod unknown_service;
+
+use crate::model::{Policy, Statement, ValueList};
+
+/// Statements of a permission policy whose `Effect` is `Allow`.
+pub(crate) fn allow_statements(policy: &Policy) -> impl Iterator<Item = &Statement> {
+    policy.statements.iter().filter(move |s| policy.is_permission() && s.is_allow())
+}
+
+/// `Action` and `NotAction` lists of a statement.
+pub(crate) fn action_lists(st: &Statement) -> impl Iterator<Item = &ValueList> {
+    st.action.iter().chain(st.not_action.iter())
+}
+
+/// What the catalog says about one `Action`/`NotAction` value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ActionStatus {
+    /// Matches a catalog action, is a catalog gap, or is `*`.
+    Known,
+    /// No `service:` prefix at all.
+    NoPrefix,
+    /// Known service (or a wildcard service part) but no action matches.
+    UnknownAction,
+    /// The service prefix is not in the catalog (and not a known gap service).
+    UnknownService(String),
+}
+
+pub(crate) fn action_status(action: &str) -> ActionStatus {
+    let cat = crate::catalog::catalog();
+    if action.bytes().all(|b| b == b'*') {
+        return ActionStatus::Known;
+    }
+    let Some((service, _)) = action.split_once(':') else {
+        return ActionStatus::NoPrefix;
+    };
+    let wild_service = service.contains(['*', '?']);
+    if !wild_service && !cat.has_service(service) {
+        return if cat.is_known_gap_service(service) {
+            ActionStatus::Known
+        } else {
+            ActionStatus::UnknownService(service.to_string())
+        };
+    }
+    if cat.is_catalog_gap(action) || !cat.expand(action).is_empty() {
+        ActionStatus::Known
+    } else {
+        ActionStatus::UnknownAction
+    }
+}
