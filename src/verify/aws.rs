@@ -24,7 +24,7 @@ use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_sts::config::http::HttpResponse;
 use aws_sdk_sts::config::interceptors::BeforeTransmitInterceptorContextRef;
 use aws_sdk_sts::config::{ConfigBag, Intercept, RuntimeComponents};
-use aws_sdk_sts::error::{BoxError, DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_sts::error::{BoxError, ProvideErrorMetadata, SdkError};
 use aws_sdk_sts::primitives::{DateTime, DateTimeFormat};
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 
@@ -408,12 +408,12 @@ impl Aws {
     /// does not fetch credentials yet; a missing credential shows up on the first call as
     /// [`AwsError::NoCredentials`]).
     pub fn new(opts: &AwsOptions) -> Result<Self, AwsError> {
-        if let Some(url) = &opts.endpoint_url {
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
-                return Err(AwsError::Config(format!(
-                    "endpoint URL must start with http:// or https://: {url}"
-                )));
-            }
+        if let Some(url) = &opts.endpoint_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(AwsError::Config(format!(
+                "endpoint URL must start with http:// or https://: {url}"
+            )));
         }
         if opts.max_attempts == 0 {
             return Err(AwsError::Config("max attempts must be at least 1".into()));
@@ -755,17 +755,17 @@ fn is_credentials_error(err: &(dyn StdError + 'static)) -> bool {
 fn connect_failure(err: &(dyn StdError + 'static)) -> bool {
     use std::io::ErrorKind as K;
     error_chain(err).any(|e| {
-        if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            if matches!(
+        if let Some(io) = e.downcast_ref::<std::io::Error>()
+            && matches!(
                 io.kind(),
                 K::ConnectionRefused
                     | K::AddrNotAvailable
                     | K::HostUnreachable
                     | K::NetworkUnreachable
                     | K::NotFound
-            ) {
-                return true;
-            }
+            )
+        {
+            return true;
         }
         let text = e.to_string().to_ascii_lowercase();
         text.contains("dns error")
@@ -775,8 +775,22 @@ fn connect_failure(err: &(dyn StdError + 'static)) -> bool {
     })
 }
 
+/// The messages of the error's causes, joined with `: ` (the SDK's own `DisplayErrorContext`
+/// also prints the raw response with `Debug`, which is noisy and may echo response bodies).
 fn detail_of(err: &(dyn StdError + 'static)) -> String {
-    DisplayErrorContext(err).to_string()
+    let mut parts: Vec<String> = Vec::new();
+    for e in error_chain(err).skip(1) {
+        let text = e.to_string();
+        if text.is_empty() || parts.last().is_some_and(|p| p.ends_with(&text)) {
+            continue;
+        }
+        parts.push(text);
+    }
+    if parts.is_empty() {
+        err.to_string()
+    } else {
+        parts.join(": ")
+    }
 }
 
 fn classify<E>(

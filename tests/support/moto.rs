@@ -48,7 +48,8 @@ impl Moto {
             Ok(m) => Some(m),
             Err(e) if super::in_ci() => panic!("{test}: moto is required under CI: {e}"),
             Err(e) => {
-                eprintln!("SKIPPED {test}: {e}");
+                // Straight to stderr, past the test harness's output capture, so it is seen.
+                let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {e}");
                 None
             }
         }
