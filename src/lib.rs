@@ -19,6 +19,8 @@ pub mod report;
 pub mod rules;
 pub mod source;
 pub mod trust;
+#[cfg(feature = "verify")]
+pub mod verify;
 
 mod engine;
 

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# What CI runs before `cargo test` so the `verify` tests have a real moto server:
+#   bash scripts/ci-verify-deps.sh
+# Installs Debian's python3-venv when `python3 -m venv` cannot work, then makes <repo>/.venv with
+# moto[server] (scripts/setup-moto.sh; idempotent). With CI=true the moto tests fail, not skip,
+# when moto is missing.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv
+  else
+    echo "ci-verify-deps: python3 venv/ensurepip missing and no apt-get" >&2
+    exit 1
+  fi
+fi
+bash "$ROOT/scripts/setup-moto.sh"

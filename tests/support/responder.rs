@@ -1,0 +1,148 @@
+//! A tiny HTTP/1.1 server on 127.0.0.1 that answers every request with one canned response and
+//! counts requests. std only: a `TcpListener` in a thread.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+#[derive(Clone, Debug)]
+pub enum Reply {
+    /// Status, content type, body.
+    Canned(u16, &'static str, String),
+    /// An STS-style AccessDenied whose message echoes the request's `X-Amz-Security-Token`
+    /// header (a hostile server; the client must scrub it).
+    EchoSessionToken,
+    /// Read the request, then never answer (until the responder is dropped, at most 10 s).
+    Hang,
+}
+
+pub struct Responder {
+    pub url: String,
+    addr: std::net::SocketAddr,
+    hits: Arc<AtomicUsize>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+pub fn sts_error_xml(code: &str, typ: &str, message: &str) -> String {
+    format!(
+        "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <Error>\n    \
+         <Type>{typ}</Type>\n    <Code>{code}</Code>\n    <Message>{message}</Message>\n  \
+         </Error>\n  <RequestId>4f7b1c2e-0000-4000-8000-000000000000</RequestId>\n</ErrorResponse>\n"
+    )
+}
+
+impl Responder {
+    pub fn start(reply: Reply) -> Responder {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let addr = listener.local_addr().unwrap();
+        let hits = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (h, s) = (hits.clone(), stop.clone());
+        let thread = std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if s.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(conn) = conn else { continue };
+                let (h, s, reply) = (h.clone(), s.clone(), reply.clone());
+                std::thread::spawn(move || serve(conn, &reply, &h, &s));
+            }
+        });
+        Responder {
+            url: format!("http://{addr}"),
+            addr,
+            hits,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// Requests received so far.
+    pub fn hits(&self) -> usize {
+        self.hits.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for Responder {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn serve(conn: TcpStream, reply: &Reply, hits: &AtomicUsize, stop: &AtomicBool) {
+    let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
+    let mut reader = BufReader::new(conn.try_clone().expect("clone stream"));
+    let mut conn = conn;
+    // Keep-alive: answer requests on this connection until the client closes it.
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        let mut content_length = 0usize;
+        let mut token = String::new();
+        loop {
+            let mut h = String::new();
+            if reader.read_line(&mut h).unwrap_or(0) == 0 {
+                return;
+            }
+            let h = h.trim_end();
+            if h.is_empty() {
+                break;
+            }
+            if let Some((k, v)) = h.split_once(':') {
+                if k.eq_ignore_ascii_case("content-length") {
+                    content_length = v.trim().parse().unwrap_or(0);
+                } else if k.eq_ignore_ascii_case("x-amz-security-token") {
+                    token = v.trim().to_owned();
+                }
+            }
+        }
+        let mut body = vec![0u8; content_length];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        hits.fetch_add(1, Ordering::SeqCst);
+        let (status, ctype, body) = match reply {
+            Reply::Canned(status, ctype, body) => (*status, *ctype, body.clone()),
+            Reply::EchoSessionToken => (
+                403,
+                "text/xml",
+                sts_error_xml(
+                    "AccessDenied",
+                    "Sender",
+                    &format!("token {token} is not allowed"),
+                ),
+            ),
+            Reply::Hang => {
+                let until = Instant::now() + Duration::from_secs(10);
+                while Instant::now() < until && !stop.load(Ordering::SeqCst) {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                return;
+            }
+        };
+        let reason = match status {
+            200 => "OK",
+            400 => "Bad Request",
+            403 => "Forbidden",
+            _ => "Status",
+        };
+        let resp = format!(
+            "HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n\
+             x-amzn-RequestId: 4f7b1c2e-0000-4000-8000-000000000000\r\n\r\n{body}",
+            body.len()
+        );
+        if conn.write_all(resp.as_bytes()).is_err() {
+            return;
+        }
+    }
+}
