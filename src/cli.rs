@@ -26,6 +26,9 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print a rule's full documentation
     Explain(ExplainArgs),
+    /// Parse a Spacelift external id, or analyse a pattern (--pattern): which accounts, stacks
+    /// and phases it accepts, with witnesses
+    ExternalId(ExternalIdArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -143,4 +146,29 @@ pub struct RulesArgs {
 pub struct ExplainArgs {
     /// A rule code (TL101) or name (missing-external-id)
     pub rule: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PatternOperator {
+    /// `StringLike`: `*` and `?` are wildcards
+    Like,
+    /// `StringEquals`: matched literally
+    Equals,
+}
+
+#[derive(Debug, Args)]
+pub struct ExternalIdArgs {
+    /// The external id, or with --pattern a condition value such as `acme@*@stack-a@*`
+    pub value: String,
+    /// Analyse VALUE as a condition pattern instead of parsing one id
+    #[arg(long)]
+    pub pattern: bool,
+    /// How the pattern is matched (the condition operator)
+    #[arg(long, value_enum, default_value_t = PatternOperator::Like, requires = "pattern")]
+    pub operator: PatternOperator,
+    /// Your Spacelift account name: also check that the id or pattern stays within it
+    #[arg(long, value_name = "NAME")]
+    pub spacelift_account: Option<String>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
 }

@@ -8,6 +8,7 @@ fn main() {
         Command::Check(args) => commands::check::run(args),
         Command::Rules(args) => commands::rules::list(args).unwrap_or_else(io_status),
         Command::Explain(args) => commands::rules::explain(args).unwrap_or_else(io_status),
+        Command::ExternalId(args) => commands::external_id::run(args).unwrap_or_else(io_status),
     };
     std::process::exit(status);
 }

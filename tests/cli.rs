@@ -226,3 +226,44 @@ docs = "## What it does\nx"
     assert_eq!(code, 2);
     assert!(err.contains("no-s3-star.toml"), "{err}");
 }
+
+#[test]
+fn external_id_parses_the_four_parts() {
+    let dir = tmp_with(&[]);
+    let (code, out, _) = run(dir.path(), &["external-id", "acme@01GE7K9SR2DQBCRQ90DH70JF6Y@stack-a@read"]);
+    assert_eq!(code, 0, "{out}");
+    for line in [
+        "account         acme",
+        "integration id  01GE7K9SR2DQBCRQ90DH70JF6Y",
+        "stack/module    stack-a",
+        "phase           read",
+    ] {
+        assert!(out.contains(line), "missing `{line}` in:\n{out}");
+    }
+    let (code, out, _) = run(dir.path(), &["external-id", "--format", "json", "acme@01GE7K9@stack-a@read"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["valid"], false);
+    assert!(v["problems"][0].as_str().unwrap_or("").contains("26-character ULID"), "{out}");
+}
+
+#[test]
+fn external_id_pattern_reports_stacks_and_phases_with_witnesses() {
+    let dir = tmp_with(&[]);
+    let (code, out, _) = run(dir.path(), &["external-id", "--pattern", "acme@*@stack-a@*"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("accepts stack `stack-a` in both phases"), "{out}");
+    assert!(out.contains("@stack-a@read") && out.contains("@stack-a@write"), "witnesses: {out}");
+    let (_, out, _) =
+        run(dir.path(), &["external-id", "--pattern", "--format", "json", "acme@*@stack-a@write"]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert!(v["phases"]["read"].is_null());
+    assert!(v["phases"]["write"].as_str().unwrap_or("").ends_with("@stack-a@write"));
+    let (code, out, _) = run(dir.path(), &["external-id", "--pattern", "acme@*@*@admin"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("the last part must be `read` or `write`"), "{out}");
+    let (code, out, _) =
+        run(dir.path(), &["external-id", "--pattern", "--spacelift-account", "acme", "*@*@prod@write"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("other accounts  yes"), "{out}");
+}
