@@ -159,8 +159,16 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
                     input::json::parse_file(&source, settings, d.explicit)
                 }
                 Job::Stdin(s) => {
-                    let source = sources.add(s.name.clone(), PathBuf::from(&s.name), s.text.clone());
-                    input::json::parse_file(&source, settings, true)
+                    let path = PathBuf::from(&s.name);
+                    let source = sources.add(s.name.clone(), path.clone(), s.text.clone());
+                    // The reported name decides the format, as for files (`--stdin-filename main.tf`).
+                    match discover::classify(&path) {
+                        Some(FileClass::Terraform) => {
+                            let dir = path.parent().map(PathBuf::from).unwrap_or_default();
+                            Some(input::terraform::parse_module(&s.name, dir, &[source], &sources, settings))
+                        }
+                        _ => input::json::parse_file(&source, settings, true),
+                    }
                 }
                 Job::Terraform { display, dir, files } => {
                     let mut loaded = Vec::with_capacity(files.len());

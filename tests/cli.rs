@@ -267,3 +267,21 @@ fn external_id_pattern_reports_stacks_and_phases_with_witnesses() {
     assert_eq!(code, 1);
     assert!(out.contains("other accounts  yes"), "{out}");
 }
+
+#[test]
+fn stdin_terraform_by_filename() {
+    let tf = "provider \"aws\" {\n  assume_role {\n    role_arn = \"arn:aws:iam::111122223333:role/x\"\n    duration = \"13h\"\n  }\n}\n";
+    let mut child = Command::new(bin())
+        .args(["check", "--format", "json", "--stdin-filename", "infra/main.tf", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child.stdin.take().expect("stdin").write_all(tf.as_bytes()).expect("write");
+    let out = child.wait_with_output().expect("wait");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let f = &v["findings"][0];
+    assert_eq!(f["code"], "TL401", "{v}");
+    assert_eq!(f["path"], "infra/main.tf");
+    assert_eq!(f["span"]["start"]["line"], 4);
+}
