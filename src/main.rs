@@ -8,6 +8,7 @@ fn main() {
         Command::Check(args) => commands::check::run(args),
         Command::Rules(args) => commands::rules::list(args).unwrap_or_else(io_status),
         Command::Explain(args) => commands::rules::explain(args).unwrap_or_else(io_status),
+        Command::Verify(args) => commands::verify::run(args),
     };
     std::process::exit(status);
 }

@@ -9,9 +9,7 @@ use std::time::{Duration, SystemTime};
 
 use support::moto::{Moto, free_port};
 use support::responder::{Reply, Responder, sts_error_xml};
-use trustlint::verify::{
-    Aws, AwsError, AwsErrorKind, AwsOptions, CallerCredentials, Minted, Secret,
-};
+use trustlint::verify::{Aws, AwsError, AwsErrorKind, AwsOptions, CallerCredentials, Minted, Secret};
 
 const CALLER_SECRET: &str = "CALLER-secret-value-never-printed";
 const CALLER_TOKEN: &str = "CALLER-session-token-never-printed";
@@ -85,8 +83,7 @@ fn moto_get_role_assume_role_and_caller_identity() {
         assert_eq!(role.arn, role_arn);
         assert_eq!(role.role_name, "spacelift-role");
         assert_eq!(role.max_session_duration, Some(7200));
-        let got: serde_json::Value =
-            serde_json::from_str(&role.trust_policy_json).expect("decoded JSON");
+        let got: serde_json::Value = serde_json::from_str(&role.trust_policy_json).expect("decoded JSON");
         let want: serde_json::Value = serde_json::from_str(TRUST_POLICY).unwrap();
         assert_eq!(got, want);
     }
@@ -113,10 +110,7 @@ fn moto_get_role_assume_role_and_caller_identity() {
     assert!(minted.expiration > SystemTime::now());
     assert!(minted.expiration_rfc3339().ends_with('Z'));
 
-    let secrets = [
-        minted.secret_access_key.expose(),
-        minted.session_token.expose(),
-    ];
+    let secrets = [minted.secret_access_key.expose(), minted.session_token.expose()];
     assert_no_secret(&format!("{minted:?}"), &secrets);
     assert_no_secret(&format!("{minted:#?}"), &secrets);
     assert_no_secret(&minted.to_string(), &secrets);
@@ -124,20 +118,13 @@ fn moto_get_role_assume_role_and_caller_identity() {
     let names: Vec<&str> = env.iter().map(|(k, _)| *k).collect();
     assert_eq!(
         names,
-        [
-            "AWS_ACCESS_KEY_ID",
-            "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN",
-            "AWS_SECURITY_TOKEN"
-        ]
+        ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"]
     );
     assert_eq!(env[1].1, secrets[0]);
     assert_eq!(env[2].1, secrets[1]);
     assert_eq!(env[3].1, secrets[1]);
 
-    let who = aws
-        .get_caller_identity(&minted)
-        .expect("get_caller_identity");
+    let who = aws.get_caller_identity(&minted).expect("get_caller_identity");
     assert_eq!(who.arn, minted.assumed_role_arn);
     assert_eq!(who.account, "123456789012");
     assert!(!who.user_id.is_empty());
@@ -162,16 +149,11 @@ fn access_denied_is_classified_with_service_message_and_not_retried() {
         ),
     ));
     let aws = responder_aws(&r);
-    let err = aws
-        .assume_role("arn:aws:iam::123456789012:role/r", Some("x@y"), "s1", None)
-        .unwrap_err();
+    let err = aws.assume_role("arn:aws:iam::123456789012:role/r", Some("x@y"), "s1", None).unwrap_err();
     assert_eq!(err.kind(), AwsErrorKind::AccessDenied, "{err:?}");
     let msg = err.to_string();
     assert!(msg.contains("sts:AssumeRole"), "{msg}");
-    assert!(
-        msg.contains("is not authorized to perform: sts:AssumeRole"),
-        "{msg}"
-    );
+    assert!(msg.contains("is not authorized to perform: sts:AssumeRole"), "{msg}");
     assert_eq!(r.hits(), 1, "AccessDenied must not be retried");
     assert_no_secret(&msg, &[CALLER_SECRET, CALLER_TOKEN]);
     assert_no_secret(&format!("{err:?}"), &[CALLER_SECRET, CALLER_TOKEN]);
@@ -202,15 +184,10 @@ fn throttling_is_retried_a_bounded_number_of_times() {
 
 #[test]
 fn malformed_response_is_classified() {
-    let r = Responder::start(Reply::Canned(
-        200,
-        "text/xml",
-        "<<<this is not the XML you are looking for".into(),
-    ));
+    let r =
+        Responder::start(Reply::Canned(200, "text/xml", "<<<this is not the XML you are looking for".into()));
     let aws = responder_aws(&r);
-    let err = aws
-        .assume_role("arn:aws:iam::123456789012:role/r", None, "s1", None)
-        .unwrap_err();
+    let err = aws.assume_role("arn:aws:iam::123456789012:role/r", None, "s1", None).unwrap_err();
     assert_eq!(err.kind(), AwsErrorKind::MalformedResponse, "{err:?}");
     assert!(err.to_string().contains(&r.url), "{err}");
     assert_no_secret(&err.to_string(), &[CALLER_SECRET, CALLER_TOKEN]);

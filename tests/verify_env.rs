@@ -32,10 +32,7 @@ fn empty_chain_is_no_credentials_and_endpoint_env_vars_are_honoured() {
             std::env::remove_var(k);
         }
         std::env::set_var("AWS_CONFIG_FILE", "/nonexistent/trustlint/config");
-        std::env::set_var(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/trustlint/credentials",
-        );
+        std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/trustlint/credentials");
         std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
     }
     let aws = Aws::new(&AwsOptions {

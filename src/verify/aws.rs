@@ -211,57 +211,26 @@ pub enum AwsErrorKind {
 #[non_exhaustive]
 pub enum AwsError {
     #[error("{operation} was denied ({code}): {message}")]
-    AccessDenied {
-        operation: &'static str,
-        code: String,
-        message: String,
-    },
+    AccessDenied { operation: &'static str, code: String, message: String },
     #[error("{operation} was throttled by AWS ({code}) and retries were exhausted: {message}")]
-    Throttled {
-        operation: &'static str,
-        code: String,
-        message: String,
-    },
+    Throttled { operation: &'static str, code: String, message: String },
     #[error("{operation}: could not connect to {endpoint}: {detail}")]
-    Connect {
-        operation: &'static str,
-        endpoint: String,
-        detail: String,
-    },
+    Connect { operation: &'static str, endpoint: String, detail: String },
     #[error("{operation}: timed out waiting for {endpoint}: {detail}")]
-    Timeout {
-        operation: &'static str,
-        endpoint: String,
-        detail: String,
-    },
+    Timeout { operation: &'static str, endpoint: String, detail: String },
     #[error("{operation}: network error talking to {endpoint}: {detail}")]
-    Network {
-        operation: &'static str,
-        endpoint: String,
-        detail: String,
-    },
+    Network { operation: &'static str, endpoint: String, detail: String },
     #[error("{operation}: malformed response from {endpoint}: {detail}")]
-    MalformedResponse {
-        operation: &'static str,
-        endpoint: String,
-        detail: String,
-    },
+    MalformedResponse { operation: &'static str, endpoint: String, detail: String },
     #[error(
         "{operation}: no AWS credentials found ({detail}); configure the standard chain \
          (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, SSO login, or an instance/container role)"
     )]
-    NoCredentials {
-        operation: &'static str,
-        detail: String,
-    },
+    NoCredentials { operation: &'static str, detail: String },
     #[error("invalid AWS configuration: {0}")]
     Config(String),
     #[error("{operation} failed ({code}): {message}")]
-    Other {
-        operation: &'static str,
-        code: String,
-        message: String,
-    },
+    Other { operation: &'static str, code: String, message: String },
 }
 
 impl AwsError {
@@ -292,79 +261,33 @@ impl AwsError {
     /// Replaces every occurrence of the given secret values in the message fields.
     fn scrub(self, secrets: &[&str]) -> Self {
         let s = |text: String| -> String {
-            secrets
-                .iter()
-                .filter(|v| !v.is_empty())
-                .fold(text, |t, v| t.replace(v, "<redacted>"))
+            secrets.iter().filter(|v| !v.is_empty()).fold(text, |t, v| t.replace(v, "<redacted>"))
         };
         match self {
-            AwsError::AccessDenied {
-                operation,
-                code,
-                message,
-            } => AwsError::AccessDenied {
-                operation,
-                code: s(code),
-                message: s(message),
-            },
-            AwsError::Throttled {
-                operation,
-                code,
-                message,
-            } => AwsError::Throttled {
-                operation,
-                code: s(code),
-                message: s(message),
-            },
-            AwsError::Other {
-                operation,
-                code,
-                message,
-            } => AwsError::Other {
-                operation,
-                code: s(code),
-                message: s(message),
-            },
-            AwsError::Connect {
-                operation,
-                endpoint,
-                detail,
-            } => AwsError::Connect {
-                operation,
-                endpoint: s(endpoint),
-                detail: s(detail),
-            },
-            AwsError::Timeout {
-                operation,
-                endpoint,
-                detail,
-            } => AwsError::Timeout {
-                operation,
-                endpoint: s(endpoint),
-                detail: s(detail),
-            },
-            AwsError::Network {
-                operation,
-                endpoint,
-                detail,
-            } => AwsError::Network {
-                operation,
-                endpoint: s(endpoint),
-                detail: s(detail),
-            },
-            AwsError::MalformedResponse {
-                operation,
-                endpoint,
-                detail,
-            } => AwsError::MalformedResponse {
-                operation,
-                endpoint: s(endpoint),
-                detail: s(detail),
-            },
-            AwsError::NoCredentials { operation, detail } => AwsError::NoCredentials {
-                operation,
-                detail: s(detail),
-            },
+            AwsError::AccessDenied { operation, code, message } => {
+                AwsError::AccessDenied { operation, code: s(code), message: s(message) }
+            }
+            AwsError::Throttled { operation, code, message } => {
+                AwsError::Throttled { operation, code: s(code), message: s(message) }
+            }
+            AwsError::Other { operation, code, message } => {
+                AwsError::Other { operation, code: s(code), message: s(message) }
+            }
+            AwsError::Connect { operation, endpoint, detail } => {
+                AwsError::Connect { operation, endpoint: s(endpoint), detail: s(detail) }
+            }
+            AwsError::Timeout { operation, endpoint, detail } => {
+                AwsError::Timeout { operation, endpoint: s(endpoint), detail: s(detail) }
+            }
+            AwsError::Network { operation, endpoint, detail } => {
+                AwsError::Network { operation, endpoint: s(endpoint), detail: s(detail) }
+            }
+            AwsError::MalformedResponse { operation, endpoint, detail } => {
+                AwsError::MalformedResponse { operation, endpoint: s(endpoint), detail: s(detail) }
+            }
+            AwsError::NoCredentials { operation, detail } => {
+                AwsError::NoCredentials { operation, detail: s(detail) }
+            }
             AwsError::Config(m) => AwsError::Config(s(m)),
         }
     }
@@ -411,9 +334,7 @@ impl Aws {
         if let Some(url) = &opts.endpoint_url
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {
-            return Err(AwsError::Config(format!(
-                "endpoint URL must start with http:// or https://: {url}"
-            )));
+            return Err(AwsError::Config(format!("endpoint URL must start with http:// or https://: {url}")));
         }
         if opts.max_attempts == 0 {
             return Err(AwsError::Config("max attempts must be at least 1".into()));
@@ -465,10 +386,7 @@ impl Aws {
         let mut sdk = rt.block_on(loader.load());
         if sdk.region().is_none() {
             // STS needs a region to pick an endpoint; us-east-1 is where the global one lives.
-            sdk = sdk
-                .into_builder()
-                .region(Region::from_static("us-east-1"))
-                .build();
+            sdk = sdk.into_builder().region(Region::from_static("us-east-1")).build();
         }
         let sts = aws_sdk_sts::Client::new(&sdk);
         let iam = aws_sdk_iam::Client::new(&sdk);
@@ -501,23 +419,14 @@ impl Aws {
         let rec = EndpointRecorder::default();
         let out = self
             .rt
-            .block_on(
-                self.iam
-                    .get_role()
-                    .role_name(name)
-                    .customize()
-                    .interceptor(rec.clone())
-                    .send(),
-            )
+            .block_on(self.iam.get_role().role_name(name).customize().interceptor(rec.clone()).send())
             .map_err(|e| classify(OP_GET_ROLE, &rec, self.fallback_endpoint("iam"), e))?;
         let malformed = |what: &str| AwsError::MalformedResponse {
             operation: OP_GET_ROLE,
             endpoint: rec.get().unwrap_or_else(|| self.fallback_endpoint("iam")),
             detail: what.to_owned(),
         };
-        let role = out
-            .role()
-            .ok_or_else(|| malformed("response has no Role"))?;
+        let role = out.role().ok_or_else(|| malformed("response has no Role"))?;
         let doc = role
             .assume_role_policy_document()
             .ok_or_else(|| malformed("role has no AssumeRolePolicyDocument"))?;
@@ -527,9 +436,7 @@ impl Aws {
             arn: role.arn().to_owned(),
             role_name: role.role_name().to_owned(),
             trust_policy_json,
-            max_session_duration: role
-                .max_session_duration()
-                .and_then(|d| u32::try_from(d).ok()),
+            max_session_duration: role.max_session_duration().and_then(|d| u32::try_from(d).ok()),
         })
     }
 
@@ -542,11 +449,7 @@ impl Aws {
         duration_secs: Option<u32>,
     ) -> Result<Minted, AwsError> {
         let rec = EndpointRecorder::default();
-        let mut req = self
-            .sts
-            .assume_role()
-            .role_arn(role_arn)
-            .role_session_name(session_name);
+        let mut req = self.sts.assume_role().role_arn(role_arn).role_session_name(session_name);
         if let Some(id) = external_id {
             req = req.external_id(id);
         }
@@ -562,12 +465,8 @@ impl Aws {
             endpoint: rec.get().unwrap_or_else(|| self.fallback_endpoint("sts")),
             detail: what.to_owned(),
         };
-        let creds = out
-            .credentials()
-            .ok_or_else(|| malformed("response has no Credentials"))?;
-        let user = out
-            .assumed_role_user()
-            .ok_or_else(|| malformed("response has no AssumedRoleUser"))?;
+        let creds = out.credentials().ok_or_else(|| malformed("response has no Credentials"))?;
+        let user = out.assumed_role_user().ok_or_else(|| malformed("response has no AssumedRoleUser"))?;
         let expiration = SystemTime::try_from(*creds.expiration())
             .map_err(|_| malformed("credential expiration is out of range"))?;
         if creds.access_key_id().is_empty() || creds.secret_access_key().is_empty() {
@@ -611,28 +510,14 @@ impl Aws {
         let rec = EndpointRecorder::default();
         let out = self
             .rt
-            .block_on(
-                client
-                    .get_caller_identity()
-                    .customize()
-                    .interceptor(rec.clone())
-                    .send(),
-            )
+            .block_on(client.get_caller_identity().customize().interceptor(rec.clone()).send())
             .map_err(|e| {
-                classify(
-                    OP_GET_CALLER_IDENTITY,
-                    &rec,
-                    self.fallback_endpoint("sts"),
-                    e,
-                )
-                .scrub(secrets)
+                classify(OP_GET_CALLER_IDENTITY, &rec, self.fallback_endpoint("sts"), e).scrub(secrets)
             })?;
         match (out.arn(), out.account(), out.user_id()) {
-            (Some(arn), Some(account), Some(user_id)) => Ok(Identity {
-                arn: arn.to_owned(),
-                account: account.to_owned(),
-                user_id: user_id.to_owned(),
-            }),
+            (Some(arn), Some(account), Some(user_id)) => {
+                Ok(Identity { arn: arn.to_owned(), account: account.to_owned(), user_id: user_id.to_owned() })
+            }
             _ => Err(AwsError::MalformedResponse {
                 operation: OP_GET_CALLER_IDENTITY,
                 endpoint: rec.get().unwrap_or_else(|| self.fallback_endpoint("sts")),
@@ -711,12 +596,8 @@ impl Intercept for EndpointRecorder {
     }
 }
 
-const ACCESS_DENIED_CODES: &[&str] = &[
-    "AccessDenied",
-    "AccessDeniedException",
-    "UnauthorizedOperation",
-    "UnauthorizedAccess",
-];
+const ACCESS_DENIED_CODES: &[&str] =
+    &["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess"];
 
 const THROTTLING_CODES: &[&str] = &[
     "Throttling",
@@ -735,9 +616,7 @@ const THROTTLING_CODES: &[&str] = &[
     "EC2ThrottledException",
 ];
 
-fn error_chain<'a>(
-    err: &'a (dyn StdError + 'static),
-) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
+fn error_chain<'a>(err: &'a (dyn StdError + 'static)) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
     std::iter::successors(Some(err), |e: &&'a (dyn StdError + 'static)| (*e).source())
 }
 
@@ -786,11 +665,7 @@ fn detail_of(err: &(dyn StdError + 'static)) -> String {
         }
         parts.push(text);
     }
-    if parts.is_empty() {
-        err.to_string()
-    } else {
-        parts.join(": ")
-    }
+    if parts.is_empty() { err.to_string() } else { parts.join(": ") }
 }
 
 fn classify<E>(
@@ -806,10 +681,7 @@ where
     match &err {
         SdkError::ConstructionFailure(_) => {
             if is_credentials_error(&err) {
-                AwsError::NoCredentials {
-                    operation,
-                    detail: detail_of(&err),
-                }
+                AwsError::NoCredentials { operation, detail: detail_of(&err) }
             } else {
                 AwsError::Other {
                     operation,
@@ -818,33 +690,17 @@ where
                 }
             }
         }
-        SdkError::TimeoutError(_) => AwsError::Timeout {
-            operation,
-            endpoint,
-            detail: detail_of(&err),
-        },
+        SdkError::TimeoutError(_) => AwsError::Timeout { operation, endpoint, detail: detail_of(&err) },
         SdkError::DispatchFailure(d) => {
             let detail = detail_of(&err);
             if is_credentials_error(&err) {
                 AwsError::NoCredentials { operation, detail }
             } else if d.is_timeout() {
-                AwsError::Timeout {
-                    operation,
-                    endpoint,
-                    detail,
-                }
+                AwsError::Timeout { operation, endpoint, detail }
             } else if connect_failure(&err) {
-                AwsError::Connect {
-                    operation,
-                    endpoint,
-                    detail,
-                }
+                AwsError::Connect { operation, endpoint, detail }
             } else {
-                AwsError::Network {
-                    operation,
-                    endpoint,
-                    detail,
-                }
+                AwsError::Network { operation, endpoint, detail }
             }
         }
         SdkError::ResponseError(r) => AwsError::MalformedResponse {
@@ -854,42 +710,24 @@ where
         },
         SdkError::ServiceError(s) => {
             let status = s.raw().status().as_u16();
-            let message = s
-                .err()
-                .message()
-                .map(str::to_owned)
-                .unwrap_or_else(|| "(no message)".to_owned());
+            let message = s.err().message().map(str::to_owned).unwrap_or_else(|| "(no message)".to_owned());
             match s.err().code() {
-                Some(code) if ACCESS_DENIED_CODES.contains(&code) => AwsError::AccessDenied {
-                    operation,
-                    code: code.to_owned(),
-                    message,
-                },
-                Some(code) if THROTTLING_CODES.contains(&code) => AwsError::Throttled {
-                    operation,
-                    code: code.to_owned(),
-                    message,
-                },
-                Some(code) => AwsError::Other {
-                    operation,
-                    code: code.to_owned(),
-                    message,
-                },
+                Some(code) if ACCESS_DENIED_CODES.contains(&code) => {
+                    AwsError::AccessDenied { operation, code: code.to_owned(), message }
+                }
+                Some(code) if THROTTLING_CODES.contains(&code) => {
+                    AwsError::Throttled { operation, code: code.to_owned(), message }
+                }
+                Some(code) => AwsError::Other { operation, code: code.to_owned(), message },
                 None if (200..300).contains(&status) => AwsError::MalformedResponse {
                     operation,
                     endpoint,
                     detail: format!("HTTP {status}: {}", detail_of(&err)),
                 },
-                None if status == 429 => AwsError::Throttled {
-                    operation,
-                    code: "HTTP 429".into(),
-                    message,
-                },
-                None if status == 403 => AwsError::AccessDenied {
-                    operation,
-                    code: "HTTP 403".into(),
-                    message,
-                },
+                None if status == 429 => AwsError::Throttled { operation, code: "HTTP 429".into(), message },
+                None if status == 403 => {
+                    AwsError::AccessDenied { operation, code: "HTTP 403".into(), message }
+                }
                 None => AwsError::Other {
                     operation,
                     code: format!("HTTP {status}"),
@@ -897,11 +735,7 @@ where
                 },
             }
         }
-        _ => AwsError::Other {
-            operation,
-            code: "Unknown".into(),
-            message: detail_of(&err),
-        },
+        _ => AwsError::Other { operation, code: "Unknown".into(), message: detail_of(&err) },
     }
 }
 
@@ -912,10 +746,7 @@ mod tests {
     #[test]
     fn decodes_iam_policy_documents() {
         let enc = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D";
-        assert_eq!(
-            decode_policy_document(enc).unwrap(),
-            r#"{"Version":"2012-10-17","Statement":[]}"#
-        );
+        assert_eq!(decode_policy_document(enc).unwrap(), r#"{"Version":"2012-10-17","Statement":[]}"#);
         let plain = r#"{"a":"100%25"}"#;
         assert_eq!(decode_policy_document(plain).unwrap(), plain);
         assert!(decode_policy_document("%7").is_none());
@@ -924,14 +755,8 @@ mod tests {
 
     #[test]
     fn role_names_from_arns() {
-        assert_eq!(
-            role_name_from_arn("arn:aws:iam::123456789012:role/path/to/name"),
-            Some("name")
-        );
-        assert_eq!(
-            role_name_from_arn("arn:aws-cn:iam::123456789012:role/r"),
-            Some("r")
-        );
+        assert_eq!(role_name_from_arn("arn:aws:iam::123456789012:role/path/to/name"), Some("name"));
+        assert_eq!(role_name_from_arn("arn:aws-cn:iam::123456789012:role/r"), Some("r"));
         assert_eq!(role_name_from_arn("arn:aws:iam::123456789012:user/u"), None);
         assert_eq!(role_name_from_arn("just-a-name"), None);
     }
@@ -947,10 +772,7 @@ mod tests {
             assumed_role_id: None,
         };
         for s in [format!("{m:?}"), m.to_string(), format!("{m:#?}")] {
-            assert!(
-                !s.contains("s3cr3t-value") && !s.contains("t0k3n-value"),
-                "{s}"
-            );
+            assert!(!s.contains("s3cr3t-value") && !s.contains("t0k3n-value"), "{s}");
         }
         assert_eq!(m.expiration_rfc3339(), "2027-01-15T08:00:00Z");
         let env = m.env_pairs();

@@ -7,7 +7,5 @@ pub mod responder;
 
 /// True when running under CI (`CI` set to anything but empty/`false`/`0`).
 pub fn in_ci() -> bool {
-    std::env::var("CI")
-        .map(|v| !v.is_empty() && v != "false" && v != "0")
-        .unwrap_or(false)
+    std::env::var("CI").map(|v| !v.is_empty() && v != "false" && v != "0").unwrap_or(false)
 }

@@ -58,28 +58,16 @@ impl Moto {
     pub fn start() -> Result<Moto, String> {
         let py = moto_python()?;
         let port = free_port();
-        let log =
-            std::env::temp_dir().join(format!("trustlint-moto-{}-{port}.log", std::process::id()));
+        let log = std::env::temp_dir().join(format!("trustlint-moto-{}-{port}.log", std::process::id()));
         let log_file = std::fs::File::create(&log).map_err(|e| e.to_string())?;
         let child = Command::new(&py)
-            .args([
-                "-m",
-                "moto.server",
-                "-H",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-            ])
+            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
             .stdin(Stdio::null())
             .stdout(log_file.try_clone().map_err(|e| e.to_string())?)
             .stderr(log_file)
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", py.display()))?;
-        let mut moto = Moto {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-            log,
-        };
+        let mut moto = Moto { child, url: format!("http://127.0.0.1:{port}"), log };
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             if let Ok(Some(status)) = moto.child.try_wait() {
@@ -119,8 +107,7 @@ pub fn free_port() -> u16 {
 
 /// True when an HTTP request to the port gets an HTTP status line back.
 fn answers(port: u16) -> bool {
-    let Ok(mut s) =
-        TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_millis(500))
+    let Ok(mut s) = TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_millis(500))
     else {
         return false;
     };

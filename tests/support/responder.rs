@@ -52,13 +52,7 @@ impl Responder {
                 std::thread::spawn(move || serve(conn, &reply, &h, &s));
             }
         });
-        Responder {
-            url: format!("http://{addr}"),
-            addr,
-            hits,
-            stop,
-            thread: Some(thread),
-        }
+        Responder { url: format!("http://{addr}"), addr, hits, stop, thread: Some(thread) }
     }
 
     /// Requests received so far.
@@ -116,11 +110,7 @@ fn serve(conn: TcpStream, reply: &Reply, hits: &AtomicUsize, stop: &AtomicBool) 
             Reply::EchoSessionToken => (
                 403,
                 "text/xml",
-                sts_error_xml(
-                    "AccessDenied",
-                    "Sender",
-                    &format!("token {token} is not allowed"),
-                ),
+                sts_error_xml("AccessDenied", "Sender", &format!("token {token} is not allowed")),
             ),
             Reply::Hang => {
                 let until = Instant::now() + Duration::from_secs(10);
