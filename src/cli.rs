@@ -206,7 +206,8 @@ pub struct VerifyArgs {
     /// Report format
     #[arg(long, value_enum, default_value_t = VerifyFormat::Human)]
     pub format: VerifyFormat,
-    /// Print `export AWS_...=...` lines for the minted credentials on stdout (report on stderr)
+    /// Print an `export AWS_...=...` line with the minted credentials on stdout, for `eval` (report on
+    /// stderr)
     #[arg(long, conflicts_with = "command")]
     pub export_env: bool,
     /// Run COMMAND with the minted credentials in its environment; exit with its status

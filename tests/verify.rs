@@ -623,3 +623,35 @@ fn moto_end_to_end() {
     assert!(expect.stdout.contains("passed   evaluate"), "{}", expect.stdout);
     assert!(expect.stdout.contains("--expect-deny says this request must be denied"), "{}", expect.stdout);
 }
+
+#[test]
+fn role_chaining_callers_are_warned_about_the_one_hour_limit() {
+    let r = Responder::start(Reply::ByAction(vec![
+        Route::new(
+            "GetCallerIdentity",
+            200,
+            caller_identity_xml("arn:aws:sts::123456789012:assumed-role/ci-runner/run-1", "123456789012"),
+        )
+        .with_token(false),
+        Route::new("GetCallerIdentity", 200, caller_identity_xml(ASSUMED, "123456789012")).with_token(true),
+        Route::new("GetRole", 403, denied("iam:GetRole")),
+        Route::new("AssumeRole", 200, minted_body()),
+    ]));
+    let dir = tmp();
+    let run = verify_in(
+        dir.path(),
+        "AKIATESTING",
+        CALLER_SECRET,
+        &responder_args(&r, &["--no-probes", "--duration", "7200", "--format", "json"]),
+    );
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let warnings = v["warnings"].as_array().unwrap();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("role chaining") && w.as_str().unwrap().contains("1 hour")),
+        "{}",
+        run.stdout
+    );
+    assert_no(&run.all(), &[KNOWN_SECRET, KNOWN_TOKEN]);
+}

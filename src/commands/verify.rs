@@ -11,8 +11,8 @@ pub fn run(args: &VerifyArgs) -> i32 {
 #[cfg(not(feature = "verify"))]
 pub fn run(_args: &VerifyArgs) -> i32 {
     eprintln!(
-        "error: this trustlint was built without the `verify` feature; rebuild with \
-         `cargo install --path . --features verify` to use `trustlint verify`"
+        "error: this trustlint was built without the `verify` feature, so `trustlint verify` is \
+         not available; rebuild with the default features (`cargo install --path .`)"
     );
     crate::commands::EXIT_USAGE
 }
