@@ -198,7 +198,7 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
     /// The positive AssumeRole must be denied (checks that this id is locked out)
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["export_env", "command"])]
     pub expect_deny: bool,
     /// Skip the negative probes (no external id; the other phase's external id)
     #[arg(long)]

@@ -52,8 +52,13 @@ fn verify_in(dir: &Path, access_key: &str, secret: &str, args: &[&str]) -> Run {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     };
-    // The caller's secret never shows, whatever the run.
+    // The caller's secret never shows, whatever the run; the responder's known minted secrets
+    // only on --export-env's stdout.
     assert!(!run.all().contains(CALLER_SECRET), "caller secret leaked:\n{}", run.all());
+    let checked = if args.contains(&"--export-env") { &run.stderr } else { &run.all() };
+    for s in [KNOWN_SECRET, KNOWN_TOKEN] {
+        assert!(!checked.contains(s), "minted secret leaked:\n{checked}");
+    }
     run
 }
 
@@ -140,6 +145,7 @@ fn usage_errors_exit_2() {
         vec!["--role-arn", ROLE],
         vec!["--role-arn", ROLE, "--external-id", "a-b", "--spacelift-stack", "s", "--phase", "read"],
         vec!["--role-arn", ROLE, "--spacelift-stack", "s"],
+        vec!["--role-arn", ROLE, "--external-id", "a-b", "--expect-deny", "--export-env"],
     ] {
         let run = verify_in(dir.path(), "AKIATESTING", CALLER_SECRET, &args);
         assert_eq!(run.code, 2, "{args:?}: {}", run.all());
@@ -599,6 +605,34 @@ fn moto_end_to_end() {
     assert!(out.contains("skipped  assume-role"), "{out}");
     assert!(out.contains("not called"), "{out}");
     assert!(!out.contains("assumed role"), "{out}");
+
+    // A condition on a key trustlint cannot know: a predicted deny is not trusted, STS decides.
+    let org_policy = trust_policy(EXPECTED_ID).replace(
+        r#""StringEquals": {"sts:ExternalId""#,
+        r#""StringEquals": {"aws:PrincipalOrgID": "o-abc123", "sts:ExternalId""#,
+    );
+    assert!(org_policy.contains("aws:PrincipalOrgID"));
+    let org = create_role(&moto, "org-bound", &org_policy);
+    let asked = verify_in(
+        dir.path(),
+        "testing",
+        "testing",
+        &[
+            "--role-arn",
+            &org,
+            "--external-id",
+            EXPECTED_ID,
+            "--endpoint-url",
+            &moto.url,
+            "--region",
+            "us-east-1",
+            "--no-probes",
+        ],
+    );
+    assert_eq!(asked.code, 0, "{}", asked.all());
+    assert!(asked.stdout.contains("skipped  evaluate"), "{}", asked.stdout);
+    assert!(asked.stdout.contains("aws:PrincipalOrgID"), "{}", asked.stdout);
+    assert!(asked.stdout.contains("passed   assume-role"), "{}", asked.stdout);
 
     // --expect-deny on that role: the prediction is the expected one; moto then accepts the
     // call (it does not enforce trust policies), which is reported as a failure.

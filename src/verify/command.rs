@@ -631,7 +631,7 @@ fn evaluate_step(
     let mut stop = false;
     let step = if ev.decision == Decision::Unknown {
         rep.step("evaluate", Status::Skipped, "the outcome cannot be predicted locally")
-    } else if denied && ev.decision == Decision::ImplicitDeny && !other_keys.is_empty() {
+    } else if denied && !other_keys.is_empty() {
         rep.step(
             "evaluate",
             Status::Skipped,
