@@ -317,7 +317,11 @@ fn static_checks(args: &VerifyArgs, settings: &Settings, rep: &mut Report) -> Op
         );
         ok = false;
     } else if spacelift_stack.is_some() || id.contains('@') {
-        match external_id::parse(&id, crate::trust::grammar()?) {
+        let Some(grammar) = crate::trust::grammar() else {
+            rep.step("external-id", Status::Failed, "internal error: the Spacelift grammar did not build");
+            return None;
+        };
+        match external_id::parse(&id, grammar) {
             Ok(p) => {
                 let what = match &p {
                     ExternalId::Current { phase, .. } => format!("a Spacelift external id ({phase} phase)"),
@@ -452,6 +456,20 @@ fn live(args: &VerifyArgs, plan: &Plan, settings: &Settings, aws: &Aws, rep: &mu
             None
         }
         _ => match aws.get_role(&args.role_arn) {
+            Ok(info)
+                if arn::split(&info.arn).map(|a| a.account)
+                    != arn::split(&args.role_arn).map(|a| a.account) =>
+            {
+                rep.step(
+                    "get-role",
+                    Status::Skipped,
+                    format!(
+                        "iam:GetRole returned {}, a role of another account; its policy is not used",
+                        info.arn
+                    ),
+                );
+                None
+            }
             Ok(info) => {
                 let max =
                     info.max_session_duration.map(|m| format!(", max session {m} s")).unwrap_or_default();
