@@ -216,6 +216,24 @@ fn read_text(path: &std::path::Path) -> Result<String, Error> {
     })
 }
 
+/// Lints one JSON policy text (e.g. a trust policy fetched with `iam:GetRole`) with every rule,
+/// as `check` would lint a file of that name: findings sorted, the sources they point into, and
+/// the parsed unit (`None` when the text is not a document trustlint reads).
+pub fn lint_text(name: &str, text: &str, settings: &Settings) -> (Vec<Finding>, SourceMap, Option<Unit>) {
+    let sources = SourceMap::new();
+    let source = sources.add(name.to_owned(), PathBuf::from(name), text.to_owned());
+    let Some(mut unit) = input::json::parse_file(&source, settings, true) else {
+        return (Vec::new(), sources, None);
+    };
+    crate::model::access::compute(&mut unit);
+    let rules = rule_set(None).unwrap_or_default();
+    let cx = Context { settings, sources: &sources };
+    let mut findings = analyse(&rules, &cx, &unit);
+    sort_findings(&mut findings, &sources);
+    findings.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
+    (findings, sources, Some(unit))
+}
+
 pub fn analyse(rules: &[Box<dyn Rule>], cx: &Context, unit: &Unit) -> Vec<Finding> {
     let mut out = Vec::new();
     for rule in rules {

@@ -24,7 +24,7 @@ pub mod verify;
 
 mod engine;
 
-pub use engine::{CheckOptions, Progress, ProgressEvent, Report, StdinInput, check, rule_set};
+pub use engine::{CheckOptions, Progress, ProgressEvent, Report, StdinInput, check, lint_text, rule_set};
 
 use std::path::PathBuf;
 

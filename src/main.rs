@@ -9,6 +9,7 @@ fn main() {
         Command::Rules(args) => commands::rules::list(args).unwrap_or_else(io_status),
         Command::Explain(args) => commands::rules::explain(args).unwrap_or_else(io_status),
         Command::ExternalId(args) => commands::external_id::run(args).unwrap_or_else(io_status),
+        Command::Verify(args) => commands::verify::run(args),
     };
     std::process::exit(status);
 }

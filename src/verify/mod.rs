@@ -4,6 +4,8 @@
 //! `iam:GetRole`, `sts:AssumeRole`, `sts:GetCallerIdentity` and negative probes) is built on top.
 
 pub mod aws;
+pub mod command;
+pub mod ulid;
 
 pub use aws::{
     Aws, AwsError, AwsErrorKind, AwsOptions, CallerCredentials, Identity, Minted, RoleInfo, Secret,

@@ -17,6 +17,55 @@ pub enum Reply {
     EchoSessionToken,
     /// Read the request, then never answer (until the responder is dropped, at most 10 s).
     Hang,
+    /// Answers by the query API `Action=` of the form body: the first route whose action matches
+    /// and whose `token` (whether the request carries `X-Amz-Security-Token`, `None`: either)
+    /// fits; a request no route matches gets a 400 `InvalidAction`.
+    ByAction(Vec<Route>),
+}
+
+/// One answer of [`Reply::ByAction`].
+#[derive(Clone, Debug)]
+pub struct Route {
+    pub action: &'static str,
+    pub token: Option<bool>,
+    pub status: u16,
+    pub body: String,
+}
+
+impl Route {
+    pub fn new(action: &'static str, status: u16, body: String) -> Route {
+        Route { action, token: None, status, body }
+    }
+
+    pub fn with_token(mut self, token: bool) -> Route {
+        self.token = Some(token);
+        self
+    }
+}
+
+/// A successful `sts:GetCallerIdentity` answer.
+pub fn caller_identity_xml(arn: &str, account: &str) -> String {
+    format!(
+        "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  \
+         <GetCallerIdentityResult>\n    <Arn>{arn}</Arn>\n    <UserId>AIDAEXAMPLEUSERID</UserId>\n    \
+         <Account>{account}</Account>\n  </GetCallerIdentityResult>\n  <ResponseMetadata>\n    \
+         <RequestId>4f7b1c2e-0000-4000-8000-000000000001</RequestId>\n  </ResponseMetadata>\n\
+         </GetCallerIdentityResponse>\n"
+    )
+}
+
+/// A successful `sts:AssumeRole` answer with the given credentials.
+pub fn assume_role_xml(arn: &str, access_key: &str, secret: &str, token: &str, expiration: &str) -> String {
+    format!(
+        "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <AssumeRoleResult>\n    \
+         <Credentials>\n      <AccessKeyId>{access_key}</AccessKeyId>\n      \
+         <SecretAccessKey>{secret}</SecretAccessKey>\n      <SessionToken>{token}</SessionToken>\n      \
+         <Expiration>{expiration}</Expiration>\n    </Credentials>\n    <AssumedRoleUser>\n      \
+         <Arn>{arn}</Arn>\n      <AssumedRoleId>AROAEXAMPLEROLEID:session</AssumedRoleId>\n    \
+         </AssumedRoleUser>\n  </AssumeRoleResult>\n  <ResponseMetadata>\n    \
+         <RequestId>4f7b1c2e-0000-4000-8000-000000000002</RequestId>\n  </ResponseMetadata>\n\
+         </AssumeRoleResponse>\n"
+    )
 }
 
 pub struct Responder {
@@ -112,6 +161,22 @@ fn serve(conn: TcpStream, reply: &Reply, hits: &AtomicUsize, stop: &AtomicBool) 
                 "text/xml",
                 sts_error_xml("AccessDenied", "Sender", &format!("token {token} is not allowed")),
             ),
+            Reply::ByAction(routes) => {
+                let text = String::from_utf8_lossy(&body);
+                let action =
+                    text.split('&').find_map(|kv| kv.strip_prefix("Action=")).unwrap_or("").to_owned();
+                match routes
+                    .iter()
+                    .find(|r| r.action == action && r.token.is_none_or(|t| t != token.is_empty()))
+                {
+                    Some(r) => (r.status, "text/xml", r.body.clone()),
+                    None => (
+                        400,
+                        "text/xml",
+                        sts_error_xml("InvalidAction", "Sender", &format!("no route for {action}")),
+                    ),
+                }
+            }
             Reply::Hang => {
                 let until = Instant::now() + Duration::from_secs(10);
                 while Instant::now() < until && !stop.load(Ordering::SeqCst) {

@@ -43,6 +43,12 @@ declare_rule! {
     }
 }
 
+/// Why STS rejects this `RoleSessionName`, if it does (2 to 64 characters of `[\w+=,.@-]`).
+/// Also used by `trustlint verify` for `--session-name`.
+pub fn session_name_problem(text: &str) -> Option<String> {
+    problem(text, false)
+}
+
 fn problem(text: &str, source_identity: bool) -> Option<String> {
     let n = text.chars().count();
     if !(2..=64).contains(&n) {
