@@ -74,7 +74,8 @@ pub struct Report {
 impl Report {
     fn step(&mut self, name: &'static str, status: Status, detail: impl Into<String>) -> &mut Step {
         self.steps.push(Step { name, status, detail: detail.into(), messages: Vec::new() });
-        self.steps.last_mut().expect("just pushed")
+        let last = self.steps.len() - 1;
+        &mut self.steps[last]
     }
 
     pub fn passed(&self) -> bool {
