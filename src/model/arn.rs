@@ -100,6 +100,18 @@ pub fn validate(arn: &str, usage: ArnUse) -> Result<(), String> {
     Ok(())
 }
 
+/// Role name from a role ARN (`arn:aws:iam::123456789012:role/path/name` -> `name`), as
+/// `iam:GetRole` wants it and as Terraform's `aws_iam_role.name` holds it. `None` if `arn` is
+/// not a role ARN.
+pub fn role_name(arn: &str) -> Option<&str> {
+    let parts = split(arn)?;
+    if parts.service != "iam" {
+        return None;
+    }
+    let name = parts.resource.strip_prefix("role/")?.rsplit('/').next()?;
+    (!name.is_empty()).then_some(name)
+}
+
 /// The 12-digit account an `AWS` principal value names, bare or in an ARN.
 pub fn principal_account(value: &str) -> Option<&str> {
     if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {

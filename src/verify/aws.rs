@@ -293,17 +293,7 @@ impl AwsError {
     }
 }
 
-/// Role name from a role ARN (`arn:aws:iam::123456789012:role/path/name` -> `name`), as
-/// `iam:GetRole` wants it. `None` if `arn` is not a role ARN.
-pub fn role_name_from_arn(arn: &str) -> Option<&str> {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    if parts.len() != 6 || parts[0] != "arn" || parts[2] != "iam" {
-        return None;
-    }
-    let resource = parts[5].strip_prefix("role/")?;
-    let name = resource.rsplit('/').next()?;
-    (!name.is_empty()).then_some(name)
-}
+pub use crate::model::arn::role_name as role_name_from_arn;
 
 /// Blocking client for the calls `verify` makes. See the module docs.
 pub struct Aws {

@@ -37,12 +37,6 @@ declare_rule! {
     }
 }
 
-/// `arn:aws:iam::1:role/path/name` -> `name`.
-fn role_name(role_arn: &str) -> Option<&str> {
-    let parts = arn::split(role_arn)?;
-    parts.resource.strip_prefix("role/")?.rsplit('/').next()
-}
-
 impl Rule for ExternalIdRejectedByTrust {
     fn meta(&self) -> &RuleMeta {
         &Self::META
@@ -54,7 +48,7 @@ impl Rule for ExternalIdRejectedByTrust {
                 continue;
             };
             let (Some(role_arn), Some(id)) = (role_arn.as_str(), ext.as_str()) else { continue };
-            let Some(name) = role_name(role_arn) else { continue };
+            let Some(name) = arn::role_name(role_arn) else { continue };
             let Some(role) = unit.roles.iter().find(|r| r.name == name) else { continue };
             let Some(trust) = role.trust.and_then(|i| unit.policies.get(i)) else { continue };
             if trust.partial {
