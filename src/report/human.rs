@@ -48,6 +48,10 @@ impl SourceCode for Indexed<'_> {
     }
 }
 
+/// How many lines a secondary label may be from the primary one and still share its frame
+/// (with one line of context on each side, further apart miette prints two frames).
+const SECONDARY_REACH: usize = 2;
+
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
     source: Option<Indexed<'a>>,
@@ -96,11 +100,18 @@ impl Diagnostic for FindingDiagnostic<'_> {
         self.source.as_ref()?;
         let f = self.finding;
         let primary = LabeledSpan::new_primary_with_span(f.label.clone(), to_span(f.span.start, f.span.end));
+        let source = self.source.as_ref().map(|s| s.0);
+        let primary_line = source.map(|s| s.line_col(f.span.start).line).unwrap_or(0);
         let secondary = f
             .secondary
             .iter()
-            // A code frame shows one file; context in another file is left out.
+            // A code frame shows one file; context in another file is left out, and so is
+            // context too far above the finding to share its frame (it would print a second one).
             .filter(|(span, _)| span.src == f.span.src && *span != f.span)
+            .filter(move |(span, _)| {
+                let line = source.map(|s| s.line_col(span.start).line).unwrap_or(0);
+                primary_line.abs_diff(line) <= SECONDARY_REACH
+            })
             // Only the first line of an enclosing span, so the frame stays short.
             .map(|(span, label)| {
                 LabeledSpan::new_with_span(Some(label.clone()), to_span(span.start, span.start + 1))

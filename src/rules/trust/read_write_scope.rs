@@ -65,7 +65,7 @@ impl Rule for ReadWriteScope {
             out.emit(
                 kc.conditions[0].values.span,
                 format!(
-                    "role {} can write ({}) but accepts external ids of read runs, e.g. `{witness}`",
+                    "role {} accepts external ids of read runs, e.g. `{witness}`, but can write: {}",
                     role.name, access.evidence
                 ),
             )
@@ -89,7 +89,7 @@ impl Rule for ReadWriteScope {
                 if let Ok(Some(w)) = read.and_then(|l| l.shortest_witness()) {
                     out.emit(
                         kc.conditions[0].values.span,
-                        format!("role {} can write ({}) but accepts Spacelift OIDC subjects of read runs, e.g. `{w}`", role.name, access.evidence),
+                        format!("role {} accepts Spacelift OIDC subjects of read runs, e.g. `{w}`, but can write: {}", role.name, access.evidence),
                     )
                     .secondary(st.span, "in this statement")
                     .help("require `:scope:write` at the end of the subject");
