@@ -8,7 +8,7 @@ use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::Body;
 
 use crate::input::policy::{KindHint, build_policy};
-use crate::input::terraform::eval::{Eval, Sv, V, hspan};
+use crate::input::terraform::eval::{Eval, Sv, V};
 use crate::input::terraform::policy::policy_node;
 use crate::input::terraform::{Module, Res};
 use crate::input::tree::{Member, Node, NodeKind};
@@ -287,7 +287,7 @@ fn providers(ev: &mut Eval, unit: &mut Unit, module: &Module) {
             continue;
         }
         let src = *src;
-        let span = hspan(src, block.span(), Span::new(src, 0, 0));
+        let span = ev.module.hspan(src, block.span(), Span::new(src, 0, 0));
         let top = attrs(ev, &block.body, src);
         let alias = find(&top, "alias").and_then(Sv::text);
         let origin = match &alias {
@@ -302,7 +302,7 @@ fn providers(ev: &mut Eval, unit: &mut Unit, module: &Module) {
                 _ => continue,
             };
             let list = attrs(ev, &b.body, src);
-            let bspan = hspan(src, b.span(), span);
+            let bspan = ev.module.hspan(src, b.span(), span);
             let c = assume_config(ev, unit, o, bspan, &list);
             unit.assume_roles.push(c);
         }
@@ -316,7 +316,7 @@ fn backends(ev: &mut Eval, unit: &mut Unit, module: &Module) {
             if b.ident.as_str() != "backend" || b.labels.first().map(|l| l.as_str()) != Some("s3") {
                 continue;
             }
-            let span = hspan(src, b.span(), Span::new(src, 0, 0));
+            let span = ev.module.hspan(src, b.span(), Span::new(src, 0, 0));
             let top = attrs(ev, &b.body, src);
             unit.provider_creds.extend(creds("backend \"s3\"".into(), span, &top));
             if let Some(ar) = find(&top, "assume_role") {
