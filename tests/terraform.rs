@@ -592,3 +592,26 @@ fn truncated_and_mangled_tf_json_never_panics() {
         }
     }
 }
+
+#[test]
+fn tf_json_references_link_resources() {
+    let text = r#"{
+  "resource": {
+    "aws_iam_role": {"r": {"name": "r", "assume_role_policy": "{\"Version\": \"2012-10-17\", \"Statement\": []}"}},
+    "aws_iam_policy": {"p": {"policy": "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}"}},
+    "aws_iam_role_policy_attachment": {"a": {"role": "${aws_iam_role.r.id}", "policy_arn": "${aws_iam_policy.p.arn}"}},
+    "spacelift_aws_integration": {"i": {"name": "i", "role_arn": "${aws_iam_role.r.arn}", "tag_assume_role": true}}
+  }
+}
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let sources = SourceMap::new();
+    let src = sources.add("main.tf.json".into(), dir.path().join("main.tf.json"), text.into());
+    let unit = parse_module(".", dir.path().to_path_buf(), &[src], &sources, &Settings::default());
+    assert!(unit.parse_failures.is_empty(), "{:?}", unit.parse_failures);
+    let role = &unit.roles[0];
+    assert_eq!(role.permissions.len(), 1, "{role:?}");
+    assert!(role.managed_policies.is_empty(), "{role:?}");
+    assert!(role.tag_session_required.is_some());
+    assert_eq!(unit.spacelift.integrations[0].role, Some(0));
+}

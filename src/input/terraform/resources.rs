@@ -20,7 +20,13 @@ use crate::model::{PolicyKind, PolicyQuota, Role, Unit, Value};
 use crate::source::{SourceId, Span};
 
 /// `TYPE.NAME.ATTR` written directly (not through locals): the resource an attribute points at.
+/// `"${TYPE.NAME.ATTR}"` (how `.tf.json` writes it) is the same reference.
 pub fn reference(expr: &Expression) -> Option<(String, String, String)> {
+    if let Expression::StringTemplate(t) = expr
+        && let [hcl_edit::template::Element::Interpolation(i)] = t.iter().collect::<Vec<_>>().as_slice()
+    {
+        return reference(&i.expr);
+    }
     let Expression::Traversal(t) = expr else { return None };
     let Expression::Variable(root) = &t.expr else { return None };
     let attrs: Vec<&str> = t
