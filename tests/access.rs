@@ -131,3 +131,65 @@ fn generator_and_rust_agree_on_managed_policies() {
         assert_eq!(changing as u32, info.changing_count, "{name}");
     }
 }
+
+#[test]
+fn users_and_groups_inline_policies_are_linted_once() {
+    // A user's inline policy as an object, a group's URL-encoded; a customer managed policy
+    // attached to a role and a user, and one attached only to a group.
+    let text = r#"{
+  "UserDetailList": [{
+    "UserName": "ci",
+    "UserPolicyList": [{"PolicyName": "ci-inline", "PolicyDocument": {"Version": "2012-10-17",
+      "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}}],
+    "AttachedManagedPolicies": [{"PolicyName": "shared", "PolicyArn": "arn:aws:iam::111122223333:policy/shared"}],
+    "GroupList": ["ops"]
+  }],
+  "GroupDetailList": [{
+    "GroupName": "ops",
+    "GroupPolicyList": [{"PolicyName": "ops-inline", "PolicyDocument": "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22iam%3APassRole%22%2C%22Resource%22%3A%22%2A%22%7D%5D%7D"}],
+    "AttachedManagedPolicies": [{"PolicyName": "group-only", "PolicyArn": "arn:aws:iam::111122223333:policy/group-only"}]
+  }],
+  "RoleDetailList": [{
+    "RoleName": "app", "Arn": "arn:aws:iam::111122223333:role/app",
+    "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+      "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+    "RolePolicyList": [],
+    "AttachedManagedPolicies": [{"PolicyName": "shared", "PolicyArn": "arn:aws:iam::111122223333:policy/shared"}]
+  }],
+  "Policies": [
+    {"PolicyName": "shared", "Arn": "arn:aws:iam::111122223333:policy/shared", "DefaultVersionId": "v1",
+     "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true, "Document": {"Version": "2012-10-17",
+       "Statement": [{"Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*"}]}}]},
+    {"PolicyName": "group-only", "Arn": "arn:aws:iam::111122223333:policy/group-only", "DefaultVersionId": "v1",
+     "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true, "Document": {"Version": "2012-10-17",
+       "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}]}}]}
+  ]
+}"#;
+    let source = Source::new(SourceId(0), "dump.json".into(), PathBuf::from("dump.json"), text.to_string());
+    let unit = parse_file(&source, &Settings::default(), true).expect("read as authorization details");
+    assert!(unit.parse_failures.is_empty(), "{:?}", unit.parse_failures);
+    let mut subjects: Vec<&str> = unit.policies.iter().filter_map(|p| p.subject.as_deref()).collect();
+    subjects.sort();
+    assert_eq!(subjects, ["group/ops", "policy/group-only", "role/app", "role/app", "user/ci"]);
+
+    let user = unit.policies.iter().find(|p| p.subject.as_deref() == Some("user/ci")).unwrap();
+    assert_eq!(user.kind, PolicyKind::Permission);
+    assert_eq!(user.role, None);
+    // an object document keeps its span in the dump
+    let at = |needle: &str| text.find(needle).unwrap();
+    assert_eq!(user.statements[0].span.start, at(r#"{"Effect": "Allow", "Action": "s3:GetObject""#));
+
+    // a URL-encoded document: every span is the string literal
+    let group = unit.policies.iter().find(|p| p.subject.as_deref() == Some("group/ops")).unwrap();
+    let literal = at("\"%7B");
+    assert_eq!(group.statements[0].span.start, literal);
+    assert_eq!(group.statements.len(), 1);
+
+    // a dump with only users is still a dump
+    let only_users = r#"{"UserDetailList": [{"UserName": "u", "UserPolicyList": [{"PolicyName": "p",
+      "PolicyDocument": {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}}]}]}"#;
+    let source = Source::new(SourceId(1), "u.json".into(), PathBuf::from("u.json"), only_users.to_string());
+    let unit = parse_file(&source, &Settings::default(), false).expect("a dump");
+    assert_eq!(unit.policies.len(), 1);
+    assert_eq!(unit.policies[0].subject.as_deref(), Some("user/u"));
+}

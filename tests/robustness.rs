@@ -124,7 +124,7 @@ proptest! {
     }
 
     #[test]
-    fn arbitrary_text_never_panics(text in "\\PC{0,200}", ext in prop_oneof![Just("a.json"), Just("main.tf")]) {
+    fn arbitrary_text_never_panics(text in "\\PC{0,200}", ext in prop_oneof![Just("a.json"), Just("main.tf"), Just("main.tf.json")]) {
         run(ext, &text);
     }
 }

@@ -431,3 +431,187 @@ resource "aws_iam_role" "t" {
     assert!(has(&found, "TL004", "trust.json.tpl", 3), "{found:?}");
     assert_eq!(found.len(), 1, "{found:?}");
 }
+
+const JSON_ROLE: &str = r#"{
+  "resource": {
+    "aws_iam_role": {
+      "app": {
+        "name": "spacelift-app",
+        "assume_role_policy": "${jsonencode({Version = \"2012-10-17\", Statement = [{Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = {AWS = \"arn:aws:iam::${var.spacelift_account}:root\"}, Condition = {StringLike = {\"sts:ExternalId\" = \"acme@*@app@*\"}}}]})}"
+      }
+    },
+    "aws_iam_policy": {
+      "bad": {
+        "policy": {
+          "//": "not a string: Terraform wants a string here; trustlint stays silent"
+        }
+      },
+      "typo": {
+        "name": "typo",
+        "policy": "{\"Version\": \"2012-10-17\",\n \"Statement\": [{\"Effect\": \"Alow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}"
+      }
+    }
+  },
+  "variable": {
+    "spacelift_account": {
+      "type": "string",
+      "default": "324880187172"
+    }
+  }
+}
+"#;
+
+const TF_ATTACHMENT: &str = r#"resource "aws_iam_role_policy_attachment" "power" {
+  role       = aws_iam_role.app.name
+  policy_arn = "arn:aws:iam::aws:policy/PowerUserAccess"
+}
+"#;
+
+#[test]
+fn tf_json_and_tf_files_form_one_module() {
+    let found = run(&[("main.tf.json", JSON_ROLE), ("attach.tf", TF_ATTACHMENT)]);
+    // The trust policy (in JSON, through jsonencode in a template) with the attachment (in HCL).
+    assert!(has(&found, "TL111", "main.tf.json", 6), "{found:?}");
+    // A JSON string policy: the finding points at the element inside the string.
+    assert!(has(&found, "TL004", "main.tf.json", 17), "{found:?}");
+    assert!(!found.iter().any(|f| f.0 == "TL001"), "{found:?}");
+
+    // Without the attachment the role's access is unknown: no TL111.
+    let found = run(&[("main.tf.json", JSON_ROLE)]);
+    assert!(!found.iter().any(|f| f.0 == "TL111"), "{found:?}");
+}
+
+#[test]
+fn tf_json_spans_point_inside_the_string_literal() {
+    let dir = tempfile::tempdir().unwrap();
+    let sources = SourceMap::new();
+    let src = sources.add("main.tf.json".into(), dir.path().join("main.tf.json"), JSON_ROLE.into());
+    let unit = parse_module(
+        ".",
+        dir.path().to_path_buf(),
+        std::slice::from_ref(&src),
+        &sources,
+        &Settings::default(),
+    );
+    assert!(unit.parse_failures.is_empty(), "{:?}", unit.parse_failures);
+    let role = unit.roles.iter().find(|r| r.subject == "aws_iam_role.app").expect("role");
+    assert_eq!(role.name, "spacelift-app");
+    assert!(src.slice(role.span).starts_with("\"app\": {"), "{:?}", src.slice(role.span));
+    let trust = &unit.policies[role.trust.expect("trust")];
+    let st = &trust.statements[0];
+    let ext = st.conditions_on("sts:ExternalId").next().expect("external id");
+    assert_eq!(ext.values.items[0].as_str(), Some("acme@*@app@*"));
+    // jsonencode's argument is HCL inside the JSON string: its values span their own quotes.
+    assert_eq!(src.slice(ext.values.items[0].span), "\\\"acme@*@app@*\\\"");
+    let principal = st.principal.as_ref().unwrap().values_of("AWS").next().unwrap();
+    assert_eq!(principal.as_str(), Some("arn:aws:iam::324880187172:root"));
+
+    let typo = unit.policies.iter().find(|p| p.subject.as_deref() == Some("aws_iam_policy.typo")).unwrap();
+    // JSON inside a JSON string: the span covers the value (from its quote, as in a quoted .tf string)
+    let effect = src.slice(typo.statements[0].effect.as_ref().unwrap().value.span);
+    assert!(effect.contains("Alow") && effect.len() <= "\\\"Alow\\\"".len(), "{effect}");
+}
+
+#[test]
+fn tf_json_errors_are_tl001_at_their_line() {
+    let broken =
+        "{\n  \"resource\": {\n    \"aws_iam_role\": {\n      \"x\": {\"name\": \"x\",}\n    }\n  }\n}\n";
+    let found = run(&[("main.tf.json", broken), ("b.tf", TF_ATTACHMENT)]);
+    assert!(has(&found, "TL001", "main.tf.json", 4), "{found:?}");
+
+    // `${aws:username}` is an IAM variable, but Terraform reads it as a template (write `$${`).
+    let template = "{\n  \"resource\": {\n    \"aws_iam_policy\": {\n      \"p\": {\n        \"policy\": \"{\\\"Statement\\\": [{\\\"Resource\\\": \\\"arn:aws:s3:::b/${aws:username}\\\"}]}\"\n      }\n    }\n  }\n}\n";
+    let found = run(&[("main.tf.json", template)]);
+    assert!(has(&found, "TL001", "main.tf.json", 5), "{found:?}");
+
+    let not_object = "[1, 2]\n";
+    let found = run(&[("main.tf.json", not_object)]);
+    assert!(has(&found, "TL001", "main.tf.json", 1), "{found:?}");
+}
+
+#[test]
+fn tf_json_backend_dynamic_and_escapes() {
+    let text = r#"{
+  "terraform": [{
+    "backend": {
+      "s3": {
+        "bucket": "state",
+        "assume_role": {"role_arn": "arn:aws:iam::123456789012:role/state", "duration": "3h"}
+      }
+    }
+  }],
+  "data": {
+    "aws_iam_policy_document": {
+      "p": {
+        "dynamic": {"statement": {"for_each": "${var.x}", "content": {"actions": ["s3:*"]}}},
+        "statement": {"actions": ["s3:GetObject"], "resources": ["arn:aws:s3:::b/$${aws:username}/\u00e9"]}
+      }
+    }
+  },
+  "resource": {
+    "aws_iam_policy": {"p": {"policy": "${data.aws_iam_policy_document.p.json}"}}
+  }
+}
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let sources = SourceMap::new();
+    let src = sources.add("main.tf.json".into(), dir.path().join("main.tf.json"), text.into());
+    let unit = parse_module(
+        ".",
+        dir.path().to_path_buf(),
+        std::slice::from_ref(&src),
+        &sources,
+        &Settings::default(),
+    );
+    assert!(unit.parse_failures.is_empty(), "{:?}", unit.parse_failures);
+    let backend = &unit.assume_roles[0];
+    assert_eq!(backend.duration.as_ref().unwrap().as_str(), Some("3h"));
+    assert_eq!(src.slice(backend.duration.as_ref().unwrap().span), "\"3h\"");
+    let p = &unit.policies[0];
+    // the dynamic statement is unknown, the written one known, `$${` is a literal `${`
+    assert_eq!(p.statements.len(), 1, "{:?}", p.statements);
+    let r = &p.statements[0].resource.as_ref().unwrap().items[0];
+    assert_eq!(r.as_str(), Some("arn:aws:s3:::b/${aws:username}/é"));
+}
+
+#[test]
+fn truncated_and_mangled_tf_json_never_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = JSON_ROLE;
+    let cuts: Vec<usize> = (0..text.len()).step_by(3).filter(|&i| text.is_char_boundary(i)).collect();
+    for cut in cuts {
+        for variant in [
+            text[..cut].to_string(),
+            format!("{}{}", &text[..cut], &text[(cut + 1).min(text.len())..]),
+            format!("{}é\\\"${{\"{}", &text[..cut], &text[cut..]),
+            format!("{}$", &text[..cut]),
+        ] {
+            let sources = SourceMap::new();
+            let src = sources.add("main.tf.json".into(), dir.path().join("main.tf.json"), variant);
+            let _ = parse_module(".", dir.path().to_path_buf(), &[src], &sources, &Settings::default());
+        }
+    }
+}
+
+#[test]
+fn tf_json_references_link_resources() {
+    let text = r#"{
+  "resource": {
+    "aws_iam_role": {"r": {"name": "r", "assume_role_policy": "{\"Version\": \"2012-10-17\", \"Statement\": []}"}},
+    "aws_iam_policy": {"p": {"policy": "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}"}},
+    "aws_iam_role_policy_attachment": {"a": {"role": "${aws_iam_role.r.id}", "policy_arn": "${aws_iam_policy.p.arn}"}},
+    "spacelift_aws_integration": {"i": {"name": "i", "role_arn": "${aws_iam_role.r.arn}", "tag_assume_role": true}}
+  }
+}
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let sources = SourceMap::new();
+    let src = sources.add("main.tf.json".into(), dir.path().join("main.tf.json"), text.into());
+    let unit = parse_module(".", dir.path().to_path_buf(), &[src], &sources, &Settings::default());
+    assert!(unit.parse_failures.is_empty(), "{:?}", unit.parse_failures);
+    let role = &unit.roles[0];
+    assert_eq!(role.permissions.len(), 1, "{role:?}");
+    assert!(role.managed_policies.is_empty(), "{role:?}");
+    assert!(role.tag_session_required.is_some());
+    assert_eq!(unit.spacelift.integrations[0].role, Some(0));
+}

@@ -1,6 +1,6 @@
 //! `aws iam get-account-authorization-details` output: every role with its trust policy, inline
 //! policies, attached customer managed policies (resolved from `Policies[]`, default version)
-//! and attached managed policy ARNs.
+//! and attached managed policy ARNs; the inline policies of users and groups.
 //!
 //! Policy documents are JSON objects (what the AWS CLI prints) or URL-encoded JSON strings (what
 //! the raw API returns). Object documents keep their real spans in the dump; a decoded string's
@@ -32,7 +32,13 @@ pub fn read(root: &Node, source: &Source, unit: &mut Unit) {
     let mut parsed: HashMap<&str, (Option<usize>, Vec<usize>)> = HashMap::new();
     let mut order: Vec<&str> = Vec::new();
 
-    let Some(NodeKind::Array(roles)) = root.get("RoleDetailList").map(|n| &n.kind) else { return };
+    principal_inline(root, source, unit, "UserDetailList", "UserName", "UserPolicyList", "user");
+    principal_inline(root, source, unit, "GroupDetailList", "GroupName", "GroupPolicyList", "group");
+
+    let roles: &[Node] = match root.get("RoleDetailList").map(|n| &n.kind) {
+        Some(NodeKind::Array(roles)) => roles,
+        _ => &[],
+    };
     for r in roles {
         let Some(name) = str_of(r, "RoleName") else { continue };
         let subject = format!("role/{name}");
@@ -134,6 +140,35 @@ pub fn read(root: &Node, source: &Source, unit: &mut Unit) {
             &format!("policy/{name}"),
         ) {
             unit.policies.push(p);
+        }
+    }
+}
+
+/// Inline policies of users (`UserDetailList[].UserPolicyList[]`) or groups
+/// (`GroupDetailList[].GroupPolicyList[]`), linted as permission policies with subject
+/// `user/<name>` / `group/<name>`. Their attached managed policies need nothing here: customer
+/// managed ones are linted once from `Policies[]`, AWS managed ones are catalogued.
+fn principal_inline(
+    root: &Node,
+    source: &Source,
+    unit: &mut Unit,
+    list: &str,
+    name_key: &str,
+    policies: &str,
+    kind: &str,
+) {
+    let Some(NodeKind::Array(items)) = root.get(list).map(|n| &n.kind) else { return };
+    for item in items {
+        let Some(name) = str_of(item, name_key) else { continue };
+        let subject = format!("{kind}/{name}");
+        let Some(NodeKind::Array(inline)) = item.get(policies).map(|n| &n.kind) else { continue };
+        for ip in inline {
+            let Some(doc) = ip.get("PolicyDocument") else { continue };
+            if let Some(p) =
+                document(doc, source, unit, PolicyKind::Permission, PolicyQuota::Inline, &subject)
+            {
+                unit.policies.push(p);
+            }
         }
     }
 }

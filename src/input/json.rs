@@ -18,7 +18,7 @@ pub enum JsonDocument {
 pub fn detect(root: &Node) -> JsonDocument {
     if root.get("Statement").is_some() {
         JsonDocument::Policy
-    } else if root.get("RoleDetailList").is_some() {
+    } else if ["RoleDetailList", "UserDetailList", "GroupDetailList"].iter().any(|k| root.get(k).is_some()) {
         JsonDocument::AuthorizationDetails
     } else if root.get("format_version").is_some()
         && (root.get("planned_values").is_some() || root.get("resource_changes").is_some())

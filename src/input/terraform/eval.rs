@@ -207,13 +207,6 @@ pub fn parse_json_str(s: &SpStr, fallback: Span) -> Result<Node, (Span, String)>
     }
 }
 
-pub fn hspan(src: SourceId, r: Option<std::ops::Range<usize>>, fallback: Span) -> Span {
-    match r {
-        Some(r) => Span::new(src, r.start, r.end),
-        None => fallback,
-    }
-}
-
 const MAX_DEPTH: usize = 48;
 
 pub struct Eval<'m> {
@@ -259,7 +252,7 @@ impl<'m> Eval<'m> {
     }
 
     fn eval_inner(&mut self, expr: &Expression, src: SourceId) -> Sv {
-        let span = hspan(src, expr.span(), Span::new(src, 0, 0));
+        let span = self.module.hspan(src, expr.span(), Span::new(src, 0, 0));
         let v = match expr {
             Expression::Null(_) => V::Null,
             Expression::Bool(b) => V::Bool(*b.value()),
@@ -269,7 +262,7 @@ impl<'m> Eval<'m> {
             Expression::Object(o) => {
                 let mut members = Vec::new();
                 for (k, v) in o.iter() {
-                    let ks = hspan(src, k.span(), span);
+                    let ks = self.module.hspan(src, k.span(), span);
                     let key = match k {
                         ObjectKey::Ident(i) => Some(i.as_str().to_string()),
                         ObjectKey::Expression(e) => match e {
@@ -317,7 +310,10 @@ impl<'m> Eval<'m> {
             return SpStr::plain(value.to_string(), span.src);
         };
         let raw = source.slice(span);
-        let (raw, start) = if quoted && raw.len() >= 2 && raw.starts_with('"') && raw.ends_with('"') {
+        let (raw, start) = if quoted && raw.len() >= 4 && raw.starts_with("\\\"") && raw.ends_with("\\\"") {
+            // A string inside a `${...}` of a `.tf.json` string: its quotes are JSON escapes.
+            (&raw[2..raw.len() - 2], span.start + 2)
+        } else if quoted && raw.len() >= 2 && raw.starts_with('"') && raw.ends_with('"') {
             (&raw[1..raw.len() - 1], span.start + 1)
         } else {
             (raw, span.start)
@@ -326,12 +322,20 @@ impl<'m> Eval<'m> {
     }
 
     fn template<'t>(&mut self, elements: impl Iterator<Item = &'t Element>, src: SourceId, span: Span) -> Sv {
+        let elements: Vec<&Element> = elements.collect();
+        // `"${x}"` is the value of `x` itself, not its text (how Terraform reads a template that
+        // is one interpolation, and how `.tf.json` writes every expression).
+        if let [Element::Interpolation(i)] = elements.as_slice() {
+            let mut v = self.eval(&i.expr, src);
+            v.span = span;
+            return v;
+        }
         let mut text = String::new();
         let mut offs: Vec<usize> = Vec::new();
         for el in elements {
             match el {
                 Element::Literal(l) => {
-                    let ls = hspan(src, l.span(), span);
+                    let ls = self.module.hspan(src, l.span(), span);
                     let part = self.literal(l.value(), ls, false);
                     push_part(&mut text, &mut offs, &part, ls);
                 }

@@ -3,6 +3,7 @@
 //! same model every other input produces.
 
 pub mod eval;
+pub mod json;
 pub mod parse;
 pub mod plan;
 pub mod policy;
@@ -52,6 +53,9 @@ pub struct Module {
     /// `provider` blocks and `terraform` blocks, with their file.
     pub providers: Vec<(SourceId, Block)>,
     pub terraform: Vec<(SourceId, Block)>,
+    /// `.tf.json` files are read as generated HCL: for every byte of it, the byte range of the
+    /// JSON file it stands for.
+    pub span_maps: HashMap<SourceId, Vec<(usize, usize)>>,
 }
 
 impl Module {
@@ -63,11 +67,25 @@ impl Module {
         self.data.iter().find(|r| r.ty == ty && r.name == name)
     }
 
+    /// The span of an HCL range of file `src` (mapped into the JSON file for `.tf.json`);
+    /// `fallback` when the range is unknown.
+    pub fn hspan(&self, src: SourceId, r: Option<std::ops::Range<usize>>, fallback: Span) -> Span {
+        let Some(r) = r else { return fallback };
+        let Some(map) = self.span_maps.get(&src) else { return Span::new(src, r.start, r.end) };
+        let (Some(first), Some(last)) = (map.get(r.start), map.get(r.end.saturating_sub(1).max(r.start)))
+        else {
+            return fallback;
+        };
+        let start = first.0;
+        let end = if r.end > r.start { last.1.max(start) } else { start };
+        Span::new(src, start, end)
+    }
+
     fn add_body(&mut self, src: SourceId, body: &Body) {
         use hcl_edit::Span as _;
         for block in body.blocks() {
             let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
-            let span = eval::hspan(src, block.span(), Span::new(src, 0, 0));
+            let span = self.hspan(src, block.span(), Span::new(src, 0, 0));
             match (block.ident.as_str(), labels.as_slice()) {
                 ("locals", _) => {
                     for a in block.body.attributes() {
@@ -114,13 +132,32 @@ pub fn parse_module(
     for source in files {
         unit.sources.push(source.id);
         if source.name.ends_with(".tf.json") {
-            // Terraform JSON syntax: only syntax errors are reported for now.
-            if let Err(e) = crate::input::tree::parse_json(&source.text, source.id, 0) {
-                unit.parse_failures.push(ParseFailure {
+            // Terraform JSON syntax, read as the HCL it stands for.
+            match crate::input::tree::parse_json(&source.text, source.id, 0) {
+                Ok(root) => {
+                    let converted = json::convert(source, &root);
+                    unit.parse_failures.extend(converted.failures);
+                    match hcl_edit::parser::parse_body(&converted.text) {
+                        Ok(body) => {
+                            module.span_maps.insert(source.id, converted.map);
+                            module.add_body(source.id, &body);
+                        }
+                        Err(e) => {
+                            // Not expected: the generated text is checked piece by piece.
+                            let at = converted.map.get(e.location().offset()).map(|m| m.0).unwrap_or(0);
+                            unit.parse_failures.push(ParseFailure {
+                                span: Span::new(source.id, at, (at + 1).min(source.text.len().max(at))),
+                                message: format!("could not read this Terraform JSON: {}", e.message()),
+                                what: "Terraform JSON",
+                            });
+                        }
+                    }
+                }
+                Err(e) => unit.parse_failures.push(ParseFailure {
                     span: Span::new(source.id, e.start, (e.start + 1).min(source.text.len().max(e.start))),
                     message: e.message,
                     what: "Terraform JSON",
-                });
+                }),
             }
             continue;
         }

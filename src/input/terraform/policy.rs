@@ -5,7 +5,7 @@ use hcl_edit::Span as _;
 use hcl_edit::structure::{Block, Body};
 
 use crate::input::terraform::Res;
-use crate::input::terraform::eval::{Eval, Sv, V, has_unknown, hspan, parse_json_str};
+use crate::input::terraform::eval::{Eval, Sv, V, has_unknown, parse_json_str};
 use crate::input::tree::{Member, Node, NodeKind};
 use crate::model::ParseFailure;
 use crate::source::{SourceId, Span};
@@ -56,7 +56,7 @@ fn attr_member(
     fallback: Span,
 ) -> Option<Member> {
     let a = body.get_attribute(hcl)?;
-    let ks = hspan(src, a.key.span(), fallback);
+    let ks = ev.module.hspan(src, a.key.span(), fallback);
     Some(member(json, ks, ev.eval(&a.value, src).to_node()))
 }
 
@@ -89,7 +89,9 @@ fn docs_list(ev: &mut Eval, body: &Body, src: SourceId, key: &str, fallback: Spa
     let sv = ev.eval(&a.value, src);
     match &sv.v {
         V::List(items) => items.iter().map(doc_statements).collect(),
-        _ => vec![vec![Node { span: hspan(src, a.value.span(), fallback), kind: NodeKind::Unknown }]],
+        _ => {
+            vec![vec![Node { span: ev.module.hspan(src, a.value.span(), fallback), kind: NodeKind::Unknown }]]
+        }
     }
 }
 
@@ -97,7 +99,7 @@ fn docs_list(ev: &mut Eval, body: &Body, src: SourceId, key: &str, fallback: Spa
 /// the HCL that wrote each part. Unknown parts (dynamic blocks, unresolved values) stay unknown.
 pub fn policy_document(ev: &mut Eval, res: &Res) -> Option<Node> {
     let (src, body, span) = (res.src, &res.block.body, res.span);
-    let head = hspan(src, res.block.ident.span(), span);
+    let head = ev.module.hspan(src, res.block.ident.span(), span);
     let mut members = Vec::new();
     match attr_member(ev, body, src, "version", "Version", span) {
         Some(m) => members.push(m),
@@ -118,7 +120,8 @@ pub fn policy_document(ev: &mut Eval, res: &Res) -> Option<Node> {
                 merge_by_sid(&mut statements, st);
             }
             "dynamic" if block.labels.first().map(|l| l.as_str()) == Some("statement") => {
-                statements.push(Node { span: hspan(src, block.span(), span), kind: NodeKind::Unknown });
+                statements
+                    .push(Node { span: ev.module.hspan(src, block.span(), span), kind: NodeKind::Unknown });
             }
             _ => {}
         }
@@ -134,8 +137,8 @@ pub fn policy_document(ev: &mut Eval, res: &Res) -> Option<Node> {
 }
 
 fn statement(ev: &mut Eval, block: &Block, src: SourceId, fallback: Span) -> Node {
-    let span = hspan(src, block.span(), fallback);
-    let head = hspan(src, block.ident.span(), span);
+    let span = ev.module.hspan(src, block.span(), fallback);
+    let head = ev.module.hspan(src, block.ident.span(), span);
     let body = &block.body;
     let mut m = Vec::new();
     m.extend(attr_member(ev, body, src, "sid", "Sid", span));
@@ -172,8 +175,9 @@ fn principals(ev: &mut Eval, body: &Body, src: SourceId, name: &str, fallback: S
     let blocks: Vec<&Block> =
         body.blocks().filter(|b| b.ident.as_str() == name || is_dynamic(b, name)).collect();
     let first = blocks.first()?;
-    let ks = hspan(src, first.ident.span(), fallback);
-    let span = blocks.iter().map(|b| hspan(src, b.span(), fallback)).reduce(Span::to).unwrap_or(fallback);
+    let ks = ev.module.hspan(src, first.ident.span(), fallback);
+    let span =
+        blocks.iter().map(|b| ev.module.hspan(src, b.span(), fallback)).reduce(Span::to).unwrap_or(fallback);
     let unknown = Node { span, kind: NodeKind::Unknown };
     let mut entries: Vec<Member> = Vec::new();
     for b in blocks {
@@ -212,8 +216,9 @@ fn conditions(ev: &mut Eval, body: &Body, src: SourceId, fallback: Span) -> Opti
     let blocks: Vec<&Block> =
         body.blocks().filter(|b| b.ident.as_str() == "condition" || is_dynamic(b, "condition")).collect();
     let first = blocks.first()?;
-    let ks = hspan(src, first.ident.span(), fallback);
-    let span = blocks.iter().map(|b| hspan(src, b.span(), fallback)).reduce(Span::to).unwrap_or(fallback);
+    let ks = ev.module.hspan(src, first.ident.span(), fallback);
+    let span =
+        blocks.iter().map(|b| ev.module.hspan(src, b.span(), fallback)).reduce(Span::to).unwrap_or(fallback);
     let unknown = Node { span, kind: NodeKind::Unknown };
     let mut ops: Vec<Member> = Vec::new();
     for b in blocks {

@@ -8,7 +8,7 @@ use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::Body;
 
 use crate::input::policy::{KindHint, build_policy};
-use crate::input::terraform::eval::{Eval, Sv, V, hspan};
+use crate::input::terraform::eval::{Eval, Sv, V};
 use crate::input::terraform::policy::policy_node;
 use crate::input::terraform::{Module, Res};
 use crate::input::tree::{Member, Node, NodeKind};
@@ -20,7 +20,13 @@ use crate::model::{PolicyKind, PolicyQuota, Role, Unit, Value};
 use crate::source::{SourceId, Span};
 
 /// `TYPE.NAME.ATTR` written directly (not through locals): the resource an attribute points at.
+/// `"${TYPE.NAME.ATTR}"` (how `.tf.json` writes it) is the same reference.
 pub fn reference(expr: &Expression) -> Option<(String, String, String)> {
+    if let Expression::StringTemplate(t) = expr
+        && let [hcl_edit::template::Element::Interpolation(i)] = t.iter().collect::<Vec<_>>().as_slice()
+    {
+        return reference(&i.expr);
+    }
     let Expression::Traversal(t) = expr else { return None };
     let Expression::Variable(root) = &t.expr else { return None };
     let attrs: Vec<&str> = t
@@ -287,7 +293,7 @@ fn providers(ev: &mut Eval, unit: &mut Unit, module: &Module) {
             continue;
         }
         let src = *src;
-        let span = hspan(src, block.span(), Span::new(src, 0, 0));
+        let span = ev.module.hspan(src, block.span(), Span::new(src, 0, 0));
         let top = attrs(ev, &block.body, src);
         let alias = find(&top, "alias").and_then(Sv::text);
         let origin = match &alias {
@@ -302,7 +308,7 @@ fn providers(ev: &mut Eval, unit: &mut Unit, module: &Module) {
                 _ => continue,
             };
             let list = attrs(ev, &b.body, src);
-            let bspan = hspan(src, b.span(), span);
+            let bspan = ev.module.hspan(src, b.span(), span);
             let c = assume_config(ev, unit, o, bspan, &list);
             unit.assume_roles.push(c);
         }
@@ -316,7 +322,7 @@ fn backends(ev: &mut Eval, unit: &mut Unit, module: &Module) {
             if b.ident.as_str() != "backend" || b.labels.first().map(|l| l.as_str()) != Some("s3") {
                 continue;
             }
-            let span = hspan(src, b.span(), Span::new(src, 0, 0));
+            let span = ev.module.hspan(src, b.span(), Span::new(src, 0, 0));
             let top = attrs(ev, &b.body, src);
             unit.provider_creds.extend(creds("backend \"s3\"".into(), span, &top));
             if let Some(ar) = find(&top, "assume_role") {
