@@ -2,10 +2,12 @@
 # Benchmarks that print figures (never timed assertions in tests).
 #
 #   scripts/bench.sh            trustlint alone
-#   scripts/bench.sh --peers    also parliament (PyPI) on the same corpus, in the same run
+#   scripts/bench.sh --peers    also parliament (policies) and checkov (Terraform), from PyPI,
+#                               on the same inputs, in the same run
 #
 # Cases: the 1641 AWS managed policies (../shared/data/aws-managed-policies), one trust policy
-# (the pre-commit case), and a synthetic policy with thousands of findings (report rendering).
+# (the pre-commit case), a synthetic policy with thousands of findings (report rendering), and a
+# generated tree of 200 Terraform modules (roles, attachments, Spacelift wiring).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -39,12 +41,23 @@ st = [{"Sid": f"s-{i}", "Effect": "allow", "Action": "s3:GetObject", "Resource":
 json.dump({"Version": "2012-10-17", "Statement": st}, open(sys.argv[1], "w"), indent=2)
 PY
 cp examples/spacelift-trust.json "$work/one.json"
+for i in $(seq -w 1 200); do
+  mkdir -p "$work/tf/m$i"
+  sed "s/spacelift-app/app-$i/; s/\"app\"/\"app-$i\"/g" examples/terraform/main.tf > "$work/tf/m$i/main.tf"
+done
 
 echo "trustlint $("$bin" --version | awk '{print $2}') on $(nproc) cores, median of $runs runs"
 printf '%-52s %8s\n' "case" "ms"
 printf '%-52s %8s\n' "one trust policy (pre-commit)" "$(median_ms "$bin" check "$work/one.json")"
 printf '%-52s %8s\n' "10000 findings in one file, human output" "$(median_ms "$bin" check "$work/many-findings.json")"
 printf '%-52s %8s\n' "10000 findings in one file, JSON output" "$(median_ms "$bin" check --format json "$work/many-findings.json")"
+printf '%-52s %8s\n' "200 Terraform modules" "$(median_ms "$bin" check "$work/tf")"
+if [ "$peers" = 1 ]; then
+  venv="$root/.venv-bench"
+  [ -x "$venv/bin/checkov" ] || { python3 -m venv "$venv" && "$venv/bin/pip" install -q 'checkov==3.3.30'; }
+  printf '%-52s %8s\n' "200 Terraform modules, checkov 3.3.30" \
+    "$(median_ms "$venv/bin/checkov" --skip-download --quiet --compact --framework terraform -d "$work/tf")"
+fi
 if [ -d "$corpus" ]; then
   n=$(ls "$corpus" | wc -l)
   printf '%-52s %8s\n' "$n AWS managed policies, JSON output" "$(median_ms "$bin" check --format json "$corpus")"
