@@ -153,6 +153,25 @@ fn known_accounts() {
     assert_eq!(c.known_vendor("not-an-id"), None);
 }
 
+/// The catalog date comes from the mtime of `iam-definition.json` (the JSON carries none), which
+/// a fresh copy of `../shared` changes without changing the data: compare everything but the
+/// date fields of the `#` header lines.
+fn without_dates(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            if line.starts_with('#') {
+                line.split('\t')
+                    .filter(|f| !f.split('=').next().unwrap_or("").contains("date"))
+                    .collect::<Vec<_>>()
+                    .join("\t")
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Re-runs the generator into a temp dir and compares with the committed files.
 #[test]
 fn generated_data_is_up_to_date() {
@@ -184,8 +203,11 @@ fn generated_data_is_up_to_date() {
         "known-aws-accounts.tsv",
         "known-aws-accounts.yaml",
     ] {
-        let fresh = std::fs::read(tmp.path().join(file)).expect(file);
-        let committed = std::fs::read(root.join("data").join(file)).expect(file);
-        assert!(fresh == committed, "data/{file} is stale; refresh with `python3 scripts/gen_catalog.py`");
+        let fresh = std::fs::read_to_string(tmp.path().join(file)).expect(file);
+        let committed = std::fs::read_to_string(root.join("data").join(file)).expect(file);
+        assert!(
+            without_dates(&fresh) == without_dates(&committed),
+            "data/{file} is stale; refresh with `python3 scripts/gen_catalog.py`"
+        );
     }
 }
