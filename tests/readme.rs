@@ -43,3 +43,50 @@ fn readme_rule_table_is_current() {
         panic!("README rule table is stale: run TRUSTLINT_BLESS=1 cargo test --test readme");
     }
 }
+
+/// One page per rule under `docs/rules/`, the target of SARIF's `helpUri`.
+fn rule_page(m: &trustlint::rules::RuleMeta) -> String {
+    format!(
+        "# {} {}\n\nDefault severity: {}. Family: {}.\n\n{}\n\n{}\n",
+        m.code,
+        m.name,
+        m.severity,
+        m.family.name(),
+        m.summary,
+        m.docs_text()
+    )
+}
+
+#[test]
+fn rule_pages_are_current() {
+    let dir = manifest_dir().join("docs/rules");
+    let bless = std::env::var_os("TRUSTLINT_BLESS").is_some();
+    let rules = trustlint::rule_set(None).expect("rules load");
+    let mut stale = Vec::new();
+    let mut wanted_files = Vec::new();
+    for r in &rules {
+        let m = r.meta();
+        let file = format!("{}.md", m.code);
+        let path = dir.join(&file);
+        let page = rule_page(m);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(page.as_str()) {
+            if bless {
+                std::fs::create_dir_all(&dir).expect("mkdir docs/rules");
+                std::fs::write(&path, &page).expect("write rule page");
+            } else {
+                stale.push(file.clone());
+            }
+        }
+        wanted_files.push(file);
+    }
+    let on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .map(|rd| rd.filter_map(|e| e.ok()?.file_name().into_string().ok()).collect())
+        .unwrap_or_default();
+    let extra: Vec<&String> =
+        on_disk.iter().filter(|f| f.ends_with(".md") && !wanted_files.contains(f)).collect();
+    assert!(extra.is_empty(), "docs/rules has pages of no rule: {extra:?}");
+    assert!(
+        stale.is_empty(),
+        "docs/rules is stale ({stale:?}): run TRUSTLINT_BLESS=1 cargo test --test readme"
+    );
+}

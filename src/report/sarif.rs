@@ -7,7 +7,7 @@ use crate::rules::{Finding, RuleMeta, Severity};
 use crate::source::SourceMap;
 
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-pub const INFORMATION_URI: &str = "https://trustlint.dev";
+pub const INFORMATION_URI: &str = crate::rules::REPOSITORY;
 
 fn level(s: Severity) -> &'static str {
     match s {

@@ -87,6 +87,9 @@ impl Family {
     }
 }
 
+/// Where trustlint is published; SARIF links rule help there.
+pub const REPOSITORY: &str = "https://github.com/trustlint/trustlint";
+
 /// What a rule is. Built-in rules get theirs from [`declare_rule!`], so `explain`, the README
 /// table and SARIF help all come from the rule's doc comment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,8 +114,9 @@ impl RuleMeta {
         out.trim().to_string()
     }
 
+    /// The rule's page in the repository (`docs/rules/<CODE>.md`, generated from the registry).
     pub fn help_uri(&self) -> String {
-        format!("https://trustlint.dev/rules/{}", self.code)
+        format!("{REPOSITORY}/blob/main/docs/rules/{}.md", self.code)
     }
 }
 
