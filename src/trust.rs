@@ -192,11 +192,18 @@ pub fn key_constraint<'a>(
             continue;
         }
         let (kind, negated) = pattern_kind(base)?;
-        let mut values = Vec::new();
-        for v in &c.values.items {
-            values.push(value_lang(unit, kind, v, vars)?);
-        }
-        let union = Lang::union(values);
+        let texts: Option<Vec<&str>> = c.values.items.iter().map(|v| v.as_str()).collect();
+        let union = match texts {
+            // All literal: one automaton for the whole list.
+            Some(texts) => Lang::patterns(kind, &texts, vars).ok()?,
+            None => {
+                let mut values = Vec::new();
+                for v in &c.values.items {
+                    values.push(value_lang(unit, kind, v, vars)?);
+                }
+                Lang::union(values)
+            }
+        };
         langs.push(if negated { union.complement() } else { union });
         required |= requires_presence(c);
     }

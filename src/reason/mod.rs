@@ -50,6 +50,17 @@ pub fn escape(text: &str) -> String {
     compile::escape(text)
 }
 
+/// The regex of one condition value under `kind`.
+fn pattern_regex(kind: PatternKind, value: &str, vars: VarMode) -> Result<String, ReasonError> {
+    Ok(match kind {
+        PatternKind::Equals => compile::literal_regex(value, false, vars),
+        PatternKind::EqualsIgnoreCase => compile::literal_regex(value, true, vars),
+        PatternKind::Like => compile::glob_regex(value, false, vars),
+        PatternKind::LikeIgnoreCase => compile::glob_regex(value, true, vars),
+        PatternKind::ArnLike | PatternKind::ArnEquals => compile::arn_regex(value, true, vars)?,
+    })
+}
+
 /// How a condition operator interprets its values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PatternKind {
@@ -163,14 +174,7 @@ impl Lang {
 
     /// The strings one condition value matches under `kind`.
     pub fn pattern(kind: PatternKind, value: &str, vars: VarMode) -> Result<Lang, ReasonError> {
-        let regex = match kind {
-            PatternKind::Equals => compile::literal_regex(value, false, vars),
-            PatternKind::EqualsIgnoreCase => compile::literal_regex(value, true, vars),
-            PatternKind::Like => compile::glob_regex(value, false, vars),
-            PatternKind::LikeIgnoreCase => compile::glob_regex(value, true, vars),
-            PatternKind::ArnLike | PatternKind::ArnEquals => compile::arn_regex(value, true, vars)?,
-        };
-        Lang::atom(regex)
+        Lang::atom(pattern_regex(kind, value, vars)?)
     }
 
     /// The strings any of `values` matches: IAM ORs the values under one condition key.
@@ -179,8 +183,17 @@ impl Lang {
         values: &[S],
         vars: VarMode,
     ) -> Result<Lang, ReasonError> {
-        let langs =
-            values.iter().map(|v| Lang::pattern(kind, v.as_ref(), vars)).collect::<Result<Vec<_>, _>>()?;
+        let regexes =
+            values.iter().map(|v| pattern_regex(kind, v.as_ref(), vars)).collect::<Result<Vec<_>, _>>()?;
+        if regexes.len() > 1 {
+            // One DFA for the alternation keeps later products small (a condition may list
+            // dozens of values); when it exceeds the size limit, fall back to a union of atoms.
+            let alternation = regexes.iter().map(|r| format!("(?:{r})")).collect::<Vec<_>>().join("|");
+            if let Ok(lang) = Lang::atom(alternation) {
+                return Ok(lang);
+            }
+        }
+        let langs = regexes.into_iter().map(Lang::atom).collect::<Result<Vec<_>, _>>()?;
         Ok(Lang::union(langs))
     }
 

@@ -15,6 +15,10 @@ use super::{ReasonError, Universe};
 
 /// Upper bound on product states per search; a legitimate trust policy needs a few thousand.
 pub(crate) const MAX_NODES: usize = 400_000;
+/// Product states times component automata: bounds the search's memory (~8 bytes per cell with
+/// the index) whatever the number of automata; a condition with 150 wildcard values stops here
+/// in a fraction of a second instead of filling half a gigabyte, and the answer is "unknown".
+pub(crate) const MAX_CELLS: usize = 4_000_000;
 
 #[derive(Clone, Debug)]
 pub(crate) enum Formula {
@@ -216,8 +220,8 @@ impl Product {
                         }
                     }
                     None => {
-                        if nodes.len() >= MAX_NODES {
-                            return Err(ReasonError::TooComplex { states: MAX_NODES });
+                        if nodes.len() >= MAX_NODES || nodes.len() * self.dfas.len().max(1) >= MAX_CELLS {
+                            return Err(ReasonError::TooComplex { states: nodes.len() });
                         }
                         let new = nodes.len();
                         index.insert((key.0.clone(), len), new);
