@@ -40,6 +40,15 @@ import json, sys
 st = [{"Sid": f"s-{i}", "Effect": "allow", "Action": "s3:GetObject", "Resource": "*"} for i in range(5000)]
 json.dump({"Version": "2012-10-17", "Statement": st}, open(sys.argv[1], "w"), indent=2)
 PY
+python3 - "$work/patterns.json" <<'PY'
+import json, random, sys
+# A pathological trust condition: 100 wildcard-heavy external id patterns, 50 of them negated.
+random.seed(1)
+vals = ["*".join(random.choice("ab@c") for _ in range(12)) + "*" for _ in range(100)]
+cond = {"StringLike": {"sts:ExternalId": vals}, "StringNotLike": {"sts:ExternalId": vals[:50]}}
+st = {"Effect": "Allow", "Principal": {"AWS": "324880187172"}, "Action": "sts:AssumeRole", "Condition": cond}
+json.dump({"Version": "2012-10-17", "Statement": [st]}, open(sys.argv[1], "w"))
+PY
 cp examples/spacelift-trust.json "$work/one.json"
 for i in $(seq -w 1 200); do
   mkdir -p "$work/tf/m$i"
@@ -49,6 +58,7 @@ done
 echo "trustlint $("$bin" --version | awk '{print $2}') on $(nproc) cores, median of $runs runs"
 printf '%-52s %8s\n' "case" "ms"
 printf '%-52s %8s\n' "one trust policy (pre-commit)" "$(median_ms "$bin" check "$work/one.json")"
+printf '%-52s %8s\n' "100 wildcard external id patterns in one condition" "$(median_ms "$bin" check "$work/patterns.json")"
 printf '%-52s %8s\n' "10000 findings in one file, human output" "$(median_ms "$bin" check "$work/many-findings.json")"
 printf '%-52s %8s\n' "10000 findings in one file, JSON output" "$(median_ms "$bin" check --format json "$work/many-findings.json")"
 printf '%-52s %8s\n' "200 Terraform modules" "$(median_ms "$bin" check "$work/tf")"
