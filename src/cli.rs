@@ -127,7 +127,7 @@ pub struct CheckArgs {
     /// Less output on standard error
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// More output on standard error
+    /// More on standard error: -v a run summary with counts by rule, -vv every file read
     #[arg(short = 'v', action = clap::ArgAction::Count)]
     pub verbose: u8,
 }

@@ -135,6 +135,12 @@ impl SourceMap {
         self.sources.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
+    /// Names of every source read so far, in the order they were added.
+    pub fn names(&self) -> Vec<String> {
+        let guard = self.sources.read().unwrap_or_else(|e| e.into_inner());
+        guard.iter().map(|s| s.name.clone()).collect()
+    }
+
     pub fn len(&self) -> usize {
         self.sources.read().unwrap_or_else(|e| e.into_inner()).len()
     }

@@ -285,3 +285,12 @@ fn stdin_terraform_by_filename() {
     assert_eq!(f["path"], "infra/main.tf");
     assert_eq!(f["span"]["start"]["line"], 4);
 }
+
+#[test]
+fn verbose_summarises_on_stderr() {
+    let dir = tmp_with(&[("bad.json", ERROR), ("good.json", GOOD)]);
+    let (_, out, err) = run(dir.path(), &["check", "-vv", "--format", "json", "."]);
+    assert!(serde_json::from_str::<serde_json::Value>(&out).is_ok(), "stdout stays the report");
+    assert!(err.contains("read bad.json") && err.contains("read good.json"), "{err}");
+    assert!(err.contains("2 files read, 2 policies, 1 finding (TL004 1)"), "{err}");
+}

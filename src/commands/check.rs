@@ -190,6 +190,27 @@ pub fn run(args: &CheckArgs) -> i32 {
             return EXIT_USAGE;
         }
     };
+    if args.verbose > 1 {
+        for name in report.sources.names() {
+            eprintln!("read {name}");
+        }
+    }
+    if args.verbose > 0 {
+        let mut by_code: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+        for f in &report.findings {
+            *by_code.entry(f.code.as_ref()).or_default() += 1;
+        }
+        let counts: Vec<String> = by_code.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        eprintln!(
+            "{} files read, {} policies, {} finding{} ({}) in {:.3} s",
+            report.files,
+            report.policies,
+            report.findings.len(),
+            if report.findings.len() == 1 { "" } else { "s" },
+            if counts.is_empty() { "none".to_string() } else { counts.join(", ") },
+            report.elapsed.as_secs_f64()
+        );
+    }
 
     if let Some(path) = &args.write_baseline {
         let b = Baseline::from_findings(&report.findings, &report.sources);
