@@ -21,6 +21,7 @@ pub mod source;
 pub mod trust;
 #[cfg(feature = "verify")]
 pub mod verify;
+pub mod wildcard;
 
 mod engine;
 

@@ -89,8 +89,7 @@ pub fn spacelift_principals(st: &Statement) -> Vec<(&Value, Trusted)> {
 
 /// The statement allows `sts:AssumeRole` itself (not only web identity or SAML).
 pub fn allows_assume_role(st: &Statement) -> bool {
-    st.is_allow()
-        && st.actions().any(|(a, _)| crate::model::glob_match(&a.to_ascii_lowercase(), "sts:assumerole"))
+    st.is_allow() && st.actions().any(|(a, _)| crate::model::action_matches(a, "sts:AssumeRole"))
 }
 
 /// A condition that makes the key mandatory: a positive string match without `IfExists` or

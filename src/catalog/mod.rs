@@ -15,14 +15,13 @@
 //! ```
 
 mod parse;
-mod pattern;
 #[cfg(test)]
 mod tests;
 
 use std::fmt;
 use std::sync::OnceLock;
 
-use pattern::{cmp_ignore_case, glob_match, has_wildcard, wildcard_distance};
+use crate::wildcard::{cmp_ignore_case, glob_match, has_wildcard, wildcard_distance};
 
 /// The two large tables are embedded deflated by `build.rs` (~770 KB of text become ~150 KB).
 const ACTIONS_DEFLATED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/actions.tsv.deflate"));

@@ -1,10 +1,10 @@
 //! Parsers of the embedded data files. They never panic: a malformed line is skipped and
 //! counted, and the result is sorted here rather than trusting the file order.
 
-use super::pattern::cmp_ignore_case;
 use super::{
     AccessLevel, Accounts, Action, Actions, Gaps, KnownAccount, Managed, ManagedPolicyInfo, Service,
 };
+use crate::wildcard::cmp_ignore_case;
 
 /// Data lines: not empty, not comments.
 fn data_lines(text: &'static str) -> impl Iterator<Item = &'static str> {

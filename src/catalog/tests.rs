@@ -13,7 +13,7 @@ fn parses_cleanly() {
 fn services_and_actions_sorted_and_consistent() {
     let a = catalog().a();
     for w in a.services.windows(2) {
-        assert_eq!(pattern::cmp_ignore_case(w[0].prefix, w[1].prefix), std::cmp::Ordering::Less);
+        assert_eq!(crate::wildcard::cmp_ignore_case(w[0].prefix, w[1].prefix), std::cmp::Ordering::Less);
     }
     for (si, s) in a.services.iter().enumerate() {
         for x in &a.actions[s.start as usize..s.end as usize] {

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{BaseOp, Condition, Policy, Principal, SetQualifier, Statement, arn, glob_match};
+use crate::model::{BaseOp, Condition, Policy, Principal, SetQualifier, Statement, action_matches, arn};
 use crate::reason::{Lang, PatternKind, VarMode};
 
 /// The caller and what it sends.
@@ -108,10 +108,9 @@ fn statement_applies(policy: &Policy, st: &Statement, req: &Request) -> Result<b
     if !principal_ok {
         return Ok(false);
     }
-    let action = req.action.to_ascii_lowercase();
     let action_ok = match (&st.action, &st.not_action) {
-        (Some(a), _) => a.known().any(|(p, _)| glob_match(&p.to_ascii_lowercase(), &action)),
-        (None, Some(na)) => !na.known().any(|(p, _)| glob_match(&p.to_ascii_lowercase(), &action)),
+        (Some(a), _) => a.known().any(|(p, _)| action_matches(p, &req.action)),
+        (None, Some(na)) => !na.known().any(|(p, _)| action_matches(p, &req.action)),
         (None, None) => false,
     };
     if !action_ok {

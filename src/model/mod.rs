@@ -9,7 +9,7 @@ pub mod terraform;
 pub use operator::{BaseOp, Operator, SetQualifier};
 pub use policy::{
     Condition, DuplicateKey, Effect, EffectValue, Malformed, Policy, PolicyKind, PolicyQuota, Principal,
-    PrincipalEntry, Statement, Value, ValueList, glob_match, is_assume_action,
+    PrincipalEntry, Statement, Value, ValueList, action_matches, is_assume_action,
 };
 
 use crate::source::{SourceId, Span};

@@ -181,47 +181,18 @@ impl Statement {
     }
 }
 
-/// `sts:AssumeRole`, `sts:AssumeRoleWithWebIdentity`, `sts:AssumeRoleWithSAML`, or a wildcard
-/// that covers one of them (case-insensitive, as IAM matches actions).
-pub fn is_assume_action(action: &str) -> bool {
-    let a = action.to_ascii_lowercase();
-    if a == "*" {
-        return true;
-    }
-    let Some(rest) = a.strip_prefix("sts:") else {
-        return false;
-    };
-    ["assumerole", "assumerolewithwebidentity", "assumerolewithsaml"]
-        .iter()
-        .any(|name| glob_match(rest, name))
+/// Does the action pattern written in a policy (`s3:Get*`, `*`) cover `action`? IAM matches
+/// actions case-insensitively.
+pub fn action_matches(pattern: &str, action: &str) -> bool {
+    crate::wildcard::glob_match(pattern, action)
 }
 
-/// Case-sensitive IAM glob (`*`, `?`) over chars; small helper for action names.
-pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let (mut pi, mut ti) = (0usize, 0usize);
-    let (mut star, mut mark) = (None, 0usize);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    while pi < p.len() && p[pi] == '*' {
-        pi += 1;
-    }
-    pi == p.len()
+/// `sts:AssumeRole`, `sts:AssumeRoleWithWebIdentity`, `sts:AssumeRoleWithSAML`, or a wildcard
+/// that covers one of them.
+pub fn is_assume_action(action: &str) -> bool {
+    ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"]
+        .iter()
+        .any(|name| action_matches(action, name))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

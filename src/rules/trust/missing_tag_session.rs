@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::model::{Unit, glob_match};
+use crate::model::{Unit, action_matches};
 use crate::rules::{Context, Rule, RuleMeta, Sink};
 use crate::trust::spacelift_principals;
 
@@ -54,7 +54,7 @@ impl Rule for MissingTagSession {
             let tags = trust.statements.iter().any(|st| {
                 st.is_allow()
                     && !spacelift_principals(st).is_empty()
-                    && st.actions().any(|(a, _)| glob_match(&a.to_ascii_lowercase(), "sts:tagsession"))
+                    && st.actions().any(|(a, _)| action_matches(a, "sts:TagSession"))
             });
             if trusts_spacelift && !tags {
                 out.emit(

@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::model::{Policy, Unit, glob_match};
+use crate::model::{Policy, Unit, action_matches};
 use crate::reason::{Lang, Universe};
 use crate::rules::{Context, Rule, RuleMeta, Severity, Sink};
 use crate::trust::{key_constraint, requires_presence};
@@ -56,9 +56,7 @@ impl Rule for OidcMissingSubject {
 
     fn check_policy(&self, _cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
         for st in policy.statements.iter().filter(|st| st.is_allow() && !st.partial) {
-            let web = st
-                .actions()
-                .any(|(a, _)| glob_match(&a.to_ascii_lowercase(), "sts:assumerolewithwebidentity"));
+            let web = st.actions().any(|(a, _)| action_matches(a, "sts:AssumeRoleWithWebIdentity"));
             let Some(p) = &st.principal else { continue };
             if !web {
                 continue;

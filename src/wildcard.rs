@@ -1,11 +1,12 @@
 //! IAM action wildcards (`*` any run of characters, `?` one character), ASCII case-insensitive,
-//! and an edit distance that understands those wildcards (used for suggestions).
+//! and edit distances with and without those wildcards (used for suggestions). Shared by the
+//! catalog, the evaluator and the rules, so actions match the same way everywhere.
 
 /// Whether `text` matches the IAM wildcard `pattern` (`*`, `?`), ignoring ASCII case.
 ///
 /// Greedy matching with single-star backtracking: O(len(pattern) * len(text)) in the worst
 /// case, never exponential.
-pub(crate) fn glob_match(pattern: &str, text: &str) -> bool {
+pub fn glob_match(pattern: &str, text: &str) -> bool {
     let p = pattern.as_bytes();
     let t = text.as_bytes();
     let (mut pi, mut ti) = (0usize, 0usize);
@@ -34,21 +35,31 @@ pub(crate) fn glob_match(pattern: &str, text: &str) -> bool {
 }
 
 /// Whether `s` contains an IAM wildcard character.
-pub(crate) fn has_wildcard(s: &str) -> bool {
+pub fn has_wildcard(s: &str) -> bool {
     s.bytes().any(|b| b == b'*' || b == b'?')
 }
 
 /// Edit distance (insert, delete, substitute, each cost 1) between `pattern` and `text`,
 /// ignoring ASCII case, where `?` in the pattern matches any one character for free and `*`
 /// any run of characters for free. Without wildcards this is the Levenshtein distance.
-pub(crate) fn wildcard_distance(pattern: &str, text: &str) -> usize {
+pub fn wildcard_distance(pattern: &str, text: &str) -> usize {
+    distance(pattern, text, true)
+}
+
+/// Edit distance ignoring ASCII case; with `wildcards` false, `*` and `?` are plain characters
+/// (Levenshtein distance), as for "did you mean" on element and operator names.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    distance(a, b, false)
+}
+
+fn distance(pattern: &str, text: &str, wildcards: bool) -> usize {
     let p = pattern.as_bytes();
     let t = text.as_bytes();
     // prev[j]: cost of aligning p[..i-1] with t[..j]; cur[j]: p[..i] with t[..j].
     let mut prev: Vec<usize> = (0..=t.len()).collect();
     let mut cur = vec![0usize; t.len() + 1];
     for &pc in p {
-        if pc == b'*' {
+        if wildcards && pc == b'*' {
             cur[0] = prev[0];
             for j in 1..=t.len() {
                 cur[j] = prev[j].min(cur[j - 1]);
@@ -56,7 +67,7 @@ pub(crate) fn wildcard_distance(pattern: &str, text: &str) -> usize {
         } else {
             cur[0] = prev[0] + 1;
             for j in 1..=t.len() {
-                let same = pc == b'?' || pc.eq_ignore_ascii_case(&t[j - 1]);
+                let same = (wildcards && pc == b'?') || pc.eq_ignore_ascii_case(&t[j - 1]);
                 let sub = prev[j - 1] + usize::from(!same);
                 cur[j] = sub.min(prev[j] + 1).min(cur[j - 1] + 1);
             }
@@ -67,7 +78,7 @@ pub(crate) fn wildcard_distance(pattern: &str, text: &str) -> usize {
 }
 
 /// Compare two strings ignoring ASCII case (byte-wise on the lowercased bytes).
-pub(crate) fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {
+pub fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {
     a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }
 
@@ -104,5 +115,7 @@ mod tests {
         assert_eq!(wildcard_distance("", "abc"), 3);
         assert_eq!(wildcard_distance("abc", ""), 3);
         assert_eq!(wildcard_distance("a?c", "abc"), 0);
+        assert_eq!(edit_distance("a?c", "abc"), 1);
+        assert_eq!(edit_distance("StringEqual", "stringequals"), 1);
     }
 }
