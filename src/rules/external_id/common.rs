@@ -1,7 +1,10 @@
 //! The external id values TL201-TL204 look at: patterns under positive string operators on
 //! `sts:ExternalId` in statements that trust Spacelift.
 
-use crate::external_id::{Analysis, analyse};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use crate::external_id::{Analysis, Grammar, analyse};
 use crate::model::{BaseOp, Condition, Policy, Statement, Unit, Value};
 use crate::reason::{Lang, PatternKind, VarMode};
 use crate::trust::{EXTERNAL_ID, grammar, spacelift_principals};
@@ -12,7 +15,28 @@ pub struct ExternalIdValue<'a> {
     pub value: &'a Value,
     pub text: &'a str,
     pub lang: Lang,
-    pub analysis: Analysis,
+    pub analysis: Arc<Analysis>,
+}
+
+type AnalysisKey = (PatternKind, String, VarMode);
+
+/// TL201-TL204 each look at the same values: analyse each (operator, value) once per run.
+/// Bounded like the automaton cache; a failed analysis is remembered too (rules stay silent).
+fn analysed(kind: PatternKind, text: &str, vars: VarMode, g: &Grammar) -> Option<(Lang, Arc<Analysis>)> {
+    static CACHE: OnceLock<Mutex<HashMap<AnalysisKey, Option<Arc<Analysis>>>>> = OnceLock::new();
+    let lang = Lang::pattern(kind, text, vars).ok()?;
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let key = (kind, text.to_string(), vars);
+    if let Some(hit) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return hit.clone().map(|a| (lang, a));
+    }
+    let result = analyse(&lang, g).ok().map(Arc::new);
+    let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if map.len() >= 4096 {
+        map.clear();
+    }
+    map.insert(key, result.clone());
+    result.map(|a| (lang, a))
 }
 
 /// Every known external id value or pattern of a Spacelift trust statement, analysed.
@@ -32,8 +56,7 @@ pub fn spacelift_external_ids<'a>(_unit: &Unit, policy: &'a Policy) -> Vec<Exter
             };
             for value in &c.values.items {
                 let Some(text) = value.as_str() else { continue };
-                let Ok(lang) = Lang::pattern(kind, text, vars) else { continue };
-                let Ok(analysis) = analyse(&lang, g) else { continue };
+                let Some((lang, analysis)) = analysed(kind, text, vars, g) else { continue };
                 out.push(ExternalIdValue { statement: st, condition: c, value, text, lang, analysis });
             }
         }
