@@ -233,15 +233,21 @@ pub trait Rule: Send + Sync {
     /// Checks one policy; most rules only need this.
     fn check_policy(&self, _cx: &Context, _unit: &Unit, _policy: &Policy, _out: &mut Sink) {}
 
-    /// Checks a whole unit (cross-resource rules override this).
+    /// Checks a whole unit (cross-resource rules override this, calling [`check_policies`]
+    /// first when they also look at each policy).
     fn check_unit(&self, cx: &Context, unit: &Unit, out: &mut Sink) {
-        for policy in &unit.policies {
-            let before = out.findings.len();
-            self.check_policy(cx, unit, policy, out);
-            if let Some(subject) = &policy.subject {
-                for f in &mut out.findings[before..] {
-                    f.subject.get_or_insert_with(|| subject.clone());
-                }
+        check_policies(self, cx, unit, out);
+    }
+}
+
+/// Runs `check_policy` on every policy of the unit, naming the policy's subject on its findings.
+pub fn check_policies<R: Rule + ?Sized>(rule: &R, cx: &Context, unit: &Unit, out: &mut Sink) {
+    for policy in &unit.policies {
+        let before = out.findings.len();
+        rule.check_policy(cx, unit, policy, out);
+        if let Some(subject) = &policy.subject {
+            for f in &mut out.findings[before..] {
+                f.subject.get_or_insert_with(|| subject.clone());
             }
         }
     }

@@ -1,6 +1,6 @@
 use crate::declare_rule;
-use crate::model::{BaseOp, Unit, Value};
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::model::{BaseOp, Policy, Unit, Value};
+use crate::rules::{Context, Rule, RuleMeta, Sink, check_policies};
 use crate::trust::EXTERNAL_ID;
 
 declare_rule! {
@@ -65,26 +65,21 @@ impl Rule for ExternalIdCharset {
         &Self::META
     }
 
-    fn check_unit(&self, _cx: &Context, unit: &Unit, out: &mut Sink) {
-        for policy in &unit.policies {
-            let before = out.findings.len();
-            for st in &policy.statements {
-                for c in st.conditions_on(EXTERNAL_ID) {
-                    if !matches!(c.operator.base, Some(BaseOp::StringEquals | BaseOp::StringEqualsIgnoreCase))
-                    {
-                        continue;
-                    }
-                    for v in &c.values.items {
-                        report(out, v, "external id");
-                    }
+    fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
+        for st in &policy.statements {
+            for c in st.conditions_on(EXTERNAL_ID) {
+                if !matches!(c.operator.base, Some(BaseOp::StringEquals | BaseOp::StringEqualsIgnoreCase)) {
+                    continue;
                 }
-            }
-            if let Some(s) = &policy.subject {
-                for f in &mut out.findings[before..] {
-                    f.subject.get_or_insert_with(|| s.clone());
+                for v in &c.values.items {
+                    report(out, v, "external id");
                 }
             }
         }
+    }
+
+    fn check_unit(&self, cx: &Context, unit: &Unit, out: &mut Sink) {
+        check_policies(self, cx, unit, out);
         for a in &unit.assume_roles {
             if let Some(v) = &a.external_id {
                 report(out, v, &format!("{} external_id", a.origin.describe()));

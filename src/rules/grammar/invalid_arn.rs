@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::model::arn::{self, ArnUse};
 use crate::model::{Policy, PolicyKind, Unit, Value};
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{Context, Rule, RuleMeta, Sink, check_policies};
 
 declare_rule! {
     /// ## What it does
@@ -42,15 +42,7 @@ impl Rule for InvalidArn {
     }
 
     fn check_unit(&self, cx: &Context, unit: &Unit, out: &mut Sink) {
-        for policy in &unit.policies {
-            let before = out.findings.len();
-            self.check_policy(cx, unit, policy, out);
-            if let Some(subject) = &policy.subject {
-                for f in &mut out.findings[before..] {
-                    f.subject.get_or_insert_with(|| subject.clone());
-                }
-            }
-        }
+        check_policies(self, cx, unit, out);
         // Terraform settings: assume-role targets, session policy ARNs, Spacelift integrations,
         // attached managed policies.
         let check = |v: &Value, usage: ArnUse, what: &str, out: &mut Sink| {
