@@ -218,3 +218,38 @@ pub fn spacelift_assume_statements(policy: &Policy) -> impl Iterator<Item = &Sta
 pub fn configured_account(settings: &Settings) -> Option<&str> {
     settings.spacelift_account.as_deref().filter(|a| !a.is_empty())
 }
+
+/// Whether some statement's external id conditions accept an id of `ids`.
+pub enum Acceptance<'a> {
+    Accepted,
+    /// A statement has unknown parts or undecidable conditions: rules stay silent.
+    Undecided,
+    /// No statement accepts; the conditions that refused (empty: no statement to ask).
+    Rejected(Vec<&'a Condition>),
+}
+
+/// Asks each statement (an accepting one wins over an undecided one).
+pub fn accepts_external_id<'a>(
+    unit: &Unit,
+    policy: &Policy,
+    statements: impl Iterator<Item = &'a Statement>,
+    ids: &Lang,
+) -> Acceptance<'a> {
+    let mut undecided = false;
+    let mut refused = Vec::new();
+    for st in statements {
+        if st.partial {
+            undecided = true;
+            continue;
+        }
+        match key_constraint(unit, policy, st, EXTERNAL_ID) {
+            None => undecided = true,
+            Some(kc) => match kc.lang.and(ids).is_empty() {
+                Ok(false) => return Acceptance::Accepted,
+                Ok(true) => refused.extend(kc.conditions),
+                Err(_) => undecided = true,
+            },
+        }
+    }
+    if undecided { Acceptance::Undecided } else { Acceptance::Rejected(refused) }
+}

@@ -3,7 +3,7 @@ use crate::model::Unit;
 use crate::model::terraform::{ExternalIdTemplate, Phase};
 use crate::rules::{Context, Rule, RuleMeta, Sink};
 use crate::trust::{
-    EXTERNAL_ID, configured_account, key_constraint, spacelift_assume_statements, template_lang,
+    Acceptance, accepts_external_id, configured_account, spacelift_assume_statements, template_lang,
 };
 
 declare_rule! {
@@ -71,19 +71,10 @@ impl Rule for TrustRejectsAttachment {
                     source: att.address.clone(),
                 };
                 let Some(ids) = template_lang(&template) else { continue };
-                let mut accepted = false;
-                let mut undecided = false;
-                for st in spacelift_assume_statements(trust) {
-                    match key_constraint(unit, trust, st, EXTERNAL_ID) {
-                        None => undecided = true,
-                        Some(kc) => match kc.lang.and(&ids).is_empty() {
-                            Ok(false) => accepted = true,
-                            Ok(true) => {}
-                            Err(_) => undecided = true,
-                        },
-                    }
-                }
-                if accepted || undecided {
+                if !matches!(
+                    accepts_external_id(unit, trust, spacelift_assume_statements(trust), &ids),
+                    Acceptance::Rejected(_)
+                ) {
                     continue;
                 }
                 let phase_name = if phase == Phase::Read { "read" } else { "write" };

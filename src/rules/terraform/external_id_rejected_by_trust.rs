@@ -1,7 +1,8 @@
 use crate::declare_rule;
 use crate::model::{Unit, arn};
+use crate::reason::{Lang, PatternKind, VarMode};
 use crate::rules::{Context, Rule, RuleMeta, Sink};
-use crate::trust::{EXTERNAL_ID, allows_assume_role, key_constraint};
+use crate::trust::{Acceptance, accepts_external_id, allows_assume_role};
 
 declare_rule! {
     /// ## What it does
@@ -54,26 +55,22 @@ impl Rule for ExternalIdRejectedByTrust {
             if trust.partial {
                 continue;
             }
-            let mut accepted = false;
-            let mut undecided = false;
-            let mut rejected_by = Vec::new();
-            for st in trust.statements.iter().filter(|st| allows_assume_role(st)) {
-                if st.partial {
-                    undecided = true;
-                    continue;
-                }
-                match key_constraint(unit, trust, st, EXTERNAL_ID) {
-                    None => undecided = true,
-                    Some(kc) if kc.lang.contains(id) => accepted = true,
-                    Some(kc) => rejected_by.extend(kc.conditions.iter().map(|c| {
+            let Ok(ids) = Lang::pattern(PatternKind::Equals, id, VarMode::Literal) else { continue };
+            let rejected_by: Vec<String> = match accepts_external_id(
+                unit,
+                trust,
+                trust.statements.iter().filter(|st| allows_assume_role(st)),
+                &ids,
+            ) {
+                Acceptance::Rejected(conditions) if !conditions.is_empty() => conditions
+                    .iter()
+                    .map(|c| {
                         let values: Vec<&str> = c.values.known().map(|(v, _)| v).collect();
                         format!("{} {}", c.operator.raw, values.join("|"))
-                    })),
-                }
-            }
-            if accepted || undecided || rejected_by.is_empty() {
-                continue;
-            }
+                    })
+                    .collect(),
+                _ => continue,
+            };
             out.emit(
                 ext.span,
                 format!(
