@@ -45,18 +45,6 @@ fn readme_rule_table_is_current() {
 }
 
 /// One page per rule under `docs/rules/`, the target of SARIF's `helpUri`.
-fn rule_page(m: &trustlint::rules::RuleMeta) -> String {
-    format!(
-        "# {} {}\n\nDefault severity: {}. Family: {}.\n\n{}\n\n{}\n",
-        m.code,
-        m.name,
-        m.severity,
-        m.family.name(),
-        m.summary,
-        m.docs_text()
-    )
-}
-
 #[test]
 fn rule_pages_are_current() {
     let dir = manifest_dir().join("docs/rules");
@@ -68,7 +56,7 @@ fn rule_pages_are_current() {
         let m = r.meta();
         let file = format!("{}.md", m.code);
         let path = dir.join(&file);
-        let page = rule_page(m);
+        let page = m.page();
         if std::fs::read_to_string(&path).ok().as_deref() != Some(page.as_str()) {
             if bless {
                 std::fs::create_dir_all(&dir).expect("mkdir docs/rules");

@@ -73,16 +73,7 @@ pub fn explain(args: &ExplainArgs) -> std::io::Result<i32> {
         eprintln!("error: no rule `{}` (see `trustlint rules`)", args.rule);
         return Ok(EXIT_USAGE);
     };
-    let m = rule.meta();
-    let text = format!(
-        "# {} {}\n\nSeverity: {}. Family: {}.\n{}\n\n{}\n",
-        m.code,
-        m.name,
-        m.severity,
-        m.family.name(),
-        m.summary,
-        m.docs_text()
-    );
+    let text = rule.meta().page();
     write_stdout(&text)?;
     Ok(EXIT_OK)
 }

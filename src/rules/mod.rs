@@ -114,6 +114,19 @@ impl RuleMeta {
         out.trim().to_string()
     }
 
+    /// The rule's documentation page: what `explain` prints and `docs/rules/<CODE>.md` holds.
+    pub fn page(&self) -> String {
+        format!(
+            "# {} {}\n\nDefault severity: {}. Family: {}.\n\n{}\n\n{}\n",
+            self.code,
+            self.name,
+            self.severity,
+            self.family.name(),
+            self.summary,
+            self.docs_text()
+        )
+    }
+
     /// The rule's page in the repository (`docs/rules/<CODE>.md`, generated from the registry).
     pub fn help_uri(&self) -> String {
         format!("{REPOSITORY}/blob/main/docs/rules/{}.md", self.code)
