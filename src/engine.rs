@@ -181,10 +181,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
                 }
             };
             let Some(mut unit) = unit else { return Ok((Vec::new(), nfiles, 0)) };
-            crate::model::access::compute(&mut unit);
-            let cx = Context { settings, sources: &sources };
-            let mut findings = analyse(&rules, &cx, &unit);
-            suppress(&mut findings, &unit, &rules, &sources);
+            let findings = check_unit(&rules, settings, &sources, &mut unit);
             Ok((findings, nfiles, unit.policies.len()))
         })
         .inspect(|_| tell(ProgressEvent::Advance))
@@ -200,10 +197,29 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     }
     apply_severity(&mut findings, &opts.lint);
     apply_per_path(&mut findings, &opts.lint, &sources);
-    sort_findings(&mut findings, &sources);
-    // A policy document used by two resources reports once per location.
-    findings.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
+    order_and_dedup(&mut findings, &sources);
     Ok(Report { findings, sources, files, policies, elapsed: start.elapsed() })
+}
+
+/// What every parsed unit goes through: role access levels, the rules, inline suppressions.
+fn check_unit(
+    rules: &[Box<dyn Rule>],
+    settings: &Settings,
+    sources: &SourceMap,
+    unit: &mut Unit,
+) -> Vec<Finding> {
+    crate::model::access::compute(unit);
+    let cx = Context { settings, sources };
+    let mut findings = analyse(rules, &cx, unit);
+    suppress(&mut findings, unit, rules, sources);
+    findings
+}
+
+/// Sorted for deterministic output; a policy document used by two resources reports once per
+/// location.
+fn order_and_dedup(findings: &mut Vec<Finding>, sources: &SourceMap) {
+    sort_findings(findings, sources);
+    findings.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
 }
 
 /// Reads a file as UTF-8 text; invalid UTF-8 is replaced rather than failing the run, so the
@@ -225,12 +241,9 @@ pub fn lint_text(name: &str, text: &str, settings: &Settings) -> (Vec<Finding>, 
     let Some(mut unit) = input::json::parse_file(&source, settings, true) else {
         return (Vec::new(), sources, None);
     };
-    crate::model::access::compute(&mut unit);
     let rules = rule_set(None).unwrap_or_default();
-    let cx = Context { settings, sources: &sources };
-    let mut findings = analyse(&rules, &cx, &unit);
-    sort_findings(&mut findings, &sources);
-    findings.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
+    let mut findings = check_unit(&rules, settings, &sources, &mut unit);
+    order_and_dedup(&mut findings, &sources);
     (findings, sources, Some(unit))
 }
 
