@@ -5,11 +5,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::aws::spacelift::SpaceliftEnvironment;
 use crate::baseline::Baseline;
 use crate::cli::{CheckArgs, FailOn, OutputFormat, PolicyKindArg, RoleAccessArg, SpaceliftEnvironmentArg};
 use crate::commands::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, is_broken_pipe};
+use crate::config::RoleAccessFlag;
 use crate::config::file::{self as config_file, Date, FailOnSetting, FileConfig};
-use crate::config::{RoleAccessFlag, SpaceliftEnvironment};
 use crate::model::PolicyKind;
 use crate::report;
 use crate::rules::Severity;
@@ -87,7 +88,7 @@ pub fn options(args: &CheckArgs) -> Result<Prepared, String> {
         s.trusted_accounts.clear();
     }
     for id in &args.trusted_account {
-        if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+        if !crate::aws::is_account_id(id) {
             return Err(format!("--trusted-account `{id}` is not a 12-digit AWS account id"));
         }
         s.trusted_accounts.push(id.clone());

@@ -8,9 +8,10 @@ use std::path::{Component, Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::config::{Settings, SpaceliftEnvironment};
-use crate::rules::Severity;
-use crate::rules::registry::selector_matches;
+use crate::aws::spacelift::SpaceliftEnvironment;
+use crate::config::Settings;
+use crate::config::selector::selector_matches;
+use crate::diagnostic::Severity;
 
 /// File names looked for in each directory, in order, from the current directory upward.
 pub const FILE_NAMES: [&str; 2] = ["trustlint.toml", ".trustlint.toml"];
@@ -247,16 +248,10 @@ pub fn absolute(path: &Path) -> PathBuf {
     out
 }
 
-/// 1-based line and column (in Unicode scalar values) of a byte offset.
+/// 1-based line and column of a byte offset, for messages about the configuration file.
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, text[line_start..offset].chars().count() + 1)
+    let lc = crate::source::line_col_in(text, offset);
+    (lc.line, lc.column)
 }
 
 /// The dotted key whose value or name is at `offset`: the enclosing `[table]` header plus the
@@ -368,17 +363,7 @@ pub fn parse(
     }
     if let Some(aws) = raw.aws {
         if let Some(p) = aws.partition {
-            if !matches!(
-                p.get_ref().as_str(),
-                "aws"
-                    | "aws-cn"
-                    | "aws-us-gov"
-                    | "aws-iso"
-                    | "aws-iso-b"
-                    | "aws-iso-e"
-                    | "aws-iso-f"
-                    | "aws-eusc"
-            ) {
+            if !crate::aws::PARTITIONS.contains(&p.get_ref().as_str()) {
                 return Err(cx.err(
                     p.span(),
                     "aws.partition",
@@ -391,7 +376,7 @@ pub fn parse(
             let mut accounts = Vec::new();
             for id in list {
                 let v = id.get_ref();
-                if v.len() != 12 || !v.bytes().all(|b| b.is_ascii_digit()) {
+                if !crate::aws::is_account_id(v) {
                     return Err(cx.err(
                         id.span(),
                         "aws.trusted-accounts",

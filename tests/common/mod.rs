@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use trustlint::config::{RoleAccessFlag, Settings, SpaceliftEnvironment};
+use trustlint::aws::spacelift::SpaceliftEnvironment;
+use trustlint::config::{RoleAccessFlag, Settings};
 use trustlint::model::PolicyKind;
 
 pub fn manifest_dir() -> PathBuf {

@@ -1,9 +1,9 @@
+use crate::analysis::external_id::foreign_account_witness;
+use crate::analysis::trust::{configured_account, grammar};
 use crate::declare_rule;
-use crate::external_id::foreign_account_witness;
 use crate::model::{Policy, Unit};
 use crate::rules::external_id::common::spacelift_external_ids;
 use crate::rules::{Context, Rule, RuleMeta, Sink};
-use crate::trust::{configured_account, grammar};
 
 declare_rule! {
     /// ## What it does

@@ -1,5 +1,5 @@
+use crate::aws::arn::{self, ArnUse};
 use crate::declare_rule;
-use crate::model::arn::{self, ArnUse};
 use crate::model::{Policy, PolicyKind, Unit, Value};
 use crate::rules::{Context, Rule, RuleMeta, Sink, check_policies};
 

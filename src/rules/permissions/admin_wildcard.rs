@@ -1,5 +1,5 @@
+use crate::analysis::access::is_admin_statement;
 use crate::declare_rule;
-use crate::model::access::is_admin_statement;
 use crate::model::{Policy, Unit};
 use crate::rules::permissions::allow_statements;
 use crate::rules::{Context, Rule, RuleMeta, Sink};

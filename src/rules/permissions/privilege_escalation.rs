@@ -1,7 +1,7 @@
 use std::collections::HashSet;
 
+use crate::analysis::access::{Allowed, is_admin_statement};
 use crate::declare_rule;
-use crate::model::access::{Allowed, is_admin_statement};
 use crate::model::{Policy, Unit};
 use crate::rules::{Context, Rule, RuleMeta, Sink};
 use crate::source::Span;

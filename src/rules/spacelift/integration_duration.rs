@@ -1,3 +1,4 @@
+use crate::aws::spacelift::{INTEGRATION_DURATION_MAX_SECS, INTEGRATION_DURATION_MIN_SECS};
 use crate::declare_rule;
 use crate::model::Unit;
 use crate::rules::{Context, Rule, RuleMeta, Sink};
@@ -52,7 +53,9 @@ impl Rule for IntegrationDuration {
             let Some(d) = &i.duration_seconds else { continue };
             let Some(text) = d.as_str() else { continue };
             let Ok(secs) = text.trim().parse::<f64>() else { continue };
-            if !(900.0..=3600.0).contains(&secs) {
+            if !(f64::from(INTEGRATION_DURATION_MIN_SECS)..=f64::from(INTEGRATION_DURATION_MAX_SECS))
+                .contains(&secs)
+            {
                 out.emit(d.span, format!("{} duration_seconds {text} is outside 900..3600", i.address))
                     .help("use a value from 900 (15 minutes) to 3600 (1 hour); the default is 900")
                     .subject(i.address.clone());

@@ -1,10 +1,10 @@
+use crate::analysis::trust::{
+    Acceptance, accepts_external_id, configured_account, spacelift_assume_statements, template_lang,
+};
 use crate::declare_rule;
 use crate::model::Unit;
 use crate::model::terraform::{ExternalIdTemplate, Phase};
 use crate::rules::{Context, Rule, RuleMeta, Sink};
-use crate::trust::{
-    Acceptance, accepts_external_id, configured_account, spacelift_assume_statements, template_lang,
-};
 
 declare_rule! {
     /// ## What it does
@@ -77,7 +77,7 @@ impl Rule for TrustRejectsAttachment {
                 ) {
                     continue;
                 }
-                let phase_name = if phase == Phase::Read { "read" } else { "write" };
+                let phase_name = phase.as_str();
                 let account = template.account.as_deref().unwrap_or("<account>");
                 out.emit(
                     span.unwrap_or(att.span),

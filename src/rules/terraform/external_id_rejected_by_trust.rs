@@ -1,8 +1,9 @@
+use crate::analysis::reason::{Lang, PatternKind, VarMode};
+use crate::analysis::trust::{Acceptance, accepts_external_id, allows_assume_role};
+use crate::aws::arn;
 use crate::declare_rule;
-use crate::model::{Unit, arn};
-use crate::reason::{Lang, PatternKind, VarMode};
+use crate::model::Unit;
 use crate::rules::{Context, Rule, RuleMeta, Sink};
-use crate::trust::{Acceptance, accepts_external_id, allows_assume_role};
 
 declare_rule! {
     /// ## What it does

@@ -1,7 +1,7 @@
+use crate::analysis::trust::EXTERNAL_ID;
 use crate::declare_rule;
 use crate::model::{Policy, Unit};
 use crate::rules::{Context, Rule, RuleMeta, Sink};
-use crate::trust::EXTERNAL_ID;
 
 declare_rule! {
     /// ## What it does

@@ -1,9 +1,9 @@
+use crate::analysis::trust::{
+    EXTERNAL_ID, Trusted, allows_assume_role, aws_principals, configured_account, requires_presence,
+};
 use crate::declare_rule;
 use crate::model::{Policy, Unit};
 use crate::rules::{Context, Rule, RuleMeta, Severity, Sink};
-use crate::trust::{
-    EXTERNAL_ID, Trusted, allows_assume_role, aws_principals, configured_account, requires_presence,
-};
 
 declare_rule! {
     /// ## What it does

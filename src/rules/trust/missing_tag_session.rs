@@ -1,7 +1,7 @@
+use crate::analysis::trust::spacelift_principals;
 use crate::declare_rule;
 use crate::model::{Unit, action_matches};
 use crate::rules::{Context, Rule, RuleMeta, Sink};
-use crate::trust::spacelift_principals;
 
 declare_rule! {
     /// ## What it does

@@ -1,8 +1,8 @@
+use crate::analysis::reason::{Lang, Universe};
+use crate::analysis::trust::{key_constraint, requires_presence};
 use crate::declare_rule;
 use crate::model::{Policy, Unit, action_matches};
-use crate::reason::{Lang, Universe};
 use crate::rules::{Context, Rule, RuleMeta, Severity, Sink};
-use crate::trust::{key_constraint, requires_presence};
 
 const GITHUB: &str = "token.actions.githubusercontent.com";
 

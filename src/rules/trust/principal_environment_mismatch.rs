@@ -1,7 +1,8 @@
+use crate::analysis::trust::{Trusted, aws_principals};
+use crate::aws::arn;
 use crate::declare_rule;
-use crate::model::{Policy, Unit, arn};
+use crate::model::{Policy, Unit};
 use crate::rules::{Context, Rule, RuleMeta, Sink};
-use crate::trust::{Trusted, aws_principals};
 
 declare_rule! {
     /// ## What it does

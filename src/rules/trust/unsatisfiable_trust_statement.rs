@@ -1,9 +1,9 @@
+use crate::analysis::external_id::analyse;
+use crate::analysis::reason::Universe;
+use crate::analysis::trust::{EXTERNAL_ID, grammar, key_constraint, spacelift_principals};
 use crate::declare_rule;
-use crate::external_id::analyse;
 use crate::model::{Policy, Unit};
-use crate::reason::Universe;
 use crate::rules::{Context, Rule, RuleMeta, Sink, opening};
-use crate::trust::{EXTERNAL_ID, grammar, key_constraint, spacelift_principals};
 
 declare_rule! {
     /// ## What it does

@@ -1,8 +1,8 @@
+use crate::analysis::reason::Universe;
+use crate::analysis::trust::{EXTERNAL_ID, key_constraint};
 use crate::declare_rule;
 use crate::model::{Policy, Unit};
-use crate::reason::Universe;
 use crate::rules::{Context, Rule, RuleMeta, Sink};
-use crate::trust::{EXTERNAL_ID, key_constraint};
 
 declare_rule! {
     /// ## What it does
