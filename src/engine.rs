@@ -12,6 +12,7 @@ use crate::declarative;
 use crate::discover::{self, Discovered, FileClass};
 use crate::input;
 use crate::model::Unit;
+use crate::rules::HasMeta;
 use crate::rules::registry;
 use crate::rules::{Context, Finding, Rule, Sink};
 use crate::source::SourceMap;

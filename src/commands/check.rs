@@ -66,15 +66,19 @@ pub fn options(args: &CheckArgs) -> Result<Prepared, String> {
         }
     }
     let s = &mut opts.settings;
-    s.policy_kind = match args.policy_kind {
-        PolicyKindArg::Auto => None,
-        PolicyKindArg::Trust => Some(PolicyKind::Trust),
-        PolicyKindArg::Permission => Some(PolicyKind::Permission),
-    };
-    s.role_access = args.role_access.map(|a| match a {
-        RoleAccessArg::Read => RoleAccessFlag::Read,
-        RoleAccessArg::Write => RoleAccessFlag::Write,
-    });
+    if let Some(kind) = args.policy_kind {
+        s.policy_kind = match kind {
+            PolicyKindArg::Auto => None,
+            PolicyKindArg::Trust => Some(PolicyKind::Trust),
+            PolicyKindArg::Permission => Some(PolicyKind::Permission),
+        };
+    }
+    if let Some(a) = args.role_access {
+        s.role_access = Some(match a {
+            RoleAccessArg::Read => RoleAccessFlag::Read,
+            RoleAccessArg::Write => RoleAccessFlag::Write,
+        });
+    }
     if let Some(a) = &args.spacelift_account {
         s.spacelift_account = Some(a.clone());
     }
