@@ -1,6 +1,7 @@
 //! The `check` pipeline: discover, load, parse, analyse (in parallel per unit), filter, sort.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -14,7 +15,7 @@ use crate::input;
 use crate::model::Unit;
 use crate::rules::HasMeta;
 use crate::rules::registry;
-use crate::rules::{Context, Finding, Rule, Sink};
+use crate::rules::{Context, Finding, Rule, RuleMeta, Sink};
 use crate::source::SourceMap;
 
 /// Text read from standard input (`-`), reported under `name`.
@@ -31,6 +32,9 @@ pub struct CheckOptions {
     pub settings: Settings,
     pub lint: LintOptions,
     pub rules_dir: Option<PathBuf>,
+    /// The rule set, when the caller has loaded it already (`check` loads it from `rules_dir`
+    /// otherwise), so one run parses `--rules-dir` once.
+    pub rules: Option<RuleSet>,
     /// Told how many units there are, then once per unit done (drives the progress bar).
     pub progress: Option<Progress>,
 }
@@ -54,9 +58,41 @@ impl std::fmt::Debug for Progress {
     }
 }
 
+/// Every rule of a run (built-in, embedded declarative and `--rules-dir`), before selection;
+/// loaded once and shared by the engine, the configuration check and the reporters.
+#[derive(Clone)]
+pub struct RuleSet(Arc<Vec<Box<dyn Rule>>>);
+
+impl RuleSet {
+    pub fn load(rules_dir: Option<&std::path::Path>) -> Result<RuleSet, Error> {
+        Ok(RuleSet(Arc::new(rule_set(rules_dir)?)))
+    }
+
+    pub fn rules(&self) -> &[Box<dyn Rule>] {
+        &self.0
+    }
+
+    pub fn metas(&self) -> Vec<RuleMeta> {
+        self.0.iter().map(|r| *r.meta()).collect()
+    }
+
+    /// (code, name) of every rule, as the configuration loader checks selectors against.
+    pub fn names(&self) -> Vec<(&str, &str)> {
+        self.0.iter().map(|r| (r.meta().code, r.meta().name)).collect()
+    }
+}
+
+impl std::fmt::Debug for RuleSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RuleSet({} rules)", self.0.len())
+    }
+}
+
 pub struct Report {
     /// Sorted by path, line, column, code.
     pub findings: Vec<Finding>,
+    /// The run's whole rule set (SARIF lists every rule's metadata).
+    pub rules: RuleSet,
     pub sources: SourceMap,
     pub files: usize,
     pub policies: usize,
@@ -84,14 +120,15 @@ pub fn rule_set(rules_dir: Option<&std::path::Path>) -> Result<Vec<Box<dyn Rule>
     Ok(rules)
 }
 
-fn selected(rules: Vec<Box<dyn Rule>>, lint: &LintOptions) -> Result<Vec<Box<dyn Rule>>, Error> {
+fn selected<'r>(rules: &'r [Box<dyn Rule>], lint: &LintOptions) -> Result<Vec<&'r dyn Rule>, Error> {
     for s in lint.select.iter().chain(&lint.ignore) {
-        if !registry::selector_known(&rules, s) {
+        if !registry::selector_known(rules, s) {
             return Err(Error::Selector(s.clone()));
         }
     }
     Ok(rules
-        .into_iter()
+        .iter()
+        .map(|r| r.as_ref())
         .filter(|r| {
             let m = r.meta();
             (lint.select.is_empty() || lint.select.iter().any(|s| selector_matches(m.code, m.name, s)))
@@ -117,7 +154,11 @@ enum Job {
 
 pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     let start = Instant::now();
-    let rules = selected(rule_set(opts.rules_dir.as_deref())?, &opts.lint)?;
+    let all = match &opts.rules {
+        Some(r) => r.clone(),
+        None => RuleSet::load(opts.rules_dir.as_deref())?,
+    };
+    let rules = selected(all.rules(), &opts.lint)?;
     let found = discover::discover(&opts.paths)?;
     let mut jobs: Vec<Job> = Vec::new();
     let mut modules: std::collections::BTreeMap<PathBuf, (String, Vec<Discovered>)> = Default::default();
@@ -200,12 +241,12 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     apply_severity(&mut findings, &opts.lint);
     apply_per_path(&mut findings, &opts.lint, &sources);
     order_and_dedup(&mut findings, &sources);
-    Ok(Report { findings, sources, files, policies, elapsed: start.elapsed() })
+    Ok(Report { findings, rules: all, sources, files, policies, elapsed: start.elapsed() })
 }
 
 /// What every parsed unit goes through: role access levels, the rules, inline suppressions.
 fn check_unit(
-    rules: &[Box<dyn Rule>],
+    rules: &[&dyn Rule],
     settings: &Settings,
     sources: &SourceMap,
     unit: &mut Unit,
@@ -237,19 +278,24 @@ fn read_text(path: &std::path::Path) -> Result<String, Error> {
 /// Lints one JSON policy text (e.g. a trust policy fetched with `iam:GetRole`) with every rule,
 /// as `check` would lint a file of that name: findings sorted, the sources they point into, and
 /// the parsed unit (`None` when the text is not a document trustlint reads).
-pub fn lint_text(name: &str, text: &str, settings: &Settings) -> (Vec<Finding>, SourceMap, Option<Unit>) {
+pub fn lint_text(
+    name: &str,
+    text: &str,
+    settings: &Settings,
+    rules: &RuleSet,
+) -> (Vec<Finding>, SourceMap, Option<Unit>) {
     let sources = SourceMap::new();
     let source = sources.add(name.to_owned(), PathBuf::from(name), text.to_owned());
     let Some(mut unit) = input::json::parse_file(&source, settings, true) else {
         return (Vec::new(), sources, None);
     };
-    let rules = rule_set(None).unwrap_or_default();
-    let mut findings = check_unit(&rules, settings, &sources, &mut unit);
+    let all: Vec<&dyn Rule> = rules.rules().iter().map(|r| r.as_ref()).collect();
+    let mut findings = check_unit(&all, settings, &sources, &mut unit);
     order_and_dedup(&mut findings, &sources);
     (findings, sources, Some(unit))
 }
 
-pub fn analyse(rules: &[Box<dyn Rule>], cx: &Context, unit: &Unit) -> Vec<Finding> {
+pub fn analyse(rules: &[&dyn Rule], cx: &Context, unit: &Unit) -> Vec<Finding> {
     let mut out = Vec::new();
     for rule in rules {
         let mut sink = Sink::new(rule.meta());
@@ -261,7 +307,7 @@ pub fn analyse(rules: &[Box<dyn Rule>], cx: &Context, unit: &Unit) -> Vec<Findin
 
 /// Drops findings covered by `# trustlint:ignore` comments of the unit, and reports the
 /// comments that covered nothing (TL000, when selected).
-fn suppress(findings: &mut Vec<Finding>, unit: &Unit, rules: &[Box<dyn Rule>], sources: &SourceMap) {
+fn suppress(findings: &mut Vec<Finding>, unit: &Unit, rules: &[&dyn Rule], sources: &SourceMap) {
     if unit.suppressions.is_empty() {
         return;
     }

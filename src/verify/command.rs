@@ -518,7 +518,13 @@ fn live(args: &VerifyArgs, plan: &Plan, settings: &Settings, aws: &Aws, rep: &mu
                 "iam:GetRole {}",
                 crate::verify::role_name_from_arn(&args.role_arn).unwrap_or("role")
             );
-            let (findings, sources, unit) = crate::lint_text(&name, text, &s);
+            let (findings, sources, unit) = match crate::RuleSet::load(None) {
+                Ok(rules) => crate::lint_text(&name, text, &s, &rules),
+                Err(e) => {
+                    rep.step("lint", Status::Failed, format!("cannot load the rules: {e}"));
+                    return None;
+                }
+            };
             let count = |sev| findings.iter().filter(|f| f.severity == sev).count();
             let step = rep.step(
                 "lint",
