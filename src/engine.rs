@@ -159,7 +159,35 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
         None => RuleSet::load(opts.rules_dir.as_deref())?,
     };
     let rules = selected(all.rules(), &opts.lint)?;
-    let found = discover::discover(&opts.paths)?;
+    let jobs = jobs(discover::discover(&opts.paths)?, opts.stdin.as_ref());
+    let tell = |e: ProgressEvent| {
+        if let Some(p) = &opts.progress {
+            (p.0)(e);
+        }
+    };
+    tell(ProgressEvent::Start(jobs.len()));
+    let sources = SourceMap::new();
+    let results: Vec<Result<UnitResult, Error>> = jobs
+        .par_iter()
+        .map(|job| run_job(job, &rules, &opts.settings, &sources))
+        .inspect(|_| tell(ProgressEvent::Advance))
+        .collect();
+    let mut findings = Vec::new();
+    let (mut files, mut policies) = (0, 0);
+    for r in results {
+        let (f, nfiles, npolicies) = r?;
+        findings.extend(f);
+        files += nfiles;
+        policies += npolicies;
+    }
+    apply_severity(&mut findings, &opts.lint);
+    apply_per_path(&mut findings, &opts.lint, &sources);
+    order_and_dedup(&mut findings, &sources);
+    Ok(Report { findings, rules: all, sources, files, policies, elapsed: start.elapsed() })
+}
+
+/// One job per JSON file, per Terraform module directory, and for standard input.
+fn jobs(found: Vec<Discovered>, stdin: Option<&StdinInput>) -> Vec<Job> {
     let mut jobs: Vec<Job> = Vec::new();
     let mut modules: std::collections::BTreeMap<PathBuf, (String, Vec<Discovered>)> = Default::default();
     for d in found {
@@ -179,69 +207,51 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     for (dir, (display, files)) in modules {
         jobs.push(Job::Terraform { display, dir, files });
     }
-    if let Some(stdin) = &opts.stdin {
+    if let Some(stdin) = stdin {
         jobs.push(Job::Stdin(stdin.clone()));
     }
+    jobs
+}
 
-    let tell = |e: ProgressEvent| {
-        if let Some(p) = &opts.progress {
-            (p.0)(e);
+/// Reads and parses one job's files, then checks the unit.
+fn run_job(
+    job: &Job,
+    rules: &[&dyn Rule],
+    settings: &Settings,
+    sources: &SourceMap,
+) -> Result<UnitResult, Error> {
+    let mut nfiles = 1;
+    let unit = match job {
+        Job::Json(d) => {
+            let text = read_text(&d.path)?;
+            let source = sources.add(d.display.clone(), d.path.clone(), text);
+            input::json::parse_file(&source, settings, d.explicit)
+        }
+        Job::Stdin(s) => {
+            let path = PathBuf::from(&s.name);
+            let source = sources.add(s.name.clone(), path.clone(), s.text.clone());
+            // The reported name decides the format, as for files (`--stdin-filename main.tf`).
+            match discover::classify(&path) {
+                Some(FileClass::Terraform) => {
+                    let dir = path.parent().map(PathBuf::from).unwrap_or_default();
+                    Some(input::terraform::parse_module(&s.name, dir, &[source], sources, settings))
+                }
+                _ => input::json::parse_file(&source, settings, true),
+            }
+        }
+        Job::Terraform { display, dir, files } => {
+            let mut loaded = Vec::with_capacity(files.len());
+            for f in files {
+                let text = read_text(&f.path)?;
+                loaded.push(sources.add(f.display.clone(), f.path.clone(), text));
+            }
+            nfiles = files.len();
+            Some(input::terraform::parse_module(display, dir.clone(), &loaded, sources, settings))
         }
     };
-    tell(ProgressEvent::Start(jobs.len()));
-    let sources = SourceMap::new();
-    let settings = &opts.settings;
-    let results: Vec<Result<UnitResult, Error>> = jobs
-        .par_iter()
-        .map(|job| {
-            let mut nfiles = 1;
-            let unit = match job {
-                Job::Json(d) => {
-                    let text = read_text(&d.path)?;
-                    let source = sources.add(d.display.clone(), d.path.clone(), text);
-                    input::json::parse_file(&source, settings, d.explicit)
-                }
-                Job::Stdin(s) => {
-                    let path = PathBuf::from(&s.name);
-                    let source = sources.add(s.name.clone(), path.clone(), s.text.clone());
-                    // The reported name decides the format, as for files (`--stdin-filename main.tf`).
-                    match discover::classify(&path) {
-                        Some(FileClass::Terraform) => {
-                            let dir = path.parent().map(PathBuf::from).unwrap_or_default();
-                            Some(input::terraform::parse_module(&s.name, dir, &[source], &sources, settings))
-                        }
-                        _ => input::json::parse_file(&source, settings, true),
-                    }
-                }
-                Job::Terraform { display, dir, files } => {
-                    let mut loaded = Vec::with_capacity(files.len());
-                    for f in files {
-                        let text = read_text(&f.path)?;
-                        loaded.push(sources.add(f.display.clone(), f.path.clone(), text));
-                    }
-                    nfiles = files.len();
-                    Some(input::terraform::parse_module(display, dir.clone(), &loaded, &sources, settings))
-                }
-            };
-            let Some(mut unit) = unit else { return Ok((Vec::new(), nfiles, 0)) };
-            let findings = check_unit(&rules, settings, &sources, &mut unit);
-            Ok((findings, nfiles, unit.policies.len()))
-        })
-        .inspect(|_| tell(ProgressEvent::Advance))
-        .collect();
-
-    let mut findings = Vec::new();
-    let (mut files, mut policies) = (0, 0);
-    for r in results {
-        let (f, nfiles, npolicies) = r?;
-        findings.extend(f);
-        files += nfiles;
-        policies += npolicies;
-    }
-    apply_severity(&mut findings, &opts.lint);
-    apply_per_path(&mut findings, &opts.lint, &sources);
-    order_and_dedup(&mut findings, &sources);
-    Ok(Report { findings, rules: all, sources, files, policies, elapsed: start.elapsed() })
+    let Some(mut unit) = unit else { return Ok((Vec::new(), nfiles, 0)) };
+    let findings = check_unit(rules, settings, sources, &mut unit);
+    Ok((findings, nfiles, unit.policies.len()))
 }
 
 /// What every parsed unit goes through: role access levels, the rules, inline suppressions.
