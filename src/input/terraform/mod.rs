@@ -6,8 +6,11 @@
 //! `policy`, `attrs` <- `data_sources`, `resources`; this file wires them together.
 
 pub mod attrs;
+pub mod bounds;
 pub mod data_sources;
 pub mod eval;
+pub mod files;
+pub mod functions;
 pub mod json;
 pub mod module;
 pub mod parse;
@@ -16,6 +19,7 @@ pub mod policy;
 pub mod resources;
 pub mod spanned;
 pub mod value;
+pub mod variables;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -76,6 +80,12 @@ pub fn parse_module(
             Err(failure) => unit.parse_failures.push(failure),
         }
     }
+    module.roots = if options.roots.is_empty() {
+        files::canonical_roots(&[module.dir.clone()])
+    } else {
+        options.roots.clone()
+    };
+    variables::assign(&mut module, &mut unit, sources, options);
     let data = data_sources::TerraformData::new(options);
     let mut ev = eval::Eval::new(&module, sources, &data);
     resources::extract(&mut ev, &mut unit);
