@@ -38,6 +38,28 @@ pub fn parse_module(
     sources: &SourceMap,
     options: &InputOptions,
 ) -> Unit {
+    let (module, mut unit) = read_module(display, dir, files, sources, options);
+    let data = data_sources::TerraformData::new(options);
+    let mut ev = eval::Eval::new(&module, sources, &data);
+    resources::extract(&mut ev, &mut unit);
+    for id in ev.extra_sources.drain(..) {
+        if !unit.sources.contains(&id) {
+            unit.sources.push(id);
+        }
+    }
+    unit.external_id_templates.extend(data.into_templates());
+    unit
+}
+
+/// The blocks of one module directory, with its variables assigned as for a root module, and
+/// a unit holding its sources, suppressions and syntax errors (nothing evaluated yet).
+pub fn read_module(
+    display: &str,
+    dir: PathBuf,
+    files: &[Arc<Source>],
+    sources: &SourceMap,
+    options: &InputOptions,
+) -> (Module, Unit) {
     let mut unit = Unit { name: display.to_string(), ..Unit::default() };
     let mut module = Module { dir, display: display.to_string(), ..Module::default() };
     for source in files {
@@ -86,14 +108,5 @@ pub fn parse_module(
         options.roots.clone()
     };
     variables::assign(&mut module, &mut unit, sources, options);
-    let data = data_sources::TerraformData::new(options);
-    let mut ev = eval::Eval::new(&module, sources, &data);
-    resources::extract(&mut ev, &mut unit);
-    for id in ev.extra_sources.drain(..) {
-        if !unit.sources.contains(&id) {
-            unit.sources.push(id);
-        }
-    }
-    unit.external_id_templates.extend(data.into_templates());
-    unit
+    (module, unit)
 }
