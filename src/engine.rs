@@ -82,7 +82,8 @@ pub fn rule_set(rules_dir: Option<&std::path::Path>) -> Result<Vec<Box<dyn Rule>
     Ok(rules)
 }
 
-fn selected(rules: Vec<Box<dyn Rule>>, lint: &LintOptions) -> Result<Vec<Box<dyn Rule>>, Error> {
+/// The rules of `rules` that `select`/`ignore` leave to run; an unknown selector is an error.
+pub fn selected(rules: Vec<Box<dyn Rule>>, lint: &LintOptions) -> Result<Vec<Box<dyn Rule>>, Error> {
     for s in lint.select.iter().chain(&lint.ignore) {
         if !registry::selector_known(&rules, s) {
             return Err(Error::Selector(s.clone()));
@@ -115,7 +116,10 @@ enum Job {
 
 pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     let start = Instant::now();
-    let rules = selected(rule_set(opts.rules_dir.as_deref())?, &opts.lint)?;
+    let all = rule_set(opts.rules_dir.as_deref())?;
+    let known: Vec<(&'static str, &'static str)> =
+        all.iter().map(|r| (r.meta().code, r.meta().name)).collect();
+    let rules = selected(all, &opts.lint)?;
     let found = discover::discover(&opts.paths)?;
     let mut jobs: Vec<Job> = Vec::new();
     let mut modules: std::collections::BTreeMap<PathBuf, (String, Vec<Discovered>)> = Default::default();
@@ -181,7 +185,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
                 }
             };
             let Some(mut unit) = unit else { return Ok((Vec::new(), nfiles, 0)) };
-            let findings = check_unit(&rules, settings, &sources, &mut unit);
+            let findings = check_unit(&rules, &known, settings, &sources, &mut unit);
             Ok((findings, nfiles, unit.policies.len()))
         })
         .inspect(|_| tell(ProgressEvent::Advance))
@@ -202,8 +206,11 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
 }
 
 /// What every parsed unit goes through: role access levels, the rules, inline suppressions.
+/// `known` is every rule (code, name), selected or not, to tell an unknown code in a suppression
+/// from one whose rule did not run.
 fn check_unit(
     rules: &[Box<dyn Rule>],
+    known: &[(&str, &str)],
     settings: &Settings,
     sources: &SourceMap,
     unit: &mut Unit,
@@ -211,7 +218,7 @@ fn check_unit(
     crate::model::access::compute(unit);
     let cx = Context { settings, sources };
     let mut findings = analyse(rules, &cx, unit);
-    suppress(&mut findings, unit, rules, sources);
+    suppress(&mut findings, unit, rules, known, sources);
     findings
 }
 
@@ -242,7 +249,8 @@ pub fn lint_text(name: &str, text: &str, settings: &Settings) -> (Vec<Finding>, 
         return (Vec::new(), sources, None);
     };
     let rules = rule_set(None).unwrap_or_default();
-    let mut findings = check_unit(&rules, settings, &sources, &mut unit);
+    let known: Vec<(&str, &str)> = rules.iter().map(|r| (r.meta().code, r.meta().name)).collect();
+    let mut findings = check_unit(&rules, &known, settings, &sources, &mut unit);
     order_and_dedup(&mut findings, &sources);
     (findings, sources, Some(unit))
 }
@@ -257,9 +265,16 @@ pub fn analyse(rules: &[Box<dyn Rule>], cx: &Context, unit: &Unit) -> Vec<Findin
     out
 }
 
-/// Drops findings covered by `# trustlint:ignore` comments of the unit, and reports the
-/// comments that covered nothing (TL000, when selected).
-fn suppress(findings: &mut Vec<Finding>, unit: &Unit, rules: &[Box<dyn Rule>], sources: &SourceMap) {
+/// Drops findings covered by `# trustlint:ignore` comments of the unit, and reports (TL000, when
+/// selected) the comments that name an unknown rule, and those that covered nothing although
+/// every rule they name ran (a rule left out by `--select` cannot show a comment unused).
+fn suppress(
+    findings: &mut Vec<Finding>,
+    unit: &Unit,
+    rules: &[Box<dyn Rule>],
+    known: &[(&str, &str)],
+    sources: &SourceMap,
+) {
     if unit.suppressions.is_empty() {
         return;
     }
@@ -281,9 +296,20 @@ fn suppress(findings: &mut Vec<Finding>, unit: &Unit, rules: &[Box<dyn Rule>], s
     if !rules.iter().any(|r| r.meta().code == meta.code) {
         return;
     }
+    let ran = |c: &str| rules.iter().any(|r| selector_matches(r.meta().code, r.meta().name, c));
     let mut sink = Sink::new(meta);
     for (s, used) in unit.suppressions.iter().zip(used) {
-        if !used {
+        let unknown: Vec<&str> = s
+            .codes
+            .iter()
+            .map(String::as_str)
+            .filter(|c| !known.iter().any(|(code, name)| selector_matches(code, name, c)))
+            .collect();
+        if !unknown.is_empty() {
+            let (rule, them) = if unknown.len() == 1 { ("rule", "it") } else { ("rules", "them") };
+            sink.emit(s.span, format!("suppression of unknown {rule} {}", unknown.join(", ")))
+                .help(format!("check the code with `trustlint rules`, or remove {them} from the comment"));
+        } else if !used && s.codes.iter().all(|c| ran(c)) {
             let what = if s.codes.is_empty() { "any rule".to_string() } else { s.codes.join(", ") };
             sink.emit(s.span, format!("unused suppression of {what}: nothing below it is reported"))
                 .help("remove the comment, or move it to the line above the flagged block or attribute");

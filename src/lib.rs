@@ -25,7 +25,9 @@ pub mod wildcard;
 
 mod engine;
 
-pub use engine::{CheckOptions, Progress, ProgressEvent, Report, StdinInput, check, lint_text, rule_set};
+pub use engine::{
+    CheckOptions, Progress, ProgressEvent, Report, StdinInput, check, lint_text, rule_set, selected,
+};
 
 use std::path::PathBuf;
 

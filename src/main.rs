@@ -10,6 +10,8 @@ fn main() {
         Command::Explain(args) => commands::rules::explain(args).unwrap_or_else(io_status),
         Command::ExternalId(args) => commands::external_id::run(args).unwrap_or_else(io_status),
         Command::Verify(args) => commands::verify::run(args),
+        Command::Completions(args) => commands::completions::completions(args).unwrap_or_else(io_status),
+        Command::Man => commands::completions::man().unwrap_or_else(io_status),
     };
     std::process::exit(status);
 }

@@ -5,15 +5,22 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::baseline::Baseline;
-use crate::cli::{CheckArgs, FailOn, OutputFormat, PolicyKindArg, RoleAccessArg, SpaceliftEnvironmentArg};
+use std::collections::{BTreeMap, HashSet};
+
+use crate::baseline::{Baseline, Entry, norm_path};
+use crate::cli::{
+    CheckArgs, FailOn, OutputFormat, PolicyKindArg, RoleAccessArg, SeverityArg, SpaceliftEnvironmentArg,
+};
 use crate::commands::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, is_broken_pipe};
 use crate::config::file::{self as config_file, Date, FailOnSetting, FileConfig};
 use crate::config::{RoleAccessFlag, SpaceliftEnvironment};
 use crate::model::PolicyKind;
-use crate::report;
-use crate::rules::Severity;
-use crate::{CheckOptions, Progress, ProgressEvent, StdinInput, check, rule_set};
+use crate::report::paths::Rebase;
+use crate::report::terminal::{self, ColorEnv, use_color, use_links};
+use crate::report::{self, Run, Style, plural};
+use crate::rules::registry::selector_matches;
+use crate::rules::{Finding, RuleMeta, Severity};
+use crate::{CheckOptions, Progress, ProgressEvent, Report, StdinInput, check, rule_set, selected};
 
 /// Everything a run needs, from the configuration file and the flags (flags win).
 pub struct Prepared {
@@ -148,30 +155,132 @@ fn progress_bar(quiet: bool) -> Option<(indicatif::ProgressBar, Progress)> {
     Some((bar, hook))
 }
 
-pub fn run(args: &CheckArgs) -> i32 {
-    let Prepared { mut opts, threshold, config } = match options(args) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
-    if let Some(c) = &config {
-        for pp in &c.expired {
-            let date = pp.expires.map(|d| d.to_string()).unwrap_or_default();
-            let reason = pp.reason.as_deref().map(|r| format!(" (reason: {r})")).unwrap_or_default();
-            eprintln!(
-                "warning: {}:{}: per-path exemption `{}` expired on {date} and no longer applies{reason}",
-                c.path.display(),
-                pp.line,
-                pp.pattern
-            );
-        }
-        if !c.expired.is_empty() {
-            let n = c.expired.len();
-            eprintln!("warning: {n} expired per-path exemption{}", if n == 1 { "" } else { "s" });
+fn warn_expired(config: &Option<FileConfig>) {
+    let Some(c) = config else { return };
+    for pp in &c.expired {
+        let date = pp.expires.map(|d| d.to_string()).unwrap_or_default();
+        let reason = pp.reason.as_deref().map(|r| format!(" (reason: {r})")).unwrap_or_default();
+        eprintln!(
+            "warning: {}:{}: per-path exemption `{}` expired on {date} and no longer applies{reason}",
+            c.path.display(),
+            pp.line,
+            pp.pattern
+        );
+    }
+    if !c.expired.is_empty() {
+        let n = c.expired.len();
+        eprintln!("warning: {} expired", plural(n, "per-path exemption"));
+    }
+}
+
+/// `-v`: one line with what was read and the counts by rule; `-vv` also every file.
+fn verbose_summary(args: &CheckArgs, report: &Report) {
+    if args.verbose > 1 {
+        for name in report.sources.names() {
+            eprintln!("read {name}");
         }
     }
+    if args.verbose == 0 {
+        return;
+    }
+    let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in &report.findings {
+        *by_code.entry(f.code.as_ref()).or_default() += 1;
+    }
+    let counts: Vec<String> = by_code.iter().map(|(c, n)| format!("{c} {n}")).collect();
+    eprintln!(
+        "{} read, {}, {} ({}) in {:.3} s",
+        plural(report.files, "file"),
+        plural(report.policies, "policy").replace("policys", "policies"),
+        plural(report.findings.len(), "finding"),
+        if counts.is_empty() { "none".to_string() } else { counts.join(", ") },
+        report.elapsed.as_secs_f64()
+    );
+}
+
+/// Applies `--baseline`: drops recorded findings and says how many recorded ones are fixed,
+/// counting only entries whose rule ran on their file.
+fn apply_baseline(
+    path: &Path,
+    report: &mut Report,
+    fps: &mut Vec<String>,
+    opts: &CheckOptions,
+    quiet: bool,
+) -> Result<(), String> {
+    let b = Baseline::read(path)?;
+    let ran: HashSet<&str> =
+        selected(rule_set(opts.rules_dir.as_deref()).map_err(|e| e.to_string())?, &opts.lint)
+            .map_err(|e| e.to_string())?
+            .iter()
+            .map(|r| r.meta().code)
+            .collect();
+    let sources = report.sources.all();
+    let checked_rule = |e: &Entry| {
+        let exempt = || {
+            let src = sources.iter().find(|s| norm_path(&s.name) == e.path);
+            src.is_some_and(|src| {
+                opts.lint.per_path.iter().any(|pp| {
+                    pp.ignore.iter().any(|s| selector_matches(&e.code, "", s)) && pp.matches_path(&src.path)
+                })
+            })
+        };
+        ran.contains(e.code.as_str()) && !exempt()
+    };
+    let fixed = b.filter(&mut report.findings, fps, &report.sources, &checked_rule);
+    if fixed > 0 && !quiet {
+        let are = if fixed == 1 { "is" } else { "are" };
+        eprintln!(
+            "{} {are} fixed; rewrite the baseline with --write-baseline",
+            plural(fixed, "baseline finding")
+        );
+    }
+    Ok(())
+}
+
+/// `--min-severity`: drops the findings below it, and their fingerprints.
+fn apply_min_severity(min: Option<SeverityArg>, findings: &mut Vec<Finding>, fps: &mut Vec<String>) {
+    let Some(min) = min else { return };
+    let min = match min {
+        SeverityArg::Info => Severity::Info,
+        SeverityArg::Warning => Severity::Warning,
+        SeverityArg::Error => Severity::Error,
+    };
+    let keep: Vec<bool> = findings.iter().map(|f| f.severity >= min).collect();
+    let mut it = keep.iter();
+    findings.retain(|_| *it.next().unwrap_or(&true));
+    let mut it = keep.iter();
+    fps.retain(|_| *it.next().unwrap_or(&true));
+}
+
+fn style(args: &CheckArgs) -> Style {
+    let terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = use_color(args.color, terminal, &ColorEnv::from_process());
+    Style {
+        color,
+        links: terminal && use_links(color),
+        width: terminal::width(),
+        summary: !args.quiet,
+        statistics: args.statistics,
+        root: Rebase::detect(args.root.as_deref()),
+    }
+}
+
+pub fn run(args: &CheckArgs) -> i32 {
+    match run_inner(args) {
+        Ok(status) => status,
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_USAGE
+        }
+    }
+}
+
+fn run_inner(args: &CheckArgs) -> Result<i32, String> {
+    if args.statistics && !matches!(args.format, OutputFormat::Human | OutputFormat::Concise) {
+        return Err("--statistics works with --format human or concise".into());
+    }
+    let Prepared { mut opts, threshold, config } = options(args)?;
+    warn_expired(&config);
     if args.verbose > 0
         && let Some(c) = &config
     {
@@ -183,125 +292,56 @@ pub fn run(args: &CheckArgs) -> i32 {
     if let Some((bar, _)) = &bar {
         bar.finish_and_clear();
     }
-    let mut report = match result {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
-    if args.verbose > 1 {
-        for name in report.sources.names() {
-            eprintln!("read {name}");
-        }
-    }
-    if args.verbose > 0 {
-        let mut by_code: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
-        for f in &report.findings {
-            *by_code.entry(f.code.as_ref()).or_default() += 1;
-        }
-        let counts: Vec<String> = by_code.iter().map(|(c, n)| format!("{c} {n}")).collect();
-        eprintln!(
-            "{} files read, {} policies, {} finding{} ({}) in {:.3} s",
-            report.files,
-            report.policies,
-            report.findings.len(),
-            if report.findings.len() == 1 { "" } else { "s" },
-            if counts.is_empty() { "none".to_string() } else { counts.join(", ") },
-            report.elapsed.as_secs_f64()
-        );
-    }
+    let mut report = result.map_err(|e| e.to_string())?;
+    verbose_summary(args, &report);
 
     if let Some(path) = &args.write_baseline {
         let b = Baseline::from_findings(&report.findings, &report.sources);
-        if let Err(e) = write_file(path, b.to_json().as_bytes()) {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return EXIT_USAGE;
-        }
+        write_file(path, b.to_json().as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         if !args.quiet {
-            let n = b.entries.len();
-            eprintln!("recorded {n} finding{} in {}", if n == 1 { "" } else { "s" }, path.display());
+            eprintln!("recorded {} in {}", plural(b.entries.len(), "finding"), path.display());
         }
-        return EXIT_OK;
+        return Ok(EXIT_OK);
     }
     let mut fps = crate::baseline::fingerprints(&report.findings, &report.sources);
     if let Some(path) = &args.baseline {
-        let b = match Baseline::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return EXIT_USAGE;
-            }
-        };
-        let fixed = b.filter(&mut report.findings, &mut fps, &report.sources);
-        if fixed > 0 && !args.quiet {
-            let (s, are) = if fixed == 1 { ("", "is") } else { ("s", "are") };
-            eprintln!("{fixed} baseline finding{s} {are} fixed; rewrite the baseline with --write-baseline");
-        }
+        apply_baseline(path, &mut report, &mut fps, &opts, args.quiet)?;
     }
-
+    apply_min_severity(args.min_severity, &mut report.findings, &mut fps);
     let failed = threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t));
     let status = if failed { EXIT_FINDINGS } else { EXIT_OK };
 
-    let to_file = args.output.is_some();
-    let mut buf: Vec<u8> = Vec::new();
-    let written = match args.format {
-        OutputFormat::Json => {
-            let text = report::json::render(&report.findings, &report.sources, report.files, report.policies);
-            writeln!(buf, "{text}")
-        }
-        OutputFormat::Sarif => {
-            let rules = match rule_set(opts.rules_dir.as_deref()) {
-                Ok(r) => r.iter().map(|r| *r.meta()).collect::<Vec<_>>(),
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return EXIT_USAGE;
-                }
-            };
-            writeln!(buf, "{}", report::sarif::render(&report.findings, &report.sources, &rules, &fps))
-        }
-        OutputFormat::Github => {
-            buf.write_all(report::github::render(&report.findings, &report.sources).as_bytes())
-        }
-        OutputFormat::Junit => {
-            buf.write_all(report::junit::render(&report.findings, &report.sources).as_bytes())
-        }
-        OutputFormat::Human => {
-            let color = !to_file && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let opts = report::human::HumanOptions { color, width: 100, summary: !args.quiet };
-            report::human::render(
-                &mut buf,
-                &report.findings,
-                &report.sources,
-                report.files,
-                report.elapsed,
-                &opts,
-            )
-        }
+    let rules: Vec<RuleMeta> =
+        rule_set(opts.rules_dir.as_deref()).map_err(|e| e.to_string())?.iter().map(|r| *r.meta()).collect();
+    let documented: HashSet<&'static str> =
+        rule_set(None).map_err(|e| e.to_string())?.iter().map(|r| r.meta().code).collect();
+    let run = Run {
+        findings: &report.findings,
+        sources: &report.sources,
+        files: report.files,
+        policies: report.policies,
+        elapsed: report.elapsed,
+        rules: &rules,
+        documented: &documented,
+        fingerprints: &fps,
+        threshold,
     };
-    if let Err(e) = written {
-        eprintln!("error: {e}");
-        return EXIT_USAGE;
-    }
+    let mut buf: Vec<u8> = Vec::new();
+    report::render(args.format, &run, &style(args), &mut buf).map_err(|e| e.to_string())?;
     match &args.output {
-        Some(path) => {
-            if let Err(e) = write_file(path, &buf) {
-                eprintln!("error: cannot write {}: {e}", path.display());
-                return EXIT_USAGE;
-            }
-        }
+        Some(path) => write_file(path, &buf).map_err(|e| format!("cannot write {}: {e}", path.display()))?,
         None => {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
             if let Err(e) = lock.write_all(&buf).and_then(|_| lock.flush())
                 && !is_broken_pipe(&e)
             {
-                eprintln!("error: {e}");
-                return EXIT_USAGE;
+                return Err(e.to_string());
             }
         }
     }
-    status
+    Ok(status)
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

@@ -1,6 +1,7 @@
 //! What each subcommand does; `main.rs` only maps the outcome to an exit status.
 
 pub mod check;
+pub mod completions;
 pub mod external_id;
 pub mod rules;
 pub mod verify;

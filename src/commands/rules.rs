@@ -17,7 +17,7 @@ struct RuleOut<'a> {
 }
 
 pub fn list(args: &RulesArgs) -> std::io::Result<i32> {
-    let rules = match rule_set(None) {
+    let rules = match rule_set(args.rules_dir.as_deref()) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
@@ -62,7 +62,7 @@ pub fn find<'a>(rules: &'a [Box<dyn Rule>], key: &str) -> Option<&'a dyn Rule> {
 }
 
 pub fn explain(args: &ExplainArgs) -> std::io::Result<i32> {
-    let rules = match rule_set(None) {
+    let rules = match rule_set(args.rules_dir.as_deref()) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");

@@ -1,0 +1,37 @@
+//! `trustlint completions SHELL` and `trustlint man`: generated from the clap definitions, so
+//! they never drift from the flags.
+
+use clap::CommandFactory;
+
+use crate::cli::{Cli, CompletionsArgs};
+use crate::commands::{EXIT_OK, write_stdout};
+
+pub fn completions(args: &CompletionsArgs) -> std::io::Result<i32> {
+    let mut cmd = Cli::command();
+    let mut out: Vec<u8> = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "trustlint", &mut out);
+    write_stdout(&String::from_utf8_lossy(&out))?;
+    Ok(EXIT_OK)
+}
+
+/// The manual page: `trustlint(1)` with every subcommand's options in it.
+pub fn man() -> std::io::Result<i32> {
+    let cmd = Cli::command();
+    let mut out: Vec<u8> = Vec::new();
+    let man = clap_mangen::Man::new(cmd.clone());
+    man.render_title(&mut out)?;
+    man.render_name_section(&mut out)?;
+    man.render_synopsis_section(&mut out)?;
+    man.render_description_section(&mut out)?;
+    man.render_subcommands_section(&mut out)?;
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let name = sub.get_name();
+        out.extend_from_slice(format!(".SH \"TRUSTLINT {}\"\n", name.to_uppercase()).as_bytes());
+        let sub_man = clap_mangen::Man::new(sub.clone().bin_name(format!("trustlint {name}")));
+        sub_man.render_synopsis_section(&mut out)?;
+        sub_man.render_options_section(&mut out)?;
+    }
+    man.render_version_section(&mut out)?;
+    write_stdout(&String::from_utf8_lossy(&out))?;
+    Ok(EXIT_OK)
+}
