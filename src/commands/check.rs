@@ -169,7 +169,7 @@ fn warn_expired(config: &Option<FileConfig>) {
     }
     if !c.expired.is_empty() {
         let n = c.expired.len();
-        eprintln!("warning: {} expired", plural(n, "per-path exemption"));
+        eprintln!("warning: {}", plural(n, "expired per-path exemption"));
     }
 }
 
