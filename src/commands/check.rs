@@ -257,7 +257,7 @@ fn style(args: &CheckArgs) -> Style {
     let color = use_color(args.color, terminal, &ColorEnv::from_process());
     Style {
         color,
-        links: terminal && use_links(color),
+        links: use_links(color),
         width: terminal::width(),
         summary: !args.quiet,
         statistics: args.statistics,

@@ -28,8 +28,16 @@ pub fn man() -> std::io::Result<i32> {
         let name = sub.get_name();
         out.extend_from_slice(format!(".SH \"TRUSTLINT {}\"\n", name.to_uppercase()).as_bytes());
         let sub_man = clap_mangen::Man::new(sub.clone().bin_name(format!("trustlint {name}")));
-        sub_man.render_synopsis_section(&mut out)?;
-        sub_man.render_options_section(&mut out)?;
+        let mut part: Vec<u8> = Vec::new();
+        sub_man.render_synopsis_section(&mut part)?;
+        sub_man.render_options_section(&mut part)?;
+        // One page: a subcommand's synopsis and options are subsections of its section.
+        for line in String::from_utf8_lossy(&part).lines() {
+            let line =
+                line.strip_prefix(".SH ").map(|rest| format!(".SS {rest}")).unwrap_or(line.to_string());
+            out.extend_from_slice(line.as_bytes());
+            out.push(b'\n');
+        }
     }
     man.render_version_section(&mut out)?;
     write_stdout(&String::from_utf8_lossy(&out))?;
