@@ -75,6 +75,8 @@ pub enum OutputFormat {
     Gitlab,
     /// JUnit XML test report
     Junit,
+    /// Markdown summary (GitHub job summary, merge request comments)
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -647,3 +647,58 @@ fn min_severity_hides_findings_below_it_from_output_and_exit_status() {
     let out = tl(dir.path(), &["check", "--format", "json", "--min-severity", "warning", "a"]);
     assert_eq!(codes(&out), ["a/missing_version.json TL002 warning"]);
 }
+
+#[test]
+fn markdown_summary_links_rules_and_counts() {
+    let dir = project();
+    let out = tl(dir.path(), &["check", "--format", "markdown", "a", "b"]);
+    let md = stdout(&out);
+    assert!(md.starts_with("## trustlint\n\n2 errors, 1 warning, 0 info in 4 files.\n"), "{md}");
+    assert!(md.contains("| severity | location | rule | message |"), "{md}");
+    let docs = format!("[TL004]({}/blob/main/docs/rules/TL004.md)", env!("CARGO_PKG_REPOSITORY"));
+    assert!(md.contains(&format!("| error | `b/bad_effect.json:4:16` | {docs} `invalid-effect` |")), "{md}");
+    // Every row has its four cells.
+    assert!(md.lines().filter(|l| l.starts_with("| error")).all(|l| l.matches(" | ").count() == 3), "{md}");
+}
+
+/// The `trustlint check` step of action.yml, run as GitHub would run it (bash, the step's env,
+/// GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files) with the built binary on PATH.
+#[test]
+fn the_github_action_check_step_writes_sarif_summary_and_exit_code() {
+    let action = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml")).unwrap();
+    let step = action.split("id: check").nth(1).expect("check step");
+    let script: String = step
+        .split("run: |\n")
+        .nth(1)
+        .expect("run block")
+        .lines()
+        .take_while(|l| l.starts_with("        ") || l.is_empty())
+        .map(|l| format!("{}\n", l.trim_start()))
+        .collect();
+    let dir = project();
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_trustlint")).parent().unwrap();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let out = Command::new("bash")
+        .args(["-eo", "pipefail", "-c", &script])
+        .current_dir(dir.path())
+        .env("PATH", path)
+        .env("NO_COLOR", "1")
+        .env("TL_PATHS", "a b")
+        .env("TL_ARGS", "--fail-on error")
+        .env("TL_SARIF", "out.sarif")
+        .env("TL_ANNOTATIONS", "true")
+        .env("TL_SUMMARY", "true")
+        .env("GITHUB_OUTPUT", dir.path().join("output"))
+        .env("GITHUB_STEP_SUMMARY", dir.path().join("summary.md"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "the step itself does not fail: {}", stderr(&out));
+    assert!(stdout(&out).contains("::error file=b/bad_effect.json"), "annotations: {}", stdout(&out));
+    let output = std::fs::read_to_string(dir.path().join("output")).unwrap();
+    assert_eq!(output, "exit-code=1\n");
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out.sarif")).unwrap()).unwrap();
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 3);
+    let summary = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
+    assert!(summary.contains("2 errors, 1 warning"), "{summary}");
+}

@@ -7,6 +7,7 @@ pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod markdown;
 pub mod paths;
 pub mod sarif;
 pub mod statistics;
@@ -106,6 +107,7 @@ pub fn render(format: OutputFormat, run: &Run, style: &Style, out: &mut Vec<u8>)
         OutputFormat::Sarif => writeln!(out, "{}", sarif::render(run, &style.root)),
         OutputFormat::Github => out.write_all(github::render(run, &style.root).as_bytes()),
         OutputFormat::Gitlab => writeln!(out, "{}", gitlab::render(run, &style.root)),
+        OutputFormat::Markdown => markdown::render(out, run, &style.root),
         OutputFormat::Junit => out.write_all(junit::render(run, &junit::timestamp()).as_bytes()),
     }
 }
