@@ -6,12 +6,14 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::Error;
+use crate::config::selector::selector_matches;
 use crate::config::{LintOptions, Settings};
 use crate::declarative;
 use crate::discover::{self, Discovered, FileClass};
 use crate::input;
 use crate::model::Unit;
-use crate::rules::registry::{self, selector_matches};
+use crate::rules::HasMeta;
+use crate::rules::registry;
 use crate::rules::{Context, Finding, Rule, Sink};
 use crate::source::SourceMap;
 
@@ -215,7 +217,7 @@ fn check_unit(
     sources: &SourceMap,
     unit: &mut Unit,
 ) -> Vec<Finding> {
-    crate::model::access::compute(unit);
+    crate::analysis::access::compute(unit);
     let cx = Context { settings, sources };
     let mut findings = analyse(rules, &cx, unit);
     suppress(&mut findings, unit, rules, known, sources);

@@ -3,22 +3,21 @@
 //!
 //! The library entry point is [`check`]: paths in, a [`Report`] of findings out.
 
+pub mod analysis;
+pub mod aws;
 pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod declarative;
+pub mod diagnostic;
 pub mod discover;
-pub mod eval;
-pub mod external_id;
 pub mod input;
 pub mod model;
-pub mod reason;
 pub mod report;
 pub mod rules;
 pub mod source;
-pub mod trust;
 #[cfg(feature = "verify")]
 pub mod verify;
 pub mod wildcard;

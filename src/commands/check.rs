@@ -7,18 +7,19 @@ use std::time::{Duration, Instant};
 
 use std::collections::{BTreeMap, HashSet};
 
+use crate::aws::spacelift::SpaceliftEnvironment;
 use crate::baseline::{Baseline, Entry, norm_path};
 use crate::cli::{
     CheckArgs, FailOn, OutputFormat, PolicyKindArg, RoleAccessArg, SeverityArg, SpaceliftEnvironmentArg,
 };
 use crate::commands::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, is_broken_pipe};
+use crate::config::RoleAccessFlag;
 use crate::config::file::{self as config_file, Date, FailOnSetting, FileConfig};
-use crate::config::{RoleAccessFlag, SpaceliftEnvironment};
+use crate::config::selector::selector_matches;
 use crate::model::PolicyKind;
 use crate::report::paths::Rebase;
 use crate::report::terminal::{self, ColorEnv, use_color, use_links};
 use crate::report::{self, Run, Style, plural};
-use crate::rules::registry::selector_matches;
 use crate::rules::{Finding, RuleMeta, Severity};
 use crate::{CheckOptions, Progress, ProgressEvent, Report, StdinInput, check, rule_set, selected};
 
@@ -72,15 +73,19 @@ pub fn options(args: &CheckArgs) -> Result<Prepared, String> {
         }
     }
     let s = &mut opts.settings;
-    s.policy_kind = match args.policy_kind {
-        PolicyKindArg::Auto => None,
-        PolicyKindArg::Trust => Some(PolicyKind::Trust),
-        PolicyKindArg::Permission => Some(PolicyKind::Permission),
-    };
-    s.role_access = args.role_access.map(|a| match a {
-        RoleAccessArg::Read => RoleAccessFlag::Read,
-        RoleAccessArg::Write => RoleAccessFlag::Write,
-    });
+    if let Some(kind) = args.policy_kind {
+        s.policy_kind = match kind {
+            PolicyKindArg::Auto => None,
+            PolicyKindArg::Trust => Some(PolicyKind::Trust),
+            PolicyKindArg::Permission => Some(PolicyKind::Permission),
+        };
+    }
+    if let Some(a) = args.role_access {
+        s.role_access = Some(match a {
+            RoleAccessArg::Read => RoleAccessFlag::Read,
+            RoleAccessArg::Write => RoleAccessFlag::Write,
+        });
+    }
     if let Some(a) = &args.spacelift_account {
         s.spacelift_account = Some(a.clone());
     }
@@ -94,7 +99,7 @@ pub fn options(args: &CheckArgs) -> Result<Prepared, String> {
         s.trusted_accounts.clear();
     }
     for id in &args.trusted_account {
-        if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+        if !crate::aws::is_account_id(id) {
             return Err(format!("--trusted-account `{id}` is not a 12-digit AWS account id"));
         }
         s.trusted_accounts.push(id.clone());

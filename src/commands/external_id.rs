@@ -2,12 +2,12 @@
 
 use serde_json::{Value as J, json};
 
+use crate::analysis::external_id::{Analysis, ExternalId, Grammar, analyse, foreign_account_witness, parse};
+use crate::analysis::reason::{Lang, PatternKind, VarMode, escape};
+use crate::analysis::trust::grammar;
+use crate::aws::sts::external_id_problem as sts_rejects;
 use crate::cli::{ExternalIdArgs, ListFormat, PatternOperator};
 use crate::commands::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, write_stdout};
-use crate::external_id::{Analysis, ExternalId, Grammar, analyse, foreign_account_witness, parse};
-use crate::reason::{Lang, PatternKind, VarMode, escape};
-use crate::rules::external_id::external_id_charset::sts_rejects;
-use crate::trust::grammar;
 
 pub fn run(args: &ExternalIdArgs) -> std::io::Result<i32> {
     let Some(g) = grammar() else {
@@ -78,7 +78,7 @@ fn only_stack(lang: &Lang, g: &Grammar, stack: &str) -> bool {
     let other = Lang::regex(&format!("[^@]*@[^@]*@{}@[^@]*", escape(stack))).map(|l| l.complement());
     match other {
         Ok(other) => matches!(
-            lang.and(g.language(crate::external_id::Format::Current)).and(&other).is_empty(),
+            lang.and(g.language(crate::analysis::external_id::Format::Current)).and(&other).is_empty(),
             Ok(true)
         ),
         Err(_) => false,

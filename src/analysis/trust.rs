@@ -3,13 +3,14 @@
 
 use std::sync::OnceLock;
 
+use crate::analysis::external_id::Grammar;
+use crate::analysis::reason::{Lang, PatternKind, VarMode};
+use crate::aws::arn;
+use crate::aws::spacelift::{SpaceliftEnvironment, spacelift_environment_of};
 use crate::catalog::catalog;
-use crate::config::{Settings, SpaceliftEnvironment, spacelift_environment_of};
-use crate::external_id::Grammar;
-use crate::model::arn;
-use crate::model::terraform::{ExternalIdTemplate, Phase};
+use crate::config::Settings;
+use crate::model::terraform::ExternalIdTemplate;
 use crate::model::{BaseOp, Condition, Policy, SetQualifier, Statement, Unit, Value};
-use crate::reason::{Lang, PatternKind, VarMode};
 
 pub const EXTERNAL_ID: &str = "sts:ExternalId";
 
@@ -148,20 +149,19 @@ pub fn value_lang(unit: &Unit, kind: PatternKind, value: &Value, vars: VarMode) 
 pub fn template_lang(t: &ExternalIdTemplate) -> Option<Lang> {
     let cfg = grammar()?.config();
     let part = |known: &Option<String>, rule: &str| match known {
-        Some(k) => crate::reason::escape(k),
+        Some(k) => crate::analysis::reason::escape(k),
         None => format!("(?:{rule})"),
     };
     let stack = t.stack.as_ref()?;
     let phase = match t.phase {
-        Some(Phase::Read) => "read".to_string(),
-        Some(Phase::Write) => "write".to_string(),
+        Some(p) => p.as_str().to_string(),
         None => "(?:read|write)".to_string(),
     };
     let regex = format!(
         "{}@{}@{}@{}",
         part(&t.account, &cfg.account),
         part(&t.integration_id, &cfg.integration_id),
-        crate::reason::escape(stack),
+        crate::analysis::reason::escape(stack),
         phase
     );
     Lang::regex(&regex).ok()

@@ -8,8 +8,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{BaseOp, Condition, Policy, Principal, SetQualifier, Statement, action_matches, arn};
-use crate::reason::{Lang, PatternKind, VarMode};
+use crate::analysis::reason::{Lang, PatternKind, VarMode};
+use crate::aws::arn;
+use crate::model::{BaseOp, Condition, Policy, Principal, SetQualifier, Statement, action_matches};
 
 /// The caller and what it sends.
 #[derive(Debug, Clone, Default)]
