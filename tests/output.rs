@@ -126,6 +126,9 @@ fn statistics_count_findings_by_rule() {
     let (code, _, err) = run_env(dir.path(), &["check", "--statistics", "--format", "json", "."], &[]);
     assert_eq!(code, 2);
     assert!(err.contains("--statistics works with --format human or concise"), "{err}");
+    let (code, _, err) = run_env(dir.path(), &["check", "--format", "sarif", "--root", "nowhere", "."], &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--root nowhere: not a directory"), "{err}");
 }
 
 #[test]

@@ -284,6 +284,11 @@ fn run_inner(args: &CheckArgs) -> Result<i32, String> {
     if args.statistics && !matches!(args.format, OutputFormat::Human | OutputFormat::Concise) {
         return Err("--statistics works with --format human or concise".into());
     }
+    if let Some(root) = &args.root
+        && !root.is_dir()
+    {
+        return Err(format!("--root {}: not a directory", root.display()));
+    }
     let Prepared { mut opts, threshold, config } = options(args)?;
     warn_expired(&config);
     if args.verbose > 0
