@@ -632,6 +632,15 @@ fn baseline_with_select_does_not_call_unselected_findings_fixed() {
     let out = tl(dir.path(), &["check", "--baseline", "base.json", "--select", "TL004", "a", "b"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(!stderr(&out).contains("fixed"), "{}", stderr(&out));
+    // Nor does a per-path exemption, by code or by name.
+    write(
+        dir.path(),
+        "trustlint.toml",
+        "[[lint.per-path]]\npath = \"b/**\"\nignore = [\"unknown-policy-element\", \"TL004\"]\n",
+    );
+    let out = tl(dir.path(), &["check", "--baseline", "base.json", "a", "b"]);
+    assert!(!stderr(&out).contains("fixed"), "{}", stderr(&out));
+    std::fs::remove_file(dir.path().join("trustlint.toml")).unwrap();
     // A real fix is still reported.
     write(dir.path(), "b/bad_effect.json", GOOD);
     let out = tl(dir.path(), &["check", "--baseline", "base.json", "--select", "TL004", "a", "b"]);

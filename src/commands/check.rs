@@ -213,23 +213,23 @@ fn apply_baseline(
     quiet: bool,
 ) -> Result<(), String> {
     let b = Baseline::read(path)?;
-    let ran: HashSet<&str> =
+    // Code -> name of the rules that ran (per-path exemptions may name a rule by its name).
+    let ran: BTreeMap<&str, &str> =
         selected(rule_set(opts.rules_dir.as_deref()).map_err(|e| e.to_string())?, &opts.lint)
             .map_err(|e| e.to_string())?
             .iter()
-            .map(|r| r.meta().code)
+            .map(|r| (r.meta().code, r.meta().name))
             .collect();
     let sources = report.sources.all();
     let checked_rule = |e: &Entry| {
-        let exempt = || {
-            let src = sources.iter().find(|s| norm_path(&s.name) == e.path);
-            src.is_some_and(|src| {
-                opts.lint.per_path.iter().any(|pp| {
-                    pp.ignore.iter().any(|s| selector_matches(&e.code, "", s)) && pp.matches_path(&src.path)
-                })
+        let Some(name) = ran.get(e.code.as_str()) else { return false };
+        let src = sources.iter().find(|s| norm_path(&s.name) == e.path);
+        let exempt = src.is_some_and(|src| {
+            opts.lint.per_path.iter().any(|pp| {
+                pp.ignore.iter().any(|s| selector_matches(&e.code, name, s)) && pp.matches_path(&src.path)
             })
-        };
-        ran.contains(e.code.as_str()) && !exempt()
+        });
+        !exempt
     };
     let fixed = b.filter(&mut report.findings, fps, &report.sources, &checked_rule);
     if fixed > 0 && !quiet {
