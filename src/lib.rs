@@ -25,7 +25,7 @@ pub mod wildcard;
 mod engine;
 
 pub use engine::{
-    CheckOptions, Progress, ProgressEvent, Report, StdinInput, check, lint_text, rule_set, selected,
+    CheckOptions, Progress, ProgressEvent, Report, RuleSet, StdinInput, check, lint_text, rule_set, selected,
 };
 
 use std::path::PathBuf;
@@ -46,4 +46,7 @@ pub enum Error {
     Selector(String),
     #[error("{0}")]
     Usage(String),
+    /// Writing the report failed (a closed pipe is not an error: see `commands::fail`).
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
 }

@@ -1,27 +1,29 @@
 //! `trustlint check`: options from configuration and flags, run, report, exit status.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use std::collections::{BTreeMap, HashSet};
 
+use crate::Error;
 use crate::aws::spacelift::SpaceliftEnvironment;
 use crate::baseline::{Baseline, Entry, norm_path};
 use crate::cli::{
     CheckArgs, FailOn, OutputFormat, PolicyKindArg, RoleAccessArg, SeverityArg, SpaceliftEnvironmentArg,
 };
-use crate::commands::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, is_broken_pipe};
+use crate::commands::{EXIT_FINDINGS, EXIT_OK, exit, write_stdout_bytes};
 use crate::config::RoleAccessFlag;
 use crate::config::file::{self as config_file, Date, FailOnSetting, FileConfig};
 use crate::config::selector::selector_matches;
 use crate::model::PolicyKind;
 use crate::report::paths::Rebase;
 use crate::report::terminal::{self, ColorEnv, use_color, use_links};
-use crate::report::{self, Run, Style, plural};
-use crate::rules::{Finding, RuleMeta, Severity};
-use crate::{CheckOptions, Progress, ProgressEvent, Report, StdinInput, check, rule_set, selected};
+use crate::report::{self, plural};
+use crate::rules::{Finding, Severity};
+use crate::{CheckOptions, Progress, ProgressEvent, Report, RuleSet, StdinInput, check, selected};
 
 /// Everything a run needs, from the configuration file and the flags (flags win).
 pub struct Prepared {
@@ -42,17 +44,17 @@ fn config_path(args: &CheckArgs) -> Option<PathBuf> {
     config_file::discover(Path::new("."))
 }
 
-pub fn options(args: &CheckArgs) -> Result<Prepared, String> {
+pub fn options(args: &CheckArgs) -> Result<Prepared, Error> {
     let mut opts = CheckOptions::default();
-    let rules = rule_set(args.rules_dir.as_deref()).map_err(|e| e.to_string())?;
+    let rules = RuleSet::load(args.rules_dir.as_deref())?;
     let config = match config_path(args) {
         Some(path) => {
-            let today = Date::today()?;
-            let names: Vec<(&str, &str)> = rules.iter().map(|r| (r.meta().code, r.meta().name)).collect();
-            Some(config_file::load(&path, &names, today).map_err(|e| e.to_string())?)
+            let today = Date::today().map_err(Error::Usage)?;
+            Some(config_file::load(&path, &rules.names(), today).map_err(|e| Error::Usage(e.to_string()))?)
         }
         None => None,
     };
+    opts.rules = Some(rules);
     if let Some(c) = &config {
         c.apply_settings(&mut opts.settings);
         opts.lint.select = c.select.clone().unwrap_or_default();
@@ -65,7 +67,7 @@ pub fn options(args: &CheckArgs) -> Result<Prepared, String> {
             let mut text = String::new();
             std::io::stdin()
                 .read_to_string(&mut text)
-                .map_err(|e| format!("cannot read standard input: {e}"))?;
+                .map_err(|e| Error::Usage(format!("cannot read standard input: {e}")))?;
             let name = args.stdin_filename.clone().unwrap_or_else(|| "-".into());
             opts.stdin = Some(StdinInput { name, text });
         } else {
@@ -100,7 +102,7 @@ pub fn options(args: &CheckArgs) -> Result<Prepared, String> {
     }
     for id in &args.trusted_account {
         if !crate::aws::is_account_id(id) {
-            return Err(format!("--trusted-account `{id}` is not a 12-digit AWS account id"));
+            return Err(Error::Usage(format!("--trusted-account `{id}` is not a 12-digit AWS account id")));
         }
         s.trusted_accounts.push(id.clone());
     }
@@ -160,47 +162,77 @@ fn progress_bar(quiet: bool) -> Option<(indicatif::ProgressBar, Progress)> {
     Some((bar, hook))
 }
 
-fn warn_expired(config: &Option<FileConfig>) {
-    let Some(c) = config else { return };
-    for pp in &c.expired {
-        let date = pp.expires.map(|d| d.to_string()).unwrap_or_default();
-        let reason = pp.reason.as_deref().map(|r| format!(" (reason: {r})")).unwrap_or_default();
-        eprintln!(
-            "warning: {}:{}: per-path exemption `{}` expired on {date} and no longer applies{reason}",
-            c.path.display(),
-            pp.line,
-            pp.pattern
-        );
+pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
+    if args.statistics && !matches!(args.format, OutputFormat::Human | OutputFormat::Concise) {
+        return Err(Error::Usage("--statistics works with --format human or concise".into()));
     }
-    if !c.expired.is_empty() {
-        let n = c.expired.len();
-        eprintln!("warning: {}", plural(n, "expired per-path exemption"));
+    if let Some(root) = &args.root
+        && !root.is_dir()
+    {
+        return Err(Error::Usage(format!("--root {}: not a directory", root.display())));
+    }
+    let Prepared { mut opts, threshold, config } = options(args)?;
+    if let Some(c) = &config {
+        warn_expired(c);
+        if args.verbose > 0 {
+            eprintln!("using configuration {}", c.path.display());
+        }
+    }
+    let bar = progress_bar(args.quiet);
+    opts.progress = bar.as_ref().map(|(_, hook)| hook.clone());
+    let result = check(&opts);
+    if let Some((bar, _)) = &bar {
+        bar.finish_and_clear();
+    }
+    let mut report = result?;
+    if args.verbose > 0 {
+        run_summary(&report, args.verbose);
+    }
+    if let Some(path) = &args.write_baseline {
+        return write_baseline(args, path, &report);
+    }
+    let mut fps = crate::baseline::fingerprints(&report.findings, &report.sources);
+    if let Some(path) = &args.baseline {
+        apply_baseline(path, &mut report, &mut fps, &opts, args.quiet)?;
+    }
+    apply_min_severity(args.min_severity, &mut report.findings, &mut fps);
+    let failed = threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t));
+    let buf = report::render(format(args.format), &report, &fps, &render_options(args, threshold)?)?;
+    match &args.output {
+        Some(path) => write_file(path, &buf).map_err(|e| Error::Path { path: path.clone(), source: e })?,
+        None => write_stdout_bytes(&buf)?,
+    }
+    Ok(exit(if failed { EXIT_FINDINGS } else { EXIT_OK }))
+}
+
+fn format(f: OutputFormat) -> report::Format {
+    match f {
+        OutputFormat::Human => report::Format::Human,
+        OutputFormat::Concise => report::Format::Concise,
+        OutputFormat::Json => report::Format::Json,
+        OutputFormat::Sarif => report::Format::Sarif,
+        OutputFormat::Github => report::Format::Github,
+        OutputFormat::Gitlab => report::Format::Gitlab,
+        OutputFormat::Junit => report::Format::Junit,
+        OutputFormat::Markdown => report::Format::Markdown,
     }
 }
 
-/// `-v`: one line with what was read and the counts by rule; `-vv` also every file.
-fn verbose_summary(args: &CheckArgs, report: &Report) {
-    if args.verbose > 1 {
-        for name in report.sources.names() {
-            eprintln!("read {name}");
-        }
-    }
-    if args.verbose == 0 {
-        return;
-    }
-    let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
-    for f in &report.findings {
-        *by_code.entry(f.code.as_ref()).or_default() += 1;
-    }
-    let counts: Vec<String> = by_code.iter().map(|(c, n)| format!("{c} {n}")).collect();
-    eprintln!(
-        "{} read, {}, {} ({}) in {:.3} s",
-        plural(report.files, "file"),
-        plural(report.policies, "policy").replace("policys", "policies"),
-        plural(report.findings.len(), "finding"),
-        if counts.is_empty() { "none".to_string() } else { counts.join(", ") },
-        report.elapsed.as_secs_f64()
-    );
+/// Colour, width and links from the flags, the environment and the terminal; where
+/// repository-relative paths start; which rules have docs pages.
+fn render_options(args: &CheckArgs, threshold: Option<Severity>) -> Result<report::RenderOptions, Error> {
+    let terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = use_color(args.color, terminal, &ColorEnv::from_process());
+    let documented: HashSet<&'static str> =
+        RuleSet::load(None)?.rules().iter().map(|r| r.meta().code).collect();
+    Ok(report::RenderOptions {
+        human: report::human::HumanOptions { color, width: terminal::width(), summary: !args.quiet },
+        links: use_links(color),
+        statistics: args.statistics,
+        root: Rebase::detect(args.root.as_deref()),
+        threshold,
+        documented,
+    })
 }
 
 /// Applies `--baseline`: drops recorded findings and says how many recorded ones are fixed,
@@ -211,15 +243,11 @@ fn apply_baseline(
     fps: &mut Vec<String>,
     opts: &CheckOptions,
     quiet: bool,
-) -> Result<(), String> {
-    let b = Baseline::read(path)?;
+) -> Result<(), Error> {
+    let b = Baseline::read(path).map_err(Error::Usage)?;
     // Code -> name of the rules that ran (per-path exemptions may name a rule by its name).
     let ran: BTreeMap<&str, &str> =
-        selected(rule_set(opts.rules_dir.as_deref()).map_err(|e| e.to_string())?, &opts.lint)
-            .map_err(|e| e.to_string())?
-            .iter()
-            .map(|r| (r.meta().code, r.meta().name))
-            .collect();
+        selected(report.rules.rules(), &opts.lint)?.iter().map(|r| (r.meta().code, r.meta().name)).collect();
     let sources = report.sources.all();
     let checked_rule = |e: &Entry| {
         let Some(name) = ran.get(e.code.as_str()) else { return false };
@@ -257,101 +285,54 @@ fn apply_min_severity(min: Option<SeverityArg>, findings: &mut Vec<Finding>, fps
     fps.retain(|_| *it.next().unwrap_or(&true));
 }
 
-fn style(args: &CheckArgs) -> Style {
-    let terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let color = use_color(args.color, terminal, &ColorEnv::from_process());
-    Style {
-        color,
-        links: use_links(color),
-        width: terminal::width(),
-        summary: !args.quiet,
-        statistics: args.statistics,
-        root: Rebase::detect(args.root.as_deref()),
+/// Expired `[[lint.per-path]]` exemptions no longer apply; say so on every run until removed.
+fn warn_expired(c: &FileConfig) {
+    for pp in &c.expired {
+        let date = pp.expires.map(|d| d.to_string()).unwrap_or_default();
+        let reason = pp.reason.as_deref().map(|r| format!(" (reason: {r})")).unwrap_or_default();
+        eprintln!(
+            "warning: {}:{}: per-path exemption `{}` expired on {date} and no longer applies{reason}",
+            c.path.display(),
+            pp.line,
+            pp.pattern
+        );
+    }
+    if !c.expired.is_empty() {
+        eprintln!("warning: {}", plural(c.expired.len(), "expired per-path exemption"));
     }
 }
 
-pub fn run(args: &CheckArgs) -> i32 {
-    match run_inner(args) {
-        Ok(status) => status,
-        Err(e) => {
-            eprintln!("error: {e}");
-            EXIT_USAGE
+/// `-v`: counts by rule; `-vv`: every file read too.
+fn run_summary(report: &crate::Report, verbose: u8) {
+    if verbose > 1 {
+        for name in report.sources.names() {
+            eprintln!("read {name}");
         }
     }
+    let mut by_code: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for f in &report.findings {
+        *by_code.entry(f.code.as_ref()).or_default() += 1;
+    }
+    let counts: Vec<String> = by_code.iter().map(|(c, n)| format!("{c} {n}")).collect();
+    let policies =
+        if report.policies == 1 { "1 policy".to_string() } else { format!("{} policies", report.policies) };
+    eprintln!(
+        "{} read, {policies}, {} ({}) in {:.3} s",
+        plural(report.files, "file"),
+        plural(report.findings.len(), "finding"),
+        if counts.is_empty() { "none".to_string() } else { counts.join(", ") },
+        report.elapsed.as_secs_f64()
+    );
 }
 
-fn run_inner(args: &CheckArgs) -> Result<i32, String> {
-    if args.statistics && !matches!(args.format, OutputFormat::Human | OutputFormat::Concise) {
-        return Err("--statistics works with --format human or concise".into());
+fn write_baseline(args: &CheckArgs, path: &Path, report: &crate::Report) -> Result<ExitCode, Error> {
+    let b = Baseline::from_findings(&report.findings, &report.sources);
+    write_file(path, b.to_json().as_bytes())
+        .map_err(|e| Error::Path { path: path.to_path_buf(), source: e })?;
+    if !args.quiet {
+        eprintln!("recorded {} in {}", plural(b.entries.len(), "finding"), path.display());
     }
-    if let Some(root) = &args.root
-        && !root.is_dir()
-    {
-        return Err(format!("--root {}: not a directory", root.display()));
-    }
-    let Prepared { mut opts, threshold, config } = options(args)?;
-    warn_expired(&config);
-    if args.verbose > 0
-        && let Some(c) = &config
-    {
-        eprintln!("using configuration {}", c.path.display());
-    }
-    let bar = progress_bar(args.quiet);
-    opts.progress = bar.as_ref().map(|(_, hook)| hook.clone());
-    let result = check(&opts);
-    if let Some((bar, _)) = &bar {
-        bar.finish_and_clear();
-    }
-    let mut report = result.map_err(|e| e.to_string())?;
-    verbose_summary(args, &report);
-
-    if let Some(path) = &args.write_baseline {
-        let b = Baseline::from_findings(&report.findings, &report.sources);
-        write_file(path, b.to_json().as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        if !args.quiet {
-            eprintln!("recorded {} in {}", plural(b.entries.len(), "finding"), path.display());
-        }
-        return Ok(EXIT_OK);
-    }
-    let mut fps = crate::baseline::fingerprints(&report.findings, &report.sources);
-    if let Some(path) = &args.baseline {
-        apply_baseline(path, &mut report, &mut fps, &opts, args.quiet)?;
-    }
-    apply_min_severity(args.min_severity, &mut report.findings, &mut fps);
-    let failed = threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t));
-    let status = if failed { EXIT_FINDINGS } else { EXIT_OK };
-
-    let rules: Vec<RuleMeta> =
-        rule_set(opts.rules_dir.as_deref()).map_err(|e| e.to_string())?.iter().map(|r| *r.meta()).collect();
-    let documented: HashSet<&'static str> =
-        rule_set(None).map_err(|e| e.to_string())?.iter().map(|r| r.meta().code).collect();
-    let run = Run {
-        findings: &report.findings,
-        sources: &report.sources,
-        files: report.files,
-        policies: report.policies,
-        elapsed: report.elapsed,
-        rules: &rules,
-        documented: &documented,
-        fingerprints: &fps,
-        threshold,
-    };
-    let mut buf: Vec<u8> = Vec::new();
-    report::render(args.format, &run, &style(args), &mut buf).map_err(|e| e.to_string())?;
-    match &args.output {
-        Some(path) => write_file(path, &buf).map_err(|e| format!("cannot write {}: {e}", path.display()))?,
-        None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            if let Err(e) = lock.write_all(&buf).and_then(|_| lock.flush())
-                && !is_broken_pipe(&e)
-            {
-                return Err(e.to_string());
-            }
-        }
-    }
-    Ok(status)
+    Ok(exit(EXIT_OK))
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

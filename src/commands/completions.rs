@@ -1,21 +1,24 @@
 //! `trustlint completions SHELL` and `trustlint man`: generated from the clap definitions, so
 //! they never drift from the flags.
 
+use std::process::ExitCode;
+
 use clap::CommandFactory;
 
+use crate::Error;
 use crate::cli::{Cli, CompletionsArgs};
-use crate::commands::{EXIT_OK, write_stdout};
+use crate::commands::{EXIT_OK, exit, write_stdout_bytes};
 
-pub fn completions(args: &CompletionsArgs) -> std::io::Result<i32> {
+pub fn completions(args: &CompletionsArgs) -> Result<ExitCode, Error> {
     let mut cmd = Cli::command();
     let mut out: Vec<u8> = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, "trustlint", &mut out);
-    write_stdout(&String::from_utf8_lossy(&out))?;
-    Ok(EXIT_OK)
+    write_stdout_bytes(&out)?;
+    Ok(exit(EXIT_OK))
 }
 
 /// The manual page: `trustlint(1)` with every subcommand's options in it.
-pub fn man() -> std::io::Result<i32> {
+pub fn man() -> Result<ExitCode, Error> {
     let cmd = Cli::command();
     let mut out: Vec<u8> = Vec::new();
     let man = clap_mangen::Man::new(cmd.clone());
@@ -40,6 +43,6 @@ pub fn man() -> std::io::Result<i32> {
         }
     }
     man.render_version_section(&mut out)?;
-    write_stdout(&String::from_utf8_lossy(&out))?;
-    Ok(EXIT_OK)
+    write_stdout_bytes(&out)?;
+    Ok(exit(EXIT_OK))
 }

@@ -4,16 +4,16 @@
 use std::io::{self, Write};
 
 use crate::report::human::summary_line;
-use crate::report::{Run, Style, locate};
+use crate::report::{RenderOptions, Run, locate};
 
-pub fn render(out: &mut dyn Write, run: &Run, style: &Style) -> io::Result<()> {
+pub fn render(out: &mut dyn Write, run: &Run, style: &RenderOptions) -> io::Result<()> {
     for l in locate(run.findings, run.sources) {
         let f = l.finding;
         // One line whatever the message holds.
         let message = f.message.replace(['\n', '\r'], " ");
         writeln!(out, "{}:{}:{}: {} {message}", l.path, l.start.line, l.start.column, f.code)?;
     }
-    if style.summary {
+    if style.human.summary {
         writeln!(out, "{}", summary_line(run.findings, run.files, run.elapsed))?;
     }
     Ok(())

@@ -8,7 +8,7 @@ use miette::{
     SourceCode, SourceSpan, SpanContents,
 };
 
-use crate::report::{Run, Style, plural};
+use crate::report::{RenderOptions, Run, plural};
 use crate::rules::{Finding, Severity};
 use crate::source::{Source, SourceMap};
 
@@ -127,6 +127,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 }
 
+#[derive(Debug, Clone)]
 pub struct HumanOptions {
     pub color: bool,
     pub width: usize,
@@ -135,11 +136,10 @@ pub struct HumanOptions {
 }
 
 /// Renders every finding as a code frame, then the summary line.
-pub fn render(out: &mut dyn Write, run: &Run, style: &Style) -> io::Result<()> {
-    let opts = HumanOptions { color: style.color, width: style.width, summary: style.summary };
+pub fn render(out: &mut dyn Write, run: &Run, style: &RenderOptions) -> io::Result<()> {
     let docs = |code: &str| if style.links { run.docs_url(code) } else { None };
-    render_frames(out, run.findings, run.sources, &opts, &docs)?;
-    if style.summary {
+    render_frames(out, run.findings, run.sources, &style.human, &docs)?;
+    if style.human.summary {
         writeln!(out, "{}", summary_line(run.findings, run.files, run.elapsed))?;
     }
     Ok(())

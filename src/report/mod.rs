@@ -17,9 +17,109 @@ use std::collections::HashSet;
 use std::io::{self, Write};
 use std::time::Duration;
 
-use crate::cli::OutputFormat;
+use crate::Report;
 use crate::rules::{Finding, RuleMeta, Severity};
 use crate::source::{LineCol, SourceMap};
+
+/// The output formats of `check --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Concise,
+    Json,
+    Sarif,
+    Github,
+    Gitlab,
+    Junit,
+    Markdown,
+}
+
+/// How the formats look, decided once from flags, environment and terminal.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    pub human: human::HumanOptions,
+    /// OSC 8 hyperlinks from rule codes to their docs (human format).
+    pub links: bool,
+    /// Counts by rule instead of the findings (`--statistics`, human and concise formats).
+    pub statistics: bool,
+    /// Report paths are made relative to this directory where a format needs repository-relative
+    /// paths (SARIF, GitHub, GitLab, Markdown).
+    pub root: paths::Rebase,
+    /// Lowest severity that fails the run (JUnit failures); `None` for `--fail-on never`.
+    pub threshold: Option<Severity>,
+    /// Codes of the rules shipped with trustlint, which have a page under docs/rules/.
+    pub documented: HashSet<&'static str>,
+}
+
+/// What a run produced, as the reporters need it.
+pub struct Run<'a> {
+    /// Sorted, after every filter (baseline, `--min-severity`).
+    pub findings: &'a [Finding],
+    pub sources: &'a SourceMap,
+    pub files: usize,
+    pub policies: usize,
+    pub elapsed: Duration,
+    /// Every rule of the run, selected or not (SARIF lists them all).
+    pub rules: &'a [RuleMeta],
+    pub documented: &'a HashSet<&'static str>,
+    /// The baseline fingerprint of each finding, in the same order.
+    pub fingerprints: &'a [String],
+    pub threshold: Option<Severity>,
+}
+
+impl Run<'_> {
+    /// The rule's documentation page, for rules shipped with trustlint (user rules have none).
+    pub fn docs_url(&self, code: &str) -> Option<String> {
+        let meta = self.rules.iter().find(|m| m.code == code)?;
+        self.documented.contains(meta.code).then(|| meta.help_uri())
+    }
+
+    pub fn fails(&self, f: &Finding) -> bool {
+        self.threshold.is_some_and(|t| f.severity >= t)
+    }
+}
+
+/// Renders a run's report in one format. `fingerprints` are the baseline fingerprints, one per
+/// finding (SARIF and GitLab carry them).
+pub fn render(
+    format: Format,
+    report: &Report,
+    fingerprints: &[String],
+    opts: &RenderOptions,
+) -> io::Result<Vec<u8>> {
+    let rules = report.rules.metas();
+    let run = Run {
+        findings: &report.findings,
+        sources: &report.sources,
+        files: report.files,
+        policies: report.policies,
+        elapsed: report.elapsed,
+        rules: &rules,
+        documented: &opts.documented,
+        fingerprints,
+        threshold: opts.threshold,
+    };
+    let mut out = Vec::new();
+    match format {
+        Format::Human | Format::Concise if opts.statistics => statistics::render(&mut out, &run, opts)?,
+        Format::Human => human::render(&mut out, &run, opts)?,
+        Format::Concise => concise::render(&mut out, &run, opts)?,
+        Format::Json => {
+            writeln!(out, "{}", json::render(run.findings, run.sources, run.files, run.policies))?
+        }
+        Format::Sarif => writeln!(out, "{}", sarif::render(&run, &opts.root))?,
+        Format::Github => out.write_all(github::render(&run, &opts.root).as_bytes())?,
+        Format::Gitlab => writeln!(out, "{}", gitlab::render(&run, &opts.root))?,
+        Format::Markdown => markdown::render(&mut out, &run, &opts.root)?,
+        Format::Junit => out.write_all(junit::render(&run, &junit::timestamp()).as_bytes())?,
+    }
+    Ok(out)
+}
+
+/// `1 file`, `2 files`.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
+}
 
 /// A finding with its path and 1-based positions resolved, as every format needs them.
 pub struct Located<'a> {
@@ -47,72 +147,4 @@ pub fn locate<'a>(findings: &'a [Finding], sources: &SourceMap) -> Vec<Located<'
             },
         })
         .collect()
-}
-
-/// What a run produced, as the reporters need it.
-pub struct Run<'a> {
-    /// Sorted, after every filter (baseline, `--min-severity`).
-    pub findings: &'a [Finding],
-    pub sources: &'a SourceMap,
-    pub files: usize,
-    pub policies: usize,
-    pub elapsed: Duration,
-    /// Every rule of the run, selected or not (SARIF lists them all).
-    pub rules: &'a [RuleMeta],
-    /// Codes of the rules shipped with trustlint, which have a page under docs/rules/.
-    pub documented: &'a HashSet<&'static str>,
-    /// The baseline fingerprint of each finding, in the same order.
-    pub fingerprints: &'a [String],
-    /// Lowest severity that fails the run; `None` for `--fail-on never`.
-    pub threshold: Option<Severity>,
-}
-
-impl Run<'_> {
-    /// The rule's documentation page, for rules shipped with trustlint (user rules have none).
-    pub fn docs_url(&self, code: &str) -> Option<String> {
-        let meta = self.rules.iter().find(|m| m.code == code)?;
-        self.documented.contains(meta.code).then(|| meta.help_uri())
-    }
-
-    pub fn fails(&self, f: &Finding) -> bool {
-        self.threshold.is_some_and(|t| f.severity >= t)
-    }
-}
-
-/// How the text formats look, decided once from flags, environment and terminal.
-pub struct Style {
-    pub color: bool,
-    /// OSC 8 hyperlinks from rule codes to their docs.
-    pub links: bool,
-    pub width: usize,
-    /// The closing summary line (`--quiet` leaves it out).
-    pub summary: bool,
-    /// Counts by rule instead of the findings (`--statistics`).
-    pub statistics: bool,
-    /// Report paths are made relative to this directory where a format needs repository-relative
-    /// paths (SARIF, GitHub, GitLab).
-    pub root: paths::Rebase,
-}
-
-pub fn render(format: OutputFormat, run: &Run, style: &Style, out: &mut Vec<u8>) -> io::Result<()> {
-    match format {
-        OutputFormat::Human if style.statistics => statistics::render(out, run, style),
-        OutputFormat::Concise if style.statistics => statistics::render(out, run, style),
-        OutputFormat::Human => human::render(out, run, style),
-        OutputFormat::Concise => concise::render(out, run, style),
-        OutputFormat::Json => {
-            let text = json::render(run.findings, run.sources, run.files, run.policies);
-            writeln!(out, "{text}")
-        }
-        OutputFormat::Sarif => writeln!(out, "{}", sarif::render(run, &style.root)),
-        OutputFormat::Github => out.write_all(github::render(run, &style.root).as_bytes()),
-        OutputFormat::Gitlab => writeln!(out, "{}", gitlab::render(run, &style.root)),
-        OutputFormat::Markdown => markdown::render(out, run, &style.root),
-        OutputFormat::Junit => out.write_all(junit::render(run, &junit::timestamp()).as_bytes()),
-    }
-}
-
-/// `1 file`, `2 files`.
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
 }

@@ -4,10 +4,10 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use crate::report::human::summary_line;
-use crate::report::{Run, Style};
+use crate::report::{RenderOptions, Run};
 use crate::rules::Severity;
 
-pub fn render(out: &mut dyn Write, run: &Run, style: &Style) -> io::Result<()> {
+pub fn render(out: &mut dyn Write, run: &Run, style: &RenderOptions) -> io::Result<()> {
     let mut by_code: BTreeMap<&str, (usize, &str, Severity)> = BTreeMap::new();
     for f in run.findings {
         let e = by_code.entry(f.code.as_ref()).or_insert((0, f.name.as_ref(), f.severity));
@@ -23,7 +23,7 @@ pub fn render(out: &mut dyn Write, run: &Run, style: &Style) -> io::Result<()> {
     for (code, (n, name, severity)) in rows {
         writeln!(out, "{n:>count_width$}  {code:<code_width$}  {name:<name_width$}  {severity}")?;
     }
-    if style.summary {
+    if style.human.summary {
         writeln!(out, "{}", summary_line(run.findings, run.files, run.elapsed))?;
     }
     Ok(())
