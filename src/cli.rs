@@ -31,15 +31,52 @@ pub enum Command {
     ExternalId(ExternalIdArgs),
     /// Live check against STS: static checks, iam:GetRole, sts:AssumeRole, negative probes
     Verify(VerifyArgs),
+    /// Print a shell completion script (e.g. `trustlint completions bash > ~/.local/share/bash-completion/completions/trustlint`)
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff; e.g. `trustlint man | man -l -`)
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal, unless NO_COLOR is set (FORCE_COLOR / CLICOLOR_FORCE force it)
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Info,
+    Warning,
+    Error,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
+    /// Code frames with a summary line
     Human,
+    /// One line per finding: `path:line:col: CODE message` (editors, grep)
+    Concise,
+    /// The versioned JSON report
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning)
     Sarif,
+    /// GitHub Actions workflow commands (annotations)
     Github,
+    /// GitLab Code Quality report
+    Gitlab,
+    /// JUnit XML test report
     Junit,
+    /// Markdown summary (GitHub job summary, merge request comments)
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -124,11 +161,25 @@ pub struct CheckArgs {
     /// Name to report for `-` (standard input)
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
+    /// Report only findings of this severity or above; the others are dropped, from the exit
+    /// status too (as tfsec's --minimum-severity)
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<SeverityArg>,
+    /// Colour the human output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// After the findings, a table of counts by rule (human and concise formats)
+    #[arg(long)]
+    pub statistics: bool,
+    /// Directory that report paths are relative to in SARIF [default: the git work tree root,
+    /// else the current directory]
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
     /// Less output on standard error
     #[arg(long, short = 'q')]
     pub quiet: bool,
     /// More on standard error: -v a run summary with counts by rule, -vv every file read
-    #[arg(short = 'v', action = clap::ArgAction::Count)]
+    #[arg(long, short = 'v', action = clap::ArgAction::Count)]
     pub verbose: u8,
 }
 
@@ -142,12 +193,18 @@ pub enum ListFormat {
 pub struct RulesArgs {
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
+    /// Also list the declarative rules (`*.toml`) of DIR
+    #[arg(long, value_name = "DIR")]
+    pub rules_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// A rule code (TL101) or name (missing-external-id)
     pub rule: String,
+    /// Also look in the declarative rules (`*.toml`) of DIR
+    #[arg(long, value_name = "DIR")]
+    pub rules_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

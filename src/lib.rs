@@ -26,7 +26,7 @@ mod engine;
 
 pub use engine::{
     CheckOptions, Progress, ProgressEvent, Report, RuleSet, StdinInput, check, input_options, lint_text,
-    rule_set,
+    rule_set, selected,
 };
 
 use std::path::PathBuf;

@@ -2,6 +2,7 @@
 //! printed once, here, and `main.rs` only hands over the outcome.
 
 pub mod check;
+pub mod completions;
 pub mod external_id;
 pub mod rules;
 pub mod verify;
@@ -23,6 +24,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Explain(args) => rules::explain(args),
         Command::ExternalId(args) => external_id::run(args),
         Command::Verify(args) => Ok(exit(verify::run(args))),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man => completions::man(),
     }
 }
 
