@@ -10,6 +10,7 @@ fn main() {
         Command::Explain(args) => commands::rules::explain(args).unwrap_or_else(io_status),
         Command::ExternalId(args) => commands::external_id::run(args).unwrap_or_else(io_status),
         Command::Verify(args) => commands::verify::run(args),
+        Command::Simulate(args) => commands::simulate::run(args),
     };
     std::process::exit(status);
 }

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod external_id;
 pub mod rules;
+pub mod simulate;
 pub mod verify;
 
 /// Exit statuses of INTERFACE.md.

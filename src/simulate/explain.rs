@@ -1,0 +1,129 @@
+//! Why a check got its answer, as spans into the policy: the deciding statement and
+//! condition, or for an implicit deny the conditions that refused.
+
+use crate::analysis::request::{Decision, Outcome};
+use crate::model::{Condition, Policy, Statement};
+use crate::source::Span;
+
+use super::Check;
+
+/// The answer of one check, pointed at the policy.
+#[derive(Debug, Clone)]
+pub struct Explanation {
+    pub decision: Decision,
+    /// The action whose evaluation decided (`sts:AssumeRole`, or `sts:TagSession` when that
+    /// one was refused).
+    pub action: String,
+    /// One line: `statement "X" allows sts:AssumeRole`.
+    pub message: String,
+    /// The deciding statement (allow, explicit deny) or the first refusing one (implicit deny).
+    pub statement: Option<usize>,
+    /// The deciding or refusing condition of that statement.
+    pub condition: Option<usize>,
+    /// Where a code frame points, with its label; `None` when no statement is relevant.
+    pub primary: Option<(Span, String)>,
+    pub secondary: Vec<(Span, String)>,
+}
+
+pub fn explain(check: &Check, policy: &Policy) -> Explanation {
+    let Some((action, ev)) = check.deciding() else {
+        return Explanation {
+            decision: Decision::Unknown,
+            action: String::new(),
+            message: "nothing was evaluated".into(),
+            statement: None,
+            condition: None,
+            primary: None,
+            secondary: Vec::new(),
+        };
+    };
+    let mut out = Explanation {
+        decision: ev.decision.clone(),
+        action: action.to_owned(),
+        message: String::new(),
+        statement: None,
+        condition: None,
+        primary: None,
+        secondary: Vec::new(),
+    };
+    if let Some(i) = ev.deciding(policy)
+        && let Some(st) = policy.statements.get(i)
+    {
+        let verb = if st.is_deny() { "denies" } else { "allows" };
+        out.message = format!("{} {verb} {action}", st.label());
+        if st.is_deny() {
+            out.message.push_str(": an explicit Deny wins over every Allow");
+        }
+        out.statement = Some(i);
+        let shown = shown_condition(st);
+        out.condition = shown;
+        let labels: Vec<(Span, String)> =
+            st.conditions.iter().map(|c| (condition_span(c), holds_label(c, check))).collect();
+        match shown {
+            Some(ci) => {
+                out.primary = labels.get(ci).cloned();
+                out.secondary.extend(labels.into_iter().enumerate().filter(|(j, _)| *j != ci).map(|(_, l)| l));
+            }
+            None => out.primary = Some((head_span(st), format!("{verb} without a condition"))),
+        }
+        out.secondary.push((st.span, st.label()));
+        return out;
+    }
+    let refusing: Vec<_> = ev.refusing(policy).collect();
+    let subject = if check.request.principal.is_empty() { "the caller".to_owned() } else { check.request.principal.clone() };
+    out.message = match ev.decision {
+        Decision::Unknown => format!("cannot decide whether {action} is allowed for {subject}"),
+        _ if refusing.is_empty() => {
+            format!("no statement trusts {subject} for {action} (an implicit deny)")
+        }
+        _ => format!("no statement allows {action} for {subject} (an implicit deny)"),
+    };
+    for (n, r) in refusing.iter().enumerate() {
+        let Some(st) = policy.statements.get(r.statement) else { continue };
+        let (ci, detail) = match &r.outcome {
+            Outcome::ConditionFails { condition, detail } => (Some(*condition), detail.clone()),
+            Outcome::Undecided { condition, detail } => (*condition, detail.clone()),
+            _ => (None, String::new()),
+        };
+        let span = ci.and_then(|c| st.conditions.get(c)).map(condition_span).unwrap_or(st.span);
+        let label = detail.split_once(": ").map(|(_, why)| why.to_owned()).unwrap_or(detail.clone());
+        let label = format!("{}: {label}", st.label());
+        if n == 0 {
+            out.statement = Some(r.statement);
+            out.condition = ci;
+            out.primary = Some((span, label));
+            out.secondary.push((st.span, st.label()));
+        } else {
+            out.secondary.push((span, label));
+        }
+    }
+    out
+}
+
+/// The condition a frame points at: the one on sts:ExternalId, else the first.
+fn shown_condition(st: &Statement) -> Option<usize> {
+    st.conditions.iter().position(|c| c.key_is("sts:ExternalId")).or(if st.conditions.is_empty() { None } else { Some(0) })
+}
+
+/// `"sts:ExternalId": "acme@*"`: from the key to the end of its values.
+pub fn condition_span(c: &Condition) -> Span {
+    if c.key.span.src == c.values.span.src && c.key.span.start <= c.values.span.start {
+        c.key.span.to(c.values.span)
+    } else {
+        c.span()
+    }
+}
+
+/// The principal (or the effect) of a statement without conditions.
+fn head_span(st: &Statement) -> Span {
+    st.principal.as_ref().map(|p| p.span).or(st.effect.as_ref().map(|e| e.value.span)).unwrap_or(st.span)
+}
+
+/// `holds: sts:ExternalId = acme@...@read`.
+fn holds_label(c: &Condition, check: &Check) -> String {
+    let key = c.key.as_str().unwrap_or("?");
+    match check.request.get(key) {
+        Some(v) => format!("holds: {} {key} = {}", c.operator.raw, v.join(", ")),
+        None => format!("holds: {} passes when {key} is not sent", c.operator.raw),
+    }
+}
