@@ -16,6 +16,8 @@ pub struct Explanation {
     pub action: String,
     /// One line: `statement "X" allows sts:AssumeRole`.
     pub message: String,
+    /// A short form for one-line probe reports: `allowed by statement "X"`.
+    pub short: String,
     /// The deciding statement (allow, explicit deny) or the first refusing one (implicit deny).
     pub statement: Option<usize>,
     /// The deciding or refusing condition of that statement.
@@ -31,6 +33,7 @@ pub fn explain(check: &Check, policy: &Policy) -> Explanation {
             decision: Decision::Unknown,
             action: String::new(),
             message: "nothing was evaluated".into(),
+            short: "nothing was evaluated".into(),
             statement: None,
             condition: None,
             primary: None,
@@ -41,6 +44,7 @@ pub fn explain(check: &Check, policy: &Policy) -> Explanation {
         decision: ev.decision.clone(),
         action: action.to_owned(),
         message: String::new(),
+        short: String::new(),
         statement: None,
         condition: None,
         primary: None,
@@ -51,8 +55,10 @@ pub fn explain(check: &Check, policy: &Policy) -> Explanation {
     {
         let verb = if st.is_deny() { "denies" } else { "allows" };
         out.message = format!("{} {verb} {action}", st.label());
+        out.short = format!("{} by {}", if st.is_deny() { "denied" } else { "allowed" }, st.label());
         if st.is_deny() {
             out.message.push_str(": an explicit Deny wins over every Allow");
+            out.short.push_str(" (explicit Deny)");
         }
         out.statement = Some(i);
         let shown = shown_condition(st);
@@ -78,6 +84,7 @@ pub fn explain(check: &Check, policy: &Policy) -> Explanation {
         }
         _ => format!("no statement allows {action} for {subject} (an implicit deny)"),
     };
+    out.short = out.message.clone();
     for (n, r) in refusing.iter().enumerate() {
         let Some(st) = policy.statements.get(r.statement) else { continue };
         let (ci, detail) = match &r.outcome {
@@ -86,9 +93,24 @@ pub fn explain(check: &Check, policy: &Policy) -> Explanation {
             _ => (None, String::new()),
         };
         let span = ci.and_then(|c| st.conditions.get(c)).map(condition_span).unwrap_or(st.span);
-        let label = detail.split_once(": ").map(|(_, why)| why.to_owned()).unwrap_or(detail.clone());
-        let label = format!("{}: {label}", st.label());
+        let label = match (&r.outcome, ci.and_then(|c| st.conditions.get(c))) {
+            (Outcome::ConditionFails { .. }, Some(c)) => {
+                let why = detail.split_once(": ").map(|(_, why)| why).unwrap_or(&detail);
+                format!("{} does not hold: {why}", c.operator.raw)
+            }
+            _ => detail.clone(),
+        };
         if n == 0 {
+            let what = match ci.and_then(|c| st.conditions.get(c)) {
+                Some(c) => format!(
+                    "{} on {} {}",
+                    c.operator.raw,
+                    c.key.as_str().unwrap_or("?"),
+                    if matches!(r.outcome, Outcome::ConditionFails { .. }) { "does not hold" } else { "cannot be decided" }
+                ),
+                None => detail.clone(),
+            };
+            out.short = format!("{}: {what}", st.label());
             out.statement = Some(r.statement);
             out.condition = ci;
             out.primary = Some((span, label));

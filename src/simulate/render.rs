@@ -63,9 +63,11 @@ pub fn human(sim: &Simulation, policy: &Policy, sources: &SourceMap, color: bool
         let mark = if c.held() { "" } else { " (expected: {})" };
         let mark = mark.replace("{}", c.expected.as_str());
         out.push_str(&format!("\n{}{mark}  {}\n", decision_word(&ex.decision), c.description));
-        out.push_str(&format!("  {}\n", ex.message));
         frames.clear();
         frames.extend(frame(c, &ex));
+        if frames.is_empty() {
+            out.push_str(&format!("  {}\n", ex.message));
+        }
         push_frames(&mut out, &frames, sources, &opts);
     }
     let probes: Vec<&Check> = sim.probes().collect();
@@ -76,7 +78,7 @@ pub fn human(sim: &Simulation, policy: &Policy, sources: &SourceMap, color: bool
         let ex = explain(c, policy);
         let status = if c.held() { "passed" } else { "FAILED" };
         let at = ex.primary.as_ref().map(|(s, _)| format!(" ({})", location(sources, *s))).unwrap_or_default();
-        out.push_str(&format!("  {status}  {:<7}  {}: {}{at}\n", decision_word(&ex.decision), c.description, ex.message));
+        out.push_str(&format!("  {status}  {:<7}  {}: {}{at}\n", decision_word(&ex.decision), c.description, ex.short));
         if !c.held() {
             frames.clear();
             frames.extend(frame(c, &ex));

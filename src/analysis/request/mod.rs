@@ -27,6 +27,8 @@ pub struct Request {
     pub action: String,
     /// Condition keys present in the request (lowercase key -> values).
     context: BTreeMap<String, Vec<String>>,
+    /// Each key as first written (`aws:PrincipalArn`), for reports.
+    names: BTreeMap<String, String>,
     /// Keys present in the real request whose value the caller of the evaluator does not know
     /// (lowercase): a condition on one of them cannot be decided rather than taken as absent.
     unknown: BTreeSet<String>,
@@ -38,12 +40,15 @@ impl Request {
             principal: principal.into(),
             action: action.into(),
             context: BTreeMap::new(),
+            names: BTreeMap::new(),
             unknown: BTreeSet::new(),
         }
     }
 
     pub fn with(mut self, key: &str, value: impl Into<String>) -> Self {
-        self.context.entry(key.to_ascii_lowercase()).or_default().push(value.into());
+        let lower = key.to_ascii_lowercase();
+        self.names.entry(lower.clone()).or_insert_with(|| key.to_owned());
+        self.context.entry(lower).or_default().push(value.into());
         self
     }
 
@@ -56,6 +61,7 @@ impl Request {
     /// The same request without `key` (a probe that leaves a key out).
     pub fn without(mut self, key: &str) -> Self {
         self.context.remove(&key.to_ascii_lowercase());
+        self.names.remove(&key.to_ascii_lowercase());
         self.unknown.remove(&key.to_ascii_lowercase());
         self
     }
@@ -69,9 +75,14 @@ impl Request {
         self.context.get(&key.to_ascii_lowercase()).map(|v| v.as_slice())
     }
 
-    /// Every key the request sends, with its values, in key order.
+    /// Every key the request sends (as first written), with its values, in key order.
     pub fn context(&self) -> impl Iterator<Item = (&str, &[String])> {
-        self.context.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+        self.context.iter().map(|(k, v)| (self.names.get(k).map_or(k.as_str(), String::as_str), v.as_slice()))
+    }
+
+    /// Keys present in the request with an unknown value (lowercase).
+    pub fn unknown_keys(&self) -> impl Iterator<Item = &str> {
+        self.unknown.iter().map(String::as_str)
     }
 
     fn is_unknown(&self, key: &str) -> bool {
@@ -221,7 +232,7 @@ pub fn evaluate_in(policy: &Policy, req: &Request, unit: Option<&Unit>) -> Evalu
 }
 
 fn statement_outcome(policy: &Policy, st: &Statement, req: &Request, unit: Option<&Unit>) -> Outcome {
-    if st.partial {
+    if st.partial && !only_condition_values_unknown(st) {
         return Outcome::Undecided { condition: None, detail: "has unresolved parts and cannot be decided".into() };
     }
     let principal_ok = match (&st.principal, &st.not_principal) {
@@ -261,6 +272,18 @@ fn statement_outcome(policy: &Policy, st: &Statement, req: &Request, unit: Optio
         }
     }
     Outcome::Applies
+}
+
+/// The statement is partial only because some condition values are unknown (a Terraform
+/// reference): those conditions are asked one by one, and a value with a known shape still
+/// decides. (A wholly unknown `Condition` block also leaves no known keys: not this case.)
+fn only_condition_values_unknown(st: &Statement) -> bool {
+    st.effect.as_ref().is_some_and(|e| e.kind.is_some())
+        && [&st.action, &st.not_action, &st.resource, &st.not_resource]
+            .iter()
+            .all(|l| l.as_ref().is_none_or(|l| l.is_fully_known()))
+        && [&st.principal, &st.not_principal].iter().all(|p| p.as_ref().is_none_or(|p| !p.partial))
+        && st.conditions.iter().any(|c| c.values.partial)
 }
 
 fn principal_matches(p: &Principal, caller: &str) -> bool {
