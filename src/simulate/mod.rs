@@ -149,7 +149,12 @@ pub fn simulate(
             checks.push(request::spacelift_check(opts, &caller, run)?);
         }
     }
-    if opts.probes {
+    // Probes vary a request that should be accepted; for one that should be denied they say
+    // nothing more.
+    if opts.probes && opts.expect_deny {
+        notes.push("--expect-deny: no probes (they vary a request that should be allowed)".into());
+    }
+    if opts.probes && !opts.expect_deny {
         let positives: Vec<Check> = checks.clone();
         checks.extend(probes::probes(opts, &caller, &runs, &positives));
     }
