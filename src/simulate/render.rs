@@ -86,11 +86,12 @@ pub fn human(sim: &Simulation, policy: &Policy, sources: &SourceMap, color: bool
         }
     }
     let held = sim.checks.iter().filter(|c| c.held()).count();
+    let total = sim.checks.len();
     out.push_str(&format!(
-        "\ndecision: {}\nresult: {} ({held} of {} expectations held)\n",
+        "\ndecision: {}\nresult: {} ({held} of {total} expectation{} held)\n",
         sim.decision(),
         if sim.passed() { "passed" } else { "failed" },
-        sim.checks.len()
+        if total == 1 { "" } else { "s" }
     ));
     out
 }
