@@ -6,32 +6,18 @@ use std::path::Path;
 
 use crate::aws::spacelift::{Phase, SpaceliftEnvironment};
 use crate::cli::{PhaseArg, SimulateArgs, SpaceliftEnvironmentArg, VerifyFormat};
-use crate::commands::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, is_broken_pipe, write_stdout};
+use std::process::ExitCode;
+
+use crate::Error;
+use crate::commands::{EXIT_FINDINGS, EXIT_OK, exit, write_stdout};
 use crate::config::Settings;
 use crate::config::file::{self as config_file, Date};
 use crate::simulate::{self, Options, SpaceliftRun, load};
 
-pub fn run(args: &SimulateArgs) -> i32 {
-    match prepare_and_simulate(args) {
-        Ok((text, passed)) => match write_stdout(&text) {
-            Ok(()) => {
-                if passed {
-                    EXIT_OK
-                } else {
-                    EXIT_FINDINGS
-                }
-            }
-            Err(e) if is_broken_pipe(&e) => EXIT_OK,
-            Err(e) => {
-                eprintln!("error: cannot write to standard output: {e}");
-                EXIT_FINDINGS
-            }
-        },
-        Err(e) => {
-            eprintln!("error: {e}");
-            EXIT_USAGE
-        }
-    }
+pub fn run(args: &SimulateArgs) -> Result<ExitCode, Error> {
+    let (text, passed) = prepare_and_simulate(args).map_err(Error::Usage)?;
+    write_stdout(&text)?;
+    Ok(exit(if passed { EXIT_OK } else { EXIT_FINDINGS }))
 }
 
 /// The rendered report and whether every expectation held; `Err` is a usage error.

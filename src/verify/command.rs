@@ -304,7 +304,7 @@ fn static_checks(args: &VerifyArgs, settings: &Settings, rep: &mut Report) -> Op
             }
         };
         spacelift_stack = Some((stack.clone(), account.clone()));
-        crate::aws::spacelift::external_id(&account, &integration, &stack, phase)
+        crate::aws::spacelift::external_id(&account, &integration, stack, phase)
     } else {
         args.external_id.clone().unwrap_or_default()
     };
@@ -518,7 +518,13 @@ fn live(args: &VerifyArgs, plan: &Plan, settings: &Settings, aws: &Aws, rep: &mu
                 "iam:GetRole {}",
                 crate::verify::role_name_from_arn(&args.role_arn).unwrap_or("role")
             );
-            let (findings, sources, unit) = crate::lint_text(&name, text, &s);
+            let (findings, sources, unit) = match crate::RuleSet::load(None) {
+                Ok(rules) => crate::lint_text(&name, text, &s, &rules),
+                Err(e) => {
+                    rep.step("lint", Status::Failed, format!("cannot load the rules: {e}"));
+                    return None;
+                }
+            };
             let count = |sev| findings.iter().filter(|f| f.severity == sev).count();
             let step = rep.step(
                 "lint",
