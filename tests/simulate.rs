@@ -41,7 +41,12 @@ fn probes(v: &Value) -> Vec<(String, String)> {
         .as_array()
         .map(|a| {
             a.iter()
-                .map(|p| (p["name"].as_str().unwrap_or("").to_owned(), p["decision"].as_str().unwrap_or("").to_owned()))
+                .map(|p| {
+                    (
+                        p["name"].as_str().unwrap_or("").to_owned(),
+                        p["decision"].as_str().unwrap_or("").to_owned(),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -49,7 +54,8 @@ fn probes(v: &Value) -> Vec<(String, String)> {
 
 #[test]
 fn documented_stack_policy_allows_its_stack_and_denies_the_probes() {
-    let (code, v) = json(&["spacelift-stack-a.json", "--spacelift-stack", "stack-a", "--phase", "read,write"]);
+    let (code, v) =
+        json(&["spacelift-stack-a.json", "--spacelift-stack", "stack-a", "--phase", "read,write"]);
     assert_eq!(code, 0, "{v:#}");
     assert_eq!(v["version"], 1);
     assert_eq!(v["decision"], "allow");
@@ -103,13 +109,15 @@ fn documented_any_stack_policy_lets_other_stacks_and_phases_in() {
             ("probe-other-account".to_owned(), "deny".to_owned()),
         ]
     );
-    let failed: Vec<&Value> = v["probes"].as_array().into_iter().flatten().filter(|p| p["held"] == false).collect();
+    let failed: Vec<&Value> =
+        v["probes"].as_array().into_iter().flatten().filter(|p| p["held"] == false).collect();
     assert!(failed.iter().all(|p| p["risk"].is_string()), "{failed:#?}");
 }
 
 #[test]
 fn a_deny_guardrail_is_named() {
-    let (code, v) = json(&["deny-guardrail.json", "--spacelift-stack", "stack-a", "--phase", "read", "--no-probes"]);
+    let (code, v) =
+        json(&["deny-guardrail.json", "--spacelift-stack", "stack-a", "--phase", "read", "--no-probes"]);
     assert_eq!(code, 1);
     assert_eq!(v["decision"], "deny");
     let r = &v["requests"][0];
@@ -128,7 +136,8 @@ fn a_deny_guardrail_is_named() {
     assert_eq!(v["decision"], "allow", "the guardrail only stops plans");
     assert_eq!(v["requests"][0]["statement"]["sid"], "AllowSpaceliftStackA");
     assert_eq!(code, 0, "the read-phase probe hits the Deny: {v:#}");
-    let (code, _) = json(&["deny-guardrail.json", "--spacelift-stack", "stack-a", "--phase", "read", "--expect-deny"]);
+    let (code, _) =
+        json(&["deny-guardrail.json", "--spacelift-stack", "stack-a", "--phase", "read", "--expect-deny"]);
     assert_eq!(code, 0, "--expect-deny: the deny is the expectation");
 }
 
@@ -140,7 +149,10 @@ fn as_spacelift_runs_every_attached_stack_and_phase() {
     let runs: Vec<&str> =
         v["requests"].as_array().into_iter().flatten().filter_map(|r| r["description"].as_str()).collect();
     assert_eq!(runs.len(), 2, "{runs:?}");
-    assert!(runs[0].starts_with("stack `app`, write phase (spacelift_aws_integration_attachment.app)"), "{runs:?}");
+    assert!(
+        runs[0].starts_with("stack `app`, write phase (spacelift_aws_integration_attachment.app)"),
+        "{runs:?}"
+    );
     assert!(runs[1].starts_with("stack `vpc`, write phase"), "{runs:?}");
     // Each run is allowed by the statement the data source generated for it.
     assert_eq!(v["requests"][0]["statement"]["label"], "statement 1");
@@ -214,7 +226,10 @@ fn roles_of_a_dump_are_picked_with_role() {
     let (code, out, err) =
         run(&[dump, "--role", "role/spacelift-readonly", "--spacelift-stack", "app", "--phase", "write"]);
     assert_eq!(code, 1, "`acme@*@app@*` also accepts the read phase:\n{out}{err}");
-    assert!(out.contains("(role role/spacelift-readonly)") && out.contains("\nallow  stack `app`, write phase"), "{out}");
+    assert!(
+        out.contains("(role role/spacelift-readonly)") && out.contains("\nallow  stack `app`, write phase"),
+        "{out}"
+    );
     let (code, _, err) = run(&[dump, "--role", "role/nope", "--spacelift-stack", "app", "--phase", "write"]);
     assert_eq!(code, 2);
     assert!(err.contains("no such role"), "{err}");
@@ -224,13 +239,24 @@ fn roles_of_a_dump_are_picked_with_role() {
 fn usage_errors_exit_2_with_a_message() {
     let cases: &[(&[&str], &str)] = &[
         (&["spacelift-stack-a.json"], "say who calls"),
-        (&["spacelift-stack-a.json", "--no-config", "--spacelift-stack", "a", "--phase", "read"], "--spacelift-account"),
+        (
+            &["spacelift-stack-a.json", "--no-config", "--spacelift-stack", "a", "--phase", "read"],
+            "--spacelift-account",
+        ),
         (&["spacelift-stack-a.json", "--principal", "not-an-arn"], "neither an ARN"),
         (&["spacelift-stack-a.json", "--principal", "111122223333", "--tag", "novalue"], "KEY=VALUE"),
         (&["spacelift-stack-a.json", "--principal", "111122223333", "--external-id", "x"], "rejected by STS"),
         (&["missing.json", "--principal", "111122223333"], "missing.json"),
         (
-            &["spacelift-stack-a.json", "--spacelift-stack", "a", "--phase", "read", "--integration-id", "bad"],
+            &[
+                "spacelift-stack-a.json",
+                "--spacelift-stack",
+                "a",
+                "--phase",
+                "read",
+                "--integration-id",
+                "bad",
+            ],
             "--integration-id",
         ),
         (&["spacelift-stack-a.json", "--as-spacelift"], "--as-spacelift needs a role"),
@@ -251,12 +277,17 @@ fn principal_forms() {
     let trust = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/ci"}, "Action": "sts:AssumeRole"}]}"#;
     let dir = tmp_policy(trust);
     let decision = |p: &str| {
-        let (_, out, err) = run_in(dir.path(), &["trust.json", "--no-config", "--format", "json", "--principal", p]);
+        let (_, out, err) =
+            run_in(dir.path(), &["trust.json", "--no-config", "--format", "json", "--principal", p]);
         let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
         v["decision"].as_str().unwrap_or("").to_owned()
     };
     assert_eq!(decision("arn:aws:iam::111122223333:role/ci"), "allow");
-    assert_eq!(decision("arn:aws:sts::111122223333:assumed-role/ci/session-1"), "allow", "a session of the role");
+    assert_eq!(
+        decision("arn:aws:sts::111122223333:assumed-role/ci/session-1"),
+        "allow",
+        "a session of the role"
+    );
     assert_eq!(decision("arn:aws:iam::111122223333:role/other"), "deny");
     assert_eq!(decision("111122223333"), "deny", "some principal of the account is not the trusted role");
 }
@@ -294,8 +325,24 @@ fn role_arn_fetches_the_trust_policy_with_get_role() {
         }
     }
     let out = cmd
-        .args(["--role-arn", "arn:aws:iam::111122223333:role/app", "--endpoint-url", &r.url, "--region", "eu-west-1"])
-        .args(["--spacelift-account", "acme", "--spacelift-stack", "app", "--phase", "write", "--format", "json"])
+        .args([
+            "--role-arn",
+            "arn:aws:iam::111122223333:role/app",
+            "--endpoint-url",
+            &r.url,
+            "--region",
+            "eu-west-1",
+        ])
+        .args([
+            "--spacelift-account",
+            "acme",
+            "--spacelift-stack",
+            "app",
+            "--phase",
+            "write",
+            "--format",
+            "json",
+        ])
         .env("AWS_ACCESS_KEY_ID", "AKIAEXAMPLECALLER01")
         .env("AWS_SECRET_ACCESS_KEY", "caller-secret")
         .env("AWS_CONFIG_FILE", "/nonexistent/trustlint/config")

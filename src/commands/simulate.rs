@@ -141,10 +141,15 @@ fn options(args: &SimulateArgs, settings: &Settings) -> Result<Options, String> 
 fn fetch(args: &SimulateArgs, arn: &str) -> Result<(String, String), String> {
     use crate::verify::{Aws, AwsOptions};
     crate::aws::arn::validate(arn, crate::aws::arn::ArnUse::Role).map_err(|e| format!("--role-arn: {e}"))?;
-    let opts =
-        AwsOptions { region: args.region.clone(), endpoint_url: args.endpoint_url.clone(), ..AwsOptions::default() };
+    let opts = AwsOptions {
+        region: args.region.clone(),
+        endpoint_url: args.endpoint_url.clone(),
+        ..AwsOptions::default()
+    };
     let aws = Aws::new(&opts).map_err(|e| crate::verify::command::describe(&e))?;
-    let info = aws.get_role(arn).map_err(|e| format!("iam:GetRole {arn}: {}", crate::verify::command::describe(&e)))?;
+    let info = aws
+        .get_role(arn)
+        .map_err(|e| format!("iam:GetRole {arn}: {}", crate::verify::command::describe(&e)))?;
     Ok((format!("iam:GetRole {}", info.role_name), info.trust_policy_json))
 }
 

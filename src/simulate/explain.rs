@@ -1,7 +1,7 @@
 //! Why a check got its answer, as spans into the policy: the deciding statement and
 //! condition, or for an implicit deny the conditions that refused.
 
-use crate::analysis::request::{Decision, Outcome};
+use crate::analysis::request::{Decision, Evaluation, Outcome};
 use crate::model::{Condition, Policy, Statement};
 use crate::source::Span;
 
@@ -27,104 +27,113 @@ pub struct Explanation {
     pub secondary: Vec<(Span, String)>,
 }
 
-pub fn explain(check: &Check, policy: &Policy) -> Explanation {
-    let Some((action, ev)) = check.deciding() else {
-        return Explanation {
-            decision: Decision::Unknown,
-            action: String::new(),
-            message: "nothing was evaluated".into(),
-            short: "nothing was evaluated".into(),
+impl Explanation {
+    fn new(decision: Decision, action: &str, message: &str) -> Self {
+        Explanation {
+            decision,
+            action: action.to_owned(),
+            message: message.to_owned(),
+            short: message.to_owned(),
             statement: None,
             condition: None,
             primary: None,
             secondary: Vec::new(),
-        };
-    };
-    let mut out = Explanation {
-        decision: ev.decision.clone(),
-        action: action.to_owned(),
-        message: String::new(),
-        short: String::new(),
-        statement: None,
-        condition: None,
-        primary: None,
-        secondary: Vec::new(),
-    };
-    if let Some(i) = ev.deciding(policy)
-        && let Some(st) = policy.statements.get(i)
-    {
-        let verb = if st.is_deny() { "denies" } else { "allows" };
-        out.message = format!("{} {verb} {action}", st.label());
-        out.short = format!("{} by {}", if st.is_deny() { "denied" } else { "allowed" }, st.label());
-        if st.is_deny() {
-            out.message.push_str(": an explicit Deny wins over every Allow");
-            out.short.push_str(" (explicit Deny)");
         }
-        out.statement = Some(i);
-        let shown = shown_condition(st);
-        out.condition = shown;
-        let labels: Vec<(Span, String)> =
-            st.conditions.iter().map(|c| (condition_span(c), holds_label(c, check))).collect();
-        match shown {
-            Some(ci) => {
-                out.primary = labels.get(ci).cloned();
-                out.secondary.extend(labels.into_iter().enumerate().filter(|(j, _)| *j != ci).map(|(_, l)| l));
-            }
-            None => out.primary = Some((head_span(st), format!("{verb} without a condition"))),
-        }
-        out.secondary.push((st.span, st.label()));
-        return out;
     }
+}
+
+pub fn explain(check: &Check, policy: &Policy) -> Explanation {
+    let Some((action, ev)) = check.deciding() else {
+        return Explanation::new(Decision::Unknown, "", "nothing was evaluated");
+    };
+    let mut out = Explanation::new(ev.decision.clone(), action, "");
+    match ev.deciding(policy).and_then(|i| policy.statements.get(i).map(|st| (i, st))) {
+        Some((i, st)) => decided(&mut out, check, i, st),
+        None => refused(&mut out, check, ev, policy),
+    }
+    out
+}
+
+/// An allow or explicit deny: the statement that applied, at its most telling condition.
+fn decided(out: &mut Explanation, check: &Check, i: usize, st: &Statement) {
+    let verb = if st.is_deny() { "denies" } else { "allows" };
+    out.message = format!("{} {verb} {}", st.label(), out.action);
+    out.short = format!("{} by {}", if st.is_deny() { "denied" } else { "allowed" }, st.label());
+    if st.is_deny() {
+        out.message.push_str(": an explicit Deny wins over every Allow");
+        out.short.push_str(" (explicit Deny)");
+    }
+    out.statement = Some(i);
+    let shown = shown_condition(st);
+    out.condition = shown;
+    let labels: Vec<(Span, String)> =
+        st.conditions.iter().map(|c| (condition_span(c), holds_label(c, check))).collect();
+    match shown {
+        Some(ci) => {
+            out.primary = labels.get(ci).cloned();
+            out.secondary.extend(labels.into_iter().enumerate().filter(|(j, _)| *j != ci).map(|(_, l)| l));
+        }
+        None => out.primary = Some((head_span(st), format!("{verb} without a condition"))),
+    }
+    out.secondary.push((st.span, st.label()));
+}
+
+/// An implicit deny (or an undecided answer): the `Allow` statements that trust the caller and
+/// the conditions that refused, the first one as the frame's primary label.
+fn refused(out: &mut Explanation, check: &Check, ev: &Evaluation, policy: &Policy) {
     let refusing: Vec<_> = ev.refusing(policy).collect();
-    let subject = if check.request.principal.is_empty() { "the caller".to_owned() } else { check.request.principal.clone() };
+    let subject = &check.request.principal;
+    let action = &out.action;
     out.message = match ev.decision {
         Decision::Unknown => format!("cannot decide whether {action} is allowed for {subject}"),
-        _ if refusing.is_empty() => {
-            format!("no statement trusts {subject} for {action} (an implicit deny)")
-        }
+        _ if refusing.is_empty() => format!("no statement trusts {subject} for {action} (an implicit deny)"),
         _ => format!("no statement allows {action} for {subject} (an implicit deny)"),
     };
     out.short = out.message.clone();
     for (n, r) in refusing.iter().enumerate() {
         let Some(st) = policy.statements.get(r.statement) else { continue };
-        let (ci, detail) = match &r.outcome {
-            Outcome::ConditionFails { condition, detail } => (Some(*condition), detail.clone()),
-            Outcome::Undecided { condition, detail } => (*condition, detail.clone()),
-            _ => (None, String::new()),
+        let (ci, detail, fails) = match &r.outcome {
+            Outcome::ConditionFails { condition, detail } => (Some(*condition), detail.as_str(), true),
+            Outcome::Undecided { condition, detail } => (*condition, detail.as_str(), false),
+            _ => (None, "", false),
         };
-        let span = ci.and_then(|c| st.conditions.get(c)).map(condition_span).unwrap_or(st.span);
-        let label = match (&r.outcome, ci.and_then(|c| st.conditions.get(c))) {
-            (Outcome::ConditionFails { .. }, Some(c)) => {
-                let why = detail.split_once(": ").map(|(_, why)| why).unwrap_or(&detail);
+        let cond = ci.and_then(|c| st.conditions.get(c));
+        let span = cond.map(condition_span).unwrap_or(st.span);
+        let label = match cond {
+            Some(c) if fails => {
+                let why = detail.split_once(": ").map_or(detail, |(_, why)| why);
                 format!("{} does not hold: {why}", c.operator.raw)
             }
-            _ => detail.clone(),
+            _ => detail.to_owned(),
         };
-        if n == 0 {
-            let what = match ci.and_then(|c| st.conditions.get(c)) {
-                Some(c) => format!(
-                    "{} on {} {}",
-                    c.operator.raw,
-                    c.key.as_str().unwrap_or("?"),
-                    if matches!(r.outcome, Outcome::ConditionFails { .. }) { "does not hold" } else { "cannot be decided" }
-                ),
-                None => detail.clone(),
-            };
-            out.short = format!("{}: {what}", st.label());
-            out.statement = Some(r.statement);
-            out.condition = ci;
-            out.primary = Some((span, label));
-            out.secondary.push((st.span, st.label()));
-        } else {
+        if n > 0 {
             out.secondary.push((span, label));
+            continue;
         }
+        let what = match cond {
+            Some(c) => format!(
+                "{} on {} {}",
+                c.operator.raw,
+                c.key.as_str().unwrap_or("?"),
+                if fails { "does not hold" } else { "cannot be decided" }
+            ),
+            None => detail.to_owned(),
+        };
+        out.short = format!("{}: {what}", st.label());
+        out.statement = Some(r.statement);
+        out.condition = ci;
+        out.primary = Some((span, label));
+        out.secondary.push((st.span, st.label()));
     }
-    out
 }
 
 /// The condition a frame points at: the one on sts:ExternalId, else the first.
 fn shown_condition(st: &Statement) -> Option<usize> {
-    st.conditions.iter().position(|c| c.key_is("sts:ExternalId")).or(if st.conditions.is_empty() { None } else { Some(0) })
+    st.conditions.iter().position(|c| c.key_is("sts:ExternalId")).or(if st.conditions.is_empty() {
+        None
+    } else {
+        Some(0)
+    })
 }
 
 /// `"sts:ExternalId": "acme@*"`: from the key to the end of its values.

@@ -73,8 +73,8 @@ pub fn load_text(name: &str, text: &str, settings: &Settings) -> Result<Loaded, 
     let source = sources.add(name.to_owned(), PathBuf::from(name), text.to_owned());
     let mut s = settings.clone();
     s.policy_kind = Some(PolicyKind::Trust);
-    let unit = input::json::parse_file(&source, &s, true)
-        .ok_or_else(|| format!("{name}: not a policy document"))?;
+    let unit =
+        input::json::parse_file(&source, &s, true).ok_or_else(|| format!("{name}: not a policy document"))?;
     first_parse_failure(&sources, &unit)?;
     Ok(Loaded { sources, unit })
 }
@@ -117,7 +117,13 @@ pub fn select(unit: &Unit, role: Option<&str>) -> Result<Target, String> {
                 None if unit.roles.is_empty() => {
                     return Err(format!("--role {want}: {} defines no roles", unit.name));
                 }
-                None => return Err(format!("--role {want}: no such role in {} (roles: {})", unit.name, subjects())),
+                None => {
+                    return Err(format!(
+                        "--role {want}: no such role in {} (roles: {})",
+                        unit.name,
+                        subjects()
+                    ));
+                }
             }
         }
         None if unit.roles.len() == 1 => Some(0),

@@ -85,13 +85,16 @@ type Parts = (String, String, String, Vec<Phase>, usize);
 
 /// The Spacelift runs grouped by stack; in plain mode the parts of a current-format external id.
 fn spacelift_parts(opts: &Options, runs: &[SpaceliftRun], first: &Check) -> Vec<Parts> {
-    let integration = opts.integration_id.clone().unwrap_or_else(|| super::request::DEFAULT_INTEGRATION_ID.into());
+    let integration =
+        opts.integration_id.clone().unwrap_or_else(|| super::request::DEFAULT_INTEGRATION_ID.into());
     if let Some(account) = opts.spacelift_account.as_deref().filter(|_| !runs.is_empty()) {
         let mut out: Vec<Parts> = Vec::new();
         for (i, run) in runs.iter().enumerate() {
             match out.iter_mut().find(|p| p.2 == run.stack) {
                 Some(p) => p.3.push(run.phase),
-                None => out.push((account.to_owned(), integration.clone(), run.stack.clone(), vec![run.phase], i)),
+                None => {
+                    out.push((account.to_owned(), integration.clone(), run.stack.clone(), vec![run.phase], i))
+                }
             }
         }
         return out;

@@ -7,7 +7,7 @@ use crate::analysis::request::Decision;
 use crate::diagnostic::{Finding, Severity};
 use crate::model::Policy;
 use crate::report::human::{HumanOptions, render_findings};
-use crate::source::{Span, SourceMap};
+use crate::source::{SourceMap, Span};
 
 use super::explain::{Explanation, explain};
 use super::{Check, Simulation};
@@ -77,8 +77,14 @@ pub fn human(sim: &Simulation, policy: &Policy, sources: &SourceMap, color: bool
     for c in probes {
         let ex = explain(c, policy);
         let status = if c.held() { "passed" } else { "FAILED" };
-        let at = ex.primary.as_ref().map(|(s, _)| format!(" ({})", location(sources, *s))).unwrap_or_default();
-        out.push_str(&format!("  {status}  {:<7}  {}: {}{at}\n", decision_word(&ex.decision), c.description, ex.short));
+        let at =
+            ex.primary.as_ref().map(|(s, _)| format!(" ({})", location(sources, *s))).unwrap_or_default();
+        out.push_str(&format!(
+            "  {status}  {:<7}  {}: {}{at}\n",
+            decision_word(&ex.decision),
+            c.description,
+            ex.short
+        ));
         if !c.held() {
             frames.clear();
             frames.extend(frame(c, &ex));

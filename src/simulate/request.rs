@@ -116,7 +116,8 @@ pub fn caller(opts: &Options, spacelift: bool) -> Result<Caller, String> {
             describe: p.to_owned(),
         });
     }
-    let service = p.ends_with(".amazonaws.com") || p.ends_with(".amazonaws.com.cn") || p.ends_with(".amazon.com");
+    let service =
+        p.ends_with(".amazonaws.com") || p.ends_with(".amazonaws.com.cn") || p.ends_with(".amazon.com");
     if service && !p.contains(['*', '?', ' ', '/']) {
         return Ok(Caller {
             principal: p.to_owned(),
@@ -259,7 +260,8 @@ pub fn spacelift_id(opts: &Options, account: &str, stack: &str, phase: Phase) ->
     if let Some(why) = sts::external_id_problem(&id) {
         return Err(format!("external id `{id}` is rejected by STS: {why}"));
     }
-    let grammar = crate::analysis::trust::grammar().ok_or("internal error: the Spacelift grammar did not build")?;
+    let grammar =
+        crate::analysis::trust::grammar().ok_or("internal error: the Spacelift grammar did not build")?;
     match external_id::parse(&id, grammar) {
         Ok(ExternalId::Current { .. }) => Ok(id),
         Ok(ExternalId::Legacy { .. }) | Err(_) => Err(format!(
@@ -294,7 +296,11 @@ pub fn spacelift_check(opts: &Options, caller: &Caller, run: &SpaceliftRun) -> R
 }
 
 /// Every stack and phase the Terraform configuration attaches to the target role.
-pub fn attached_runs(unit: &Unit, target: &Target, notes: &mut Vec<String>) -> Result<Vec<SpaceliftRun>, String> {
+pub fn attached_runs(
+    unit: &Unit,
+    target: &Target,
+    notes: &mut Vec<String>,
+) -> Result<Vec<SpaceliftRun>, String> {
     let Some(role) = target.role else {
         return Err("--as-spacelift needs a role in a Terraform configuration (PATH is a lone policy)".into());
     };
@@ -307,7 +313,10 @@ pub fn attached_runs(unit: &Unit, target: &Target, notes: &mut Vec<String>) -> R
             continue;
         }
         let Some(stack) = att.target().and_then(|v| v.as_str()) else {
-            notes.push(format!("{}: the stack or module id is not known statically; not simulated", att.address));
+            notes.push(format!(
+                "{}: the stack or module id is not known statically; not simulated",
+                att.address
+            ));
             continue;
         };
         if integration.generate_credentials_in_worker.as_ref().and_then(|v| v.as_str()) == Some("true") {
@@ -327,7 +336,9 @@ pub fn attached_runs(unit: &Unit, target: &Target, notes: &mut Vec<String>) -> R
                     attachment: Some(att.address.clone()),
                 }),
                 Some(false) => {}
-                None => notes.push(format!("{}: `{phase}` is not known statically; not simulated", att.address)),
+                None => {
+                    notes.push(format!("{}: `{phase}` is not known statically; not simulated", att.address))
+                }
             }
         }
     }

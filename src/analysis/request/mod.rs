@@ -95,9 +95,7 @@ impl Request {
         let mut out: Vec<String> = Vec::new();
         for c in policy.statements.iter().flat_map(|s| &s.conditions) {
             let Some(k) = c.key.as_str() else { continue };
-            if self.get(k).is_none()
-                && !self.is_unknown(k)
-                && !out.iter().any(|o| o.eq_ignore_ascii_case(k))
+            if self.get(k).is_none() && !self.is_unknown(k) && !out.iter().any(|o| o.eq_ignore_ascii_case(k))
             {
                 out.push(k.to_owned());
             }
@@ -233,7 +231,10 @@ pub fn evaluate_in(policy: &Policy, req: &Request, unit: Option<&Unit>) -> Evalu
 
 fn statement_outcome(policy: &Policy, st: &Statement, req: &Request, unit: Option<&Unit>) -> Outcome {
     if st.partial && !only_condition_values_unknown(st) {
-        return Outcome::Undecided { condition: None, detail: "has unresolved parts and cannot be decided".into() };
+        return Outcome::Undecided {
+            condition: None,
+            detail: "has unresolved parts and cannot be decided".into(),
+        };
     }
     let principal_ok = match (&st.principal, &st.not_principal) {
         (Some(p), _) => principal_matches(p, &req.principal),

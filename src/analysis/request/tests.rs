@@ -106,7 +106,11 @@ fn deciding_statement_and_refusing_conditions() {
     let write = evaluate(&p, &assume(Some("acme@01GE7K9SR2DQBCRQ90DH70JF6Y@app@write")));
     assert_eq!((write.decision.clone(), write.deciding(&p)), (Decision::Allow, Some(0)));
     let read = evaluate(&p, &assume(Some("acme@01GE7K9SR2DQBCRQ90DH70JF6Y@app@read")));
-    assert_eq!((read.decision.clone(), read.deciding(&p)), (Decision::ExplicitDeny, Some(1)), "the Deny decides");
+    assert_eq!(
+        (read.decision.clone(), read.deciding(&p)),
+        (Decision::ExplicitDeny, Some(1)),
+        "the Deny decides"
+    );
     let other = evaluate(&p, &assume(Some("acme@01GE7K9SR2DQBCRQ90DH70JF6Y@web@write")));
     assert_eq!((other.decision.clone(), other.deciding(&p)), (Decision::ImplicitDeny, None));
     let refusing: Vec<_> = other.refusing(&p).collect();
