@@ -158,6 +158,8 @@ struct CheckOut {
     principal: String,
     actions: Vec<String>,
     context: std::collections::BTreeMap<String, Vec<String>>,
+    /// Keys the real request carries with a value not known offline (lowercase).
+    unknown_keys: Vec<String>,
     expected: &'static str,
     decision: &'static str,
     /// `explicit` or `implicit` for a deny.
@@ -213,6 +215,7 @@ fn check_out(c: &Check, policy: &Policy, sources: &SourceMap) -> CheckOut {
         principal: c.request.principal.clone(),
         actions: c.actions.clone(),
         context: c.request.context().map(|(k, v)| (k.to_owned(), v.to_vec())).collect(),
+        unknown_keys: c.request.unknown_keys().map(str::to_owned).collect(),
         expected: c.expected.as_str(),
         decision: decision_word(&ex.decision),
         deny: match ex.decision {
