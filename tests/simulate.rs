@@ -95,6 +95,51 @@ fn human_report_shows_the_deciding_condition_as_a_code_frame() {
     assert!(out.contains("result: failed (4 of 5 expectations held)"), "{out}");
 }
 
+/// What the user reads, reviewed as snapshots: an allow with probes, a named Deny, and the
+/// Terraform attachments whose plans are rejected.
+#[test]
+fn human_reports() {
+    let cases: &[(&str, &[&str])] = &[
+        ("stack_a_write", &["spacelift-stack-a.json", "--spacelift-stack", "stack-a", "--phase", "write"]),
+        ("deny_guardrail", &["deny-guardrail.json", "--spacelift-stack", "stack-a", "--phase", "read"]),
+        ("terraform_plan_rejected", &["terraform-plan-rejected", "--as-spacelift", "--no-probes"]),
+    ];
+    for (name, args) in cases {
+        let (_, out, err) = run(args);
+        assert!(err.is_empty(), "{name}: {err}");
+        insta::assert_snapshot!(format!("simulate_{name}"), out);
+    }
+}
+
+#[test]
+fn us_environment_and_worker_principals() {
+    let (code, v) = json(&[
+        "spacelift-stack-a.json",
+        "--spacelift-environment",
+        "us.spacelift.io",
+        "--spacelift-stack",
+        "stack-a",
+        "--phase",
+        "write",
+        "--no-probes",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(v["caller"], "Spacelift (577638371743, us.spacelift.io)");
+    assert!(v["requests"][0]["message"].as_str().is_some_and(|m| m.starts_with("no statement trusts")), "{v:#}");
+    // A private worker's own role calls AssumeRole in worker mode: --principal replaces Spacelift's.
+    let (_, v) = json(&[
+        "spacelift-stack-a.json",
+        "--principal",
+        "arn:aws:iam::111122223333:role/worker",
+        "--spacelift-stack",
+        "stack-a",
+        "--phase",
+        "write",
+        "--no-probes",
+    ]);
+    assert_eq!(v["decision"], "deny", "the policy trusts Spacelift's account, not the worker");
+}
+
 #[test]
 fn documented_any_stack_policy_lets_other_stacks_and_phases_in() {
     let (code, v) = json(&["spacelift-any-stack.json", "--spacelift-stack", "app", "--phase", "write"]);
