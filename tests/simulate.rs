@@ -125,7 +125,10 @@ fn us_environment_and_worker_principals() {
     ]);
     assert_eq!(code, 1);
     assert_eq!(v["caller"], "Spacelift (577638371743, us.spacelift.io)");
-    assert!(v["requests"][0]["message"].as_str().is_some_and(|m| m.starts_with("no statement trusts")), "{v:#}");
+    assert!(
+        v["requests"][0]["message"].as_str().is_some_and(|m| m.starts_with("no statement trusts")),
+        "{v:#}"
+    );
     // A private worker's own role calls AssumeRole in worker mode: --principal replaces Spacelift's.
     let (_, v) = json(&[
         "spacelift-stack-a.json",
