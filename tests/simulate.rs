@@ -201,7 +201,7 @@ fn as_spacelift_runs_every_attached_stack_and_phase() {
         runs[0].starts_with("stack `app`, write phase (spacelift_aws_integration_attachment.app)"),
         "{runs:?}"
     );
-    assert!(runs[1].starts_with("stack `vpc`, write phase"), "{runs:?}");
+    assert!(runs[1].starts_with("module `vpc`, write phase"), "{runs:?}");
     // Each run is allowed by the statement the data source generated for it.
     assert_eq!(v["requests"][0]["statement"]["label"], "statement 1");
     assert_eq!(v["requests"][1]["statement"]["label"], "statement 2");

@@ -93,7 +93,13 @@ fn options(args: &SimulateArgs, settings: &Settings) -> Result<Options, String> 
             .collect();
         phases.dedup();
         for phase in phases {
-            runs.push(SpaceliftRun { stack: stack.clone(), phase, tag_session: false, attachment: None });
+            runs.push(SpaceliftRun {
+                stack: stack.clone(),
+                phase,
+                tag_session: false,
+                attachment: None,
+                module: false,
+            });
         }
     }
     let tags = args.tag.iter().map(|t| key_value("--tag", t)).collect::<Result<Vec<_>, _>>()?;

@@ -11,7 +11,6 @@ pub mod render;
 pub mod request;
 
 use crate::analysis::request::{Decision, Evaluation, Request, evaluate_in};
-use crate::aws::spacelift::Phase;
 use crate::model::{Policy, Unit};
 
 pub use load::{Loaded, Target};
@@ -174,7 +173,8 @@ pub fn simulate(
     Ok(Simulation { input, target, caller, notes, checks })
 }
 
-/// `stack app, write phase`.
-pub fn describe_run(stack: &str, phase: Phase) -> String {
-    format!("stack `{stack}`, {phase} phase")
+/// `stack `app`, write phase` (or `module `vpc`, ...`).
+pub fn describe_run(run: &SpaceliftRun) -> String {
+    let what = if run.module { "module" } else { "stack" };
+    format!("{what} `{}`, {} phase", run.stack, run.phase)
 }

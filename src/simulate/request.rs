@@ -52,6 +52,8 @@ pub struct SpaceliftRun {
     pub tag_session: bool,
     /// The Terraform attachment this run comes from (`--as-spacelift`).
     pub attachment: Option<String>,
+    /// `stack` names a module (`module_id` of the attachment).
+    pub module: bool,
 }
 
 /// Who calls `sts:AssumeRole`.
@@ -286,7 +288,7 @@ pub fn spacelift_check(opts: &Options, caller: &Caller, run: &SpaceliftRun) -> R
     Ok(Check {
         name: "request".into(),
         probe: false,
-        description: format!("{}{via}: external id `{id}`", describe_run(&run.stack, run.phase)),
+        description: format!("{}{via}: external id `{id}`", describe_run(run)),
         request: r,
         actions: actions(opts, run.tag_session),
         expected: expected(opts),
@@ -334,6 +336,7 @@ pub fn attached_runs(
                     phase,
                     tag_session,
                     attachment: Some(att.address.clone()),
+                    module: att.stack_id.is_none() && att.module_id.is_some(),
                 }),
                 Some(false) => {}
                 None => {
