@@ -409,3 +409,29 @@ fn role_arn_fetches_the_trust_policy_with_get_role() {
     assert_eq!(v["requests"][0]["condition"]["span"]["path"], "iam:GetRole app");
     assert!(probes(&v).iter().all(|(_, d)| d == "deny"), "{v:#}");
 }
+
+/// Every `$ trustlint simulate ...` run pasted in docs/simulate.md is what this build prints.
+#[test]
+fn docs_example_runs_are_current() {
+    let doc = std::fs::read_to_string(manifest_dir().join("docs/simulate.md")).expect("docs/simulate.md");
+    let mut checked = 0;
+    for block in doc.split("```console\n").skip(1) {
+        let Some((block, _)) = block.split_once("\n```") else { continue };
+        let Some((command, expected)) = block.split_once('\n') else { continue };
+        let Some(args) = command.strip_prefix("$ trustlint ") else { continue };
+        let out = Command::new(bin())
+            .current_dir(manifest_dir())
+            .args(args.split_whitespace())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("binary runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            stdout.trim_end(),
+            expected.trim_end(),
+            "docs/simulate.md: `{command}` prints something else"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 4, "the example runs were not found");
+}
