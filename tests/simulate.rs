@@ -217,6 +217,25 @@ fn as_spacelift_runs_every_attached_stack_and_phase() {
 }
 
 #[test]
+fn worker_mode_sends_the_custom_external_id_from_the_worker() {
+    let (code, _, err) = run(&["terraform-worker", "--as-spacelift"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("private worker") && err.contains("--principal"), "{err}");
+    let worker = "arn:aws:sts::111122223333:assumed-role/spacelift-worker-pool/i-0abc";
+    let (code, v) = json(&["terraform-worker", "--as-spacelift", "--principal", worker]);
+    assert_eq!(code, 0, "{v:#}");
+    let r = &v["requests"][0];
+    assert_eq!(r["context"]["sts:ExternalId"][0], "acme-worker-deploy");
+    assert_eq!(r["context"]["aws:PrincipalArn"][0], "arn:aws:iam::111122223333:role/spacelift-worker-pool");
+    assert_eq!(r["statement"]["sid"], "WorkerPool");
+    assert_eq!(
+        probes(&v),
+        [("probe-no-external-id".to_owned(), "deny".to_owned())],
+        "the custom id is the same for every stack and phase"
+    );
+}
+
+#[test]
 fn service_principal_with_source_account() {
     let base = ["service-role.json", "--principal", "lambda.amazonaws.com"];
     let (code, v) = json(&[&base[..], &["--source-account", "111122223333"]].concat());

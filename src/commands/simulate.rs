@@ -99,6 +99,8 @@ fn options(args: &SimulateArgs, settings: &Settings) -> Result<Options, String> 
                 tag_session: false,
                 attachment: None,
                 module: false,
+                custom_external_id: None,
+                worker: false,
             });
         }
     }

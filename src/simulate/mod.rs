@@ -139,6 +139,15 @@ pub fn simulate(
     } else {
         opts.spacelift_runs.clone()
     };
+    if let Some(run) = runs.iter().find(|r| r.worker)
+        && opts.principal.is_none()
+    {
+        return Err(format!(
+            "{}: its integration generates credentials on a private worker, so the worker's own \
+             principal calls sts:AssumeRole, not Spacelift's account: pass it with --principal ARN",
+            run.attachment.as_deref().unwrap_or("the attachment")
+        ));
+    }
     let caller = request::caller(opts, !runs.is_empty())?;
     let mut checks = Vec::new();
     if runs.is_empty() {

@@ -89,7 +89,9 @@ fn spacelift_parts(opts: &Options, runs: &[SpaceliftRun], first: &Check) -> Vec<
         opts.integration_id.clone().unwrap_or_else(|| super::request::DEFAULT_INTEGRATION_ID.into());
     if let Some(account) = opts.spacelift_account.as_deref().filter(|_| !runs.is_empty()) {
         let mut out: Vec<Parts> = Vec::new();
-        for (i, run) in runs.iter().enumerate() {
+        // A custom external id is the same for every stack and phase: only "no external id"
+        // varies it.
+        for (i, run) in runs.iter().enumerate().filter(|(_, r)| r.custom_external_id.is_none()) {
             match out.iter_mut().find(|p| p.2 == run.stack) {
                 Some(p) => p.3.push(run.phase),
                 None => {

@@ -54,6 +54,11 @@ pub struct SpaceliftRun {
     pub attachment: Option<String>,
     /// `stack` names a module (`module_id` of the attachment).
     pub module: bool,
+    /// The integration's custom `external_id`, which a private worker sends instead of the
+    /// generated one (`generate_credentials_in_worker = true`).
+    pub custom_external_id: Option<String>,
+    /// Credentials are generated on the worker: the worker's own principal calls AssumeRole.
+    pub worker: bool,
 }
 
 /// Who calls `sts:AssumeRole`.
@@ -277,7 +282,15 @@ pub fn spacelift_id(opts: &Options, account: &str, stack: &str, phase: Phase) ->
 /// The request Spacelift makes for one run.
 pub fn spacelift_check(opts: &Options, caller: &Caller, run: &SpaceliftRun) -> Result<Check, String> {
     let account = account(opts)?;
-    let id = spacelift_id(opts, account, &run.stack, run.phase)?;
+    let id = match &run.custom_external_id {
+        Some(custom) => {
+            if let Some(why) = sts::external_id_problem(custom) {
+                return Err(format!("the integration's external_id `{custom}` is rejected by STS: {why}"));
+            }
+            custom.clone()
+        }
+        None => spacelift_id(opts, account, &run.stack, run.phase)?,
+    };
     let mut r = base_request(opts, caller)?.with("sts:ExternalId", id.clone());
     r = with_session_name(r, opts, Some((&run.stack, account)))?;
     if run.tag_session && opts.tags.is_empty() {
@@ -321,13 +334,11 @@ pub fn attached_runs(
             ));
             continue;
         };
-        if integration.generate_credentials_in_worker.as_ref().and_then(|v| v.as_str()) == Some("true") {
-            notes.push(format!(
-                "{}: credentials are generated on the worker, so the worker's own principal calls \
-                 AssumeRole, not Spacelift's account: pass it with --principal",
-                integration.address
-            ));
-        }
+        let worker =
+            integration.generate_credentials_in_worker.as_ref().and_then(|v| v.as_str()) == Some("true");
+        // FACTS, "Spacelift worker mode": the custom id is only honoured on the worker.
+        let custom_external_id =
+            integration.external_id.as_ref().and_then(|v| v.as_str()).filter(|_| worker).map(str::to_owned);
         let tag_session = integration.tag_assume_role.as_ref().and_then(|v| v.as_str()) == Some("true");
         for (phase, enabled) in [(Phase::Read, att.read), (Phase::Write, att.write)] {
             match enabled {
@@ -337,6 +348,8 @@ pub fn attached_runs(
                     tag_session,
                     attachment: Some(att.address.clone()),
                     module: att.stack_id.is_none() && att.module_id.is_some(),
+                    custom_external_id: custom_external_id.clone(),
+                    worker,
                 }),
                 Some(false) => {}
                 None => {
