@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Settings;
 use crate::discover::{self, FileClass};
-use crate::input;
+use crate::input::{self, InputOptions};
 use crate::model::{PolicyKind, Unit};
 use crate::source::SourceMap;
 
@@ -41,10 +41,11 @@ pub fn load_path(path: &Path, settings: &Settings) -> Result<Loaded, String> {
     dirs.dedup();
     let named_json = json.iter().find(|d| d.explicit);
     let sources = SourceMap::new();
+    let input = input_options(path, settings);
     let unit = if let Some(d) = named_json {
         let text = read_text(&d.path)?;
         let source = sources.add(d.display.clone(), d.path.clone(), text);
-        input::json::parse_file(&source, settings, true)
+        input::json::parse_file(&source, &input, true)
             .ok_or_else(|| format!("{}: not a document trustlint reads", d.display))?
     } else if dirs.len() == 1 && json.is_empty() {
         let files: Vec<_> = found.iter().filter(|d| d.class != FileClass::Json).collect();
@@ -53,7 +54,7 @@ pub fn load_path(path: &Path, settings: &Settings) -> Result<Loaded, String> {
             loaded.push(sources.add(f.display.clone(), f.path.clone(), read_text(&f.path)?));
         }
         let display = path.to_string_lossy().into_owned();
-        input::terraform::parse_module(&display, dirs[0].clone(), &loaded, &sources, settings)
+        input::terraform::parse_module(&display, dirs[0].clone(), &loaded, &sources, &input)
     } else if found.is_empty() {
         return Err(format!("{}: no policy JSON or Terraform files", path.display()));
     } else {
@@ -71,12 +72,24 @@ pub fn load_path(path: &Path, settings: &Settings) -> Result<Loaded, String> {
 pub fn load_text(name: &str, text: &str, settings: &Settings) -> Result<Loaded, String> {
     let sources = SourceMap::new();
     let source = sources.add(name.to_owned(), PathBuf::from(name), text.to_owned());
-    let mut s = settings.clone();
-    s.policy_kind = Some(PolicyKind::Trust);
-    let unit =
-        input::json::parse_file(&source, &s, true).ok_or_else(|| format!("{name}: not a policy document"))?;
+    let input = InputOptions { policy_kind: Some(PolicyKind::Trust), ..crate::input_options(settings) };
+    let unit = input::json::parse_file(&source, &input, true)
+        .ok_or_else(|| format!("{name}: not a policy document"))?;
     first_parse_failure(&sources, &unit)?;
     Ok(Loaded { sources, unit })
+}
+
+/// What the readers need; `file()` in Terraform may read inside PATH's directory, as in `check`.
+fn input_options(path: &Path, settings: &Settings) -> InputOptions {
+    let root = if path.is_dir() {
+        path.to_path_buf()
+    } else {
+        path.parent().map(PathBuf::from).filter(|d| !d.as_os_str().is_empty()).unwrap_or_else(|| ".".into())
+    };
+    InputOptions {
+        roots: input::terraform::files::canonical_roots(&[root]),
+        ..crate::input_options(settings)
+    }
 }
 
 /// A file that does not parse cannot be simulated: its first error, with file and position.
