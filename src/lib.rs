@@ -17,6 +17,7 @@ pub mod input;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod simulate;
 pub mod source;
 #[cfg(feature = "verify")]
 pub mod verify;
