@@ -304,7 +304,7 @@ fn static_checks(args: &VerifyArgs, settings: &Settings, rep: &mut Report) -> Op
             }
         };
         spacelift_stack = Some((stack.clone(), account.clone()));
-        crate::aws::spacelift::external_id(&account, &integration, &stack, phase)
+        crate::aws::spacelift::external_id(&account, &integration, stack, phase)
     } else {
         args.external_id.clone().unwrap_or_default()
     };

@@ -1,6 +1,6 @@
 use crate::analysis::external_id::analyse;
 use crate::analysis::reason::Universe;
-use crate::analysis::trust::{EXTERNAL_ID, grammar, key_constraint, spacelift_principals};
+use crate::analysis::trust::{EXTERNAL_ID, effective, grammar, spacelift_principals};
 use crate::declare_rule;
 use crate::model::{Policy, Unit};
 use crate::rules::{Context, Rule, RuleMeta, Sink, opening};
@@ -10,7 +10,8 @@ declare_rule! {
     /// Reports an `Allow` statement of a trust policy whose conditions can never all hold: for one key, no value
     /// satisfies every condition on it (two `StringEquals` with different values, a
     /// `StringLike` and a `StringNotLike` that cancel out, `Null: true` with a value check),
-    /// or, for Spacelift, an external id pattern that accepts no id Spacelift sends.
+    /// or, for Spacelift, an external id pattern that accepts no id Spacelift sends. A `Deny`
+    /// that refuses every value the statement accepts (for its principals) counts the same.
     ///
     /// ## Why is this bad?
     /// The statement grants nothing. A role whose only trust statement is unsatisfiable cannot
@@ -60,13 +61,25 @@ impl Rule for UnsatisfiableTrustStatement {
                 }
             }
             for key in &keys {
-                let Some(kc) = key_constraint(unit, policy, st, key) else { continue };
-                if !kc.required {
+                let Some(eff) = effective(unit, policy, st, key) else { continue };
+                if eff.absent {
                     continue;
                 }
+                let kc = &eff.allow;
                 let is_external_id = key.eq_ignore_ascii_case(EXTERNAL_ID);
                 let universe = if is_external_id { Universe::sts_external_id() } else { Universe::any() };
-                let Ok(empty) = kc.lang.is_empty_in(&universe) else { continue };
+                let Ok(empty) = eff.lang.is_empty_in(&universe) else { continue };
+                // Only a Deny that refused what the Allow accepts is worth naming.
+                let by_deny = match (empty, eff.denied()) {
+                    (true, true) => kc.lang.is_empty_in(&universe).ok() == Some(false),
+                    _ => false,
+                };
+                let denied = if by_deny {
+                    let labels: Vec<String> = eff.refusal.by.iter().map(|d| d.label()).collect();
+                    format!(" once the Deny in {} is applied", labels.join(", "))
+                } else {
+                    String::new()
+                };
                 let ops: Vec<String> = kc
                     .conditions
                     .iter()
@@ -80,27 +93,38 @@ impl Rule for UnsatisfiableTrustStatement {
                     .collect();
                 if empty {
                     let span = kc.conditions.first().map(|c| c.operator_span).unwrap_or(opening(st.span));
-                    out.emit(
-                        span,
-                        format!(
-                            "no value of {key} satisfies every condition ({}): {} grants nothing",
-                            ops.join("; "),
-                            st.label()
-                        ),
-                    )
-                    .secondary(st.span, "in this statement")
-                    .help("merge the conditions on this key into one operator with the values you expect");
+                    let help = if by_deny {
+                        "narrow the Deny so it leaves the values this statement is for, or remove the statement"
+                    } else {
+                        "merge the conditions on this key into one operator with the values you expect"
+                    };
+                    let mut finding = out
+                        .emit(
+                            span,
+                            format!(
+                                "no value of {key} satisfies every condition ({}){denied}: {} grants nothing",
+                                ops.join("; "),
+                                st.label()
+                            ),
+                        )
+                        .secondary(st.span, "in this statement")
+                        .help(help);
+                    if by_deny {
+                        for d in &eff.refusal.by {
+                            finding = finding.secondary(d.span, "refused by this Deny");
+                        }
+                    }
                     continue;
                 }
                 if is_external_id && !spacelift_principals(st).is_empty() {
                     let Some(g) = grammar() else { continue };
-                    let Ok(a) = analyse(&kc.lang, g) else { continue };
+                    let Ok(a) = analyse(&eff.lang, g) else { continue };
                     if a.current.is_none() && a.legacy.is_none() {
                         let why =
                             a.invalid.map(|d| d.to_string()).unwrap_or_else(|| "no valid id matches".into());
                         out.emit(
                             kc.conditions[0].values.span,
-                            format!("the sts:ExternalId condition accepts no external id Spacelift sends ({why}): {} grants nothing", st.label()),
+                            format!("the sts:ExternalId condition accepts no external id Spacelift sends ({why}){denied}: {} grants nothing", st.label()),
                         )
                         .secondary(st.span, "in this statement")
                         .help("Spacelift sends `<account>@<integration id>@<stack>@<read|write>`");
