@@ -5,6 +5,7 @@
 pub mod access;
 pub mod deny;
 pub mod external_id;
+pub mod github_subject;
 pub mod reason;
 pub mod request;
 pub mod trust;

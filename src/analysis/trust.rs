@@ -119,6 +119,51 @@ pub fn requires_presence(c: &Condition) -> bool {
     passes_when_absent(c) == Some(false)
 }
 
+/// Whether a value holds `*` or `?` outside policy variables (`${*}`, `${?}` are escapes).
+pub fn has_wildcard(value: &str) -> bool {
+    let mut rest = value;
+    let mut plain = String::new();
+    while let Some(start) = rest.find("${") {
+        plain.push_str(&rest[..start]);
+        match rest[start..].find('}') {
+            Some(end) => rest = &rest[start + end + 1..],
+            None => rest = "",
+        }
+    }
+    plain.push_str(rest);
+    plain.contains('*') || plain.contains('?')
+}
+
+/// A value of a positive exact-match operator on `sts:ExternalId` holding `*` or `?`: the
+/// operator takes them literally and STS never accepts them in an external id, so no caller
+/// can send the value. TL105 reports this root cause once; the rules that would see its
+/// consequences (TL112, TL201-TL205) leave such values to it.
+pub fn is_literal_wildcard_id(c: &Condition, value: &str) -> bool {
+    c.key_is(EXTERNAL_ID)
+        && matches!(c.operator.base, Some(BaseOp::StringEquals | BaseOp::StringEqualsIgnoreCase))
+        && c.operator.qualifier.is_none()
+        && !c.operator.if_exists
+        && has_wildcard(value)
+}
+
+/// Every value of the condition is a literal wildcard id: it accepts no request at all.
+pub fn accepts_only_literal_wildcards(c: &Condition) -> bool {
+    !c.values.items.is_empty()
+        && c.values.is_fully_known()
+        && c.values.known().all(|(v, _)| is_literal_wildcard_id(c, v))
+}
+
+/// The principals of a statement for messages: "Spacelift (324880187172)", "account 1111...",
+/// or "the principals it trusts".
+pub fn describe_principals(st: &Statement) -> String {
+    let names: Vec<String> = aws_principals(st).iter().map(|(_, t)| t.describe()).collect();
+    match st.principal.as_ref() {
+        Some(p) if p.is_anyone() => "anyone".to_string(),
+        _ if names.is_empty() => "the principals it trusts".to_string(),
+        _ => names.join(", "),
+    }
+}
+
 /// What the conditions of one statement say about one key.
 #[derive(Clone)]
 pub struct KeyConstraint<'a> {

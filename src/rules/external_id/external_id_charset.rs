@@ -1,4 +1,4 @@
-use crate::analysis::trust::EXTERNAL_ID;
+use crate::analysis::trust::{EXTERNAL_ID, is_literal_wildcard_id};
 use crate::aws::sts::external_id_problem;
 use crate::declare_rule;
 use crate::model::{BaseOp, Policy, Unit, Value};
@@ -56,6 +56,10 @@ impl Rule for ExternalIdCharset {
                     continue;
                 }
                 for v in &c.values.items {
+                    // `*`/`?` under an exact match: TL105 names the root cause.
+                    if v.as_str().is_some_and(|t| is_literal_wildcard_id(c, t)) {
+                        continue;
+                    }
                     report(out, v, "external id");
                 }
             }

@@ -3,17 +3,19 @@ use crate::analysis::trust::{
     requires_presence,
 };
 use crate::declare_rule;
-use crate::model::{Policy, Unit};
+use crate::model::{Policy, SetQualifier, Unit};
 use crate::rules::{Context, Rule, RuleMeta, Severity, Sink};
 
 declare_rule! {
     /// ## What it does
     /// Reports an `Allow` of `sts:AssumeRole` to Spacelift or to a known third-party vendor
     /// account without a condition that requires `sts:ExternalId` (a `StringEquals` or
-    /// `StringLike` on that key, without `IfExists` and without `ForAllValues:`), once `Deny`
+    /// `StringLike` on that key), once `Deny`
     /// statements are applied: a `Deny` with `StringNotLike` on `sts:ExternalId` (true when
     /// the key is absent) requires one too. A `Deny` whose other conditions trustlint cannot
-    /// decide does not silence the finding; the message says it may still refuse. When
+    /// decide does not silence the finding; the message says it may still refuse. A condition
+    /// made optional by `IfExists` or `ForAllValues:` is reported once, by TL103 or TL106,
+    /// whose message names this consequence. When
     /// `aws.trusted-accounts` is configured, any other account outside that list is reported
     /// as a warning. The message names the vendor.
     ///
@@ -53,6 +55,14 @@ impl Rule for MissingExternalId {
 
     fn check_policy(&self, cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
         for st in policy.statements.iter().filter(|st| allows_assume_role(st) && !st.partial) {
+            // A condition on the key made optional by `IfExists` or `ForAllValues:`: TL103 and
+            // TL106 name that root cause and this consequence.
+            if st
+                .conditions_on(EXTERNAL_ID)
+                .any(|c| c.operator.if_exists || c.operator.qualifier == Some(SetQualifier::ForAllValues))
+            {
+                continue;
+            }
             for (value, who) in aws_principals(st) {
                 // A Deny that refuses requests without an external id (a negated operator on
                 // the key is true when it is absent) makes the Allow require one.

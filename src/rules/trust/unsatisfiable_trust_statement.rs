@@ -1,6 +1,8 @@
 use crate::analysis::external_id::analyse;
 use crate::analysis::reason::Universe;
-use crate::analysis::trust::{EXTERNAL_ID, effective, grammar, spacelift_principals};
+use crate::analysis::trust::{
+    EXTERNAL_ID, accepts_only_literal_wildcards, effective, grammar, spacelift_principals,
+};
 use crate::declare_rule;
 use crate::model::{Policy, Unit};
 use crate::rules::{Context, Rule, RuleMeta, Sink, opening};
@@ -61,6 +63,10 @@ impl Rule for UnsatisfiableTrustStatement {
                 }
             }
             for key in &keys {
+                // `*` under StringEquals on the external id: TL105 reports it with this consequence.
+                if st.conditions_on(key).any(accepts_only_literal_wildcards) {
+                    continue;
+                }
                 let Some(eff) = effective(unit, policy, st, key) else { continue };
                 if eff.absent {
                     continue;

@@ -1,12 +1,19 @@
+use crate::analysis::trust::{
+    accepts_only_literal_wildcards, describe_principals, has_wildcard, is_literal_wildcard_id,
+    spacelift_principals,
+};
 use crate::declare_rule;
-use crate::model::{BaseOp, Policy, Unit};
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::model::{BaseOp, Condition, Policy, Statement, Unit};
+use crate::rules::{Context, Rule, RuleMeta, Severity, Sink};
 
 declare_rule! {
     /// ## What it does
     /// Reports `*` or `?` inside a value of `StringEquals`, `StringEqualsIgnoreCase` or their
     /// negations, where they are matched literally, and inside `ArnEquals`/`ArnNotEquals`.
-    /// Policy variables such as `${*}` are not counted.
+    /// Policy variables such as `${*}` are not counted. On `sts:ExternalId` such a value can
+    /// never be sent (STS rejects `*` and `?` in external ids): the finding says so, is an
+    /// error when no value of the condition can match (the statement grants nothing), and the
+    /// rules that would report the consequences (TL112, TL201-TL205) leave the value to it.
     ///
     /// ## Why is this bad?
     /// `"StringEquals": {"sts:ExternalId": "acme@*"}` only accepts the literal string `acme@*`,
@@ -36,23 +43,6 @@ declare_rule! {
     }
 }
 
-fn has_wildcard(value: &str) -> bool {
-    // `${*}`, `${?}` and other policy variables are not wildcards.
-    let mut rest = value;
-    let mut plain = String::new();
-    while let Some(start) = rest.find("${") {
-        plain.push_str(&rest[..start]);
-        match rest[start..].find('}') {
-            Some(end) => rest = &rest[start + end + 1..],
-            None => {
-                rest = "";
-            }
-        }
-    }
-    plain.push_str(rest);
-    plain.contains('*') || plain.contains('?')
-}
-
 impl Rule for WildcardInExactMatch {
     fn meta(&self) -> &RuleMeta {
         &Self::META
@@ -70,6 +60,10 @@ impl Rule for WildcardInExactMatch {
                     _ => continue,
                 };
                 for (value, span) in c.values.known().filter(|(v, _)| has_wildcard(v)) {
+                    if is_literal_wildcard_id(c, value) {
+                        report_unsendable_id(out, st, c, value, span);
+                        continue;
+                    }
                     let message = if literal {
                         format!(
                             "`{value}` under `{}` is matched literally: `*` and `?` are not wildcards here",
@@ -87,5 +81,40 @@ impl Rule for WildcardInExactMatch {
                 }
             }
         }
+    }
+}
+
+/// The root cause with its consequences: the value can never be sent, so the condition (when
+/// all its values are such) and with it the statement accept nothing.
+fn report_unsendable_id(
+    out: &mut Sink,
+    st: &Statement,
+    c: &Condition,
+    value: &str,
+    span: crate::source::Span,
+) {
+    let whole = accepts_only_literal_wildcards(c);
+    let consequence = if !whole {
+        "this value matches no request".to_string()
+    } else if !spacelift_principals(st).is_empty() {
+        format!(
+            "no external id Spacelift sends can match, so {} grants nothing and runs will fail",
+            st.label()
+        )
+    } else {
+        format!("no caller can match it, so {} grants nothing to {}", st.label(), describe_principals(st))
+    };
+    let finding = out
+        .emit(
+            span,
+            format!(
+                "`{value}` under `{}` is matched literally, and STS never accepts `*` or `?` in an external id: {consequence}",
+                c.operator.raw
+            ),
+        )
+        .secondary(c.operator_span, "exact-match operator")
+        .help("use `StringLike` for a pattern");
+    if whole {
+        finding.severity(Severity::Error);
     }
 }
