@@ -9,7 +9,8 @@ use crate::rules::{Context, Rule, RuleMeta, Severity, Sink};
 declare_rule! {
     /// ## What it does
     /// Reports `*` or `?` inside a value of `StringEquals`, `StringEqualsIgnoreCase` or their
-    /// negations, where they are matched literally, and inside `ArnEquals`/`ArnNotEquals`.
+    /// negations, where they are matched literally, and (as an info note) inside
+    /// `ArnEquals`/`ArnNotEquals`, where AWS matches them as wildcards exactly as `ArnLike` does.
     /// Policy variables such as `${*}` are not counted. On `sts:ExternalId` such a value can
     /// never be sent (STS rejects `*` and `?` in external ids): the finding says so, is an
     /// error when no value of the condition can match (the statement grants nothing), and the
@@ -19,8 +20,8 @@ declare_rule! {
     /// `"StringEquals": {"sts:ExternalId": "acme@*"}` only accepts the literal string `acme@*`,
     /// which Spacelift never sends: every run fails with AccessDenied. The author almost always
     /// meant `StringLike`. AWS documents `ArnEquals` with the same per-part wildcards as
-    /// `ArnLike`, but other tools and readers take `Equals` literally; write `ArnLike` so the
-    /// pattern's intent is plain.
+    /// `ArnLike`, so there the pattern works; but readers and other tools take `Equals`
+    /// literally, so `ArnLike` says what the policy does.
     ///
     /// ## Example
     /// ```json
@@ -39,7 +40,7 @@ declare_rule! {
         name: "wildcard-in-exact-match",
         severity: Warning,
         family: Trust,
-        summary: "`*` or `?` in an exact-match operator, matched literally",
+        summary: "`*` or `?` under an exact-match operator: literal in `StringEquals`, a wildcard in `ArnEquals`",
     }
 }
 
@@ -64,20 +65,30 @@ impl Rule for WildcardInExactMatch {
                         report_unsendable_id(out, st, c, value, span);
                         continue;
                     }
-                    let message = if literal {
-                        format!(
-                            "`{value}` under `{}` is matched literally: `*` and `?` are not wildcards here",
-                            c.operator.raw
+                    if literal {
+                        out.emit(
+                            span,
+                            format!(
+                                "`{value}` under `{}` is matched literally: `*` and `?` are not wildcards here",
+                                c.operator.raw
+                            ),
                         )
-                    } else {
-                        format!(
-                            "`{value}` uses wildcards under `{}`; the intent reads as an exact match",
-                            c.operator.raw
-                        )
-                    };
-                    out.emit(span, message)
                         .secondary(c.operator_span, "exact-match operator")
                         .help(format!("use `{like}` for a pattern"));
+                    } else {
+                        // AWS documents ArnEquals with ArnLike's wildcards: it works, it only reads
+                        // as an exact match.
+                        out.emit(
+                            span,
+                            format!(
+                                "`{value}` has wildcards under `{}`, which AWS matches as `{like}` does: the operator reads as an exact match",
+                                c.operator.raw
+                            ),
+                        )
+                        .severity(Severity::Info)
+                        .secondary(c.operator_span, "wildcards work here")
+                        .help(format!("write `{like}` so the pattern reads as one"));
+                    }
                 }
             }
         }
