@@ -24,7 +24,10 @@ pub mod wildcard;
 
 mod engine;
 
-pub use engine::{CheckOptions, Progress, ProgressEvent, Report, StdinInput, check, lint_text, rule_set};
+pub use engine::{
+    CheckOptions, Progress, ProgressEvent, Report, RuleSet, StdinInput, check, input_options, lint_text,
+    rule_set,
+};
 
 use std::path::PathBuf;
 
@@ -44,4 +47,7 @@ pub enum Error {
     Selector(String),
     #[error("{0}")]
     Usage(String),
+    /// Writing the report failed (a closed pipe is not an error: see `commands::fail`).
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
 }

@@ -83,7 +83,7 @@ impl Default for GrammarConfig {
             integration_id_rule: "the integration id must be a 26-character ULID in Crockford \
                                   base32 (digits and capital letters except I, L, O, U)"
                 .into(),
-            // Unverified (FACTS.md): generated slugs have been seen with `_` as well as `-`.
+            // Unverified (docs/facts.md, "Spacelift"): generated slugs have been seen with `_` as well as `-`.
             stack: "[a-z0-9_-]+".into(),
             stack_rule: "the stack or module id must contain only lowercase letters, digits, \
                          `-` and `_`"

@@ -15,7 +15,7 @@ use crate::model::{BaseOp, Condition, Policy, SetQualifier, Statement, Unit, Val
 
 pub const EXTERNAL_ID: &str = "sts:ExternalId";
 
-/// The Spacelift grammar with the defaults of FACTS.md, built once. `None` only if the
+/// The Spacelift grammar with the defaults of docs/facts.md ("Spacelift"), built once. `None` only if the
 /// built-in grammar failed to compile (its own tests build it), and rules then stay silent.
 pub fn grammar() -> Option<&'static Grammar> {
     static GRAMMAR: OnceLock<Option<Grammar>> = OnceLock::new();

@@ -1,4 +1,4 @@
-//! ARN syntax (FACTS.md, "Partitions"), shared by every rule that sees a literal ARN.
+//! ARN syntax (docs/facts.md, "ARNs, accounts and partitions"), shared by every rule that sees a literal ARN.
 
 pub const PARTITIONS: &[&str] =
     &["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];

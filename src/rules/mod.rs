@@ -128,6 +128,12 @@ macro_rules! declare_rule {
                 docs: concat!($($doc, "\n"),*),
             };
         }
+
+        impl $crate::rules::HasMeta for $ty {
+            fn meta(&self) -> &$crate::rules::RuleMeta {
+                &Self::META
+            }
+        }
     };
 }
 
@@ -165,9 +171,13 @@ pub struct Context<'a> {
     pub sources: &'a SourceMap,
 }
 
-pub trait Rule: Send + Sync {
+/// What a rule is. [`declare_rule!`] implements it for every built-in rule; declarative rules
+/// carry their metadata from their TOML file.
+pub trait HasMeta {
     fn meta(&self) -> &RuleMeta;
+}
 
+pub trait Rule: HasMeta + Send + Sync {
     /// Checks one policy; most rules only need this.
     fn check_policy(&self, _cx: &Context, _unit: &Unit, _policy: &Policy, _out: &mut Sink) {}
 

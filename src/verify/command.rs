@@ -1,7 +1,6 @@
 //! `trustlint verify`: static checks first (no network), then `sts:GetCallerIdentity`,
 //! `iam:GetRole` (lint + local evaluation of the live trust policy), `sts:AssumeRole`,
-//! `sts:GetCallerIdentity` with the minted credentials, and negative probes. See INTERFACE.md,
-//! section `verify`.
+//! `sts:GetCallerIdentity` with the minted credentials, and negative probes. See docs/verify.md.
 //!
 //! Secrets: the minted secret key and session token are only ever written by `--export-env`
 //! (stdout) or into the environment of `-- COMMAND`; the report carries ARNs and the expiry.
@@ -22,7 +21,7 @@ use crate::rules::Severity;
 use crate::verify::ulid;
 use crate::verify::{Aws, AwsError, AwsErrorKind, AwsOptions, Minted};
 
-/// STS limits (FACTS.md, "AWS STS and IAM").
+/// STS limits (docs/facts.md, "STS limits").
 const MIN_DURATION: u32 = crate::aws::sts::DURATION_MIN_SECS;
 const MAX_DURATION: u32 = crate::aws::sts::DURATION_MAX_SECS;
 const CHAINED_MAX_DURATION: u32 = crate::aws::sts::CHAINED_DURATION_MAX_SECS;
@@ -518,7 +517,13 @@ fn live(args: &VerifyArgs, plan: &Plan, settings: &Settings, aws: &Aws, rep: &mu
                 "iam:GetRole {}",
                 crate::verify::role_name_from_arn(&args.role_arn).unwrap_or("role")
             );
-            let (findings, sources, unit) = crate::lint_text(&name, text, &s);
+            let (findings, sources, unit) = match crate::RuleSet::load(None) {
+                Ok(rules) => crate::lint_text(&name, text, &s, &rules),
+                Err(e) => {
+                    rep.step("lint", Status::Failed, format!("cannot load the rules: {e}"));
+                    return None;
+                }
+            };
             let count = |sev| findings.iter().filter(|f| f.severity == sev).count();
             let step = rep.step(
                 "lint",

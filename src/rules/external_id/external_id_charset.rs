@@ -2,7 +2,7 @@ use crate::analysis::trust::{EXTERNAL_ID, is_literal_wildcard_id};
 use crate::aws::sts::external_id_problem;
 use crate::declare_rule;
 use crate::model::{BaseOp, Policy, Unit, Value};
-use crate::rules::{Context, Rule, RuleMeta, Sink, check_policies};
+use crate::rules::{Context, Rule, Sink, check_policies};
 
 declare_rule! {
     /// ## What it does
@@ -72,10 +72,6 @@ fn without_variables(text: &str) -> String {
 }
 
 impl Rule for ExternalIdCharset {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
         for st in &policy.statements {
             for c in st.conditions_on(EXTERNAL_ID) {

@@ -1,7 +1,7 @@
 use crate::aws::spacelift::{INTEGRATION_DURATION_MAX_SECS, INTEGRATION_DURATION_MIN_SECS};
 use crate::declare_rule;
 use crate::model::Unit;
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -44,10 +44,6 @@ declare_rule! {
 }
 
 impl Rule for IntegrationDuration {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_unit(&self, _cx: &Context, unit: &Unit, out: &mut Sink) {
         for i in &unit.spacelift.integrations {
             let Some(d) = &i.duration_seconds else { continue };

@@ -4,7 +4,7 @@ use crate::analysis::trust::{
 use crate::declare_rule;
 use crate::model::Unit;
 use crate::model::terraform::{ExternalIdTemplate, Phase};
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -41,10 +41,6 @@ declare_rule! {
 }
 
 impl Rule for TrustRejectsAttachment {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_unit(&self, cx: &Context, unit: &Unit, out: &mut Sink) {
         for att in unit.spacelift.attachments.iter().filter(|a| !a.is_external_id_source) {
             let Some(integration) = att.integration.and_then(|i| unit.spacelift.integrations.get(i)) else {

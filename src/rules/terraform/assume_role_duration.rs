@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::model::Unit;
 use crate::model::terraform::AssumeOrigin;
 use crate::rules::terraform::go_duration_secs;
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -50,10 +50,6 @@ declare_rule! {
 }
 
 impl Rule for AssumeRoleDuration {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_unit(&self, cx: &Context, unit: &Unit, out: &mut Sink) {
         for c in &unit.assume_roles {
             let Some(d) = &c.duration else { continue };

@@ -1,7 +1,7 @@
 use crate::aws::sts::{session_name_problem, source_identity_problem};
 use crate::declare_rule;
 use crate::model::{Unit, Value};
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -45,10 +45,6 @@ declare_rule! {
 }
 
 impl Rule for InvalidSessionName {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_unit(&self, _cx: &Context, unit: &Unit, out: &mut Sink) {
         for c in &unit.assume_roles {
             let fields: [(&Option<Value>, &str, bool); 2] =

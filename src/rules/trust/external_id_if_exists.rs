@@ -1,7 +1,7 @@
 use crate::analysis::trust::{EXTERNAL_ID, describe_principals, effective};
 use crate::declare_rule;
 use crate::model::{Policy, Unit};
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -35,10 +35,6 @@ declare_rule! {
 }
 
 impl Rule for ExternalIdIfExists {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, _cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
         for st in policy.statements.iter().filter(|st| st.is_allow()) {
             // A Deny that refuses requests without an external id makes the suffix harmless.

@@ -4,7 +4,7 @@ use crate::analysis::trust::{
 };
 use crate::declare_rule;
 use crate::model::{Policy, SetQualifier, Unit};
-use crate::rules::{Context, Rule, RuleMeta, Severity, Sink};
+use crate::rules::{Context, Rule, Severity, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -49,10 +49,6 @@ declare_rule! {
 }
 
 impl Rule for MissingExternalId {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
         for st in policy.statements.iter().filter(|st| allows_assume_role(st) && !st.partial) {
             // A condition on the key made optional by `IfExists` or `ForAllValues:`: TL103 and

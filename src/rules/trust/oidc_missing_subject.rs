@@ -3,7 +3,7 @@ use crate::analysis::reason::Universe;
 use crate::analysis::trust::{Effective, effective, requires_presence};
 use crate::declare_rule;
 use crate::model::{Policy, Statement, Unit, Value, action_matches};
-use crate::rules::{Context, Rule, RuleMeta, Severity, Sink};
+use crate::rules::{Context, Rule, Severity, Sink};
 
 const GITHUB: &str = "token.actions.githubusercontent.com";
 /// Amazon Cognito identity pools: the principal is the bare host, not a provider ARN.
@@ -126,10 +126,6 @@ fn check_cognito(unit: &Unit, policy: &Policy, st: &Statement, v: &Value, aud: &
 }
 
 impl Rule for OidcMissingSubject {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, _cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
         for st in policy.statements.iter().filter(|st| st.is_allow() && !st.partial) {
             let web = st.actions().any(|(a, _)| action_matches(a, "sts:AssumeRoleWithWebIdentity"));

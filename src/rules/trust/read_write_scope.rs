@@ -4,7 +4,7 @@ use crate::analysis::trust::{EXTERNAL_ID, effective, grammar, spacelift_assume_s
 use crate::declare_rule;
 use crate::model::{Policy, Unit};
 use crate::rules::trust::oidc_missing_subject::oidc_host;
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -45,10 +45,6 @@ declare_rule! {
 }
 
 impl Rule for ReadWriteScope {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, _cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
         if !policy.is_trust() {
             return;

@@ -1,7 +1,7 @@
 use crate::analysis::trust::{EXTERNAL_ID, describe_principals};
 use crate::declare_rule;
 use crate::model::{Policy, SetQualifier, Unit};
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{Context, Rule, Sink};
 
 /// Global and STS keys that never carry more than one value (IAM's global condition key
 /// reference marks the others, such as `aws:TagKeys` and `aws:PrincipalOrgPaths`, multivalued).
@@ -104,10 +104,6 @@ declare_rule! {
 }
 
 impl Rule for SetOperatorOnSingleValuedKey {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
         for st in &policy.statements {
             for c in &st.conditions {

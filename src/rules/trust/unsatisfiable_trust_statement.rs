@@ -5,7 +5,7 @@ use crate::analysis::trust::{
 };
 use crate::declare_rule;
 use crate::model::{Policy, Unit};
-use crate::rules::{Context, Rule, RuleMeta, Sink, opening};
+use crate::rules::{Context, Rule, Sink, opening};
 
 declare_rule! {
     /// ## What it does
@@ -43,10 +43,6 @@ declare_rule! {
 }
 
 impl Rule for UnsatisfiableTrustStatement {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, _cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
         // A trust rule: permission policies have their own (many) conditions, and building
         // automata for all of them would cost most of a corpus run for no finding users expect.

@@ -2,7 +2,7 @@ use crate::analysis::reason::Universe;
 use crate::analysis::trust::{EXTERNAL_ID, effective};
 use crate::declare_rule;
 use crate::model::{Policy, Unit};
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -38,10 +38,6 @@ declare_rule! {
 }
 
 impl Rule for WildcardExternalId {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, _cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
         let universe = Universe::sts_external_id();
         for st in policy.statements.iter().filter(|st| st.is_allow()) {

@@ -4,7 +4,7 @@ use crate::analysis::trust::{
 };
 use crate::declare_rule;
 use crate::model::{BaseOp, Condition, Policy, Statement, Unit};
-use crate::rules::{Context, Rule, RuleMeta, Severity, Sink};
+use crate::rules::{Context, Rule, Severity, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -45,10 +45,6 @@ declare_rule! {
 }
 
 impl Rule for WildcardInExactMatch {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
         for st in &policy.statements {
             for c in &st.conditions {
