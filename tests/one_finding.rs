@@ -20,6 +20,9 @@ const CASES: &[(&str, &str, &[&str])] = &[
     // ForAllValues on the OIDC subject: TL106, not "no condition on sub" (TL109).
     ("TL106-set-operator-on-single-valued-key", "bad/oidc-sub-for-all-values.json", &["TL106"]),
     ("TL109-oidc-missing-subject", "bad/github-owner-prefix-wildcard.json", &["TL109"]),
+    // Another provider's claim key: TL112 (never present), not TL109 "no condition on sub".
+    ("TL112-unsatisfiable-trust-statement", "bad/other-provider-claim-key.json", &["TL112"]),
+    ("TL112-unsatisfiable-trust-statement", "bad/typo-global-key.json", &["TL112"]),
     // A Deny that requires the external id: nothing at all.
     ("TL101-missing-external-id", "good/deny-string-not-like.json", &[]),
     ("TL111-read-write-scope", "good/deny-read-ids-of-anyone.json", &[]),

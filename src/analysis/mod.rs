@@ -3,6 +3,7 @@
 //! parses input and never decides findings (that is `rules`).
 
 pub mod access;
+pub mod condition_keys;
 pub mod deny;
 pub mod external_id;
 pub mod github_subject;

@@ -1,3 +1,4 @@
+use crate::analysis::condition_keys::never_present;
 use crate::analysis::github_subject;
 use crate::analysis::reason::Universe;
 use crate::analysis::trust::{Effective, effective, requires_presence};
@@ -131,6 +132,13 @@ impl Rule for OidcMissingSubject {
             let web = st.actions().any(|(a, _)| action_matches(a, "sts:AssumeRoleWithWebIdentity"));
             let Some(p) = &st.principal else { continue };
             if !web {
+                continue;
+            }
+            // A condition on a key no request carries (another provider's claim key): the
+            // statement grants nothing, and TL112 says so.
+            if st.conditions.iter().any(|c| {
+                requires_presence(c) && c.key.as_str().is_some_and(|k| never_present(st, k).is_some())
+            }) {
                 continue;
             }
             for v in p.values_of("Federated") {

@@ -1,10 +1,11 @@
+use crate::analysis::condition_keys::never_present;
 use crate::analysis::external_id::analyse;
 use crate::analysis::reason::Universe;
 use crate::analysis::trust::{
-    EXTERNAL_ID, accepts_only_literal_wildcards, effective, grammar, spacelift_principals,
+    EXTERNAL_ID, accepts_only_literal_wildcards, effective, grammar, requires_presence, spacelift_principals,
 };
 use crate::declare_rule;
-use crate::model::{Policy, Unit};
+use crate::model::{Policy, Statement, Unit};
 use crate::rules::{Context, Rule, Sink, opening};
 
 declare_rule! {
@@ -13,7 +14,10 @@ declare_rule! {
     /// satisfies every condition on it (two `StringEquals` with different values, a
     /// `StringLike` and a `StringNotLike` that cancel out, `Null: true` with a value check),
     /// or, for Spacelift, an external id pattern that accepts no id Spacelift sends. A `Deny`
-    /// that refuses every value the statement accepts (for its principals) counts the same.
+    /// that refuses every value the statement accepts (for its principals) counts the same,
+    /// and so does a non-negated condition on a key no request carries: a typo'd global key
+    /// (`aws:PrincipleArn`, with a "did you mean") or the claim key of another OIDC provider
+    /// than the one the statement trusts.
     ///
     /// ## Why is this bad?
     /// The statement grants nothing. A role whose only trust statement is unsatisfiable cannot
@@ -50,6 +54,9 @@ impl Rule for UnsatisfiableTrustStatement {
             return;
         }
         for st in policy.statements.iter().filter(|st| st.is_allow() && !st.partial) {
+            if report_never_present_key(st, out) {
+                continue;
+            }
             let mut keys: Vec<String> = Vec::new();
             for c in &st.conditions {
                 if let Some(k) = c.key.as_str()
@@ -135,4 +142,32 @@ impl Rule for UnsatisfiableTrustStatement {
             }
         }
     }
+}
+
+/// A non-negated condition on a key no request carries: the statement grants nothing. One
+/// finding per statement (the first such key), since the statement is dead either way.
+fn report_never_present_key(st: &Statement, out: &mut Sink) -> bool {
+    for c in st.conditions.iter().filter(|c| requires_presence(c)) {
+        let Some(key) = c.key.as_str() else { continue };
+        let Some(np) = never_present(st, key) else { continue };
+        let hint = np.did_you_mean.as_ref().map(|k| format!(" (did you mean `{k}`?)")).unwrap_or_default();
+        let finding = out
+            .emit(
+                c.key.span,
+                format!(
+                    "{}{hint}: no request carries it, so `{}` on it is never true and {} grants nothing",
+                    np.reason,
+                    c.operator.raw,
+                    st.label()
+                ),
+            )
+            .label("never present")
+            .secondary(st.span, "in this statement");
+        match &np.did_you_mean {
+            Some(k) => finding.help(format!("write `{k}`")),
+            None => finding.help("use a condition key the request carries"),
+        };
+        return true;
+    }
+    false
 }
