@@ -23,6 +23,9 @@ const CASES: &[(&str, &str, &[&str])] = &[
     // Another provider's claim key: TL112 (never present), not TL109 "no condition on sub".
     ("TL112-unsatisfiable-trust-statement", "bad/other-provider-claim-key.json", &["TL112"]),
     ("TL112-unsatisfiable-trust-statement", "bad/typo-global-key.json", &["TL112"]),
+    // A value no Spacelift id matches: TL201 alone, not also TL112 "grants nothing".
+    ("TL201-external-id-grammar", "bad/ulid-first-char-above-7.json", &["TL201"]),
+    ("TL112-unsatisfiable-trust-statement", "good/invalid-value-is-tl201.json", &["TL201"]),
     // A Deny that requires the external id: nothing at all.
     ("TL101-missing-external-id", "good/deny-string-not-like.json", &[]),
     ("TL111-read-write-scope", "good/deny-read-ids-of-anyone.json", &[]),

@@ -6,6 +6,7 @@ use crate::analysis::trust::{
 };
 use crate::declare_rule;
 use crate::model::{Policy, Statement, Unit};
+use crate::rules::external_id::common::spacelift_external_ids;
 use crate::rules::{Context, Rule, Sink, opening};
 
 declare_rule! {
@@ -126,6 +127,18 @@ impl Rule for UnsatisfiableTrustStatement {
                     continue;
                 }
                 if is_external_id && !spacelift_principals(st).is_empty() {
+                    // When every value alone matches no Spacelift id, TL201 reports each one;
+                    // this finding is for conditions that only together exclude every id.
+                    let values: Vec<_> = spacelift_external_ids(unit, policy)
+                        .into_iter()
+                        .filter(|v| std::ptr::eq(v.statement, st))
+                        .collect();
+                    if !eff.denied()
+                        && !values.is_empty()
+                        && values.iter().all(|v| v.analysis.current.is_none() && v.analysis.legacy.is_none())
+                    {
+                        continue;
+                    }
                     let Some(g) = grammar() else { continue };
                     let Ok(a) = analyse(&eff.lang, g) else { continue };
                     if a.current.is_none() && a.legacy.is_none() {
