@@ -28,8 +28,9 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// An OIDC provider signs tokens for all of its users. Without a `sub` condition, every
-    /// repository on GitHub (or every stack of every Spacelift account using that issuer) can
-    /// mint a token that assumes your role.
+    /// repository on GitHub can mint a token that assumes your role. Spacelift issuers are
+    /// per account (`<account>.app.spacelift.io`), so there it is every stack and run of your
+    /// Spacelift account, proposed runs of pull requests included.
     ///
     /// ## Example
     /// ```json

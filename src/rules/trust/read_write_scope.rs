@@ -84,8 +84,7 @@ impl Rule for ReadWriteScope {
                 if eff.absent || eff.allow.conditions.is_empty() {
                     continue;
                 }
-                let read = Lang::regex(".*:scope:read").map(|l| l.and(&eff.lang));
-                if let Ok(Some(w)) = read.and_then(|l| l.shortest_witness()) {
+                if let Some(w) = read_subject_witness(&eff.lang) {
                     out.emit(
                         eff.allow.conditions[0].values.span,
                         format!(
@@ -101,4 +100,18 @@ impl Rule for ReadWriteScope {
             }
         }
     }
+}
+
+/// Spacelift OIDC subjects (FACTS.md): `space:<space>:stack:<stack>:run_type:<type>:scope:<read|write>`.
+const SPACELIFT_SUBJECT: &str =
+    "space:[a-z0-9_-]+:stack:[a-z0-9_-]+:run_type:(?:PROPOSED|TRACKED|TASK|TESTING|DESTROY):scope:read";
+
+/// A read-scope subject the language accepts, as realistic as the language allows: a proposed
+/// run (a pull request's plan) first, then any documented subject, then any text.
+fn read_subject_witness(lang: &Lang) -> Option<String> {
+    let proposed = SPACELIFT_SUBJECT.replace("(?:PROPOSED|TRACKED|TASK|TESTING|DESTROY)", "PROPOSED");
+    [proposed.as_str(), SPACELIFT_SUBJECT, ".*:scope:read"]
+        .iter()
+        .filter_map(|r| Lang::regex(r).ok())
+        .find_map(|l| l.and(lang).shortest_witness().ok().flatten())
 }
