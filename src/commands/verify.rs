@@ -1,11 +1,11 @@
-//! `trustlint verify`: see [`crate::verify::command`]. Without the `verify` cargo feature the
+//! `trustlint verify`: see [`crate::verify`]. Without the `verify` cargo feature the
 //! subcommand exists (so `--help` documents it) but only says it was left out.
 
 use crate::cli::VerifyArgs;
 
 #[cfg(feature = "verify")]
 pub fn run(args: &VerifyArgs) -> i32 {
-    crate::verify::command::run(args)
+    crate::verify::run(args)
 }
 
 #[cfg(not(feature = "verify"))]
