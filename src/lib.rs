@@ -19,8 +19,6 @@ pub mod report;
 pub mod rules;
 pub mod source;
 pub mod trust;
-#[cfg(feature = "verify")]
-pub mod verify;
 pub mod wildcard;
 
 mod engine;

@@ -3,16 +3,16 @@
 //! failed step stops the run with exit status 2.
 
 use crate::cli::{PhaseArg, VerifyArgs};
-use crate::config::Settings;
-use crate::external_id::{self, ExternalId, Phase};
-use crate::model::arn::{self, ArnUse};
-use crate::rules::RuleMeta;
-use crate::rules::external_id::external_id_charset::{ExternalIdCharset, sts_rejects};
-use crate::rules::external_id::external_id_grammar::ExternalIdGrammar;
-use crate::rules::grammar::invalid_arn::InvalidArn;
-use crate::rules::terraform::invalid_session_name::{InvalidSessionName, session_name_problem};
-use crate::verify::report::{Report, Step};
-use crate::verify::ulid;
+use crate::report::{Report, Step};
+use crate::ulid;
+use trustlint::config::Settings;
+use trustlint::external_id::{self, ExternalId, Phase};
+use trustlint::model::arn::{self, ArnUse};
+use trustlint::rules::RuleMeta;
+use trustlint::rules::external_id::external_id_charset::{ExternalIdCharset, sts_rejects};
+use trustlint::rules::external_id::external_id_grammar::ExternalIdGrammar;
+use trustlint::rules::grammar::invalid_arn::InvalidArn;
+use trustlint::rules::terraform::invalid_session_name::{InvalidSessionName, session_name_problem};
 
 /// STS limits on `DurationSeconds` and `RoleSessionName`.
 pub const MIN_DURATION: u32 = 900;
@@ -131,7 +131,7 @@ fn external_id_step(choice: &IdChoice) -> (Step, Option<ExternalId>) {
             None,
         );
     }
-    let Some(grammar) = crate::trust::grammar() else {
+    let Some(grammar) = trustlint::trust::grammar() else {
         return (Step::failed("external-id", "internal error: the Spacelift grammar did not build"), None);
     };
     match external_id::parse(id, grammar) {

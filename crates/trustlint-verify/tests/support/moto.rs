@@ -18,8 +18,8 @@ pub fn moto_python() -> Result<PathBuf, String> {
     let candidates: Vec<PathBuf> = match std::env::var_os("TRUSTLINT_MOTO_PYTHON") {
         Some(p) => vec![PathBuf::from(p)],
         None => vec![
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python"),
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/Scripts/python.exe"),
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/python"),
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.venv/Scripts/python.exe"),
         ],
     };
     for py in &candidates {

@@ -3,16 +3,16 @@
 //! function returning its [`Step`] (and what later steps need); [`run`] strings them together
 //! and stops at the first failed one.
 
+use crate::aws::{Aws, AwsErrorKind, Identity, Minted, RoleInfo};
 use crate::cli::VerifyArgs;
-use crate::config::Settings;
-use crate::eval::{self, Decision, Request};
-use crate::model::arn;
-use crate::model::{Policy, PolicyKind, Unit};
-use crate::rules::Severity;
-use crate::verify::aws::{Aws, AwsErrorKind, Identity, Minted, RoleInfo};
-use crate::verify::plan::{CHAINED_MAX_DURATION, DEFAULT_DURATION, Plan};
-use crate::verify::report::{Report, Status, Step};
-use crate::verify::{describe, probes};
+use crate::plan::{CHAINED_MAX_DURATION, DEFAULT_DURATION, Plan};
+use crate::report::{Report, Status, Step};
+use crate::{describe, probes};
+use trustlint::config::Settings;
+use trustlint::eval::{self, Decision, Request};
+use trustlint::model::arn;
+use trustlint::model::{Policy, PolicyKind, Unit};
+use trustlint::rules::Severity;
 
 /// How many lint findings the report lists.
 const TOP_FINDINGS: usize = 5;
@@ -163,8 +163,8 @@ fn get_role(
 fn lint(args: &VerifyArgs, policy_json: &str, settings: &Settings) -> (Step, Option<Unit>) {
     let mut s = settings.clone();
     s.policy_kind = Some(PolicyKind::Trust);
-    let name = format!("iam:GetRole {}", crate::verify::role_name_from_arn(&args.role_arn).unwrap_or("role"));
-    let (findings, sources, unit) = crate::lint_text(&name, policy_json, &s);
+    let name = format!("iam:GetRole {}", crate::role_name_from_arn(&args.role_arn).unwrap_or("role"));
+    let (findings, sources, unit) = trustlint::lint_text(&name, policy_json, &s);
     let count = |sev| findings.iter().filter(|f| f.severity == sev).count();
     let detail = format!(
         "{} finding{} in the live trust policy ({} error, {} warning, {} info)",

@@ -1,12 +1,12 @@
 //! The negative probes: the same `sts:AssumeRole` without an external id, and with the other
 //! phase's id. Both must be denied; credentials minted by an accepted probe are dropped unused.
 
+use crate::aws::{Aws, AwsErrorKind};
 use crate::cli::VerifyArgs;
-use crate::external_id::{ExternalId, Phase};
-use crate::verify::aws::{Aws, AwsErrorKind};
-use crate::verify::describe;
-use crate::verify::plan::Plan;
-use crate::verify::report::{Report, Step};
+use crate::describe;
+use crate::plan::Plan;
+use crate::report::{Report, Step};
+use trustlint::external_id::{ExternalId, Phase};
 
 /// Every probe into `rep` (one skipped step with `--no-probes`).
 pub fn run(args: &VerifyArgs, plan: &Plan, aws: &Aws, rep: &mut Report) {

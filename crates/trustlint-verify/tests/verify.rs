@@ -1,7 +1,6 @@
 //! `trustlint verify` end to end, against real servers: moto (IAM + STS emulator, started by the
 //! test; skipped with a notice when moto is missing, failed when `CI` is set) and the canned
 //! local responder (error classification, known credentials, request counting). No mocks.
-#![cfg(feature = "verify")]
 
 mod support;
 
@@ -10,7 +9,7 @@ use std::process::{Command, Output};
 
 use support::moto::{Moto, free_port};
 use support::responder::{Reply, Responder, Route, assume_role_xml, caller_identity_xml, sts_error_xml};
-use trustlint::verify::{Aws, AwsOptions, CallerCredentials, Secret};
+use trustlint_verify::{Aws, AwsOptions, CallerCredentials, Secret};
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/deploy";
 const CALLER_SECRET: &str = "CALLER-secret-value-never-printed";
@@ -34,8 +33,8 @@ impl Run {
 /// Runs the binary in `dir` with an isolated AWS environment: the caller's credentials are
 /// `access_key`/`secret` from the environment (the standard chain), nothing else.
 fn verify_in(dir: &Path, access_key: &str, secret: &str, args: &[&str]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_trustlint"));
-    cmd.current_dir(dir).arg("verify").args(args);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_trustlint-verify"));
+    cmd.current_dir(dir).args(args);
     for (k, _) in std::env::vars() {
         if k.starts_with("AWS_") {
             cmd.env_remove(k);

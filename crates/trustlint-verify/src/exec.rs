@@ -2,8 +2,8 @@
 //! `-- COMMAND` (a child process with the four `AWS_*` variables). These are the only places a
 //! secret is written.
 
-use crate::commands::{EXIT_FINDINGS, EXIT_OK};
-use crate::verify::aws::Minted;
+use crate::aws::Minted;
+use trustlint::commands::{EXIT_FINDINGS, EXIT_OK};
 
 /// POSIX shell single quoting.
 pub fn shell_quote(s: &str) -> String {
@@ -18,9 +18,9 @@ pub fn export_line(m: &Minted) -> String {
 
 /// Prints the export line on stdout; a closed pipe is not an error.
 pub fn export_env(m: &Minted) -> i32 {
-    match crate::commands::write_stdout(&export_line(m)) {
+    match trustlint::commands::write_stdout(&export_line(m)) {
         Ok(()) => EXIT_OK,
-        Err(e) if crate::commands::is_broken_pipe(&e) => EXIT_OK,
+        Err(e) if trustlint::commands::is_broken_pipe(&e) => EXIT_OK,
         Err(e) => {
             eprintln!("error: cannot write to standard output: {e}");
             EXIT_FINDINGS

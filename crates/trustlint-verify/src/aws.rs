@@ -193,7 +193,7 @@ pub struct Identity {
     pub user_id: String,
 }
 
-pub use crate::model::arn::role_name as role_name_from_arn;
+pub use trustlint::model::arn::role_name as role_name_from_arn;
 
 /// Blocking client for the calls `verify` makes. See the module docs.
 pub struct Aws {

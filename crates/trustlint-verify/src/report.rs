@@ -190,8 +190,8 @@ pub fn emit(rep: &Report, format: VerifyFormat, to_stderr: bool) {
     };
     if to_stderr {
         eprint!("{text}");
-    } else if let Err(e) = crate::commands::write_stdout(&text)
-        && !crate::commands::is_broken_pipe(&e)
+    } else if let Err(e) = trustlint::commands::write_stdout(&text)
+        && !trustlint::commands::is_broken_pipe(&e)
     {
         eprintln!("error: cannot write to standard output: {e}");
     }

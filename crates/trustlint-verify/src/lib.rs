@@ -8,6 +8,7 @@
 //! (stdout) or into the environment of `-- COMMAND`; the report carries ARNs and the expiry.
 
 pub mod aws;
+pub mod cli;
 pub mod error;
 pub mod exec;
 pub mod live;
@@ -23,9 +24,9 @@ pub use error::{AwsError, AwsErrorKind};
 pub use report::{Report, Status, Step};
 
 use crate::cli::VerifyArgs;
-use crate::commands::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use crate::config::Settings;
-use crate::config::file::{self as config_file, Date};
+use trustlint::commands::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use trustlint::config::Settings;
+use trustlint::config::file::{self as config_file, Date};
 
 pub fn run(args: &VerifyArgs) -> i32 {
     let to_stderr = args.export_env || !args.command.is_empty();
@@ -74,7 +75,7 @@ fn settings(args: &VerifyArgs) -> Result<Settings, String> {
         None => config_file::discover(Path::new(".")),
     };
     if let Some(path) = path {
-        let rules = crate::rule_set(None).map_err(|e| e.to_string())?;
+        let rules = trustlint::rule_set(None).map_err(|e| e.to_string())?;
         let names: Vec<(&str, &str)> = rules.iter().map(|r| (r.meta().code, r.meta().name)).collect();
         let c = config_file::load(&path, &names, Date::today()?).map_err(|e| e.to_string())?;
         c.apply_settings(&mut s);
