@@ -112,6 +112,21 @@ impl Default for AwsOptions {
     }
 }
 
+/// A role's identity policies: inline ones by name, attached ones by ARN with the default
+/// version's document (`None` for AWS managed policies, which trustlint's catalog knows).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RolePolicies {
+    pub inline: Vec<(String, String)>,
+    pub attached: Vec<AttachedPolicy>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttachedPolicy {
+    pub name: String,
+    pub arn: String,
+    pub document: Option<String>,
+}
+
 /// Result of `iam:GetRole`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RoleInfo {
@@ -215,6 +230,11 @@ impl fmt::Debug for Aws {
 const OP_GET_ROLE: &str = "iam:GetRole";
 const OP_ASSUME_ROLE: &str = "sts:AssumeRole";
 const OP_GET_CALLER_IDENTITY: &str = "sts:GetCallerIdentity";
+const OP_LIST_ROLE_POLICIES: &str = "iam:ListRolePolicies";
+const OP_GET_ROLE_POLICY: &str = "iam:GetRolePolicy";
+const OP_LIST_ATTACHED: &str = "iam:ListAttachedRolePolicies";
+const OP_GET_POLICY: &str = "iam:GetPolicy";
+const OP_GET_POLICY_VERSION: &str = "iam:GetPolicyVersion";
 
 impl Aws {
     /// Builds the runtime and SDK configuration (this resolves region and profile settings but
@@ -326,6 +346,87 @@ impl Aws {
             role_name: role.role_name().to_owned(),
             trust_policy_json,
             max_session_duration: role.max_session_duration().and_then(|d| u32::try_from(d).ok()),
+        })
+    }
+
+    /// The role's inline policies (`iam:ListRolePolicies`, `iam:GetRolePolicy`) and attached
+    /// ones (`iam:ListAttachedRolePolicies`; for customer managed policies `iam:GetPolicy` and
+    /// `iam:GetPolicyVersion` of the default version).
+    pub fn role_policies(&self, role_name: &str) -> Result<RolePolicies, AwsError> {
+        let names = self
+            .rt
+            .block_on(
+                self.iam
+                    .list_role_policies()
+                    .role_name(role_name)
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .collect::<Result<Vec<_>, _>>(),
+            )
+            .map_err(|e| self.iam_error(OP_LIST_ROLE_POLICIES, e))?;
+        let mut out = RolePolicies::default();
+        for name in names {
+            let got = self
+                .rt
+                .block_on(self.iam.get_role_policy().role_name(role_name).policy_name(&name).send())
+                .map_err(|e| self.iam_error(OP_GET_ROLE_POLICY, e))?;
+            out.inline.push((name, self.document(OP_GET_ROLE_POLICY, got.policy_document())?));
+        }
+        let attached = self
+            .rt
+            .block_on(
+                self.iam
+                    .list_attached_role_policies()
+                    .role_name(role_name)
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .collect::<Result<Vec<_>, _>>(),
+            )
+            .map_err(|e| self.iam_error(OP_LIST_ATTACHED, e))?;
+        for a in attached {
+            let (Some(name), Some(arn)) = (a.policy_name(), a.policy_arn()) else { continue };
+            let document =
+                if arn.contains(":iam::aws:policy/") { None } else { Some(self.default_version(arn)?) };
+            out.attached.push(AttachedPolicy { name: name.to_owned(), arn: arn.to_owned(), document });
+        }
+        Ok(out)
+    }
+
+    /// The default version's document of a customer managed policy.
+    fn default_version(&self, arn: &str) -> Result<String, AwsError> {
+        let policy = self
+            .rt
+            .block_on(self.iam.get_policy().policy_arn(arn).send())
+            .map_err(|e| self.iam_error(OP_GET_POLICY, e))?;
+        let version = policy.policy().and_then(|p| p.default_version_id()).unwrap_or("v1");
+        let got = self
+            .rt
+            .block_on(self.iam.get_policy_version().policy_arn(arn).version_id(version).send())
+            .map_err(|e| self.iam_error(OP_GET_POLICY_VERSION, e))?;
+        self.document(OP_GET_POLICY_VERSION, got.policy_version().and_then(|v| v.document()).unwrap_or(""))
+    }
+
+    /// An IAM read made with the caller's credentials (paginated calls have no interceptor, so
+    /// the endpoint named is the configured one).
+    fn iam_error<E>(&self, operation: &'static str, e: SdkError<E, HttpResponse>) -> AwsError
+    where
+        E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
+    {
+        classify(operation, &EndpointRecorder::default(), self.fallback_endpoint("iam"), e, &[])
+    }
+
+    /// A URL-encoded policy document from IAM, decoded.
+    fn document(&self, operation: &'static str, doc: &str) -> Result<String, AwsError> {
+        decode_policy_document(doc).ok_or_else(|| {
+            let what = "policy document is not valid URL-encoded UTF-8";
+            AwsError::new(
+                AwsErrorKind::MalformedResponse,
+                operation,
+                Parts::transport(self.fallback_endpoint("iam"), what),
+                &[],
+            )
         })
     }
 

@@ -30,12 +30,11 @@ pub enum VerifyFormat {
 }
 
 #[derive(Debug, Clone, Args)]
-#[command(group(clap::ArgGroup::new("id").required(true).args(["external_id", "spacelift_stack"])))]
 pub struct VerifyArgs {
     /// The role to assume (`arn:<partition>:iam::<account>:role/<name>`)
     #[arg(long, value_name = "ARN")]
     pub role_arn: String,
-    /// The external id to send
+    /// The external id to send [default: none, for roles that do not require one]
     #[arg(long, value_name = "ID", conflicts_with_all = ["spacelift_stack", "phase", "integration_id"])]
     pub external_id: Option<String>,
     /// Build the external id and session name as Spacelift does for this stack (or module) slug
@@ -64,6 +63,10 @@ pub struct VerifyArgs {
     /// `trustlint-verify-<ulid>`]
     #[arg(long, value_name = "NAME")]
     pub session_name: Option<String>,
+    /// Named AWS profile for the caller's credentials (e.g. one of the role's own account, so
+    /// iam:GetRole can read it) [default: the standard chain, which honours AWS_PROFILE]
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
     /// Send STS and IAM requests to this endpoint (e.g. moto or LocalStack)
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,

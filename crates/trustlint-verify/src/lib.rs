@@ -19,7 +19,10 @@ pub mod ulid;
 
 use std::path::Path;
 
-pub use aws::{Aws, AwsOptions, CallerCredentials, Identity, Minted, RoleInfo, Secret, role_name_from_arn};
+pub use aws::{
+    AttachedPolicy, Aws, AwsOptions, CallerCredentials, Identity, Minted, RoleInfo, RolePolicies, Secret,
+    role_name_from_arn,
+};
 pub use error::{AwsError, AwsErrorKind};
 pub use report::{Report, Status, Step};
 
@@ -45,6 +48,7 @@ pub fn run(args: &VerifyArgs) -> i32 {
     let opts = AwsOptions {
         region: args.region.clone(),
         endpoint_url: args.endpoint_url.clone(),
+        profile: args.profile.clone(),
         ..AwsOptions::default()
     };
     let aws = match Aws::new(&opts) {

@@ -3,7 +3,7 @@
 //! function returning its [`Step`] (and what later steps need); [`run`] strings them together
 //! and stops at the first failed one.
 
-use crate::aws::{Aws, AwsErrorKind, Identity, Minted, RoleInfo};
+use crate::aws::{Aws, AwsErrorKind, Identity, Minted, RoleInfo, RolePolicies};
 use crate::cli::VerifyArgs;
 use crate::plan::{CHAINED_MAX_DURATION, DEFAULT_DURATION, Plan};
 use crate::report::{Report, Status, Step};
@@ -47,7 +47,9 @@ pub fn run(
             rep.step("evaluate", Status::Skipped, "no trust policy (iam:GetRole skipped)");
         }
         Some(info) => {
-            let (step, unit) = lint(args, &info.trust_policy_json, settings);
+            let (step, policies) = role_policies(aws, info);
+            rep.push(step);
+            let (step, unit) = lint(info, policies.as_ref(), settings);
             rep.push(step);
             let policy = unit.as_ref().and_then(|u| {
                 u.policies.iter().find(|p| p.kind == PolicyKind::Trust).or_else(|| u.policies.first())
@@ -124,8 +126,10 @@ fn get_role(
         && me.account != role_account
     {
         let why = format!(
-            "the role is in account {role_account} and the caller in {}; iam:GetRole only reads \
-             the caller's account",
+            "the role is in account {role_account} and the caller in {}; IAM reads only the \
+             caller's own account, so the live policies cannot be linted or evaluated here: run \
+             with --profile NAME for credentials of account {role_account}, or `trustlint \
+             simulate` on the role's trust policy",
             me.account
         );
         return (Step::skipped("get-role", why), None);
@@ -159,15 +163,35 @@ fn get_role(
     (Step::passed("get-role", format!("fetched the trust policy of {}{max}", info.arn)), Some(info))
 }
 
-/// The rules of `check` on the live trust policy; findings are listed, never fail the run.
-fn lint(args: &VerifyArgs, policy_json: &str, settings: &Settings) -> (Step, Option<Unit>) {
-    let mut s = settings.clone();
-    s.policy_kind = Some(PolicyKind::Trust);
-    let name = format!("iam:GetRole {}", crate::role_name_from_arn(&args.role_arn).unwrap_or("role"));
-    let (findings, sources, unit) = trustlint::lint_text(&name, policy_json, &s);
+/// The role's inline and attached policies, so the lint sees what the role may do (TL111, the
+/// permission rules). A caller that may not read them only loses that part of the lint.
+fn role_policies(aws: &Aws, info: &RoleInfo) -> (Step, Option<RolePolicies>) {
+    match aws.role_policies(&info.role_name) {
+        Ok(p) => {
+            let detail = format!(
+                "{} inline and {} attached polic{}",
+                p.inline.len(),
+                p.attached.len(),
+                if p.attached.len() == 1 { "y" } else { "ies" }
+            );
+            (Step::passed("role-policies", detail), Some(p))
+        }
+        Err(e) => {
+            let detail = format!("{}; the lint covers the trust policy only", describe(&e));
+            (Step::skipped("role-policies", detail), None)
+        }
+    }
+}
+
+/// The rules of `check` on the live role, read exactly as `check` reads an
+/// authorization-details dump of it; findings are listed, never fail the run.
+fn lint(info: &RoleInfo, policies: Option<&RolePolicies>, settings: &Settings) -> (Step, Option<Unit>) {
+    let name = format!("iam:GetRole {}", info.role_name);
+    let (findings, sources, unit) = trustlint::lint_text(&name, &dump_of(info, policies), settings);
     let count = |sev| findings.iter().filter(|f| f.severity == sev).count();
+    let what = if policies.is_some() { "live role and its policies" } else { "live trust policy" };
     let detail = format!(
-        "{} finding{} in the live trust policy ({} error, {} warning, {} info)",
+        "{} finding{} in the {what} ({} error, {} warning, {} info)",
         findings.len(),
         if findings.len() == 1 { "" } else { "s" },
         count(Severity::Error),
@@ -191,6 +215,125 @@ fn lint(args: &VerifyArgs, policy_json: &str, settings: &Settings) -> (Step, Opt
     (Step::passed("lint", detail).with_messages(messages), unit)
 }
 
+/// A `get-account-authorization-details` document holding only this role. Policy documents
+/// that are JSON go in as written (so duplicate keys and line structure survive); anything
+/// else goes in as a string, which the dump reader reports as unparsable.
+pub fn dump_of(info: &RoleInfo, policies: Option<&RolePolicies>) -> String {
+    let q = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
+    let doc = |text: &str| match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        Ok(_) if text.trim_start().starts_with('{') => text.trim().to_owned(),
+        _ => q(text),
+    };
+    let empty = RolePolicies::default();
+    let p = policies.unwrap_or(&empty);
+    let inline: Vec<String> = p
+        .inline
+        .iter()
+        .map(|(n, d)| format!("{{\"PolicyName\": {}, \"PolicyDocument\": {}}}", q(n), doc(d)))
+        .collect();
+    let attached: Vec<String> = p
+        .attached
+        .iter()
+        .map(|a| format!("{{\"PolicyName\": {}, \"PolicyArn\": {}}}", q(&a.name), q(&a.arn)))
+        .collect();
+    let customer: Vec<String> = p
+        .attached
+        .iter()
+        .filter_map(|a| {
+            let d = a.document.as_deref()?;
+            Some(format!(
+                "{{\"PolicyName\": {}, \"Arn\": {}, \"DefaultVersionId\": \"v1\", \"PolicyVersionList\": \
+                 [{{\"VersionId\": \"v1\", \"IsDefaultVersion\": true, \"Document\": {}}}]}}",
+                q(&a.name),
+                q(&a.arn),
+                doc(d)
+            ))
+        })
+        .collect();
+    format!(
+        "{{\"RoleDetailList\": [{{\"RoleName\": {}, \"Arn\": {},\n\"AssumeRolePolicyDocument\": {},\n\
+         \"RolePolicyList\": [{}],\n\"AttachedManagedPolicies\": [{}]}}],\n\"Policies\": [{}]}}\n",
+        q(&info.role_name),
+        q(&info.arn),
+        doc(&info.trust_policy_json),
+        inline.join(",\n"),
+        attached.join(",\n"),
+        customer.join(",\n")
+    )
+}
+
+/// True when some statement would allow this caller if its conditions held: the caller is a
+/// principal the policy trusts (a deny then hinges on the conditions, not on who calls).
+fn caller_is_trusted(policy: &Policy, req: &Request) -> bool {
+    let mut bare = policy.clone();
+    for st in &mut bare.statements {
+        st.conditions.clear();
+    }
+    eval::evaluate(&bare, req).decision == Decision::Allow
+}
+
+/// The principals the `Allow` statements name (`AWS`, `Service`, `Federated`).
+fn trusted_principals(policy: &Policy) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for st in policy.statements.iter().filter(|s| s.is_allow()) {
+        let Some(p) = &st.principal else { continue };
+        for kind in ["AWS", "Service", "Federated"] {
+            for v in p.values_of(kind).filter_map(|v| v.as_str()) {
+                if !out.iter().any(|o| o == v) {
+                    out.push(v.to_owned());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The evaluate step when the caller is not a trusted principal: no external id or session
+/// name can help, and `simulate` answers for the principal that is trusted.
+fn untrusted_caller(args: &VerifyArgs, me: &Identity, policy: &Policy, reasons: Vec<String>) -> Step {
+    let trusted = trusted_principals(policy);
+    let list = if trusted.is_empty() { "no principal".to_owned() } else { trusted.join(", ") };
+    let detail = format!(
+        "predicts an implicit deny: the caller {} is not a principal this trust policy trusts \
+         (it trusts {list}), so STS refuses it whatever the external id",
+        me.arn
+    );
+    let mut messages = reasons;
+    messages.push(format!(
+        "to see what STS would answer the trusted principal, offline: {}",
+        simulate_command(args, trusted.first().map(String::as_str))
+    ));
+    Step::failed("evaluate", detail).with_messages(messages)
+}
+
+/// The `trustlint simulate` command that asks the same question as the trusted principal.
+fn simulate_command(args: &VerifyArgs, principal: Option<&str>) -> String {
+    let mut words: Vec<String> =
+        vec!["trustlint".into(), "simulate".into(), "--role-arn".into(), args.role_arn.clone()];
+    let mut flag = |name: &str, value: Option<&str>| {
+        if let Some(v) = value {
+            words.push(format!("--{name}"));
+            words.push(v.to_owned());
+        }
+    };
+    if let Some(stack) = &args.spacelift_stack {
+        flag("spacelift-stack", Some(stack));
+        flag("phase", args.phase.map(|p| if p == crate::cli::PhaseArg::Write { "write" } else { "read" }));
+        flag("integration-id", args.integration_id.as_deref());
+        flag("spacelift-account", args.spacelift_account.as_deref());
+    } else {
+        flag("principal", principal);
+        flag("external-id", args.external_id.as_deref());
+    }
+    words.iter().map(|w| shell_word(w)).collect::<Vec<_>>().join(" ")
+}
+
+/// `w` as one shell word: bare when it is plain, single-quoted otherwise.
+fn shell_word(w: &str) -> String {
+    let plain = !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c));
+    if plain { w.to_owned() } else { crate::exec::shell_quote(w) }
+}
+
 /// Evaluates the live trust policy for this request; the flag is true when AssumeRole must not
 /// be called (a deny is predicted that `--expect-deny` does not expect).
 fn evaluate(
@@ -205,11 +348,13 @@ fn evaluate(
         return (Step::skipped("evaluate", why), false);
     };
     let principal_arn = assumed_role_to_role(&me.arn).unwrap_or_else(|| me.arn.clone());
-    let req = Request::new(me.arn.clone(), "sts:AssumeRole")
-        .with("sts:ExternalId", plan.external_id.clone())
+    let mut req = Request::new(me.arn.clone(), "sts:AssumeRole")
         .with("sts:RoleSessionName", plan.session_name.clone())
         .with("aws:PrincipalArn", principal_arn)
         .with("aws:PrincipalAccount", me.account.clone());
+    if let Some(id) = &plan.external_id {
+        req = req.with("sts:ExternalId", id.clone());
+    }
     let ev = eval::evaluate(policy, &req);
     let other_keys: Vec<String> = policy
         .statements
@@ -226,6 +371,7 @@ fn evaluate(
         Decision::ImplicitDeny => "an implicit deny (no statement allows it)",
         Decision::Unknown => "unknown",
     };
+    let untrusted = ev.decision == Decision::ImplicitDeny && !caller_is_trusted(policy, &req);
     let (step, stop) = if ev.decision == Decision::Unknown {
         (Step::skipped("evaluate", "the outcome cannot be predicted locally"), false)
     } else if denied && !other_keys.is_empty() {
@@ -235,8 +381,12 @@ fn evaluate(
             other_keys.join(", ")
         );
         (Step::skipped("evaluate", detail), false)
+    } else if denied && !args.expect_deny && untrusted {
+        return (untrusted_caller(args, me, policy, ev.reasons), true);
     } else if denied && !args.expect_deny {
-        let detail = format!("predicts {what} for {} with external id `{}`", me.arn, plan.external_id);
+        let id = plan.external_id.as_deref().map(|i| format!("external id `{i}`"));
+        let detail =
+            format!("predicts {what} for {} with {}", me.arn, id.as_deref().unwrap_or("no external id"));
         (Step::failed("evaluate", detail), true)
     } else if denied {
         (Step::passed("evaluate", format!("predicts {what}, as --expect-deny expects")), false)
@@ -258,7 +408,8 @@ pub(crate) fn assumed_role_to_role(caller: &str) -> Option<String> {
 /// The positive `sts:AssumeRole` (or, with `--expect-deny`, the call that must be denied). `Err`
 /// is a call that failed for another reason than the expected answer: the probes are not run.
 fn assume_role(args: &VerifyArgs, plan: &Plan, aws: &Aws) -> Result<(Step, Option<Minted>), Step> {
-    let assumed = aws.assume_role(&args.role_arn, Some(&plan.external_id), &plan.session_name, plan.duration);
+    let assumed =
+        aws.assume_role(&args.role_arn, plan.external_id.as_deref(), &plan.session_name, plan.duration);
     match (assumed, args.expect_deny) {
         (Ok(m), false) => {
             Ok((Step::passed("assume-role", format!("assumed {}", m.assumed_role_arn)), Some(m)))

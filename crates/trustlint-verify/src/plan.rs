@@ -24,7 +24,8 @@ const SESSION_NAME_MAX: usize = 64;
 /// What the static checks settled.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    pub external_id: String,
+    /// `None`: the calls send no external id (`--external-id` and Spacelift mode both absent).
+    pub external_id: Option<String>,
     pub parsed: Option<ExternalId>,
     pub session_name: String,
     pub duration: Option<u32>,
@@ -32,7 +33,7 @@ pub struct Plan {
 
 /// The external id to send, and the Spacelift stack and account it was built for.
 struct IdChoice {
-    id: String,
+    id: Option<String>,
     spacelift: Option<(String, String)>,
 }
 
@@ -51,7 +52,7 @@ pub fn static_checks(args: &VerifyArgs, settings: &Settings, rep: &mut Report) -
             return None;
         }
     };
-    rep.external_id = Some(choice.id.clone());
+    rep.external_id = choice.id.clone();
     let (id_step, parsed) = external_id_step(&choice);
     let id_ok = rep.push(id_step).status == super::Status::Passed;
     let session = session_name(args, &choice);
@@ -80,7 +81,7 @@ fn role_arn_step(role_arn: &str) -> Step {
 /// the failed `external-id` step.
 fn choose_external_id(args: &VerifyArgs, settings: &Settings, rep: &mut Report) -> Result<IdChoice, Step> {
     let Some(stack) = &args.spacelift_stack else {
-        return Ok(IdChoice { id: args.external_id.clone().unwrap_or_default(), spacelift: None });
+        return Ok(IdChoice { id: args.external_id.clone(), spacelift: None });
     };
     let phase = match args.phase {
         Some(PhaseArg::Write) => Phase::Write,
@@ -113,14 +114,18 @@ fn choose_external_id(args: &VerifyArgs, settings: &Settings, rep: &mut Report) 
         }
     };
     Ok(IdChoice {
-        id: format!("{account}@{integration}@{stack}@{phase}"),
+        id: Some(format!("{account}@{integration}@{stack}@{phase}")),
         spacelift: Some((stack.clone(), account)),
     })
 }
 
 /// STS's charset and length, then (for Spacelift ids) the Spacelift grammar.
 fn external_id_step(choice: &IdChoice) -> (Step, Option<ExternalId>) {
-    let id = &choice.id;
+    let Some(id) = &choice.id else {
+        let what = "none: sts:AssumeRole is called without an external id (pass --external-id or \
+                    --spacelift-stack to send one)";
+        return (Step::passed("external-id", what), None);
+    };
     if let Some(why) = sts_rejects(id) {
         let text = coded(&ExternalIdCharset::META, format!("external id `{id}` is rejected by STS: {why}"));
         return (Step::failed("external-id", text), None);

@@ -7,6 +7,7 @@ use crate::describe;
 use crate::plan::Plan;
 use crate::report::{Report, Step};
 use trustlint::external_id::{ExternalId, Phase};
+use trustlint::rules::trust::missing_external_id::MissingExternalId;
 
 /// Every probe into `rep` (one skipped step with `--no-probes`).
 pub fn run(args: &VerifyArgs, plan: &Plan, aws: &Aws, rep: &mut Report) {
@@ -17,19 +18,25 @@ pub fn run(args: &VerifyArgs, plan: &Plan, aws: &Aws, rep: &mut Report) {
         ));
         return;
     }
-    rep.push(probe(
-        args,
-        plan,
-        aws,
-        Probe {
-            name: "probe-no-external-id",
-            id: None,
-            what: "sts:AssumeRole without an external id".into(),
-            risk:
-                "anyone the trusted principal acts for can assume this role (require sts:ExternalId, TL101)"
-                    .into(),
-        },
-    ));
+    rep.push(match plan.external_id {
+        // Without an external id the positive call already was this probe.
+        None => Step::skipped("probe-no-external-id", "the positive sts:AssumeRole sent no external id"),
+        Some(_) => probe(
+            args,
+            plan,
+            aws,
+            Probe {
+                name: "probe-no-external-id",
+                id: None,
+                what: "sts:AssumeRole without an external id".into(),
+                risk: format!(
+                    "anyone the trusted principal acts for can assume this role (require \
+                     sts:ExternalId, {})",
+                    MissingExternalId::META.code
+                ),
+            },
+        ),
+    });
     rep.push(match other_phase(plan) {
         Some(p) => probe(args, plan, aws, p),
         None => Step::skipped("probe-other-phase", "the external id is not a current-format Spacelift id"),
