@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates <repo>/.venv with moto's server (used by tests/verify_aws.rs as a real STS/IAM server).
+# Creates <repo>/.venv with moto's server (used by crates/trustlint-verify/tests as a real STS/IAM server).
 # Idempotent: does nothing when the pinned moto is already installed.
 set -euo pipefail
 MOTO_VERSION="${MOTO_VERSION:-5.2.5}"
