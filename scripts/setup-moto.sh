@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates <repo>/.venv with the Python tools the tests drive for real: moto's server
-# (tests/verify_aws.rs, a real STS/IAM server), pre-commit (tests/precommit.rs runs the hook) and
+# (crates/trustlint-verify/tests, a real STS/IAM server), pre-commit (tests/precommit.rs runs the hook) and
 # xmlschema (tests/cli_gate.rs validates the JUnit report against tests/junit-windyroad.xsd).
 # Idempotent: does nothing when the pinned versions are already installed.
 set -euo pipefail

@@ -19,8 +19,6 @@ pub mod report;
 pub mod rules;
 pub mod simulate;
 pub mod source;
-#[cfg(feature = "verify")]
-pub mod verify;
 pub mod wildcard;
 
 mod engine;

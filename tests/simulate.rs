@@ -359,74 +359,16 @@ fn principal_forms() {
     assert_eq!(decision("111122223333"), "deny", "some principal of the account is not the trusted role");
 }
 
-#[cfg(feature = "verify")]
-mod support;
-
-/// `--role-arn` reads the live trust policy with iam:GetRole (here from a local responder
-/// speaking the IAM query API) and simulates on it, spans into the fetched text.
-#[cfg(feature = "verify")]
+/// `--role-arn` says how to get the live trust policy: the lint binary has no AWS SDK.
 #[test]
-fn role_arn_fetches_the_trust_policy_with_get_role() {
-    use support::responder::{Reply, Responder};
-    let policy = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Spacelift","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::324880187172:root"},"Action":"sts:AssumeRole","Condition":{"StringLike":{"sts:ExternalId":"acme@*@app@write"}}}]}"#;
-    let encoded: String = policy
-        .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect();
-    let body = format!(
-        "<GetRoleResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><GetRoleResult><Role>\
-         <Path>/</Path><AssumeRolePolicyDocument>{encoded}</AssumeRolePolicyDocument>\
-         <MaxSessionDuration>3600</MaxSessionDuration><RoleId>AROAEXAMPLEROLEID0001</RoleId>\
-         <RoleName>app</RoleName><Arn>arn:aws:iam::111122223333:role/app</Arn>\
-         <CreateDate>2026-01-01T00:00:00Z</CreateDate></Role></GetRoleResult>\
-         <ResponseMetadata><RequestId>4f7b1c2e-0000-4000-8000-000000000002</RequestId></ResponseMetadata>\
-         </GetRoleResponse>"
-    );
-    let r = Responder::start(Reply::Canned(200, "text/xml", body));
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut cmd = Command::new(bin());
-    cmd.current_dir(dir.path()).arg("simulate");
-    for (k, _) in std::env::vars() {
-        if k.starts_with("AWS_") {
-            cmd.env_remove(k);
-        }
-    }
-    let out = cmd
-        .args([
-            "--role-arn",
-            "arn:aws:iam::111122223333:role/app",
-            "--endpoint-url",
-            &r.url,
-            "--region",
-            "eu-west-1",
-        ])
-        .args([
-            "--spacelift-account",
-            "acme",
-            "--spacelift-stack",
-            "app",
-            "--phase",
-            "write",
-            "--format",
-            "json",
-        ])
-        .env("AWS_ACCESS_KEY_ID", "AKIAEXAMPLECALLER01")
-        .env("AWS_SECRET_ACCESS_KEY", "caller-secret")
-        .env("AWS_CONFIG_FILE", "/nonexistent/trustlint/config")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/trustlint/credentials")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
+fn role_arn_says_how_to_fetch_the_trust_policy() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_trustlint"))
+        .args(["simulate", "--role-arn", "arn:aws:iam::111122223333:role/app", "--principal", "111122223333"])
         .output()
-        .expect("binary runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let v: Value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("{e}: {stdout}{}", String::from_utf8_lossy(&out.stderr)));
-    assert_eq!(out.status.code(), Some(0), "{v:#}");
-    assert!(r.hits() >= 1, "iam:GetRole was called");
-    assert_eq!(v["input"], "iam:GetRole app");
-    assert_eq!(v["decision"], "allow");
-    assert_eq!(v["requests"][0]["statement"]["sid"], "Spacelift");
-    assert_eq!(v["requests"][0]["condition"]["span"]["path"], "iam:GetRole app");
-    assert!(probes(&v).iter().all(|(_, d)| d == "deny"), "{v:#}");
+        .expect("trustlint runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("aws iam get-role --role-name app"), "{err}");
 }
 
 /// Every `$ trustlint simulate ...` run pasted in docs/simulate.md is what this build prints.

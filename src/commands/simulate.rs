@@ -144,27 +144,14 @@ fn options(args: &SimulateArgs, settings: &Settings) -> Result<Options, String> 
     })
 }
 
-/// The live trust policy through `iam:GetRole` (the `verify` feature's AWS client).
-#[cfg(feature = "verify")]
-fn fetch(args: &SimulateArgs, arn: &str) -> Result<(String, String), String> {
-    use crate::verify::{Aws, AwsOptions};
+/// `--role-arn`: the lint binary has no AWS SDK (it lives in `trustlint-verify`), so the live
+/// trust policy is not fetched here; the message says how to get it.
+fn fetch(_args: &SimulateArgs, arn: &str) -> Result<(String, String), String> {
     crate::aws::arn::validate(arn, crate::aws::arn::ArnUse::Role).map_err(|e| format!("--role-arn: {e}"))?;
-    let opts = AwsOptions {
-        region: args.region.clone(),
-        endpoint_url: args.endpoint_url.clone(),
-        ..AwsOptions::default()
-    };
-    let aws = Aws::new(&opts).map_err(|e| crate::verify::command::describe(&e))?;
-    let info = aws
-        .get_role(arn)
-        .map_err(|e| format!("iam:GetRole {arn}: {}", crate::verify::command::describe(&e)))?;
-    Ok((format!("iam:GetRole {}", info.role_name), info.trust_policy_json))
-}
-
-#[cfg(not(feature = "verify"))]
-fn fetch(_args: &SimulateArgs, _arn: &str) -> Result<(String, String), String> {
-    Err("this trustlint was built without the `verify` feature, so --role-arn (iam:GetRole) is not \
-         available; save the trust policy (`aws iam get-role --query Role.AssumeRolePolicyDocument`) \
-         and pass it as PATH"
-        .into())
+    let name = crate::aws::arn::role_name(arn).unwrap_or("NAME");
+    Err(format!(
+        "--role-arn is not fetched by the lint binary (it has no AWS SDK): save the trust policy with \
+         `aws iam get-role --role-name {name} --query Role.AssumeRolePolicyDocument > trust.json` and pass \
+         it as PATH, or run `trustlint verify --role-arn {arn}`, which reads it live"
+    ))
 }

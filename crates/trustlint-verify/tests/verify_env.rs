@@ -1,7 +1,6 @@
 //! Behaviour that depends on the process environment: an empty standard credential chain gives
 //! `NoCredentials`, and `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL` are honoured. Its own test
 //! binary with a single test, because it mutates the process's AWS environment.
-#![cfg(feature = "verify")]
 
 mod support;
 
@@ -10,7 +9,7 @@ use std::time::Duration;
 use support::moto::free_port;
 use support::responder::sts_error_xml;
 use support::responder::{Reply, Responder};
-use trustlint::verify::{Aws, AwsErrorKind, AwsOptions, CallerCredentials, Secret};
+use trustlint_verify::{Aws, AwsErrorKind, AwsOptions, CallerCredentials, Secret};
 
 #[test]
 fn empty_chain_is_no_credentials_and_endpoint_env_vars_are_honoured() {

@@ -18,8 +18,8 @@ pub fn moto_python() -> Result<PathBuf, String> {
     let candidates: Vec<PathBuf> = match std::env::var_os("TRUSTLINT_MOTO_PYTHON") {
         Some(p) => vec![PathBuf::from(p)],
         None => vec![
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python"),
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/Scripts/python.exe"),
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/python"),
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.venv/Scripts/python.exe"),
         ],
     };
     for py in &candidates {
@@ -44,7 +44,12 @@ impl Moto {
     /// Starts moto, or returns `None` after printing a skip notice. Under CI (`CI=true`) a missing
     /// moto is a test failure instead.
     pub fn start_or_skip(test: &str) -> Option<Moto> {
-        match Moto::start() {
+        Moto::start_or_skip_with(test, &[])
+    }
+
+    /// [`Moto::start_or_skip`] with extra environment variables for the server.
+    pub fn start_or_skip_with(test: &str, env: &[(&str, &str)]) -> Option<Moto> {
+        match Moto::start_with(env) {
             Ok(m) => Some(m),
             Err(e) if super::in_ci() => panic!("{test}: moto is required under CI: {e}"),
             Err(e) => {
@@ -56,12 +61,17 @@ impl Moto {
     }
 
     pub fn start() -> Result<Moto, String> {
+        Moto::start_with(&[])
+    }
+
+    pub fn start_with(env: &[(&str, &str)]) -> Result<Moto, String> {
         let py = moto_python()?;
         let port = free_port();
         let log = std::env::temp_dir().join(format!("trustlint-moto-{}-{port}.log", std::process::id()));
         let log_file = std::fs::File::create(&log).map_err(|e| e.to_string())?;
         let child = Command::new(&py)
             .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(log_file.try_clone().map_err(|e| e.to_string())?)
             .stderr(log_file)

@@ -1,7 +1,6 @@
 //! `trustlint verify` end to end, against real servers: moto (IAM + STS emulator, started by the
 //! test; skipped with a notice when moto is missing, failed when `CI` is set) and the canned
 //! local responder (error classification, known credentials, request counting). No mocks.
-#![cfg(feature = "verify")]
 
 mod support;
 
@@ -10,7 +9,7 @@ use std::process::{Command, Output};
 
 use support::moto::{Moto, free_port};
 use support::responder::{Reply, Responder, Route, assume_role_xml, caller_identity_xml, sts_error_xml};
-use trustlint::verify::{Aws, AwsOptions, CallerCredentials, Secret};
+use trustlint_verify::{Aws, AwsOptions, CallerCredentials, Secret};
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/deploy";
 const CALLER_SECRET: &str = "CALLER-secret-value-never-printed";
@@ -34,8 +33,8 @@ impl Run {
 /// Runs the binary in `dir` with an isolated AWS environment: the caller's credentials are
 /// `access_key`/`secret` from the environment (the standard chain), nothing else.
 fn verify_in(dir: &Path, access_key: &str, secret: &str, args: &[&str]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_trustlint"));
-    cmd.current_dir(dir).arg("verify").args(args);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_trustlint-verify"));
+    cmd.current_dir(dir).args(args);
     for (k, _) in std::env::vars() {
         if k.starts_with("AWS_") {
             cmd.env_remove(k);
@@ -142,7 +141,6 @@ fn static_errors_exit_2_without_any_request() {
 fn usage_errors_exit_2() {
     let dir = tmp();
     for args in [
-        vec!["--role-arn", ROLE],
         vec!["--role-arn", ROLE, "--external-id", "a-b", "--spacelift-stack", "s", "--phase", "read"],
         vec!["--role-arn", ROLE, "--spacelift-stack", "s"],
         vec!["--role-arn", ROLE, "--external-id", "a-b", "--expect-deny", "--export-env"],
@@ -230,6 +228,25 @@ fn access_denied_on_assume_role_is_a_clear_failure() {
     assert!(run.stdout.contains("denied, as expected"), "{}", run.stdout);
     assert!(run.stdout.contains("passed   probe-no-external-id"), "{}", run.stdout);
     assert!(run.stdout.contains("passed   probe-other-phase"), "{}", run.stdout);
+}
+
+/// A hostile or broken server's 100 MB error message: the report keeps the start of it, says
+/// how long it was, and holds no control characters from it.
+#[test]
+fn a_huge_server_message_is_cut_and_stripped_of_control_characters() {
+    // C1 controls such as CSI (U+009B) are legal in XML 1.0 and steer many terminals.
+    let huge = format!("\u{9b}2Jwiped\n\tnext{}", "A".repeat(100 * 1024 * 1024));
+    let body = sts_error_xml("AccessDenied", "Sender", &huge);
+    drop(huge);
+    let r = Responder::start(Reply::ByAction(known_creds_routes(403, body)));
+    let dir = tmp();
+    let run = verify_in(dir.path(), "AKIATESTING", CALLER_SECRET, &responder_args(&r, &["--no-probes"]));
+    assert_eq!(run.code, 1, "{}", &run.all()[..run.all().len().min(4000)]);
+    assert!(run.all().len() < 20_000, "the report is {} bytes long", run.all().len());
+    let line = run.stdout.lines().find(|l| l.contains("failed   assume-role")).expect("assume-role line");
+    assert!(line.contains("2Jwiped  next"), "{line}");
+    assert!(line.contains("[cut: the server sent"), "{line}");
+    assert!(!run.all().contains('\u{9b}'), "control characters printed");
 }
 
 #[test]
@@ -426,6 +443,145 @@ fn parse_export(line: &str) -> Vec<(String, String)> {
         .lines()
         .filter_map(|l| l.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
         .collect()
+}
+
+fn moto_aws(moto: &Moto) -> Aws {
+    Aws::new(&AwsOptions {
+        region: Some("us-east-1".into()),
+        endpoint_url: Some(moto.url.clone()),
+        credentials: Some(CallerCredentials {
+            access_key_id: "testing".into(),
+            secret_access_key: Secret::new("testing"),
+            session_token: None,
+        }),
+        ..AwsOptions::default()
+    })
+    .expect("config")
+}
+
+/// A live role that trusts Spacelift for every phase of a stack and has AdministratorAccess
+/// attached: the live lint reads its policies and reports TL111 for a read id, and the moto
+/// caller (not Spacelift) is told why STS will refuse it and which `simulate` asks instead.
+#[test]
+fn moto_live_role_policies_feed_the_lint_and_an_untrusted_caller_is_told_why() {
+    // moto knows AWS managed policies only when asked to load them.
+    let Some(moto) =
+        Moto::start_or_skip_with("moto_live_role_policies", &[("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")])
+    else {
+        return;
+    };
+    let trust = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::324880187172:root"}, "Action": "sts:AssumeRole",
+        "Condition": {"StringLike": {"sts:ExternalId": "acme@*@stack-a@*"}}}]}"#;
+    let role = create_role(&moto, "spacelift-app", trust);
+    let aws = moto_aws(&moto);
+    let iam = aws.iam_client();
+    aws.block_on(
+        iam.attach_role_policy()
+            .role_name("spacelift-app")
+            .policy_arn("arn:aws:iam::aws:policy/AdministratorAccess")
+            .send(),
+    )
+    .expect("attach AdministratorAccess");
+    let dir = tmp();
+    let args = [
+        "--role-arn",
+        &role,
+        "--spacelift-stack",
+        "stack-a",
+        "--phase",
+        "read",
+        "--spacelift-account",
+        "acme",
+        "--integration-id",
+        INTEGRATION,
+        "--endpoint-url",
+        &moto.url,
+        "--region",
+        "us-east-1",
+    ];
+    let run = verify_in(dir.path(), "testing", "testing", &args);
+    assert_eq!(run.code, 1, "{}", run.all());
+    let out = &run.stdout;
+    assert!(out.contains("passed   role-policies    0 inline and 1 attached policy"), "{out}");
+    assert!(out.contains("in the live role and its policies"), "{out}");
+    assert!(out.contains("TL111 error"), "{out}");
+    assert!(out.contains("but can write: AWS managed policy AdministratorAccess is attached"), "{out}");
+    assert!(out.contains("failed   evaluate"), "{out}");
+    assert!(
+        out.contains(
+            "is not a principal this trust policy trusts (it trusts arn:aws:iam::324880187172:root)"
+        ),
+        "{out}"
+    );
+    let simulate = format!(
+        "trustlint simulate --role-arn {role} --spacelift-stack stack-a --phase read --integration-id \
+         {INTEGRATION} --spacelift-account acme"
+    );
+    assert!(out.contains(&simulate), "{out}");
+    assert!(out.contains("skipped  assume-role"), "{out}");
+}
+
+/// No --external-id: a role that requires none is assumed without one, and the
+/// no-external-id probe is that call. A role of another account is not read with IAM.
+#[test]
+fn moto_roles_without_external_id_and_roles_of_other_accounts() {
+    let Some(moto) = Moto::start_or_skip("moto_roles_without_external_id") else { return };
+    let trust = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}"#;
+    let role = create_role(&moto, "plain", trust);
+    let aws = moto_aws(&moto);
+    let inline =
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}"#;
+    aws.block_on(
+        aws.iam_client()
+            .put_role_policy()
+            .role_name("plain")
+            .policy_name("s3")
+            .policy_document(inline)
+            .send(),
+    )
+    .expect("put inline policy");
+    let dir = tmp();
+    let run = verify_in(
+        dir.path(),
+        "testing",
+        "testing",
+        &["--role-arn", &role, "--endpoint-url", &moto.url, "--region", "us-east-1"],
+    );
+    assert_eq!(run.code, 0, "{}", run.all());
+    let id_line = run.stdout.lines().find(|l| l.contains(" external-id ")).expect("external-id line");
+    assert!(
+        id_line.starts_with("  passed") && id_line.contains("none: sts:AssumeRole is called without"),
+        "{id_line}"
+    );
+    assert!(run.stdout.contains("1 inline and 0 attached policies"), "{}", run.stdout);
+    assert!(run.stdout.contains("TL302 warning"), "the inline s3:* is linted:\n{}", run.stdout);
+    assert!(run.stdout.contains("passed   assume-role"), "{}", run.stdout);
+    assert!(run.stdout.contains("skipped  probe-no-external-id"), "{}", run.stdout);
+    assert!(!run.stdout.contains("external id   "), "{}", run.stdout);
+
+    let other = "arn:aws:iam::111122223333:role/elsewhere";
+    let run = verify_in(
+        dir.path(),
+        "testing",
+        "testing",
+        &[
+            "--role-arn",
+            other,
+            "--external-id",
+            "xyz-1",
+            "--endpoint-url",
+            &moto.url,
+            "--region",
+            "us-east-1",
+        ],
+    );
+    let line = run.stdout.lines().find(|l| l.contains("get-role")).expect("get-role line");
+    assert!(line.starts_with("  skipped"), "{}", run.stdout);
+    assert!(line.contains("IAM reads only the caller's own account"), "{line}");
+    assert!(line.contains("--profile NAME for credentials of account 111122223333"), "{line}");
+    assert!(line.contains("trustlint simulate"), "{line}");
 }
 
 #[test]

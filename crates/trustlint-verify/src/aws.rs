@@ -28,6 +28,8 @@ use aws_sdk_sts::error::{BoxError, ProvideErrorMetadata, SdkError};
 use aws_sdk_sts::primitives::{DateTime, DateTimeFormat};
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 
+pub use super::error::{AwsError, AwsErrorKind, Parts};
+
 /// A secret string (secret access key, session token). Never printed by `Debug` or `Display`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -108,6 +110,21 @@ impl Default for AwsOptions {
             max_backoff: Duration::from_secs(5),
         }
     }
+}
+
+/// A role's identity policies: inline ones by name, attached ones by ARN with the default
+/// version's document (`None` for AWS managed policies, which trustlint's catalog knows).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RolePolicies {
+    pub inline: Vec<(String, String)>,
+    pub attached: Vec<AttachedPolicy>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttachedPolicy {
+    pub name: String,
+    pub arn: String,
+    pub document: Option<String>,
 }
 
 /// Result of `iam:GetRole`.
@@ -191,109 +208,7 @@ pub struct Identity {
     pub user_id: String,
 }
 
-/// Coarse kind of an [`AwsError`], for matching and exit-status decisions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AwsErrorKind {
-    AccessDenied,
-    Throttled,
-    Connect,
-    Timeout,
-    Network,
-    MalformedResponse,
-    NoCredentials,
-    Config,
-    Other,
-}
-
-/// Why an AWS call failed. Messages name the operation (e.g. `sts:AssumeRole`) and, for transport
-/// errors, the endpoint; they never contain credential values.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum AwsError {
-    #[error("{operation} was denied ({code}): {message}")]
-    AccessDenied { operation: &'static str, code: String, message: String },
-    #[error("{operation} was throttled by AWS ({code}) and retries were exhausted: {message}")]
-    Throttled { operation: &'static str, code: String, message: String },
-    #[error("{operation}: could not connect to {endpoint}: {detail}")]
-    Connect { operation: &'static str, endpoint: String, detail: String },
-    #[error("{operation}: timed out waiting for {endpoint}: {detail}")]
-    Timeout { operation: &'static str, endpoint: String, detail: String },
-    #[error("{operation}: network error talking to {endpoint}: {detail}")]
-    Network { operation: &'static str, endpoint: String, detail: String },
-    #[error("{operation}: malformed response from {endpoint}: {detail}")]
-    MalformedResponse { operation: &'static str, endpoint: String, detail: String },
-    #[error(
-        "{operation}: no AWS credentials found ({detail}); configure the standard chain \
-         (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, SSO login, or an instance/container role)"
-    )]
-    NoCredentials { operation: &'static str, detail: String },
-    #[error("invalid AWS configuration: {0}")]
-    Config(String),
-    #[error("{operation} failed ({code}): {message}")]
-    Other { operation: &'static str, code: String, message: String },
-}
-
-impl AwsError {
-    pub fn kind(&self) -> AwsErrorKind {
-        match self {
-            AwsError::AccessDenied { .. } => AwsErrorKind::AccessDenied,
-            AwsError::Throttled { .. } => AwsErrorKind::Throttled,
-            AwsError::Connect { .. } => AwsErrorKind::Connect,
-            AwsError::Timeout { .. } => AwsErrorKind::Timeout,
-            AwsError::Network { .. } => AwsErrorKind::Network,
-            AwsError::MalformedResponse { .. } => AwsErrorKind::MalformedResponse,
-            AwsError::NoCredentials { .. } => AwsErrorKind::NoCredentials,
-            AwsError::Config(_) => AwsErrorKind::Config,
-            AwsError::Other { .. } => AwsErrorKind::Other,
-        }
-    }
-
-    /// The service error code (`AccessDenied`, `Throttling`, `NoSuchEntity`, ...), if any.
-    pub fn code(&self) -> Option<&str> {
-        match self {
-            AwsError::AccessDenied { code, .. }
-            | AwsError::Throttled { code, .. }
-            | AwsError::Other { code, .. } => Some(code),
-            _ => None,
-        }
-    }
-
-    /// Replaces every occurrence of the given secret values in the message fields.
-    fn scrub(self, secrets: &[&str]) -> Self {
-        let s = |text: String| -> String {
-            secrets.iter().filter(|v| !v.is_empty()).fold(text, |t, v| t.replace(v, "<redacted>"))
-        };
-        match self {
-            AwsError::AccessDenied { operation, code, message } => {
-                AwsError::AccessDenied { operation, code: s(code), message: s(message) }
-            }
-            AwsError::Throttled { operation, code, message } => {
-                AwsError::Throttled { operation, code: s(code), message: s(message) }
-            }
-            AwsError::Other { operation, code, message } => {
-                AwsError::Other { operation, code: s(code), message: s(message) }
-            }
-            AwsError::Connect { operation, endpoint, detail } => {
-                AwsError::Connect { operation, endpoint: s(endpoint), detail: s(detail) }
-            }
-            AwsError::Timeout { operation, endpoint, detail } => {
-                AwsError::Timeout { operation, endpoint: s(endpoint), detail: s(detail) }
-            }
-            AwsError::Network { operation, endpoint, detail } => {
-                AwsError::Network { operation, endpoint: s(endpoint), detail: s(detail) }
-            }
-            AwsError::MalformedResponse { operation, endpoint, detail } => {
-                AwsError::MalformedResponse { operation, endpoint: s(endpoint), detail: s(detail) }
-            }
-            AwsError::NoCredentials { operation, detail } => {
-                AwsError::NoCredentials { operation, detail: s(detail) }
-            }
-            AwsError::Config(m) => AwsError::Config(s(m)),
-        }
-    }
-}
-
-pub use crate::aws::arn::role_name as role_name_from_arn;
+pub use trustlint::aws::arn::role_name as role_name_from_arn;
 
 /// Blocking client for the calls `verify` makes. See the module docs.
 pub struct Aws {
@@ -315,24 +230,29 @@ impl fmt::Debug for Aws {
 const OP_GET_ROLE: &str = "iam:GetRole";
 const OP_ASSUME_ROLE: &str = "sts:AssumeRole";
 const OP_GET_CALLER_IDENTITY: &str = "sts:GetCallerIdentity";
+const OP_LIST_ROLE_POLICIES: &str = "iam:ListRolePolicies";
+const OP_GET_ROLE_POLICY: &str = "iam:GetRolePolicy";
+const OP_LIST_ATTACHED: &str = "iam:ListAttachedRolePolicies";
+const OP_GET_POLICY: &str = "iam:GetPolicy";
+const OP_GET_POLICY_VERSION: &str = "iam:GetPolicyVersion";
 
 impl Aws {
     /// Builds the runtime and SDK configuration (this resolves region and profile settings but
     /// does not fetch credentials yet; a missing credential shows up on the first call as
-    /// [`AwsError::NoCredentials`]).
+    /// [`AwsErrorKind::NoCredentials`]).
     pub fn new(opts: &AwsOptions) -> Result<Self, AwsError> {
         if let Some(url) = &opts.endpoint_url
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {
-            return Err(AwsError::Config(format!("endpoint URL must start with http:// or https://: {url}")));
+            return Err(AwsError::config(format!("endpoint URL must start with http:// or https://: {url}")));
         }
         if opts.max_attempts == 0 {
-            return Err(AwsError::Config("max attempts must be at least 1".into()));
+            return Err(AwsError::config("max attempts must be at least 1"));
         }
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| AwsError::Config(format!("cannot start the async runtime: {e}")))?;
+            .map_err(|e| AwsError::config(format!("cannot start the async runtime: {e}")))?;
 
         // rustls with ring: no OpenSSL, no aws-lc (cmake/nasm) build requirement.
         let http_client = aws_smithy_http_client::Builder::new()
@@ -410,11 +330,10 @@ impl Aws {
         let out = self
             .rt
             .block_on(self.iam.get_role().role_name(name).customize().interceptor(rec.clone()).send())
-            .map_err(|e| classify(OP_GET_ROLE, &rec, self.fallback_endpoint("iam"), e))?;
-        let malformed = |what: &str| AwsError::MalformedResponse {
-            operation: OP_GET_ROLE,
-            endpoint: rec.get().unwrap_or_else(|| self.fallback_endpoint("iam")),
-            detail: what.to_owned(),
+            .map_err(|e| classify(OP_GET_ROLE, &rec, self.fallback_endpoint("iam"), e, &[]))?;
+        let malformed = |what: &str| {
+            let endpoint = rec.get().unwrap_or_else(|| self.fallback_endpoint("iam"));
+            AwsError::new(AwsErrorKind::MalformedResponse, OP_GET_ROLE, Parts::transport(endpoint, what), &[])
         };
         let role = out.role().ok_or_else(|| malformed("response has no Role"))?;
         let doc = role
@@ -427,6 +346,87 @@ impl Aws {
             role_name: role.role_name().to_owned(),
             trust_policy_json,
             max_session_duration: role.max_session_duration().and_then(|d| u32::try_from(d).ok()),
+        })
+    }
+
+    /// The role's inline policies (`iam:ListRolePolicies`, `iam:GetRolePolicy`) and attached
+    /// ones (`iam:ListAttachedRolePolicies`; for customer managed policies `iam:GetPolicy` and
+    /// `iam:GetPolicyVersion` of the default version).
+    pub fn role_policies(&self, role_name: &str) -> Result<RolePolicies, AwsError> {
+        let names = self
+            .rt
+            .block_on(
+                self.iam
+                    .list_role_policies()
+                    .role_name(role_name)
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .collect::<Result<Vec<_>, _>>(),
+            )
+            .map_err(|e| self.iam_error(OP_LIST_ROLE_POLICIES, e))?;
+        let mut out = RolePolicies::default();
+        for name in names {
+            let got = self
+                .rt
+                .block_on(self.iam.get_role_policy().role_name(role_name).policy_name(&name).send())
+                .map_err(|e| self.iam_error(OP_GET_ROLE_POLICY, e))?;
+            out.inline.push((name, self.document(OP_GET_ROLE_POLICY, got.policy_document())?));
+        }
+        let attached = self
+            .rt
+            .block_on(
+                self.iam
+                    .list_attached_role_policies()
+                    .role_name(role_name)
+                    .into_paginator()
+                    .items()
+                    .send()
+                    .collect::<Result<Vec<_>, _>>(),
+            )
+            .map_err(|e| self.iam_error(OP_LIST_ATTACHED, e))?;
+        for a in attached {
+            let (Some(name), Some(arn)) = (a.policy_name(), a.policy_arn()) else { continue };
+            let document =
+                if arn.contains(":iam::aws:policy/") { None } else { Some(self.default_version(arn)?) };
+            out.attached.push(AttachedPolicy { name: name.to_owned(), arn: arn.to_owned(), document });
+        }
+        Ok(out)
+    }
+
+    /// The default version's document of a customer managed policy.
+    fn default_version(&self, arn: &str) -> Result<String, AwsError> {
+        let policy = self
+            .rt
+            .block_on(self.iam.get_policy().policy_arn(arn).send())
+            .map_err(|e| self.iam_error(OP_GET_POLICY, e))?;
+        let version = policy.policy().and_then(|p| p.default_version_id()).unwrap_or("v1");
+        let got = self
+            .rt
+            .block_on(self.iam.get_policy_version().policy_arn(arn).version_id(version).send())
+            .map_err(|e| self.iam_error(OP_GET_POLICY_VERSION, e))?;
+        self.document(OP_GET_POLICY_VERSION, got.policy_version().and_then(|v| v.document()).unwrap_or(""))
+    }
+
+    /// An IAM read made with the caller's credentials (paginated calls have no interceptor, so
+    /// the endpoint named is the configured one).
+    fn iam_error<E>(&self, operation: &'static str, e: SdkError<E, HttpResponse>) -> AwsError
+    where
+        E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
+    {
+        classify(operation, &EndpointRecorder::default(), self.fallback_endpoint("iam"), e, &[])
+    }
+
+    /// A URL-encoded policy document from IAM, decoded.
+    fn document(&self, operation: &'static str, doc: &str) -> Result<String, AwsError> {
+        decode_policy_document(doc).ok_or_else(|| {
+            let what = "policy document is not valid URL-encoded UTF-8";
+            AwsError::new(
+                AwsErrorKind::MalformedResponse,
+                operation,
+                Parts::transport(self.fallback_endpoint("iam"), what),
+                &[],
+            )
         })
     }
 
@@ -449,11 +449,15 @@ impl Aws {
         let out = self
             .rt
             .block_on(req.customize().interceptor(rec.clone()).send())
-            .map_err(|e| classify(OP_ASSUME_ROLE, &rec, self.fallback_endpoint("sts"), e))?;
-        let malformed = |what: &str| AwsError::MalformedResponse {
-            operation: OP_ASSUME_ROLE,
-            endpoint: rec.get().unwrap_or_else(|| self.fallback_endpoint("sts")),
-            detail: what.to_owned(),
+            .map_err(|e| classify(OP_ASSUME_ROLE, &rec, self.fallback_endpoint("sts"), e, &[]))?;
+        let malformed = |what: &str| {
+            let endpoint = rec.get().unwrap_or_else(|| self.fallback_endpoint("sts"));
+            AwsError::new(
+                AwsErrorKind::MalformedResponse,
+                OP_ASSUME_ROLE,
+                Parts::transport(endpoint, what),
+                &[],
+            )
         };
         let creds = out.credentials().ok_or_else(|| malformed("response has no Credentials"))?;
         let user = out.assumed_role_user().ok_or_else(|| malformed("response has no AssumedRoleUser"))?;
@@ -501,18 +505,20 @@ impl Aws {
         let out = self
             .rt
             .block_on(client.get_caller_identity().customize().interceptor(rec.clone()).send())
-            .map_err(|e| {
-                classify(OP_GET_CALLER_IDENTITY, &rec, self.fallback_endpoint("sts"), e).scrub(secrets)
-            })?;
+            .map_err(|e| classify(OP_GET_CALLER_IDENTITY, &rec, self.fallback_endpoint("sts"), e, secrets))?;
         match (out.arn(), out.account(), out.user_id()) {
             (Some(arn), Some(account), Some(user_id)) => {
                 Ok(Identity { arn: arn.to_owned(), account: account.to_owned(), user_id: user_id.to_owned() })
             }
-            _ => Err(AwsError::MalformedResponse {
-                operation: OP_GET_CALLER_IDENTITY,
-                endpoint: rec.get().unwrap_or_else(|| self.fallback_endpoint("sts")),
-                detail: "response lacks Arn, Account or UserId".into(),
-            }),
+            _ => Err(AwsError::new(
+                AwsErrorKind::MalformedResponse,
+                OP_GET_CALLER_IDENTITY,
+                Parts::transport(
+                    rec.get().unwrap_or_else(|| self.fallback_endpoint("sts")),
+                    "response lacks Arn, Account or UserId",
+                ),
+                secrets,
+            )),
         }
     }
 
@@ -658,75 +664,72 @@ fn detail_of(err: &(dyn StdError + 'static)) -> String {
     if parts.is_empty() { err.to_string() } else { parts.join(": ") }
 }
 
+/// Sorts an SDK error into an [`AwsError`]; `secrets` are the credential values of the call.
 fn classify<E>(
     operation: &'static str,
     rec: &EndpointRecorder,
     fallback_endpoint: String,
     err: SdkError<E, HttpResponse>,
+    secrets: &[&str],
 ) -> AwsError
 where
     E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
 {
+    use AwsErrorKind as K;
     let endpoint = rec.get().unwrap_or(fallback_endpoint);
-    match &err {
-        SdkError::ConstructionFailure(_) => {
-            if is_credentials_error(&err) {
-                AwsError::NoCredentials { operation, detail: detail_of(&err) }
-            } else {
-                AwsError::Other {
-                    operation,
-                    code: "RequestConstructionFailed".into(),
-                    message: detail_of(&err),
-                }
-            }
+    let (kind, parts) = match &err {
+        SdkError::ConstructionFailure(_) if is_credentials_error(&err) => {
+            (K::NoCredentials, Parts::message(detail_of(&err)))
         }
-        SdkError::TimeoutError(_) => AwsError::Timeout { operation, endpoint, detail: detail_of(&err) },
+        SdkError::ConstructionFailure(_) => {
+            (K::Other, Parts::service("RequestConstructionFailed", detail_of(&err)))
+        }
+        SdkError::TimeoutError(_) => (K::Timeout, Parts::transport(endpoint, detail_of(&err))),
         SdkError::DispatchFailure(d) => {
             let detail = detail_of(&err);
             if is_credentials_error(&err) {
-                AwsError::NoCredentials { operation, detail }
+                (K::NoCredentials, Parts::message(detail))
             } else if d.is_timeout() {
-                AwsError::Timeout { operation, endpoint, detail }
+                (K::Timeout, Parts::transport(endpoint, detail))
             } else if connect_failure(&err) {
-                AwsError::Connect { operation, endpoint, detail }
+                (K::Connect, Parts::transport(endpoint, detail))
             } else {
-                AwsError::Network { operation, endpoint, detail }
+                (K::Network, Parts::transport(endpoint, detail))
             }
         }
-        SdkError::ResponseError(r) => AwsError::MalformedResponse {
-            operation,
-            endpoint,
-            detail: format!("HTTP {}: {}", r.raw().status().as_u16(), detail_of(&err)),
-        },
+        SdkError::ResponseError(r) => (
+            K::MalformedResponse,
+            Parts::transport(endpoint, format!("HTTP {}: {}", r.raw().status().as_u16(), detail_of(&err))),
+        ),
         SdkError::ServiceError(s) => {
             let status = s.raw().status().as_u16();
-            let message = s.err().message().map(str::to_owned).unwrap_or_else(|| "(no message)".to_owned());
+            let message = s.err().message().unwrap_or("(no message)");
             match s.err().code() {
                 Some(code) if ACCESS_DENIED_CODES.contains(&code) => {
-                    AwsError::AccessDenied { operation, code: code.to_owned(), message }
+                    (K::AccessDenied, Parts::service(code, message))
                 }
                 Some(code) if THROTTLING_CODES.contains(&code) => {
-                    AwsError::Throttled { operation, code: code.to_owned(), message }
+                    (K::Throttled, Parts::service(code, message))
                 }
-                Some(code) => AwsError::Other { operation, code: code.to_owned(), message },
-                None if (200..300).contains(&status) => AwsError::MalformedResponse {
-                    operation,
-                    endpoint,
-                    detail: format!("HTTP {status}: {}", detail_of(&err)),
-                },
-                None if status == 429 => AwsError::Throttled { operation, code: "HTTP 429".into(), message },
-                None if status == 403 => {
-                    AwsError::AccessDenied { operation, code: "HTTP 403".into(), message }
-                }
-                None => AwsError::Other {
-                    operation,
-                    code: format!("HTTP {status}"),
-                    message: format!("unrecognised error response from {endpoint}"),
-                },
+                Some(code) => (K::Other, Parts::service(code, message)),
+                None if (200..300).contains(&status) => (
+                    K::MalformedResponse,
+                    Parts::transport(endpoint, format!("HTTP {status}: {}", detail_of(&err))),
+                ),
+                None if status == 429 => (K::Throttled, Parts::service("HTTP 429", message)),
+                None if status == 403 => (K::AccessDenied, Parts::service("HTTP 403", message)),
+                None => (
+                    K::Other,
+                    Parts::service(
+                        format!("HTTP {status}"),
+                        format!("unrecognised error response from {endpoint}"),
+                    ),
+                ),
             }
         }
-        _ => AwsError::Other { operation, code: "Unknown".into(), message: detail_of(&err) },
-    }
+        _ => (K::Other, Parts::service("Unknown", detail_of(&err))),
+    };
+    AwsError::new(kind, operation, parts, secrets)
 }
 
 #[cfg(test)]
@@ -768,12 +771,12 @@ mod tests {
         let env = m.env_pairs();
         assert_eq!(env[1], ("AWS_SECRET_ACCESS_KEY", "s3cr3t-value"));
         assert_eq!(env[3], ("AWS_SECURITY_TOKEN", "t0k3n-value"));
-        let e = AwsError::Other {
-            operation: OP_GET_CALLER_IDENTITY,
-            code: "X".into(),
-            message: "echo s3cr3t-value".into(),
-        }
-        .scrub(&m.secrets());
+        let e = AwsError::new(
+            AwsErrorKind::Other,
+            OP_GET_CALLER_IDENTITY,
+            Parts::service("X", "echo s3cr3t-value"),
+            &m.secrets(),
+        );
         assert!(!e.to_string().contains("s3cr3t-value"));
     }
 }
