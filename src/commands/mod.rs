@@ -2,8 +2,10 @@
 //! printed once, here, and `main.rs` only hands over the outcome.
 
 pub mod check;
+pub mod completions;
 pub mod external_id;
 pub mod rules;
+pub mod simulate;
 pub mod verify;
 
 use std::process::ExitCode;
@@ -23,6 +25,9 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Explain(args) => rules::explain(args),
         Command::ExternalId(args) => external_id::run(args),
         Command::Verify(args) => Ok(exit(verify::run(args))),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man => completions::man(),
+        Command::Simulate(args) => simulate::run(args),
     }
 }
 
