@@ -65,6 +65,15 @@ pub fn validate(arn: &str, usage: ArnUse) -> Result<(), String> {
         return Err(format!("`{arn}`: the service part is empty"));
     }
     let account = parts.account;
+    // The legacy CloudFront origin access identity principal names the pseudo-account
+    // `cloudfront` (S3 bucket policies, documented by CloudFront).
+    if usage != ArnUse::Role
+        && parts.service == "iam"
+        && account == "cloudfront"
+        && parts.resource.starts_with("user/CloudFront Origin Access Identity ")
+    {
+        return Ok(());
+    }
     let account_ok =
         account.is_empty() || has_wildcard(account) || account == "aws" || super::is_account_id(account);
     if !account_ok {

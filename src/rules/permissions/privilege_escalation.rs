@@ -22,6 +22,10 @@ const SINGLE: &[(&str, &str)] = &[
     ("iam:CreateLoginProfile", "set a console password for a user that has none"),
     ("iam:UpdateLoginProfile", "change another user's console password"),
     ("iam:AddUserToGroup", "join a more privileged group"),
+    // Compute that already runs with a role: changing it runs the holder's code as that role
+    // (no iam:PassRole needed). From the public privilege-escalation lists (Rhino Security Labs).
+    ("lambda:UpdateFunctionCode", "replace the code of any function and run it with the function's role"),
+    ("glue:UpdateDevEndpoint", "add an SSH key to any Glue development endpoint and act as its role"),
 ];
 
 /// Actions that start compute running with a role passed by `iam:PassRole`.
@@ -51,7 +55,9 @@ declare_rule! {
     /// - any one of `iam:CreatePolicyVersion`, `iam:SetDefaultPolicyVersion`,
     ///   `iam:Attach{Role,User,Group}Policy`, `iam:Put{Role,User,Group}Policy`,
     ///   `iam:UpdateAssumeRolePolicy`, `iam:CreateAccessKey`, `iam:CreateLoginProfile`,
-    ///   `iam:UpdateLoginProfile`, `iam:AddUserToGroup` on a broad resource.
+    ///   `iam:UpdateLoginProfile`, `iam:AddUserToGroup`, `lambda:UpdateFunctionCode`,
+    ///   `glue:UpdateDevEndpoint` on a broad resource (the last two run the holder's code as the
+    ///   role an existing function or endpoint already has).
     ///
     /// Grants limited to named resources (or with policy variables such as
     /// `user/${aws:username}`) are not reported; conditions are not evaluated. Statements that
