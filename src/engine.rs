@@ -11,7 +11,7 @@ use crate::config::selector::selector_matches;
 use crate::config::{LintOptions, Settings};
 use crate::declarative;
 use crate::discover::{self, Discovered, FileClass};
-use crate::input;
+use crate::input::{self, InputOptions};
 use crate::model::Unit;
 use crate::rules::HasMeta;
 use crate::rules::registry;
@@ -35,6 +35,9 @@ pub struct CheckOptions {
     /// The rule set, when the caller has loaded it already (`check` loads it from `rules_dir`
     /// otherwise), so one run parses `--rules-dir` once.
     pub rules: Option<RuleSet>,
+    /// `--var-file` files and `--var NAME=VALUE` assignments for the root modules.
+    pub var_files: Vec<PathBuf>,
+    pub vars: Vec<(String, String)>,
     /// Told how many units there are, then once per unit done (drives the progress bar).
     pub progress: Option<Progress>,
 }
@@ -169,9 +172,15 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     };
     tell(ProgressEvent::Start(jobs.len()));
     let sources = SourceMap::new();
+    let input = &InputOptions {
+        roots: input::terraform::files::canonical_roots(&scan_roots(&opts.paths)),
+        var_files: opts.var_files.clone(),
+        vars: opts.vars.clone(),
+        ..input_options(&opts.settings)
+    };
     let results: Vec<Result<UnitResult, Error>> = jobs
         .par_iter()
-        .map(|job| run_job(job, &rules, &known, &opts.settings, &sources))
+        .map(|job| run_job(job, &rules, &known, &opts.settings, input, &sources))
         .inspect(|_| tell(ProgressEvent::Advance))
         .collect();
     let mut findings = Vec::new();
@@ -221,6 +230,7 @@ fn run_job(
     rules: &[&dyn Rule],
     known: &[(&str, &str)],
     settings: &Settings,
+    input: &InputOptions,
     sources: &SourceMap,
 ) -> Result<UnitResult, Error> {
     let mut nfiles = 1;
@@ -228,7 +238,7 @@ fn run_job(
         Job::Json(d) => {
             let text = read_text(&d.path)?;
             let source = sources.add(d.display.clone(), d.path.clone(), text);
-            input::json::parse_file(&source, settings, d.explicit)
+            input::json::parse_file(&source, input, d.explicit)
         }
         Job::Stdin(s) => {
             let path = PathBuf::from(&s.name);
@@ -237,9 +247,9 @@ fn run_job(
             match discover::classify(&path) {
                 Some(FileClass::Terraform) => {
                     let dir = path.parent().map(PathBuf::from).unwrap_or_default();
-                    Some(input::terraform::parse_module(&s.name, dir, &[source], sources, settings))
+                    Some(input::terraform::parse_module(&s.name, dir, &[source], sources, input))
                 }
-                _ => input::json::parse_file(&source, settings, true),
+                _ => input::json::parse_file(&source, input, true),
             }
         }
         Job::Terraform { display, dir, files } => {
@@ -249,12 +259,46 @@ fn run_job(
                 loaded.push(sources.add(f.display.clone(), f.path.clone(), text));
             }
             nfiles = files.len();
-            Some(input::terraform::parse_module(display, dir.clone(), &loaded, sources, settings))
+            Some(input::terraform::parse_module(display, dir.clone(), &loaded, sources, input))
         }
     };
     let Some(mut unit) = unit else { return Ok((Vec::new(), nfiles, 0)) };
     let findings = check_unit(rules, known, settings, sources, &mut unit);
     Ok((findings, nfiles, unit.policies.len()))
+}
+
+/// The directories a run reads inside: each scanned directory, a named file's directory, and
+/// the current directory for standard input.
+fn scan_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| {
+            if p.as_os_str() == "-" || p.is_dir() {
+                if p.as_os_str() == "-" { PathBuf::from(".") } else { p.clone() }
+            } else {
+                p.parent()
+                    .map(PathBuf::from)
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or_else(|| ".".into())
+            }
+        })
+        .collect();
+    if roots.is_empty() {
+        roots.push(".".into());
+    }
+    roots
+}
+
+/// The part of the settings that readers of input need.
+pub fn input_options(settings: &Settings) -> InputOptions {
+    InputOptions {
+        policy_kind: settings.policy_kind,
+        role_access: settings.role_access,
+        partition: settings.partition.clone(),
+        spacelift_account: settings.spacelift_account.clone(),
+        spacelift_environment: settings.spacelift_environment,
+        ..InputOptions::default()
+    }
 }
 
 /// What every parsed unit goes through: role access levels, the rules, inline suppressions.
@@ -302,7 +346,7 @@ pub fn lint_text(
 ) -> (Vec<Finding>, SourceMap, Option<Unit>) {
     let sources = SourceMap::new();
     let source = sources.add(name.to_owned(), PathBuf::from(name), text.to_owned());
-    let Some(mut unit) = input::json::parse_file(&source, settings, true) else {
+    let Some(mut unit) = input::json::parse_file(&source, &input_options(settings), true) else {
         return (Vec::new(), sources, None);
     };
     let all: Vec<&dyn Rule> = rules.rules().iter().map(|r| r.as_ref()).collect();

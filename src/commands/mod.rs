@@ -5,6 +5,7 @@ pub mod check;
 pub mod completions;
 pub mod external_id;
 pub mod rules;
+pub mod simulate;
 pub mod verify;
 
 use std::process::ExitCode;
@@ -26,6 +27,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Verify(args) => Ok(exit(verify::run(args))),
         Command::Completions(args) => completions::completions(args),
         Command::Man => completions::man(),
+        Command::Simulate(args) => simulate::run(args),
     }
 }
 
