@@ -55,6 +55,7 @@ pub enum PolicyKindArg {
     Auto,
     Trust,
     Permission,
+    Resource,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -130,6 +131,10 @@ pub struct CheckArgs {
     /// More on standard error: -v a run summary with counts by rule, -vv every file read
     #[arg(short = 'v', action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Diagnostic: print every policy place (linted, partly known, or unknown and why) as
+    /// tab-separated lines on standard error (used by scripts/tf-coverage.sh)
+    #[arg(long, hide = true)]
+    pub policy_places: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

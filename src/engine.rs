@@ -31,6 +31,8 @@ pub struct CheckOptions {
     pub rules_dir: Option<PathBuf>,
     /// Told how many units there are, then once per unit done (drives the progress bar).
     pub progress: Option<Progress>,
+    /// Collect [`Report::places`] (`check --policy-places`).
+    pub policy_places: bool,
 }
 
 /// What the engine tells a progress display.
@@ -59,6 +61,9 @@ pub struct Report {
     pub files: usize,
     pub policies: usize,
     pub elapsed: Duration,
+    /// With [`CheckOptions::policy_places`]: one tab-separated line per policy place,
+    /// `path line subject kind status reason` (status `linted`, `partial` or `unknown`).
+    pub places: Vec<String>,
 }
 
 /// Every rule (built-in and declarative, plus `rules_dir`), before selection.
@@ -98,8 +103,8 @@ fn selected(rules: Vec<Box<dyn Rule>>, lint: &LintOptions) -> Result<Vec<Box<dyn
         .collect())
 }
 
-/// Findings, files read and policies seen for one unit.
-type UnitResult = (Vec<Finding>, usize, usize);
+/// Findings, files read, policies seen and policy place lines for one unit.
+type UnitResult = (Vec<Finding>, usize, usize, Vec<String>);
 
 /// A unit of work before parsing: one JSON file, or one Terraform module directory.
 enum Job {
@@ -180,25 +185,49 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
                     Some(input::terraform::parse_module(display, dir.clone(), &loaded, &sources, settings))
                 }
             };
-            let Some(mut unit) = unit else { return Ok((Vec::new(), nfiles, 0)) };
+            let Some(mut unit) = unit else { return Ok((Vec::new(), nfiles, 0, Vec::new())) };
             let findings = check_unit(&rules, settings, &sources, &mut unit);
-            Ok((findings, nfiles, unit.policies.len()))
+            let places = if opts.policy_places { place_lines(&unit, &sources) } else { Vec::new() };
+            Ok((findings, nfiles, unit.policies.len(), places))
         })
         .inspect(|_| tell(ProgressEvent::Advance))
         .collect();
 
     let mut findings = Vec::new();
-    let (mut files, mut policies) = (0, 0);
+    let (mut files, mut policies, mut places) = (0, 0, Vec::new());
     for r in results {
-        let (f, nfiles, npolicies) = r?;
+        let (f, nfiles, npolicies, p) = r?;
         findings.extend(f);
         files += nfiles;
         policies += npolicies;
+        places.extend(p);
     }
+    places.sort();
     apply_severity(&mut findings, &opts.lint);
     apply_per_path(&mut findings, &opts.lint, &sources);
     order_and_dedup(&mut findings, &sources);
-    Ok(Report { findings, sources, files, policies, elapsed: start.elapsed() })
+    Ok(Report { findings, sources, files, policies, elapsed: start.elapsed(), places })
+}
+
+/// `path line subject kind status reason` for every policy of the unit and every place whose
+/// policy could not be read.
+fn place_lines(unit: &Unit, sources: &SourceMap) -> Vec<String> {
+    let at = |span: crate::source::Span| match sources.get(span.src) {
+        Some(s) => format!("{}\t{}", s.name, s.line_col(span.start).line),
+        None => "?\t0".to_string(),
+    };
+    let clean = |s: &str| s.replace(['\t', '\n'], " ");
+    let mut out = Vec::new();
+    for p in &unit.policies {
+        let partial = p.partial || p.statements.iter().any(|s| s.partial);
+        let status = if partial { "partial" } else { "linted" };
+        let subject = clean(p.subject.as_deref().unwrap_or("-"));
+        out.push(format!("{}\t{subject}\t{}\t{status}\t-", at(p.span), p.kind.name()));
+    }
+    for u in &unit.unread_policies {
+        out.push(format!("{}\t{}\t-\tunknown\t{}", at(u.span), clean(&u.subject), clean(&u.reason)));
+    }
+    out
 }
 
 /// What every parsed unit goes through: role access levels, the rules, inline suppressions.

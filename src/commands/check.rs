@@ -64,11 +64,13 @@ pub fn options(args: &CheckArgs) -> Result<Prepared, String> {
             opts.paths.push(p.clone());
         }
     }
+    opts.policy_places = args.policy_places;
     let s = &mut opts.settings;
     s.policy_kind = match args.policy_kind {
         PolicyKindArg::Auto => None,
         PolicyKindArg::Trust => Some(PolicyKind::Trust),
         PolicyKindArg::Permission => Some(PolicyKind::Permission),
+        PolicyKindArg::Resource => Some(PolicyKind::Resource),
     };
     s.role_access = args.role_access.map(|a| match a {
         RoleAccessArg::Read => RoleAccessFlag::Read,
@@ -190,6 +192,9 @@ pub fn run(args: &CheckArgs) -> i32 {
             return EXIT_USAGE;
         }
     };
+    for line in &report.places {
+        eprintln!("{line}");
+    }
     if args.verbose > 1 {
         for name in report.sources.names() {
             eprintln!("read {name}");

@@ -72,6 +72,17 @@ pub struct Unit {
     pub external_id_templates: Vec<terraform::ExternalIdTemplate>,
     /// Inline `# trustlint:ignore` comments.
     pub suppressions: Vec<terraform::Suppression>,
+    /// Places that hold a policy whose document is not known statically (not linted).
+    pub unread_policies: Vec<UnreadPolicy>,
+}
+
+/// A policy place (a Terraform attribute that holds a policy) whose value is unknown, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadPolicy {
+    pub subject: String,
+    pub span: Span,
+    /// The first unresolved part, e.g. `var.policy (input variable without a default)`.
+    pub reason: String,
 }
 
 impl Unit {

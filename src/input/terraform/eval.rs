@@ -15,7 +15,8 @@ use hcl_edit::expr::{Expression, ObjectKey, Traversal, TraversalOperator};
 use hcl_edit::template::{Element, Template};
 
 use crate::config::Settings;
-use crate::input::terraform::Module;
+use crate::input::terraform::instances::{Instance, Key, instances};
+use crate::input::terraform::{Module, Res};
 use crate::input::tree::{Member, Node, NodeKind, parse_json};
 use crate::model::ParseFailure;
 use crate::model::terraform::ExternalIdTemplate;
@@ -382,18 +383,32 @@ impl<'m> Eval<'m> {
                 Some("module" | "root") => (Sv { span, v: V::Str(SpStr::plain(".".into(), src)) }, 1),
                 _ => return Sv::unknown(span),
             },
-            "data" => match (attr(0), attr(1), attr(2)) {
-                (Some(ty), Some(name), Some(a)) => (self.data_attr(&ty, &name, &a, span), 3),
+            "data" => match (attr(0), attr(1)) {
+                (Some(ty), Some(name)) => match self.module.data(&ty, &name) {
+                    Some(res) => {
+                        let (v, n) = self.block_ref(res, true, &ops[2..], src, span);
+                        (v, 2 + n)
+                    }
+                    None => return Sv::unknown(span),
+                },
                 _ => return Sv::unknown(span),
             },
-            "each" | "count" | "self" | "terraform" | "module" => return Sv::unknown(span),
+            // `each` and `count` are bound while a repeated block is evaluated.
+            "each" | "count" => match self.lookup_scope(root.as_str()) {
+                Some(v) => (v, 0),
+                None => return Sv::unknown(span),
+            },
+            "self" | "terraform" | "module" => return Sv::unknown(span),
             other => {
                 if let Some(v) = self.lookup_scope(other) {
                     (v, 0)
                 } else {
-                    match (attr(0), attr(1)) {
-                        (Some(name), Some(a)) => (self.resource_attr(other, &name, &a, span), 2),
-                        _ => return Sv::unknown(span),
+                    match attr(0).and_then(|name| self.module.resource(other, &name)) {
+                        Some(res) => {
+                            let (v, n) = self.block_ref(res, false, &ops[1..], src, span);
+                            (v, 1 + n)
+                        }
+                        None => return Sv::unknown(span),
                     }
                 }
             }
@@ -410,7 +425,7 @@ impl<'m> Eval<'m> {
         src: SourceId,
         span: Span,
     ) -> Sv {
-        for op in ops {
+        for (i, op) in ops.iter().enumerate() {
             cur = match op.value() {
                 TraversalOperator::GetAttr(a) => match cur.get(a.as_str()) {
                     Some(v) => v.clone(),
@@ -439,7 +454,19 @@ impl<'m> Eval<'m> {
                     },
                     _ => return Sv::unknown(span),
                 },
-                _ => return Sv::unknown(span),
+                // `x[*].name`, `x.*.name`: the rest of the traversal applies to every element
+                // (a value that is not a list is a list of itself, as in Terraform).
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    let rest = &ops[i + 1..];
+                    let items = match cur.v {
+                        V::List(items) => items,
+                        V::Null => Vec::new(),
+                        V::Unknown => return Sv::unknown(span),
+                        _ => vec![cur],
+                    };
+                    let out = items.into_iter().map(|it| self.apply_ops(it, rest, src, span)).collect();
+                    return Sv { span, v: V::List(out) };
+                }
             };
         }
         cur
@@ -455,14 +482,106 @@ impl<'m> Eval<'m> {
         self.eval(expr, *src)
     }
 
+    /// Has any instance of this policy document (`aws_iam_policy_document.x`) been evaluated?
+    pub fn document_evaluated(&self, base: &str) -> bool {
+        self.doc_cache.keys().any(|k| k == base || k.strip_prefix(base).is_some_and(|r| r.starts_with('[')))
+    }
+
+    /// The `json` of one instance of a policy document data source.
+    pub fn document(&mut self, res: &Res, inst: &Instance, span: Span) -> Sv {
+        self.instance_attr(res, true, inst, "json", span)
+    }
+
+    pub fn push_scope(&mut self, scope: HashMap<String, Sv>) {
+        self.scope.push(scope);
+    }
+
+    pub fn pop_scope(&mut self) {
+        self.scope.pop();
+    }
+
+    /// `TYPE.NAME` (or `data.TYPE.NAME`) followed by `ops`: an attribute of the one instance or
+    /// of the instance an index selects, or the whole block as a value (a list for `count`, a map
+    /// for `for_each`) for splats and `for_each = aws_iam_role.r`. Returns the value and how many
+    /// of `ops` it used.
+    fn block_ref(
+        &mut self,
+        res: &Res,
+        data: bool,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+        src: SourceId,
+        span: Span,
+    ) -> (Sv, usize) {
+        let attr_at = |i: usize| match ops.get(i).map(|o| o.value()) {
+            Some(TraversalOperator::GetAttr(a)) => Some(a.as_str().to_string()),
+            _ => None,
+        };
+        if !res.repeated() {
+            let inst = Instance::single();
+            return match attr_at(0) {
+                Some(a) => (self.instance_attr(res, data, &inst, &a, span), 1),
+                None => (self.instance_object(res, data, &inst, span), 0),
+            };
+        }
+        let all = instances(self, &res.block.body, res.src, res.span);
+        let idx = match ops.first().map(|o| o.value()) {
+            Some(TraversalOperator::Index(e)) => Some(self.eval(e, src)),
+            Some(TraversalOperator::LegacyIndex(i)) => Some(Sv { span, v: V::Num(i.value().to_string()) }),
+            _ => None,
+        };
+        if let Some(idx) = idx {
+            let Some(inst) = all.iter().find(|i| i.selected_by(&idx)) else { return (Sv::unknown(span), 1) };
+            return match attr_at(1) {
+                Some(a) => (self.instance_attr(res, data, inst, &a, span), 2),
+                None => (self.instance_object(res, data, inst, span), 1),
+            };
+        }
+        let for_each = res.block.body.has_attribute("for_each");
+        if for_each && all.iter().any(|i| i.symbolic) {
+            return (Sv::unknown(span), 0);
+        }
+        let mut list = Vec::new();
+        let mut map = Vec::new();
+        for inst in &all {
+            let o = self.instance_object(res, data, inst, span);
+            match &inst.key {
+                Some(Key::Name(k)) if for_each => map.push((k.clone(), span, o)),
+                _ => list.push(o),
+            }
+        }
+        (Sv { span, v: if for_each { V::Obj(map) } else { V::List(list) } }, 0)
+    }
+
+    /// One instance as an object of its attributes (those written in the block, plus `id` and
+    /// the policy document's `json` where they are known).
+    fn instance_object(&mut self, res: &Res, data: bool, inst: &Instance, span: Span) -> Sv {
+        let mut names: Vec<String> = res.block.body.attributes().map(|a| a.key.as_str().to_string()).collect();
+        names.retain(|n| n != "count" && n != "for_each" && n != "provider" && n != "depends_on");
+        if data && res.ty == "aws_iam_policy_document" {
+            names = vec!["json".into()];
+        } else if matches!(res.ty.as_str(), "aws_iam_role" | "aws_iam_policy" | "aws_iam_user" | "aws_iam_group") {
+            names.push("id".into());
+        }
+        let mut members = Vec::new();
+        for n in names {
+            let v = self.instance_attr(res, data, inst, &n, span);
+            members.push((n, span, v));
+        }
+        Sv { span, v: V::Obj(members) }
+    }
+
+    /// `ATTR` of one instance, evaluated with its `count`/`each` bound.
+    fn instance_attr(&mut self, res: &Res, data: bool, inst: &Instance, attr: &str, span: Span) -> Sv {
+        self.scope.push(inst.scope.clone());
+        let v = if data { self.data_attr(res, inst, attr, span) } else { self.resource_attr(res, attr, span) };
+        self.scope.pop();
+        v
+    }
+
     /// `TYPE.NAME.ATTR` of a managed resource: attributes written in its block are known; `id`
     /// of roles and policies is their name; computed attributes (`arn`) are unknown.
-    fn resource_attr(&mut self, ty: &str, name: &str, attr: &str, span: Span) -> Sv {
-        let Some(res) = self.module.resource(ty, name) else { return Sv::unknown(span) };
-        if res.repeated() {
-            return Sv::unknown(span);
-        }
-        let attr = match (ty, attr) {
+    fn resource_attr(&mut self, res: &Res, attr: &str, span: Span) -> Sv {
+        let attr = match (res.ty.as_str(), attr) {
             ("aws_iam_role" | "aws_iam_policy" | "aws_iam_user" | "aws_iam_group", "id") => "name",
             (_, "arn" | "id" | "unique_id" | "policy_id") => return Sv::unknown(span),
             (_, a) => a,
@@ -473,14 +592,10 @@ impl<'m> Eval<'m> {
         }
     }
 
-    fn data_attr(&mut self, ty: &str, name: &str, attr: &str, span: Span) -> Sv {
-        let Some(res) = self.module.data(ty, name) else { return Sv::unknown(span) };
-        if res.repeated() {
-            return Sv::unknown(span);
-        }
-        match (ty, attr) {
+    fn data_attr(&mut self, res: &Res, inst: &Instance, attr: &str, span: Span) -> Sv {
+        match (res.ty.as_str(), attr) {
             ("aws_iam_policy_document", "json" | "minified_json") => {
-                let key = format!("{ty}.{name}");
+                let key = inst.address(&format!("{}.{}", res.ty, res.name));
                 let doc = match self.doc_cache.get(&key) {
                     Some(d) => d.clone(),
                     None => {

@@ -2,12 +2,17 @@
 //! [`Unit`]. Parsing keeps spans; a static evaluator resolves what it can; resources become the
 //! same model every other input produces.
 
+pub mod dynamic;
 pub mod eval;
+pub mod iam;
+pub mod instances;
 pub mod json;
 pub mod parse;
 pub mod plan;
 pub mod policy;
+pub mod resource_policies;
 pub mod resources;
+pub mod unknown;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

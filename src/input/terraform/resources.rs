@@ -1,22 +1,20 @@
 //! Resources of a module into the model: roles and their policies, provider and backend
 //! assume-role settings, credentials, and Spacelift integrations.
 
-use std::collections::HashMap;
-
 use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::Body;
 
-use crate::input::policy::{KindHint, build_policy};
+use crate::input::policy::KindHint;
 use crate::input::terraform::eval::{Eval, Sv, V};
-use crate::input::terraform::policy::policy_node;
-use crate::input::terraform::{Module, Res};
+use crate::input::terraform::iam::{self, Ctx, Place};
+use crate::input::terraform::{Module, Res, dynamic, resource_policies};
 use crate::input::tree::{Member, Node, NodeKind};
 use crate::model::terraform::{
     AssumeOrigin, AssumeRoleConfig, ExternalIdTemplate, Phase, ProviderCreds, SpaceliftAttachment,
     SpaceliftIntegration, SpaceliftLegacyRole,
 };
-use crate::model::{PolicyKind, PolicyQuota, Role, Unit, Value};
+use crate::model::{PolicyKind, PolicyQuota, Unit, Value};
 use crate::source::{SourceId, Span};
 
 /// `TYPE.NAME.ATTR` written directly (not through locals): the resource an attribute points at.
@@ -71,172 +69,15 @@ fn values(sv: &Sv) -> Vec<Value> {
     }
 }
 
-struct Ctx {
-    /// `aws_iam_role` label -> index in `unit.roles`.
-    roles: HashMap<String, usize>,
-    /// `aws_iam_policy` label -> index in `unit.policies`.
-    policies: HashMap<String, usize>,
-}
-
-fn add_policy(
-    ev: &mut Eval,
-    unit: &mut Unit,
-    sv: &Sv,
-    kind: PolicyKind,
-    quota: PolicyQuota,
-    subject: String,
-    role: Option<usize>,
-) -> Option<usize> {
-    let (node, text) = policy_node(ev, sv)?;
-    let mut policy = build_policy(&node, KindHint::Is(kind), quota);
-    policy.text = text;
-    policy.subject = Some(subject);
-    policy.role = role;
-    unit.policies.push(policy);
-    Some(unit.policies.len() - 1)
-}
-
 pub fn extract(ev: &mut Eval, unit: &mut Unit) {
     let module: &Module = ev.module;
-    let mut cx = Ctx { roles: HashMap::new(), policies: HashMap::new() };
-    // Roles first, so policies can link to them.
-    for res in module.resources.iter().filter(|r| r.ty == "aws_iam_role") {
-        let address = res.address(false);
-        let body = &res.block.body;
-        let name = body
-            .get_attribute("name")
-            .map(|a| ev.eval(&a.value, res.src))
-            .and_then(|v| v.text())
-            .unwrap_or_else(|| res.name.clone());
-        let idx = unit.roles.len();
-        unit.roles.push(Role {
-            name,
-            subject: address.clone(),
-            span: res.span,
-            arn: None,
-            trust: None,
-            permissions: Vec::new(),
-            managed_policies: Vec::new(),
-            access: None,
-            tag_session_required: None,
-        });
-        cx.roles.insert(res.name.clone(), idx);
-        if let Some(a) = body.get_attribute("assume_role_policy") {
-            let sv = ev.eval(&a.value, res.src);
-            let p =
-                add_policy(ev, unit, &sv, PolicyKind::Trust, PolicyQuota::Trust, address.clone(), Some(idx));
-            unit.roles[idx].trust = p;
-        }
-        for b in body.blocks().filter(|b| b.ident.as_str() == "inline_policy") {
-            if let Some(a) = b.body.get_attribute("policy") {
-                let sv = ev.eval(&a.value, res.src);
-                let subject = format!("{address}.inline_policy");
-                if let Some(p) =
-                    add_policy(ev, unit, &sv, PolicyKind::Permission, PolicyQuota::Inline, subject, Some(idx))
-                {
-                    unit.roles[idx].permissions.push(p);
-                }
-            }
-        }
-        if let Some(a) = body.get_attribute("managed_policy_arns") {
-            let sv = ev.eval(&a.value, res.src);
-            unit.roles[idx].managed_policies.extend(values(&sv));
-        }
-    }
-    for res in module.resources.iter().filter(|r| r.ty == "aws_iam_policy") {
-        if let Some(a) = res.block.body.get_attribute("policy") {
-            let sv = ev.eval(&a.value, res.src);
-            let subject = res.address(false);
-            if let Some(p) =
-                add_policy(ev, unit, &sv, PolicyKind::Permission, PolicyQuota::Managed, subject, None)
-            {
-                cx.policies.insert(res.name.clone(), p);
-            }
-        }
-    }
-    for res in &module.resources {
-        let body = &res.block.body;
-        let src = res.src;
-        match res.ty.as_str() {
-            "aws_iam_role_policy" | "aws_iam_user_policy" | "aws_iam_group_policy" => {
-                let role = if res.ty == "aws_iam_role_policy" {
-                    role_index(ev, unit, &cx, body, src, "role")
-                } else {
-                    None
-                };
-                if let Some(a) = body.get_attribute("policy") {
-                    let sv = ev.eval(&a.value, src);
-                    let p = add_policy(
-                        ev,
-                        unit,
-                        &sv,
-                        PolicyKind::Permission,
-                        PolicyQuota::Inline,
-                        res.address(false),
-                        role,
-                    );
-                    if let (Some(p), Some(r)) = (p, role) {
-                        unit.roles[r].permissions.push(p);
-                    }
-                }
-            }
-            "aws_iam_role_policy_attachment" => {
-                let role = role_index(ev, unit, &cx, body, src, "role");
-                attach(ev, unit, &cx, body, src, role.into_iter().collect());
-            }
-            "aws_iam_policy_attachment" => {
-                let mut roles = Vec::new();
-                if let Some(a) = body.get_attribute("roles")
-                    && let Expression::Array(items) = &a.value
-                {
-                    for e in items.iter() {
-                        roles.extend(role_of_expr(ev, unit, &cx, e, src));
-                    }
-                }
-                attach(ev, unit, &cx, body, src, roles);
-            }
-            _ => {}
-        }
-    }
+    let cx = iam::extract(ev, unit);
+    resource_policies::extract(ev, unit);
     providers(ev, unit, module);
     backends(ev, unit, module);
     spacelift(ev, unit, module, &cx);
-}
-
-fn role_of_expr(ev: &mut Eval, unit: &Unit, cx: &Ctx, expr: &Expression, src: SourceId) -> Option<usize> {
-    if let Some((ty, name, attr)) = reference(expr)
-        && ty == "aws_iam_role"
-        && (attr == "name" || attr == "id" || attr == "arn")
-    {
-        return cx.roles.get(&name).copied();
-    }
-    let text = ev.eval(expr, src).text()?;
-    unit.roles.iter().position(|r| r.name == text)
-}
-
-fn role_index(ev: &mut Eval, unit: &Unit, cx: &Ctx, body: &Body, src: SourceId, key: &str) -> Option<usize> {
-    let a = body.get_attribute(key)?;
-    role_of_expr(ev, unit, cx, &a.value, src)
-}
-
-/// `policy_arn` of an attachment: a customer policy of this module, or a managed policy ARN.
-fn attach(ev: &mut Eval, unit: &mut Unit, cx: &Ctx, body: &Body, src: SourceId, roles: Vec<usize>) {
-    let Some(a) = body.get_attribute("policy_arn") else { return };
-    if let Some((ty, name, attr)) = reference(&a.value)
-        && ty == "aws_iam_policy"
-        && (attr == "arn" || attr == "id")
-        && let Some(&p) = cx.policies.get(&name)
-    {
-        for r in roles {
-            unit.roles[r].permissions.push(p);
-            unit.policies[p].role.get_or_insert(r);
-        }
-        return;
-    }
-    let v = ev.eval(&a.value, src).to_value();
-    for r in roles {
-        unit.roles[r].managed_policies.push(v.clone());
-    }
+    // Last: documents read by any place above are linted there.
+    iam::standalone_documents(ev, unit);
 }
 
 fn assume_config(
@@ -256,7 +97,15 @@ fn assume_config(
     };
     let policy = find(list, "policy").cloned().and_then(|sv| {
         let subject = format!("{}.policy", origin.describe());
-        add_policy(ev, unit, &sv, PolicyKind::Permission, PolicyQuota::Inline, subject, None)
+        let place = Place {
+            kind: KindHint::Is(PolicyKind::Permission),
+            quota: PolicyQuota::Inline,
+            subject,
+            role: None,
+            when: None,
+            owner: None,
+        };
+        iam::add_policy(ev, unit, &sv, place, None)
     });
     AssumeRoleConfig {
         origin,
@@ -301,16 +150,17 @@ fn providers(ev: &mut Eval, unit: &mut Unit, module: &Module) {
             None => "provider \"aws\"".to_string(),
         };
         unit.provider_creds.extend(creds(origin, span, &top));
-        for b in block.body.blocks() {
-            let o = match b.ident.as_str() {
-                "assume_role" => AssumeOrigin::Provider { alias: alias.clone() },
-                "assume_role_with_web_identity" => AssumeOrigin::ProviderWebIdentity { alias: alias.clone() },
-                _ => continue,
-            };
-            let list = attrs(ev, &b.body, src);
-            let bspan = ev.module.hspan(src, b.span(), span);
-            let c = assume_config(ev, unit, o, bspan, &list);
-            unit.assume_roles.push(c);
+        for name in ["assume_role", "assume_role_with_web_identity"] {
+            dynamic::each_block(ev, &block.body, src, name, |ev, b| {
+                let o = match name {
+                    "assume_role" => AssumeOrigin::Provider { alias: alias.clone() },
+                    _ => AssumeOrigin::ProviderWebIdentity { alias: alias.clone() },
+                };
+                let list = attrs(ev, &b.body, src);
+                let bspan = ev.module.hspan(src, b.span(), span);
+                let c = assume_config(ev, unit, o, bspan, &list);
+                unit.assume_roles.push(c);
+            });
         }
     }
 }
@@ -378,7 +228,10 @@ fn spacelift(ev: &mut Eval, unit: &mut Unit, module: &Module, cx: &Ctx) {
             .get_attribute("role_arn")
             .and_then(|a| reference(&a.value))
             .filter(|(ty, _, _)| ty == "aws_iam_role")
-            .and_then(|(_, name, _)| cx.roles.get(&name).copied());
+            .and_then(|(_, name, _)| match cx.role_labels.get(&name).map(Vec::as_slice) {
+                Some([r]) => Some(*r),
+                _ => None,
+            });
         let tag = find(&list, "tag_assume_role");
         if let (Some(r), Some(t)) = (role, tag)
             && t.as_bool() == Some(true)
