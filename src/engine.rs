@@ -9,7 +9,7 @@ use crate::Error;
 use crate::config::{LintOptions, Settings};
 use crate::declarative;
 use crate::discover::{self, Discovered, FileClass};
-use crate::input;
+use crate::input::{self, InputOptions};
 use crate::model::Unit;
 use crate::rules::registry::{self, selector_matches};
 use crate::rules::{Context, Finding, Rule, Sink};
@@ -153,6 +153,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     tell(ProgressEvent::Start(jobs.len()));
     let sources = SourceMap::new();
     let settings = &opts.settings;
+    let input = &input_options(settings);
     let results: Vec<Result<UnitResult, Error>> = jobs
         .par_iter()
         .map(|job| {
@@ -161,7 +162,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
                 Job::Json(d) => {
                     let text = read_text(&d.path)?;
                     let source = sources.add(d.display.clone(), d.path.clone(), text);
-                    input::json::parse_file(&source, settings, d.explicit)
+                    input::json::parse_file(&source, input, d.explicit)
                 }
                 Job::Stdin(s) => {
                     let path = PathBuf::from(&s.name);
@@ -170,9 +171,9 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
                     match discover::classify(&path) {
                         Some(FileClass::Terraform) => {
                             let dir = path.parent().map(PathBuf::from).unwrap_or_default();
-                            Some(input::terraform::parse_module(&s.name, dir, &[source], &sources, settings))
+                            Some(input::terraform::parse_module(&s.name, dir, &[source], &sources, input))
                         }
-                        _ => input::json::parse_file(&source, settings, true),
+                        _ => input::json::parse_file(&source, input, true),
                     }
                 }
                 Job::Terraform { display, dir, files } => {
@@ -182,7 +183,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
                         loaded.push(sources.add(f.display.clone(), f.path.clone(), text));
                     }
                     nfiles = files.len();
-                    Some(input::terraform::parse_module(display, dir.clone(), &loaded, &sources, settings))
+                    Some(input::terraform::parse_module(display, dir.clone(), &loaded, &sources, input))
                 }
             };
             let Some(mut unit) = unit else { return Ok((Vec::new(), nfiles, 0, Vec::new())) };
@@ -230,6 +231,17 @@ fn place_lines(unit: &Unit, sources: &SourceMap) -> Vec<String> {
     out
 }
 
+/// The part of the settings that readers of input need.
+pub fn input_options(settings: &Settings) -> InputOptions {
+    InputOptions {
+        policy_kind: settings.policy_kind,
+        role_access: settings.role_access,
+        partition: settings.partition.clone(),
+        spacelift_account: settings.spacelift_account.clone(),
+        spacelift_environment: settings.spacelift_environment,
+    }
+}
+
 /// What every parsed unit goes through: role access levels, the rules, inline suppressions.
 fn check_unit(
     rules: &[Box<dyn Rule>],
@@ -267,7 +279,7 @@ fn read_text(path: &std::path::Path) -> Result<String, Error> {
 pub fn lint_text(name: &str, text: &str, settings: &Settings) -> (Vec<Finding>, SourceMap, Option<Unit>) {
     let sources = SourceMap::new();
     let source = sources.add(name.to_owned(), PathBuf::from(name), text.to_owned());
-    let Some(mut unit) = input::json::parse_file(&source, settings, true) else {
+    let Some(mut unit) = input::json::parse_file(&source, &input_options(settings), true) else {
         return (Vec::new(), sources, None);
     };
     let rules = rule_set(None).unwrap_or_default();

@@ -25,7 +25,9 @@ pub mod wildcard;
 
 mod engine;
 
-pub use engine::{CheckOptions, Progress, ProgressEvent, Report, StdinInput, check, lint_text, rule_set};
+pub use engine::{
+    CheckOptions, Progress, ProgressEvent, Report, StdinInput, check, input_options, lint_text, rule_set,
+};
 
 use std::path::PathBuf;
 

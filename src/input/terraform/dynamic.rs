@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body};
 
-use crate::input::terraform::eval::{Eval, SpStr, Sv, V};
+use crate::input::terraform::eval::Eval;
+use crate::input::terraform::spanned::SpStr;
+use crate::input::terraform::value::{Sv, V};
 use crate::input::terraform::instances::MAX_INSTANCES;
 use crate::source::{SourceId, Span};
 

@@ -1,10 +1,13 @@
 //! Static evaluation of HCL expressions: what can be known without running Terraform.
 //!
 //! Known: literals, `locals`, `var.*` defaults, string templates of known parts, attributes of
-//! other resources that are written in their blocks (`aws_iam_role.x.name`), policy documents
-//! (`data.aws_iam_policy_document.x.json`), and a few functions (`jsonencode`, `jsondecode`,
-//! `file`, `templatefile`, `concat`, `format`, `lower`, `upper`, `replace`, `join`, ...).
-//! Everything else is [`V::Unknown`], and rules stay silent on it.
+//! other resources that are written in their blocks (`aws_iam_role.x.name`), data source
+//! attributes that a [`DataSources`] implementation computes, and a few functions (`jsonencode`,
+//! `jsondecode`, `file`, `templatefile`, `concat`, `format`, `lower`, `upper`, `replace`,
+//! `join`, ...). Everything else is [`V::Unknown`], and rules stay silent on it.
+//!
+//! The evaluator knows HCL and Terraform's language, not providers: it names no resource or data
+//! source type except where Terraform's own semantics do (`id` of IAM resources is their name).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -14,227 +17,55 @@ use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, ObjectKey, Traversal, TraversalOperator};
 use hcl_edit::template::{Element, Template};
 
-use crate::config::Settings;
 use crate::input::terraform::instances::{Instance, Key, instances};
-use crate::input::terraform::{Module, Res};
-use crate::input::tree::{Member, Node, NodeKind, parse_json};
-use crate::model::ParseFailure;
-use crate::model::terraform::ExternalIdTemplate;
+use crate::input::terraform::module::{Module, Res};
+use crate::input::terraform::spanned::{SpStr, align, parse_json_str, push_part};
+use crate::input::terraform::value::{Sv, V};
 use crate::source::{Source, SourceId, SourceMap, Span};
 
-/// A string with, for every byte, the byte offset in `src` it came from (plus one for the end),
-/// so JSON parsed out of it can be mapped back into the user's file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SpStr {
-    pub text: String,
-    pub src: SourceId,
-    /// `text.len() + 1` entries; `None` when the origin is not exactly known.
-    pub offs: Option<Vec<usize>>,
-}
-
-impl SpStr {
-    pub fn plain(text: String, src: SourceId) -> Self {
-        SpStr { text, src, offs: None }
-    }
-
-    /// Maps a byte range of `text` back to the source; `fallback` when unknown.
-    pub fn map(&self, start: usize, end: usize, fallback: Span) -> Span {
-        match &self.offs {
-            Some(offs) if !offs.is_empty() => {
-                let last = offs.len() - 1;
-                let s = offs[start.min(last)];
-                let e = if end > start { offs[(end - 1).min(last)] + 1 } else { s };
-                Span::new(self.src, s, e)
-            }
-            _ => fallback,
-        }
-    }
-}
-
-/// Aligns a string value with the raw text it was written as (escapes, heredoc indentation):
-/// returns the source offset of every byte of `val`, plus the end.
-pub fn align(raw: &str, raw_start: usize, val: &str) -> Vec<usize> {
-    let (r, v) = (raw.as_bytes(), val.as_bytes());
-    let mut offs = Vec::with_capacity(v.len() + 1);
-    let mut j = 0usize;
-    for &c in v {
-        while j < r.len() && r[j] != c && matches!(r[j], b' ' | b'\t' | b'\\' | b'$') {
-            j += 1;
-        }
-        offs.push(raw_start + j.min(r.len()));
-        if j < r.len() {
-            j += 1;
-        }
-    }
-    offs.push(raw_start + j.min(r.len()));
-    offs
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum V {
-    Unknown,
-    Null,
-    Bool(bool),
-    Num(String),
-    Str(SpStr),
-    List(Vec<Sv>),
-    Obj(Vec<(String, Span, Sv)>),
-    /// A JSON string whose document is this tree (`jsonencode(...)`, a policy document's `json`).
-    Json(Box<Node>),
-}
-
-/// A statically evaluated value and the span of the expression it came from.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sv {
-    pub span: Span,
-    pub v: V,
-}
-
-impl Sv {
-    pub fn unknown(span: Span) -> Self {
-        Sv { span, v: V::Unknown }
-    }
-
-    pub fn is_unknown(&self) -> bool {
-        matches!(self.v, V::Unknown)
-    }
-
-    /// The value as text when it is a known scalar.
-    pub fn text(&self) -> Option<String> {
-        match &self.v {
-            V::Str(s) => Some(s.text.clone()),
-            V::Num(n) => Some(n.clone()),
-            V::Bool(b) => Some(b.to_string()),
-            V::Json(n) if !has_unknown(n) => Some(n.to_json().to_string()),
-            _ => None,
-        }
-    }
-
-    pub fn as_bool(&self) -> Option<bool> {
-        match &self.v {
-            V::Bool(b) => Some(*b),
-            V::Str(s) if s.text == "true" => Some(true),
-            V::Str(s) if s.text == "false" => Some(false),
-            _ => None,
-        }
-    }
-
-    /// The model's scalar: known text or unknown, with this span.
-    pub fn to_value(&self) -> crate::model::Value {
-        match self.text() {
-            Some(t) => crate::model::Value::known(t, self.span),
-            None => crate::model::Value::unknown(self.span),
-        }
-    }
-
-    pub fn get(&self, key: &str) -> Option<&Sv> {
-        match &self.v {
-            V::Obj(m) => m.iter().find(|(k, _, _)| k == key).map(|(_, _, v)| v),
-            _ => None,
-        }
-    }
-
-    /// Converts to the format-neutral tree the policy builder reads.
-    pub fn to_node(&self) -> Node {
-        let kind = match &self.v {
-            V::Unknown => NodeKind::Unknown,
-            V::Null => NodeKind::Null,
-            V::Bool(b) => NodeKind::Bool(*b),
-            V::Num(n) => NodeKind::Number(n.clone()),
-            V::Str(s) => NodeKind::Str(s.text.clone()),
-            V::List(items) => NodeKind::Array(items.iter().map(Sv::to_node).collect()),
-            V::Obj(m) => NodeKind::Object(
-                m.iter()
-                    .map(|(k, ks, v)| Member { key: k.clone(), key_span: *ks, value: v.to_node() })
-                    .collect(),
-            ),
-            V::Json(n) if has_unknown(n) => NodeKind::Unknown,
-            V::Json(n) => NodeKind::Str(n.to_json().to_string()),
-        };
-        Node { span: self.span, kind }
-    }
-
-    pub fn from_node(node: &Node) -> Sv {
-        let v = match &node.kind {
-            NodeKind::Unknown => V::Unknown,
-            NodeKind::Null => V::Null,
-            NodeKind::Bool(b) => V::Bool(*b),
-            NodeKind::Number(n) => V::Num(n.clone()),
-            NodeKind::Str(s) => V::Str(SpStr::plain(s.clone(), node.span.src)),
-            NodeKind::Array(items) => V::List(items.iter().map(Sv::from_node).collect()),
-            NodeKind::Object(m) => {
-                V::Obj(m.iter().map(|m| (m.key.clone(), m.key_span, Sv::from_node(&m.value))).collect())
-            }
-        };
-        Sv { span: node.span, v }
-    }
-}
-
-pub fn has_unknown(node: &Node) -> bool {
-    match &node.kind {
-        NodeKind::Unknown => true,
-        NodeKind::Array(items) => items.iter().any(has_unknown),
-        NodeKind::Object(m) => m.iter().any(|m| has_unknown(&m.value)),
-        _ => false,
-    }
-}
-
-/// Shifts every span of a tree parsed out of `s` back into the source.
-pub fn remap(node: &mut Node, s: &SpStr, fallback: Span) {
-    node.span = s.map(node.span.start, node.span.end, fallback);
-    match &mut node.kind {
-        NodeKind::Array(items) => items.iter_mut().for_each(|n| remap(n, s, fallback)),
-        NodeKind::Object(members) => {
-            for m in members {
-                m.key_span = s.map(m.key_span.start, m.key_span.end, fallback);
-                remap(&mut m.value, s, fallback);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Parses JSON held in a string value, with spans in the source. `Err` is a syntax error at
-/// its location.
-pub fn parse_json_str(s: &SpStr, fallback: Span) -> Result<Node, (Span, String)> {
-    match parse_json(&s.text, s.src, 0) {
-        Ok(mut node) => {
-            remap(&mut node, s, fallback);
-            Ok(node)
-        }
-        Err(e) => {
-            Err((s.map(e.start, e.end.max(e.start + 1).min(s.text.len().max(e.start)), fallback), e.message))
-        }
-    }
-}
-
 const MAX_DEPTH: usize = 48;
+
+/// Computes the attributes of data sources (`data.TYPE.NAME.ATTR`), which only a provider
+/// knows. Implementations may evaluate the block's own arguments with `ev`.
+pub trait DataSources {
+    /// The value of `attr` of data source `res`; `None` when it is not known statically.
+    fn attr(&self, ev: &mut Eval, res: &Res, attr: &str, span: Span) -> Option<Sv>;
+}
+
+/// No data source is known.
+pub struct NoDataSources;
+
+impl DataSources for NoDataSources {
+    fn attr(&self, _: &mut Eval, _: &Res, _: &str, _: Span) -> Option<Sv> {
+        None
+    }
+}
 
 pub struct Eval<'m> {
     pub module: &'m Module,
     pub sources: &'m SourceMap,
-    pub settings: &'m Settings,
+    data: &'m dyn DataSources,
     depth: usize,
     scope: Vec<HashMap<String, Sv>>,
-    doc_cache: HashMap<String, Option<Node>>,
-    pub templates: Vec<ExternalIdTemplate>,
-    pub failures: Vec<ParseFailure>,
     /// Files pulled in by `file()` / `templatefile()`.
     pub extra_sources: Vec<SourceId>,
+    /// Addresses of the data source instances being evaluated, innermost last.
+    data_instances: Vec<String>,
+    /// Policy document instances some expression read (`aws_iam_policy_document.x[0]`).
+    documents_read: std::collections::HashSet<String>,
 }
 
 impl<'m> Eval<'m> {
-    pub fn new(module: &'m Module, sources: &'m SourceMap, settings: &'m Settings) -> Self {
+    pub fn new(module: &'m Module, sources: &'m SourceMap, data: &'m dyn DataSources) -> Self {
         Eval {
             module,
             sources,
-            settings,
+            data,
             depth: 0,
             scope: Vec::new(),
-            doc_cache: HashMap::new(),
-            templates: Vec::new(),
-            failures: Vec::new(),
             extra_sources: Vec::new(),
+            data_instances: Vec::new(),
+            documents_read: Default::default(),
         }
     }
 
@@ -484,7 +315,13 @@ impl<'m> Eval<'m> {
 
     /// Has any instance of this policy document (`aws_iam_policy_document.x`) been evaluated?
     pub fn document_evaluated(&self, base: &str) -> bool {
-        self.doc_cache.keys().any(|k| k == base || k.strip_prefix(base).is_some_and(|r| r.starts_with('[')))
+        self.documents_read.iter().any(|k| k == base || k.strip_prefix(base).is_some_and(|r| r.starts_with('[')))
+    }
+
+    /// The address of the data source instance being evaluated (`aws_iam_policy_document.x[0]`),
+    /// so data sources can tell instances apart.
+    pub fn data_instance(&self) -> Option<&str> {
+        self.data_instances.last().map(String::as_str)
     }
 
     /// The `json` of one instance of a policy document data source.
@@ -573,7 +410,18 @@ impl<'m> Eval<'m> {
     /// `ATTR` of one instance, evaluated with its `count`/`each` bound.
     fn instance_attr(&mut self, res: &Res, data: bool, inst: &Instance, attr: &str, span: Span) -> Sv {
         self.scope.push(inst.scope.clone());
-        let v = if data { self.data_attr(res, inst, attr, span) } else { self.resource_attr(res, attr, span) };
+        let v = if data {
+            let address = inst.address(&format!("{}.{}", res.ty, res.name));
+            if res.ty == "aws_iam_policy_document" {
+                self.documents_read.insert(address.clone());
+            }
+            self.data_instances.push(address);
+            let v = self.data_attr(res, attr, span);
+            self.data_instances.pop();
+            v
+        } else {
+            self.resource_attr(res, attr, span)
+        };
         self.scope.pop();
         v
     }
@@ -592,43 +440,9 @@ impl<'m> Eval<'m> {
         }
     }
 
-    fn data_attr(&mut self, res: &Res, inst: &Instance, attr: &str, span: Span) -> Sv {
-        match (res.ty.as_str(), attr) {
-            ("aws_iam_policy_document", "json" | "minified_json") => {
-                let key = inst.address(&format!("{}.{}", res.ty, res.name));
-                let doc = match self.doc_cache.get(&key) {
-                    Some(d) => d.clone(),
-                    None => {
-                        // Guard against cycles through source/override documents.
-                        self.doc_cache.insert(key.clone(), None);
-                        let d = crate::input::terraform::policy::policy_document(self, res);
-                        self.doc_cache.insert(key, d.clone());
-                        d
-                    }
-                };
-                match doc {
-                    Some(node) => Sv { span, v: V::Json(Box::new(node)) },
-                    None => Sv::unknown(span),
-                }
-            }
-            ("spacelift_aws_integration_attachment_external_id", "assume_role_policy_statement") => {
-                let node = crate::input::terraform::resources::spacelift_statement(self, res, span);
-                Sv { span, v: V::Json(Box::new(node)) }
-            }
-            ("spacelift_aws_integration_attachment_external_id", "external_id") => {
-                match crate::input::terraform::resources::spacelift_external_id(self, res, span) {
-                    (Some(t), _) => Sv { span, v: V::Str(SpStr::plain(t, span.src)) },
-                    (None, _) => Sv::unknown(span),
-                }
-            }
-            _ => Sv::unknown(span),
-        }
-    }
-
-    pub fn record_template(&mut self, t: ExternalIdTemplate) {
-        if !self.templates.iter().any(|x| x.span == t.span) {
-            self.templates.push(t);
-        }
+    fn data_attr(&mut self, res: &Res, attr: &str, span: Span) -> Sv {
+        let data = self.data;
+        data.attr(self, res, attr, span).unwrap_or(Sv::unknown(span))
     }
 
     fn call(&mut self, f: &hcl_edit::expr::FuncCall, src: SourceId, span: Span) -> Sv {
@@ -763,14 +577,6 @@ impl<'m> Eval<'m> {
         let s = self.sources.add(display, path, text);
         self.extra_sources.push(s.id);
         Some(s)
-    }
-}
-
-fn push_part(text: &mut String, offs: &mut Vec<usize>, part: &SpStr, span: Span) {
-    text.push_str(&part.text);
-    match &part.offs {
-        Some(o) if o.len() > part.text.len() => offs.extend_from_slice(&o[..part.text.len()]),
-        _ => offs.extend(std::iter::repeat_n(span.start, part.text.len())),
     }
 }
 

@@ -8,7 +8,8 @@ use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::Body;
 
 use crate::input::policy::{KindHint, build_policy};
-use crate::input::terraform::eval::{Eval, Sv, V};
+use crate::input::terraform::eval::Eval;
+use crate::input::terraform::value::{Sv, V};
 use crate::input::terraform::instances::{Instance, instances};
 use crate::input::terraform::policy::policy_node;
 use crate::input::terraform::{Module, Res, dynamic, unknown};
@@ -51,7 +52,7 @@ pub fn add_policy(
     place: Place,
     expr: Option<(&Expression, SourceId)>,
 ) -> Option<usize> {
-    let Some((node, text)) = policy_node(ev, sv) else {
+    let Some((node, text)) = policy_node(sv, &mut unit.parse_failures) else {
         let reason = match (&sv.v, expr) {
             (V::Null, _) => Some("null (no policy)".to_string()),
             (V::Unknown, Some((e, src))) => Some(unknown::reason(ev, e, src)),

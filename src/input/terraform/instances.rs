@@ -11,7 +11,9 @@ use std::collections::HashMap;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::Body;
 
-use crate::input::terraform::eval::{Eval, SpStr, Sv, V};
+use crate::input::terraform::eval::Eval;
+use crate::input::terraform::spanned::SpStr;
+use crate::input::terraform::value::{Sv, V};
 use crate::source::{SourceId, Span};
 
 /// Instances beyond this many are not expanded (a `count = 10000` must not make the run slow);

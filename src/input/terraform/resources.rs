@@ -3,19 +3,21 @@
 
 use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, TraversalOperator};
-use hcl_edit::structure::Body;
 
 use crate::input::policy::KindHint;
-use crate::input::terraform::eval::{Eval, Sv, V};
+use crate::input::terraform::attrs::{attrs, find, flag, value, values};
+use crate::input::terraform::dynamic;
+use crate::input::terraform::eval::Eval;
 use crate::input::terraform::iam::{self, Ctx, Place};
-use crate::input::terraform::{Module, Res, dynamic, resource_policies};
-use crate::input::tree::{Member, Node, NodeKind};
+use crate::input::terraform::module::Module;
+use crate::input::terraform::resource_policies;
+use crate::input::terraform::value::{Sv, V};
 use crate::model::terraform::{
-    AssumeOrigin, AssumeRoleConfig, ExternalIdTemplate, Phase, ProviderCreds, SpaceliftAttachment,
-    SpaceliftIntegration, SpaceliftLegacyRole,
+    AssumeOrigin, AssumeRoleConfig, ProviderCreds, SpaceliftAttachment, SpaceliftIntegration,
+    SpaceliftLegacyRole,
 };
 use crate::model::{PolicyKind, PolicyQuota, Unit, Value};
-use crate::source::{SourceId, Span};
+use crate::source::Span;
 
 /// `TYPE.NAME.ATTR` written directly (not through locals): the resource an attribute points at.
 /// `"${TYPE.NAME.ATTR}"` (how `.tf.json` writes it) is the same reference.
@@ -38,34 +40,6 @@ pub fn reference(expr: &Expression) -> Option<(String, String, String)> {
     match attrs.as_slice() {
         [name, attr, ..] => Some((root.as_str().to_string(), name.to_string(), attr.to_string())),
         _ => None,
-    }
-}
-
-/// All attributes of a body, evaluated.
-fn attrs(ev: &mut Eval, body: &Body, src: SourceId) -> Vec<(String, Sv)> {
-    body.attributes().map(|a| (a.key.as_str().to_string(), ev.eval(&a.value, src))).collect()
-}
-
-fn find<'a>(list: &'a [(String, Sv)], key: &str) -> Option<&'a Sv> {
-    list.iter().find(|(k, _)| k == key).map(|(_, v)| v)
-}
-
-fn value(list: &[(String, Sv)], key: &str) -> Option<Value> {
-    find(list, key).map(Sv::to_value)
-}
-
-/// `Some(b)` known, `None` unknown; `default` when absent.
-fn flag(list: &[(String, Sv)], key: &str, default: bool) -> (Option<bool>, Option<Span>) {
-    match find(list, key) {
-        Some(v) => (v.as_bool(), Some(v.span)),
-        None => (Some(default), None),
-    }
-}
-
-fn values(sv: &Sv) -> Vec<Value> {
-    match &sv.v {
-        V::List(items) => items.iter().map(Sv::to_value).collect(),
-        _ => vec![Value::unknown(sv.span)],
     }
 }
 
@@ -299,49 +273,4 @@ fn spacelift(ev: &mut Eval, unit: &mut Unit, module: &Module, cx: &Ctx) {
             role_arn: value(&list, "role_arn"),
         });
     }
-}
-
-/// The external id a `spacelift_aws_integration_attachment_external_id` data source computes:
-/// the text when every part is known, and its shape either way.
-pub fn spacelift_external_id(ev: &mut Eval, res: &Res, span: Span) -> (Option<String>, ExternalIdTemplate) {
-    let list = attrs(ev, &res.block.body, res.src);
-    let integration_id = find(&list, "integration_id").and_then(Sv::text);
-    let stack = find(&list, "stack_id").or_else(|| find(&list, "module_id")).and_then(Sv::text);
-    let phase = match flag(&list, "write", true).0 {
-        Some(true) => Some(Phase::Write),
-        Some(false) => Some(Phase::Read),
-        None => None,
-    };
-    let account = ev.settings.spacelift_account.clone();
-    let t = ExternalIdTemplate { span, account, integration_id, stack, phase, source: res.address(true) };
-    let text = match (&t.account, &t.integration_id, &t.stack, t.phase) {
-        (Some(a), Some(i), Some(s), Some(p)) => {
-            Some(format!("{a}@{i}@{s}@{}", if p == Phase::Write { "write" } else { "read" }))
-        }
-        _ => None,
-    };
-    (text, t)
-}
-
-/// The statement `assume_role_policy_statement` holds: Spacelift's account may assume the role
-/// with the external id of this attachment. Every part spans the expression that used it.
-pub fn spacelift_statement(ev: &mut Eval, res: &Res, span: Span) -> Node {
-    let (text, template) = spacelift_external_id(ev, res, span);
-    let ext = match text {
-        Some(t) => Node { span, kind: NodeKind::Str(t) },
-        None => {
-            ev.record_template(template);
-            Node { span, kind: NodeKind::Unknown }
-        }
-    };
-    let s = |t: &str| Node { span, kind: NodeKind::Str(t.to_string()) };
-    let m = |k: &str, v: Node| Member { key: k.to_string(), key_span: span, value: v };
-    let obj = |members: Vec<Member>| Node { span, kind: NodeKind::Object(members) };
-    let account = ev.settings.spacelift_environment.principal_account();
-    obj(vec![
-        m("Effect", s("Allow")),
-        m("Action", s("sts:AssumeRole")),
-        m("Principal", obj(vec![m("AWS", s(account))])),
-        m("Condition", obj(vec![m("StringEquals", obj(vec![m("sts:ExternalId", ext)]))])),
-    ])
 }
