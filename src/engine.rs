@@ -225,6 +225,14 @@ fn place_lines(unit: &Unit, sources: &SourceMap) -> Vec<String> {
         let subject = clean(p.subject.as_deref().unwrap_or("-"));
         out.push(format!("{}\t{subject}\t{}\t{status}\t-", at(p.span), p.kind.name()));
     }
+    // Provider and backend `assume_role` settings are places of their own (kind `assume_role`).
+    for a in &unit.assume_roles {
+        let known = [&a.role_arn, &a.duration, &a.external_id, &a.session_name]
+            .iter()
+            .all(|v| v.as_ref().is_none_or(|v| v.text.is_some()));
+        let status = if known { "linted" } else { "partial" };
+        out.push(format!("{}\t{}\tassume_role\t{status}\t-", at(a.span), clean(&a.origin.describe())));
+    }
     for u in &unit.unread_policies {
         out.push(format!("{}\t{}\t-\tunknown\t{}", at(u.span), clean(&u.subject), clean(&u.reason)));
     }
