@@ -11,7 +11,7 @@ use hcl_edit::structure::{Block, Body};
 use crate::input::terraform::eval::Eval;
 use crate::input::terraform::spanned::SpStr;
 use crate::input::terraform::value::{Sv, V};
-use crate::input::terraform::instances::MAX_INSTANCES;
+use crate::input::terraform::instances::{MAX_INSTANCES, reads_variable};
 use crate::source::{SourceId, Span};
 
 pub fn is_dynamic(block: &Block, name: &str) -> bool {
@@ -44,7 +44,8 @@ fn binding(span: Span, key: Sv, value: Sv) -> Sv {
 fn expand(ev: &mut Eval, block: &Block, src: SourceId, name: &str, f: &mut impl FnMut(&mut Eval, &Block)) {
     let Some(content) = block.body.blocks().find(|b| b.ident.as_str() == "content") else { return };
     let iter = iterator_name(block, name);
-    let fe = block.body.get_attribute("for_each").map(|a| ev.eval(&a.value, src));
+    let fe_expr = block.body.get_attribute("for_each").map(|a| &a.value);
+    let fe = fe_expr.map(|e| ev.eval(e, src));
     let span = fe.as_ref().map(|v| v.span).unwrap_or(Span::new(src, 0, 0));
     let items: Option<Vec<(Sv, Sv)>> = match fe.map(|v| v.v) {
         Some(V::List(items)) => Some(
@@ -60,7 +61,13 @@ fn expand(ev: &mut Eval, block: &Block, src: SourceId, name: &str, f: &mut impl 
         Some(V::Null) => Some(Vec::new()),
         _ => None,
     };
-    let items = items.unwrap_or_else(|| vec![(Sv::unknown(span), Sv::unknown(span))]);
+    // Empty only through a variable's default (`var.role_arn != null ? [..] : []`): callers
+    // turn it on, so it is one block with an unknown iterator, as an unknown `for_each` is.
+    let empty_by_default = items.as_ref().is_some_and(Vec::is_empty) && fe_expr.is_some_and(reads_variable);
+    let items = match items {
+        Some(items) if !empty_by_default => items,
+        _ => vec![(Sv::unknown(span), Sv::unknown(span))],
+    };
     for (k, v) in items.into_iter().take(MAX_INSTANCES) {
         ev.push_scope(HashMap::from([(iter.clone(), binding(span, k, v))]));
         f(ev, content);

@@ -92,7 +92,7 @@ fn each_scope(span: Span, key: Sv, value: Sv) -> HashMap<String, Sv> {
 
 /// Does the expression read an input variable (directly)? A count or for_each that is empty only
 /// through a variable's default is still a possible instance: callers of the module turn it on.
-fn reads_variable(expr: &Expression) -> bool {
+pub fn reads_variable(expr: &Expression) -> bool {
     let text = expr.to_string();
     text.contains("var.")
 }
