@@ -29,6 +29,9 @@ pub struct CheckOptions {
     pub settings: Settings,
     pub lint: LintOptions,
     pub rules_dir: Option<PathBuf>,
+    /// `--var-file` files and `--var NAME=VALUE` assignments for the root modules.
+    pub var_files: Vec<PathBuf>,
+    pub vars: Vec<(String, String)>,
     /// Told how many units there are, then once per unit done (drives the progress bar).
     pub progress: Option<Progress>,
     /// Collect [`Report::places`] (`check --policy-places`).
@@ -153,7 +156,12 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     tell(ProgressEvent::Start(jobs.len()));
     let sources = SourceMap::new();
     let settings = &opts.settings;
-    let input = &input_options(settings);
+    let input = &InputOptions {
+        roots: input::terraform::files::canonical_roots(&scan_roots(&opts.paths)),
+        var_files: opts.var_files.clone(),
+        vars: opts.vars.clone(),
+        ..input_options(settings)
+    };
     let results: Vec<Result<UnitResult, Error>> = jobs
         .par_iter()
         .map(|job| {
@@ -239,6 +247,28 @@ fn place_lines(unit: &Unit, sources: &SourceMap) -> Vec<String> {
     out
 }
 
+/// The directories a run reads inside: each scanned directory, a named file's directory, and
+/// the current directory for standard input.
+fn scan_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| {
+            if p.as_os_str() == "-" || p.is_dir() {
+                if p.as_os_str() == "-" { PathBuf::from(".") } else { p.clone() }
+            } else {
+                p.parent()
+                    .map(PathBuf::from)
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or_else(|| ".".into())
+            }
+        })
+        .collect();
+    if roots.is_empty() {
+        roots.push(".".into());
+    }
+    roots
+}
+
 /// The part of the settings that readers of input need.
 pub fn input_options(settings: &Settings) -> InputOptions {
     InputOptions {
@@ -247,6 +277,7 @@ pub fn input_options(settings: &Settings) -> InputOptions {
         partition: settings.partition.clone(),
         spacelift_account: settings.spacelift_account.clone(),
         spacelift_environment: settings.spacelift_environment,
+        ..InputOptions::default()
     }
 }
 

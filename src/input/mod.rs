@@ -6,6 +6,8 @@ pub mod policy;
 pub mod terraform;
 pub mod tree;
 
+use std::path::PathBuf;
+
 use crate::config::{RoleAccessFlag, SpaceliftEnvironment};
 use crate::model::PolicyKind;
 
@@ -22,6 +24,13 @@ pub struct InputOptions {
     /// The Spacelift account name, the first part of every external id it computes.
     pub spacelift_account: Option<String>,
     pub spacelift_environment: SpaceliftEnvironment,
+    /// Canonical directories that `file()`/`templatefile()` may read inside (the scanned paths);
+    /// empty: only the module's own directory.
+    pub roots: Vec<PathBuf>,
+    /// `--var-file` files, in order, for every module read as a root module.
+    pub var_files: Vec<PathBuf>,
+    /// `--var NAME=VALUE`, in order (a later one wins).
+    pub vars: Vec<(String, String)>,
 }
 
 impl Default for InputOptions {
@@ -32,6 +41,9 @@ impl Default for InputOptions {
             partition: "aws".into(),
             spacelift_account: None,
             spacelift_environment: SpaceliftEnvironment::default(),
+            roots: Vec::new(),
+            var_files: Vec::new(),
+            vars: Vec::new(),
         }
     }
 }

@@ -6,9 +6,12 @@
 //! `policy`, `attrs` <- `data_sources`, `resources`; this file wires them together.
 
 pub mod attrs;
+pub mod bounds;
 pub mod data_sources;
 pub mod dynamic;
 pub mod eval;
+pub mod files;
+pub mod functions;
 pub mod iam;
 pub mod instances;
 pub mod json;
@@ -21,6 +24,7 @@ pub mod resources;
 pub mod spanned;
 pub mod unknown;
 pub mod value;
+pub mod variables;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -81,6 +85,12 @@ pub fn parse_module(
             Err(failure) => unit.parse_failures.push(failure),
         }
     }
+    module.roots = if options.roots.is_empty() {
+        files::canonical_roots(&[module.dir.clone()])
+    } else {
+        options.roots.clone()
+    };
+    variables::assign(&mut module, &mut unit, sources, options);
     let data = data_sources::TerraformData::new(options);
     let mut ev = eval::Eval::new(&module, sources, &data);
     resources::extract(&mut ev, &mut unit);

@@ -36,7 +36,15 @@ pub struct Module {
     pub dir: PathBuf,
     pub display: String,
     pub locals: HashMap<String, (SourceId, Expression)>,
+    /// Variable defaults.
     pub variables: HashMap<String, (SourceId, Expression)>,
+    /// Every declared variable, with its `type` as written (`None`: no type constraint).
+    pub declared: HashMap<String, Option<String>>,
+    /// Values set for the root module (`--var`, `--var-file`, `terraform.tfvars`,
+    /// `*.auto.tfvars`): they win over defaults.
+    pub assigned: HashMap<String, (SourceId, Expression)>,
+    /// Canonical directories `file()` and `templatefile()` may read inside.
+    pub roots: Vec<PathBuf>,
     pub resources: Vec<Res>,
     pub data: Vec<Res>,
     /// `provider` blocks and `terraform` blocks, with their file.
@@ -50,6 +58,11 @@ pub struct Module {
 impl Module {
     pub fn resource(&self, ty: &str, name: &str) -> Option<&Res> {
         self.resources.iter().find(|r| r.ty == ty && r.name == name)
+    }
+
+    /// The expression a variable takes: the value assigned to it, else its default.
+    pub fn variable_value(&self, name: &str) -> Option<&(SourceId, Expression)> {
+        self.assigned.get(name).or_else(|| self.variables.get(name))
     }
 
     pub fn data(&self, ty: &str, name: &str) -> Option<&Res> {
@@ -82,6 +95,8 @@ impl Module {
                     }
                 }
                 ("variable", [name]) => {
+                    let ty = block.body.get_attribute("type").map(|t| t.value.to_string().trim().to_string());
+                    self.declared.insert(name.to_string(), ty);
                     if let Some(d) = block.body.get_attribute("default") {
                         self.variables.insert(name.to_string(), (src, d.value.clone()));
                     }
