@@ -184,11 +184,15 @@ def count_places(directory):
             except OSError:
                 continue
         docs = []
-        # Text of the blocks that hold policy places: a document named there is read through a
-        # place; any other (used only by locals, outputs, other documents, or nothing) is a
-        # place of its own.
+        # Text of the blocks that hold policy places, of locals and of other documents: a
+        # document named there is read through a place; any other (used only by outputs,
+        # module arguments, or nothing) is a place of its own.
         place_text = []
         for text in texts:
+            # locals feed places too (`policy = local.policy`).
+            for m in re.finditer(r"^locals\s*\{", text, re.M):
+                start = m.end() - 1
+                place_text.append(text[start:block_end(text, start)])
             for m in HEAD.finditer(text):
                 kind, ty, name = m.group(1), m.group(2), m.group(3)
                 start = m.end() - 1
@@ -199,6 +203,7 @@ def count_places(directory):
                     continue
                 if kind == "data" and ty == "aws_iam_policy_document":
                     docs.append(name or "")
+                    place_text.append(body)  # source_policy_documents of another document
                     continue
                 spec = PLACES.get((kind, ty))
                 if not spec:
@@ -270,6 +275,7 @@ def main():
         resolvable = found - unres
         linted = st["linted"] + st["partial"]
         independent = counts["IAM policy"] + counts["resource policy"] + counts["unreferenced policy document"]
+        missed = max(0, independent - found)
         print(f"{d}")
         print(f"  independent count: {independent} policy places ({counts['IAM policy']} IAM, "
               f"{counts['resource policy']} resource, {counts['unreferenced policy document']} "
@@ -277,7 +283,8 @@ def main():
         pct = f"{100 * linted / resolvable:.1f}%" if resolvable else "-"
         print(f"  trustlint: {found} places found, {st['linted']} linted, {st['partial']} partly known, "
               f"{st['unknown']} unknown ({unres} not resolvable as written); "
-              f"linted {linted}/{resolvable} resolvable = {pct}")
+              f"linted {linted}/{resolvable} resolvable = {pct}"
+              + (f"; {missed} fewer than counted independently" if missed else ""))
         print(f"  trustlint: {provider_assume} provider assume_role blocks read "
               f"({assume[True, 'partial']} with an unknown role_arn, duration, external_id or session_name)")
         for r, n in reasons.most_common():

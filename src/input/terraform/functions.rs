@@ -307,6 +307,14 @@ fn join(args: &[Sv], src: SourceId) -> Result<V, Fail> {
     if lists.is_empty() {
         return Err(Fail::Error);
     }
+    // `join("", data.x.*.json)`, the pre-0.12 way to read a repeated document: one element
+    // joined is that element, so a document with unknown parts stays a (partial) document.
+    if let [l] = lists
+        && let Ok([one]) = list(l)
+        && matches!(one.v, V::Json(_))
+    {
+        return Ok(one.v.clone());
+    }
     let sep = text(sep)?;
     let mut parts = Vec::new();
     for l in lists {

@@ -79,15 +79,20 @@ fn describe(ev: &Eval, t: &hcl_edit::expr::Traversal) -> String {
         }
     }
     let text = parts.join(".").replace(".[..]", "[..]");
+    let module = ev.module;
     let why = match parts[0].as_str() {
-        "var" if parts.len() > 1 && !ev.module.variables.contains_key(&parts[1]) => "input variable without a default",
+        // No default, or `default = null` (an optional input): the caller decides.
+        "var" if parts.len() > 1 && module.variable_value(&parts[1]).is_none_or(|(_, e)| matches!(e, Expression::Null(_))) => {
+            "input variable without a default"
+        }
         "var" => "input variable",
         "local" => "local value",
         "module" => "module output",
         "data" => "data source attribute",
         "each" | "count" => "repetition key",
         "path" | "terraform" | "self" => "Terraform context",
-        _ => "resource attribute known after apply",
+        ty if module.resources.iter().any(|r| r.ty == ty) => "resource attribute known after apply",
+        _ => "iterator of a dynamic block or `for` expression",
     };
     format!("{text} ({why})")
 }
