@@ -62,6 +62,8 @@ pub struct Eval<'m> {
     pub extra_sources: Vec<SourceId>,
     /// Addresses of the data source instances being evaluated, innermost last.
     data_instances: Vec<String>,
+    /// Outputs of local module calls, by call name.
+    module_values: HashMap<String, Sv>,
     /// Policy document instances some expression read (`data.aws_iam_policy_document.x[0]`).
     documents_read: std::collections::HashSet<String>,
 }
@@ -80,8 +82,19 @@ impl<'m> Eval<'m> {
             errors: 0,
             extra_sources: Vec::new(),
             data_instances: Vec::new(),
+            module_values: HashMap::new(),
             documents_read: Default::default(),
         }
+    }
+
+    /// Sets `var.NAME` of a child module to the value its caller passes.
+    pub fn bind_variable(&mut self, name: &str, v: Sv) {
+        self.memo.insert(format!("var.{name}"), v);
+    }
+
+    /// Sets what `module.NAME` is (its outputs).
+    pub fn set_module_value(&mut self, name: &str, v: Sv) {
+        self.module_values.insert(name.to_string(), v);
     }
 
     /// Binds names (`each`, `count`, iterator variables) for the evaluations until [`Self::pop_scope`].
@@ -373,7 +386,13 @@ impl Eval<'_> {
                     }
                     _ => return Sv::unknown(span),
                 },
-                "each" | "count" | "self" | "terraform" | "module" => return Sv::unknown(span),
+                // `module.NAME`: the outputs of a local module call, evaluated before this
+                // module's resources (an object, or a list/map of them for count/for_each).
+                "module" => match attr(0).and_then(|n| self.module_values.get(&n).cloned()) {
+                    Some(v) => (v, 1),
+                    None => return Sv::unknown(span),
+                },
+                "each" | "count" | "self" | "terraform" => return Sv::unknown(span),
                 ty => match attr(0) {
                     Some(name) => {
                         return self.object_ref(false, ty, &name, &ops[1.min(ops.len())..], src, span);
