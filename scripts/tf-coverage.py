@@ -10,7 +10,7 @@ For each directory given, prints:
   directory references, and provider `assume_role` blocks (plain and `dynamic`);
 * trustlint's own account of the same places (`check --policy-places`): linted, partly known,
   or unknown with the reason, one Terraform block attribute counted once however many
-  `count`/`for_each` instances it has.
+  `count`/`for_each` instances it has and however many module calls evaluate it.
 
 "Resolvable as written" leaves out places whose value comes from outside the directory: an input
 variable without a default, a module output, an attribute known only after apply, a null.
@@ -61,6 +61,7 @@ UNRESOLVABLE = (
     "input variable without a default",
     "module output",
     "resource attribute known after apply",
+    "data source attribute known to the provider",
     "no policy",
 )
 
@@ -245,7 +246,9 @@ def trustlint_places(binary, directory):
             continue
         if subject == "-" or subject.startswith("provider") or subject.startswith("backend"):
             continue  # a raw JSON file, or a provider session policy
+        # One place however many instances or module calls evaluate it.
         base = re.sub(r'\[[^\]]*\]', "", subject)
+        base = re.sub(r'^(module\.[^.]+\.)+', "", base)
         key = (path, lineno, base)
         if key not in best or rank[status] > rank[best[key][0]]:
             best[key] = (status, reason, kind)

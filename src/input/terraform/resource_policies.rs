@@ -13,7 +13,7 @@ use crate::model::{PolicyKind, PolicyQuota, Unit};
 use crate::source::Span;
 
 /// `(resource type, policy attribute, what the policy is called, attribute naming its target)`.
-const RESOURCE_POLICIES: &[(&str, &str, &str, Option<&str>)] = &[
+pub const RESOURCE_POLICIES: &[(&str, &str, &str, Option<&str>)] = &[
     ("aws_s3_bucket_policy", "policy", "bucket policy", Some("bucket")),
     ("aws_s3_bucket", "policy", "bucket policy", None),
     ("aws_kms_key", "policy", "key policy", None),
@@ -30,7 +30,7 @@ const RESOURCE_POLICIES: &[(&str, &str, &str, Option<&str>)] = &[
 ];
 
 /// `(resource type, policy attribute, kind, quota)` of the other standalone policies.
-const OTHER_POLICIES: &[(&str, &str, PolicyKind, PolicyQuota)] = &[
+pub const OTHER_POLICIES: &[(&str, &str, PolicyKind, PolicyQuota)] = &[
     ("aws_ssoadmin_permission_set_inline_policy", "inline_policy", PolicyKind::Permission, PolicyQuota::Inline),
     ("aws_organizations_policy", "content", PolicyKind::ServiceControl, PolicyQuota::ServiceControl),
 ];
