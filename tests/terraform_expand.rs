@@ -10,7 +10,8 @@ fn report(files: &[(&str, &str)], root: &str) -> Report {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
     }
-    let opts = CheckOptions { paths: vec![dir.path().join(root)], policy_places: true, ..CheckOptions::default() };
+    let opts =
+        CheckOptions { paths: vec![dir.path().join(root)], policy_places: true, ..CheckOptions::default() };
     check(&opts).unwrap()
 }
 
@@ -154,7 +155,9 @@ data "aws_iam_policy_document" "unused_trust" {
         r.places
     );
     assert!(r.places.iter().any(|l| l.contains("data.aws_iam_policy_document.unused_trust\ttrust\tlinted")));
-    assert!(findings(&r).iter().any(|(c, s, _)| c == "TL101" && s == "data.aws_iam_policy_document.unused_trust"));
+    assert!(
+        findings(&r).iter().any(|(c, s, _)| c == "TL101" && s == "data.aws_iam_policy_document.unused_trust")
+    );
 }
 
 #[test]
@@ -179,7 +182,9 @@ resource "aws_organizations_policy" "full" {
     let r = report(&[("main.tf", tf)], ".");
     let f = findings(&r);
     assert!(
-        f.iter().any(|(c, s, m)| c == "TL102" && s == "aws_lambda_permission.any" && m.starts_with("function policy of worker")),
+        f.iter().any(|(c, s, m)| c == "TL102"
+            && s == "aws_lambda_permission.any"
+            && m.starts_with("function policy of worker")),
         "{f:?}"
     );
     assert!(!f.iter().any(|(_, s, _)| s == "aws_lambda_permission.s3"), "{f:?}");

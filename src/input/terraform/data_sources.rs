@@ -45,7 +45,8 @@ impl<'o> TerraformData<'o> {
 
     fn document(&self, ev: &mut Eval, res: &Res, span: Span) -> Option<Sv> {
         // One document per instance of a repeated data source.
-        let key = ev.data_instance().map(str::to_string).unwrap_or_else(|| format!("{}.{}", res.ty, res.name));
+        let key =
+            ev.data_instance().map(str::to_string).unwrap_or_else(|| format!("{}.{}", res.ty, res.name));
         let cached = self.docs.borrow().get(&key).cloned();
         let doc = match cached {
             Some(d) => d,

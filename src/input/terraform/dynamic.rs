@@ -9,9 +9,9 @@ use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body};
 
 use crate::input::terraform::eval::Eval;
+use crate::input::terraform::instances::{MAX_INSTANCES, reads_variable};
 use crate::input::terraform::spanned::SpStr;
 use crate::input::terraform::value::{Sv, V};
-use crate::input::terraform::instances::{MAX_INSTANCES, reads_variable};
 use crate::source::{SourceId, Span};
 
 pub fn is_dynamic(block: &Block, name: &str) -> bool {
@@ -20,7 +20,13 @@ pub fn is_dynamic(block: &Block, name: &str) -> bool {
 
 /// Calls `f` on every `name` block of `body` and on the `content` of every instance of every
 /// `dynamic "name"` block, in the order written.
-pub fn each_block(ev: &mut Eval, body: &Body, src: SourceId, name: &str, mut f: impl FnMut(&mut Eval, &Block)) {
+pub fn each_block(
+    ev: &mut Eval,
+    body: &Body,
+    src: SourceId,
+    name: &str,
+    mut f: impl FnMut(&mut Eval, &Block),
+) {
     for b in body.blocks() {
         if b.ident.as_str() == name {
             f(ev, b);
@@ -49,14 +55,12 @@ fn expand(ev: &mut Eval, block: &Block, src: SourceId, name: &str, f: &mut impl 
     let span = fe.as_ref().map(|v| v.span).unwrap_or(Span::new(src, 0, 0));
     let items: Option<Vec<(Sv, Sv)>> = match fe.map(|v| v.v) {
         Some(V::List(items)) => Some(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| (Sv { span, v: V::Num(i.to_string()) }, v))
-                .collect(),
+            items.into_iter().enumerate().map(|(i, v)| (Sv { span, v: V::Num(i.to_string()) }, v)).collect(),
         ),
         Some(V::Obj(m)) => Some(
-            m.into_iter().map(|(k, ks, v)| (Sv { span: ks, v: V::Str(SpStr::plain(k, ks.src)) }, v)).collect(),
+            m.into_iter()
+                .map(|(k, ks, v)| (Sv { span: ks, v: V::Str(SpStr::plain(k, ks.src)) }, v))
+                .collect(),
         ),
         Some(V::Null) => Some(Vec::new()),
         _ => None,

@@ -9,9 +9,9 @@ use hcl_edit::structure::Body;
 
 use crate::input::policy::{KindHint, build_policy};
 use crate::input::terraform::eval::Eval;
-use crate::input::terraform::value::{Sv, V};
 use crate::input::terraform::instances::{Instance, instances};
 use crate::input::terraform::policy::policy_node;
+use crate::input::terraform::value::{Sv, V};
 use crate::input::terraform::{Module, Res, dynamic, unknown};
 use crate::model::{PolicyKind, PolicyQuota, Role, Unit, UnreadPolicy, Value};
 use crate::source::SourceId;
@@ -39,7 +39,13 @@ pub struct Place {
 
 /// Reads the policy an attribute holds into the unit; a value that is unknown is recorded as an
 /// unread place with the reason. Returns the policy's index.
-pub fn read_policy(ev: &mut Eval, unit: &mut Unit, expr: &Expression, src: SourceId, place: Place) -> Option<usize> {
+pub fn read_policy(
+    ev: &mut Eval,
+    unit: &mut Unit,
+    expr: &Expression,
+    src: SourceId,
+    place: Place,
+) -> Option<usize> {
     let sv = ev.eval(expr, src);
     add_policy(ev, unit, &sv, place, Some((expr, src)))
 }
@@ -90,7 +96,13 @@ pub fn when(inst: &Instance, res: &Res, data: bool) -> Option<String> {
     inst.symbolic.then(|| format!("{} is created", res.address(data)))
 }
 
-fn place(kind: PolicyKind, quota: PolicyQuota, subject: String, role: Option<usize>, when: Option<String>) -> Place {
+fn place(
+    kind: PolicyKind,
+    quota: PolicyQuota,
+    subject: String,
+    role: Option<usize>,
+    when: Option<String>,
+) -> Place {
     Place { kind: KindHint::Is(kind), quota, subject, role, when, owner: None }
 }
 
@@ -111,7 +123,13 @@ pub fn extract(ev: &mut Eval, unit: &mut Unit) -> Ctx {
     for res in module.resources.iter().filter(|r| r.ty == "aws_iam_policy") {
         each_instance(ev, res, false, |ev, inst, address| {
             let Some(a) = res.block.body.get_attribute("policy") else { return };
-            let pl = place(PolicyKind::Permission, PolicyQuota::Managed, address.clone(), None, when(inst, res, false));
+            let pl = place(
+                PolicyKind::Permission,
+                PolicyQuota::Managed,
+                address.clone(),
+                None,
+                when(inst, res, false),
+            );
             if let Some(p) = read_policy(ev, unit, &a.value, res.src, pl) {
                 cx.policies.insert(address, p);
                 cx.policy_labels.entry(res.name.clone()).or_default().push(p);
@@ -129,14 +147,21 @@ pub fn extract(ev: &mut Eval, unit: &mut Unit) -> Ctx {
                         None
                     };
                     let Some(a) = body.get_attribute("policy") else { return };
-                    let pl = place(PolicyKind::Permission, PolicyQuota::Inline, address, role, when(inst, res, false));
+                    let pl = place(
+                        PolicyKind::Permission,
+                        PolicyQuota::Inline,
+                        address,
+                        role,
+                        when(inst, res, false),
+                    );
                     if let (Some(p), Some(r)) = (read_policy(ev, unit, &a.value, src, pl), role) {
                         unit.roles[r].permissions.push(p);
                     }
                 });
             }
             "aws_iam_role_policy_attachment" => each_instance(ev, res, false, |ev, _, _| {
-                let role = body.get_attribute("role").and_then(|a| role_of_expr(ev, unit, &cx, &a.value, src));
+                let role =
+                    body.get_attribute("role").and_then(|a| role_of_expr(ev, unit, &cx, &a.value, src));
                 attach(ev, unit, &cx, body, src, role.into_iter().collect());
             }),
             "aws_iam_policy_attachment" => each_instance(ev, res, false, |ev, _, _| {
@@ -174,7 +199,8 @@ fn role(ev: &mut Eval, unit: &mut Unit, cx: &mut Ctx, res: &Res, inst: &Instance
     let subject = format!("{address}.inline_policy");
     for_blocks(ev, body, res.src, "inline_policy", |ev, b| {
         let Some(a) = b.get_attribute("policy") else { return };
-        let pl = place(PolicyKind::Permission, PolicyQuota::Inline, subject.clone(), Some(idx), created.clone());
+        let pl =
+            place(PolicyKind::Permission, PolicyQuota::Inline, subject.clone(), Some(idx), created.clone());
         if let Some(p) = read_policy(ev, unit, &a.value, res.src, pl) {
             unit.roles[idx].permissions.push(p);
         }
@@ -187,13 +213,24 @@ fn role(ev: &mut Eval, unit: &mut Unit, cx: &mut Ctx, res: &Res, inst: &Instance
 
 /// Calls `f` on the body of every `name` block and of every instance of a `dynamic "name"`
 /// block (its iterator bound, or unknown when its `for_each` is).
-pub fn for_blocks(ev: &mut Eval, body: &Body, src: SourceId, name: &str, mut f: impl FnMut(&mut Eval, &Body)) {
+pub fn for_blocks(
+    ev: &mut Eval,
+    body: &Body,
+    src: SourceId,
+    name: &str,
+    mut f: impl FnMut(&mut Eval, &Body),
+) {
     dynamic::each_block(ev, body, src, name, |ev, b| f(ev, &b.body));
 }
 
 /// `aws_iam_role.r`, `aws_iam_role.r[each.key]`, `aws_iam_role.r["net"]` followed by `.name`,
 /// `.id` or `.arn`: the address it names, when the index is known.
-fn role_address(ev: &mut Eval, expr: &Expression, src: SourceId, ty: &str) -> Option<(String, Option<String>)> {
+fn role_address(
+    ev: &mut Eval,
+    expr: &Expression,
+    src: SourceId,
+    ty: &str,
+) -> Option<(String, Option<String>)> {
     let expr = match expr {
         Expression::StringTemplate(t) => match t.iter().collect::<Vec<_>>().as_slice() {
             [hcl_edit::template::Element::Interpolation(i)] => &i.expr,
@@ -308,4 +345,3 @@ pub fn standalone_documents(ev: &mut Eval, unit: &mut Unit) {
         });
     }
 }
-

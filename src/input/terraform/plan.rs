@@ -169,16 +169,28 @@ pub fn parse_plan(root: &Node, source: &Source) -> Unit {
             }
             "aws_iam_user_policy" | "aws_iam_group_policy" => {
                 let p = r.values.get("policy");
-                add_policy(&mut unit, source, p, PolicyKind::Permission, PolicyQuota::Inline, &r.address, None);
+                add_policy(
+                    &mut unit,
+                    source,
+                    p,
+                    PolicyKind::Permission,
+                    PolicyQuota::Inline,
+                    &r.address,
+                    None,
+                );
             }
             ty if standalone(ty).is_some() => {
                 let Some((attr, kind, quota, what)) = standalone(ty) else { continue };
                 if ty == "aws_organizations_policy"
-                    && r.values.get("type").and_then(Node::as_str).is_some_and(|t| t != "SERVICE_CONTROL_POLICY")
+                    && r.values
+                        .get("type")
+                        .and_then(Node::as_str)
+                        .is_some_and(|t| t != "SERVICE_CONTROL_POLICY")
                 {
                     continue;
                 }
-                if let Some(p) = add_policy(&mut unit, source, r.values.get(attr), kind, quota, &r.address, None)
+                if let Some(p) =
+                    add_policy(&mut unit, source, r.values.get(attr), kind, quota, &r.address, None)
                     && let Some(what) = what
                 {
                     unit.policies[p].owner = Some(format!("{what} of {}", r.address));

@@ -238,11 +238,22 @@ fn conditions(ev: &mut Eval, body: &Body, src: SourceId, fallback: Span) -> Opti
     Some((ks, Node { span, kind: NodeKind::Object(ops) }))
 }
 
-fn add_condition(ops: &mut Vec<Member>, test: String, t_span: Span, variable: String, v_span: Span, values: Node) {
+fn add_condition(
+    ops: &mut Vec<Member>,
+    test: String,
+    t_span: Span,
+    variable: String,
+    v_span: Span,
+    values: Node,
+) {
     let op = match ops.iter_mut().position(|o| o.key == test) {
         Some(i) => &mut ops[i],
         None => {
-            ops.push(Member { key: test, key_span: t_span, value: Node { span: t_span, kind: NodeKind::Object(vec![]) } });
+            ops.push(Member {
+                key: test,
+                key_span: t_span,
+                value: Node { span: t_span, kind: NodeKind::Object(vec![]) },
+            });
             let last = ops.len() - 1;
             &mut ops[last]
         }

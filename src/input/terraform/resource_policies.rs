@@ -4,9 +4,9 @@
 
 use crate::input::policy::KindHint;
 use crate::input::terraform::eval::Eval;
-use crate::input::terraform::value::{Sv, V};
 use crate::input::terraform::iam::{Place, add_policy, each_instance, read_policy, when};
 use crate::input::terraform::resources::reference;
+use crate::input::terraform::value::{Sv, V};
 use crate::input::terraform::{Module, Res};
 use crate::input::tree::{Member, Node, NodeKind};
 use crate::model::{PolicyKind, PolicyQuota, Unit};
@@ -31,7 +31,12 @@ pub const RESOURCE_POLICIES: &[(&str, &str, &str, Option<&str>)] = &[
 
 /// `(resource type, policy attribute, kind, quota)` of the other standalone policies.
 pub const OTHER_POLICIES: &[(&str, &str, PolicyKind, PolicyQuota)] = &[
-    ("aws_ssoadmin_permission_set_inline_policy", "inline_policy", PolicyKind::Permission, PolicyQuota::Inline),
+    (
+        "aws_ssoadmin_permission_set_inline_policy",
+        "inline_policy",
+        PolicyKind::Permission,
+        PolicyQuota::Inline,
+    ),
     ("aws_organizations_policy", "content", PolicyKind::ServiceControl, PolicyQuota::ServiceControl),
 ];
 
@@ -70,7 +75,9 @@ pub fn extract(ev: &mut Eval, unit: &mut Unit) {
                 read_policy(ev, unit, &a.value, res.src, pl);
             });
         } else if ty == "aws_lambda_permission" {
-            each_instance(ev, res, false, |ev, inst, address| lambda_permission(ev, unit, res, inst, address));
+            each_instance(ev, res, false, |ev, inst, address| {
+                lambda_permission(ev, unit, res, inst, address)
+            });
         }
     }
 }
@@ -108,7 +115,13 @@ fn member(key: &str, span: Span, value: Node) -> Member {
 
 /// `aws_lambda_permission` is one statement of the function's resource policy: `principal` may
 /// call `action` on the function, under `source_arn`, `source_account` and `principal_org_id`.
-fn lambda_permission(ev: &mut Eval, unit: &mut Unit, res: &Res, inst: &crate::input::terraform::instances::Instance, address: String) {
+fn lambda_permission(
+    ev: &mut Eval,
+    unit: &mut Unit,
+    res: &Res,
+    inst: &crate::input::terraform::instances::Instance,
+    address: String,
+) {
     let body = &res.block.body;
     let get = |ev: &mut Eval, k: &str| body.get_attribute(k).map(|a| ev.eval(&a.value, res.src));
     let Some(principal) = get(ev, "principal") else { return };
@@ -116,7 +129,11 @@ fn lambda_permission(ev: &mut Eval, unit: &mut Unit, res: &Res, inst: &crate::in
     let principal_node = match principal.text() {
         Some(p) if p == "*" => node(principal.span, NodeKind::Str(p)),
         Some(p) => {
-            let kind = if p.ends_with(".amazonaws.com") || p.ends_with(".amazonaws.com.cn") { "Service" } else { "AWS" };
+            let kind = if p.ends_with(".amazonaws.com") || p.ends_with(".amazonaws.com.cn") {
+                "Service"
+            } else {
+                "AWS"
+            };
             node(principal.span, NodeKind::Object(vec![member(kind, principal.span, principal.to_node())]))
         }
         None => node(principal.span, NodeKind::Unknown),
@@ -168,4 +185,3 @@ fn lambda_permission(ev: &mut Eval, unit: &mut Unit, res: &Res, inst: &crate::in
     };
     add_policy(ev, unit, &Sv { span, v: V::Json(Box::new(doc)) }, pl, None);
 }
-

@@ -82,7 +82,10 @@ fn describe(ev: &Eval, t: &hcl_edit::expr::Traversal) -> String {
     let module = ev.module;
     let why = match parts[0].as_str() {
         // No default, or `default = null` (an optional input): the caller decides.
-        "var" if parts.len() > 1 && module.variable_value(&parts[1]).is_none_or(|(_, e)| matches!(e, Expression::Null(_))) => {
+        "var"
+            if parts.len() > 1
+                && module.variable_value(&parts[1]).is_none_or(|(_, e)| matches!(e, Expression::Null(_))) =>
+        {
             "input variable without a default"
         }
         "var" => "input variable",

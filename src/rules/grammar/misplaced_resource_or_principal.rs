@@ -76,9 +76,12 @@ impl Rule for MisplacedResourceOrPrincipal {
                 }
                 PolicyKind::Resource => {
                     if principal.is_none() && !st.partial {
-                        out.emit(opening(st.span), format!("resource policy {} has no `Principal`", st.label()))
-                            .label("this statement")
-                            .help("name who the statement applies to in \"Principal\"");
+                        out.emit(
+                            opening(st.span),
+                            format!("resource policy {} has no `Principal`", st.label()),
+                        )
+                        .label("this statement")
+                        .help("name who the statement applies to in \"Principal\"");
                     }
                 }
                 PolicyKind::ServiceControl => {

@@ -42,7 +42,9 @@ impl Rule for PolicySizeLimit {
         let quota = match policy.quota {
             PolicyQuota::Unspecified if policy.kind == PolicyKind::Trust => PolicyQuota::Trust,
             PolicyQuota::Unspecified if policy.kind == PolicyKind::Resource => PolicyQuota::Resource,
-            PolicyQuota::Unspecified if policy.kind == PolicyKind::ServiceControl => PolicyQuota::ServiceControl,
+            PolicyQuota::Unspecified if policy.kind == PolicyKind::ServiceControl => {
+                PolicyQuota::ServiceControl
+            }
             PolicyQuota::Unspecified => PolicyQuota::Managed,
             q => q,
         };

@@ -464,11 +464,15 @@ impl Eval<'_> {
     /// One instance as an object of its attributes (those written in the block, plus `id` of
     /// IAM resources and the `json` of a policy document).
     fn instance_object(&mut self, res: &Res, data: bool, inst: &Instance, span: Span) -> Sv {
-        let mut names: Vec<String> = res.block.body.attributes().map(|a| a.key.as_str().to_string()).collect();
+        let mut names: Vec<String> =
+            res.block.body.attributes().map(|a| a.key.as_str().to_string()).collect();
         names.retain(|n| !matches!(n.as_str(), "count" | "for_each" | "provider" | "depends_on"));
         if data && res.ty == "aws_iam_policy_document" {
             names = vec!["json".into()];
-        } else if matches!(res.ty.as_str(), "aws_iam_role" | "aws_iam_policy" | "aws_iam_user" | "aws_iam_group") {
+        } else if matches!(
+            res.ty.as_str(),
+            "aws_iam_role" | "aws_iam_policy" | "aws_iam_user" | "aws_iam_group"
+        ) {
             names.push("id".into());
         }
         let mut members = Vec::new();
@@ -504,7 +508,9 @@ impl Eval<'_> {
     /// Has any instance of this policy document (`aws_iam_policy_document.x`) been read?
     pub fn document_evaluated(&self, base: &str) -> bool {
         let base = format!("data.{base}");
-        self.documents_read.iter().any(|k| *k == base || k.strip_prefix(&base).is_some_and(|r| r.starts_with('[')))
+        self.documents_read
+            .iter()
+            .any(|k| *k == base || k.strip_prefix(&base).is_some_and(|r| r.starts_with('[')))
     }
 
     /// The address of the data source instance being evaluated (`data.aws_iam_policy_document.x[0]`),
