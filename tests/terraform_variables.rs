@@ -133,3 +133,31 @@ fn a_broken_tfvars_file_is_a_parse_error_there_and_the_run_goes_on() {
     assert!(out.contains("\"TL001\"") && out.contains("terraform.tfvars"), "{out}");
     assert!(out.contains("\"TL102\""), "the default still applies: {out}");
 }
+
+#[test]
+fn aws_partition_is_the_configured_partition() {
+    let tf = r#"data "aws_partition" "current" {}
+
+resource "aws_iam_role_policy_attachment" "admin" {
+  role       = aws_iam_role.r.name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AdministratorAccess"
+}
+
+resource "aws_iam_role" "r" {
+  name = "spacelift"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { AWS = "arn:aws:iam::324880187172:root" }
+      Condition = { StringLike = { "sts:ExternalId" = "acme@*@app@*" } }
+    }]
+  })
+}
+"#;
+    let dir = module(&[("main.tf", tf)]);
+    let (_, out, err) = run(dir.path(), &["check", "--no-config", "--format", "json", "."]);
+    // TL111 needs to know the role can write: only a resolved managed policy ARN tells it.
+    assert!(out.contains("\"TL111\""), "{out}\n{err}");
+}
