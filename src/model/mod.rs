@@ -72,6 +72,8 @@ pub struct Unit {
     pub external_id_templates: Vec<terraform::ExternalIdTemplate>,
     /// Inline `# trustlint:ignore` comments.
     pub suppressions: Vec<terraform::Suppression>,
+    /// Files the module renders with `templatefile()`: templates, not documents of their own.
+    pub template_files: Vec<std::path::PathBuf>,
 }
 
 impl Unit {

@@ -47,6 +47,7 @@ pub fn parse_module(
             unit.sources.push(id);
         }
     }
+    unit.template_files.append(&mut ev.template_files);
     unit.external_id_templates.extend(data.into_templates());
     unit
 }

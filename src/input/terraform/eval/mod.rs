@@ -59,6 +59,8 @@ pub struct Eval<'m> {
     errors: usize,
     /// Files pulled in by `file()` / `templatefile()`.
     pub extra_sources: Vec<SourceId>,
+    /// Paths given to `templatefile()`: templates, not documents of their own.
+    pub template_files: Vec<std::path::PathBuf>,
 }
 
 impl<'m> Eval<'m> {
@@ -74,6 +76,7 @@ impl<'m> Eval<'m> {
             active: Vec::new(),
             errors: 0,
             extra_sources: Vec::new(),
+            template_files: Vec::new(),
         }
     }
 
