@@ -122,6 +122,14 @@ pub struct CheckArgs {
     /// Extra declarative rules (`*.toml`)
     #[arg(long, value_name = "DIR")]
     pub rules_dir: Option<PathBuf>,
+    /// Terraform variables file for the root modules, as `terraform -var-file` (repeatable; later
+    /// files win, over terraform.tfvars and *.auto.tfvars)
+    #[arg(long, value_name = "FILE")]
+    pub var_file: Vec<PathBuf>,
+    /// A Terraform variable for the root modules, as `terraform -var` (repeatable; wins over
+    /// every file)
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub var: Vec<String>,
     /// Name to report for `-` (standard input)
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,

@@ -106,8 +106,18 @@ fn selected(rules: Vec<Box<dyn Rule>>, lint: &LintOptions) -> Result<Vec<Box<dyn
         .collect())
 }
 
-/// Findings, files read, policies seen and policy place lines for one unit.
-type UnitResult = (Vec<Finding>, usize, usize, Vec<String>);
+/// Findings, files read and policies seen for one unit.
+struct UnitResult {
+    findings: Vec<Finding>,
+    files: usize,
+    policies: usize,
+    /// The JSON file this unit is, when it is one.
+    json_path: Option<PathBuf>,
+    /// Files the unit's Terraform renders with `templatefile()`.
+    templates: Vec<PathBuf>,
+    /// `check --policy-places` lines.
+    places: Vec<String>,
+}
 
 /// A unit of work before parsing: one JSON file, or one Terraform module directory.
 enum Job {
@@ -194,22 +204,48 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
                     Some(input::terraform::parse_module(display, dir.clone(), &loaded, &sources, input))
                 }
             };
-            let Some(mut unit) = unit else { return Ok((Vec::new(), nfiles, 0, Vec::new())) };
+            let json_path = match job {
+                Job::Json(d) => Some(d.path.clone()),
+                _ => None,
+            };
+            let Some(mut unit) = unit else {
+                return Ok(UnitResult {
+                    findings: Vec::new(),
+                    files: nfiles,
+                    policies: 0,
+                    json_path,
+                    templates: Vec::new(),
+                    places: Vec::new(),
+                });
+            };
             let findings = check_unit(&rules, settings, &sources, &mut unit);
+            let templates = std::mem::take(&mut unit.template_files);
             let places = if opts.policy_places { place_lines(&unit, &sources) } else { Vec::new() };
-            Ok((findings, nfiles, unit.policies.len(), places))
+            Ok(UnitResult { findings, files: nfiles, policies: unit.policies.len(), json_path, templates, places })
         })
         .inspect(|_| tell(ProgressEvent::Advance))
         .collect();
 
+    let results: Vec<UnitResult> = results.into_iter().collect::<Result<_, _>>()?;
+    // A file a module renders with `templatefile()` is a template (often `*.json` with `${...}`
+    // and `%{ if }`), linted through the call with its variables, not as a document of its own.
+    let templates: std::collections::HashSet<PathBuf> =
+        results.iter().flat_map(|r| &r.templates).filter_map(|p| std::fs::canonicalize(p).ok()).collect();
     let mut findings = Vec::new();
     let (mut files, mut policies, mut places) = (0, 0, Vec::new());
     for r in results {
-        let (f, nfiles, npolicies, p) = r?;
-        findings.extend(f);
-        files += nfiles;
-        policies += npolicies;
-        places.extend(p);
+        files += r.files;
+        let is_template = r
+            .json_path
+            .as_ref()
+            .and_then(|p| std::fs::canonicalize(p).ok())
+            .is_some_and(|p| templates.contains(&p));
+        if is_template {
+            continue;
+        }
+        findings.extend(r.findings);
+        policies += r.policies;
+        places.extend(r.places);
     }
     places.sort();
     apply_severity(&mut findings, &opts.lint);

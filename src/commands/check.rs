@@ -34,6 +34,25 @@ fn config_path(args: &CheckArgs) -> Option<PathBuf> {
     config_file::discover(Path::new("."))
 }
 
+/// `--var-file` (must be readable files) and `--var NAME=VALUE`.
+fn terraform_vars(args: &CheckArgs, opts: &mut CheckOptions) -> Result<(), String> {
+    for f in &args.var_file {
+        if !f.is_file() {
+            return Err(format!("--var-file {}: no such file", f.display()));
+        }
+        opts.var_files.push(f.clone());
+    }
+    for v in &args.var {
+        match v.split_once('=') {
+            Some((name, value)) if !name.trim().is_empty() => {
+                opts.vars.push((name.trim().to_string(), value.to_string()));
+            }
+            _ => return Err(format!("--var `{v}`: expected NAME=VALUE")),
+        }
+    }
+    Ok(())
+}
+
 pub fn options(args: &CheckArgs) -> Result<Prepared, String> {
     let mut opts = CheckOptions::default();
     let rules = rule_set(args.rules_dir.as_deref()).map_err(|e| e.to_string())?;
@@ -103,6 +122,7 @@ pub fn options(args: &CheckArgs) -> Result<Prepared, String> {
         opts.lint.ignore = ignore;
     }
     opts.rules_dir = args.rules_dir.clone();
+    terraform_vars(args, &mut opts)?;
     let threshold = match (args.fail_on, config.as_ref().and_then(|c| c.fail_on)) {
         (Some(flag), _) => threshold(flag),
         (None, Some(FailOnSetting::At(s))) => Some(s),

@@ -74,6 +74,8 @@ pub struct Unit {
     pub suppressions: Vec<terraform::Suppression>,
     /// Places that hold a policy whose document is not known statically (not linted).
     pub unread_policies: Vec<UnreadPolicy>,
+    /// Files the module renders with `templatefile()`: templates, not documents of their own.
+    pub template_files: Vec<std::path::PathBuf>,
 }
 
 /// A policy place (a Terraform attribute that holds a policy) whose value is unknown, and why.

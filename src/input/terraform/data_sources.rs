@@ -1,6 +1,7 @@
 //! What trustlint knows of data sources without a provider: `aws_iam_policy_document` (its
-//! JSON, built from the block) and Spacelift's `spacelift_aws_integration_attachment_external_id`
-//! (the external id and trust statement it computes).
+//! JSON, built from the block), Spacelift's `spacelift_aws_integration_attachment_external_id`
+//! (the external id and trust statement it computes) and `aws_partition` (the configured
+//! partition). Any other data source attribute is unknown.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -115,6 +116,10 @@ impl DataSources for TerraformData<'_> {
     fn attr(&self, ev: &mut Eval, res: &Res, attr: &str, span: Span) -> Option<Sv> {
         match (res.ty.as_str(), attr) {
             ("aws_iam_policy_document", "json" | "minified_json") => self.document(ev, res, span),
+            // The partition of the account the run targets: the configured one.
+            ("aws_partition", "partition" | "id") => {
+                Some(Sv { span, v: V::Str(SpStr::plain(self.options.partition.clone(), span.src)) })
+            }
             ("spacelift_aws_integration_attachment_external_id", "assume_role_policy_statement") => {
                 let node = self.spacelift_statement(ev, res, span);
                 Some(Sv { span, v: V::Json(Box::new(node)) })

@@ -30,8 +30,16 @@ pub fn num(sv: &Sv) -> Option<f64> {
 }
 
 /// Whole numbers without a fraction, as Terraform prints them.
+/// Terraform computes in arbitrary precision (`0.1 + 0.2` is `0.3`, `1 / 3` is as precise as
+/// a float64 shows): a result within two units in the last place of a 15-digit decimal is
+/// that decimal (the error binary arithmetic adds), anything else is shown in full.
 pub fn format_num(f: f64) -> String {
-    if f.fract() == 0.0 && f.abs() < 1e15 { format!("{}", f as i64) } else { format!("{f}") }
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        return format!("{}", f as i64);
+    }
+    let rounded: f64 = format!("{f:.14e}").parse().unwrap_or(f);
+    let ulp = f64::EPSILON * f.abs();
+    if (rounded - f).abs() <= 2.0 * ulp { format!("{rounded}") } else { format!("{f}") }
 }
 
 pub fn num_value(f: f64) -> V {

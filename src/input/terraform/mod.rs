@@ -44,21 +44,34 @@ pub fn parse_module(
     sources: &SourceMap,
     options: &InputOptions,
 ) -> Unit {
+    let (module, mut unit) = read_module(display, dir, files, sources, options);
+    let mut stack = vec![module.dir.canonicalize().unwrap_or_else(|_| module.dir.clone())];
+    evaluate(&module, &mut unit, sources, options, Vec::new(), &mut stack);
+    unit
+}
+
+/// The blocks of one module directory, with its variables assigned as for a root module, and
+/// a unit holding its sources, suppressions and syntax errors (nothing evaluated yet).
+pub fn read_module(
+    display: &str,
+    dir: PathBuf,
+    files: &[Arc<Source>],
+    sources: &SourceMap,
+    options: &InputOptions,
+) -> (Module, Unit) {
     let mut unit = Unit { name: display.to_string(), ..Unit::default() };
-    let mut module = read_module(display, dir, files, &mut unit);
+    let mut module = read_files(display, dir, files, &mut unit);
     module.roots = if options.roots.is_empty() {
         files::canonical_roots(&[module.dir.clone()])
     } else {
         options.roots.clone()
     };
     variables::assign(&mut module, &mut unit, sources, options);
-    let mut stack = vec![module.dir.canonicalize().unwrap_or_else(|_| module.dir.clone())];
-    evaluate(&module, &mut unit, sources, options, Vec::new(), &mut stack);
-    unit
+    (module, unit)
 }
 
 /// The module the files of one directory make (syntax errors and suppressions go to `unit`).
-pub fn read_module(display: &str, dir: PathBuf, files: &[Arc<Source>], unit: &mut Unit) -> Module {
+pub fn read_files(display: &str, dir: PathBuf, files: &[Arc<Source>], unit: &mut Unit) -> Module {
     let mut module = Module { dir, display: display.to_string(), ..Module::default() };
     for source in files {
         if !unit.sources.contains(&source.id) {
@@ -133,6 +146,7 @@ pub fn evaluate(
             unit.sources.push(id);
         }
     }
+    unit.template_files.append(&mut ev.template_files);
     unit.external_id_templates.extend(data.into_templates());
     outputs
 }

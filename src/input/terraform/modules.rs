@@ -16,7 +16,7 @@ use crate::input::terraform::eval::Eval;
 use crate::input::terraform::iam::{each_instance, when};
 use crate::input::terraform::instances::Key;
 use crate::input::terraform::value::{Sv, V};
-use crate::input::terraform::{Module, Res, evaluate, read_module};
+use crate::input::terraform::{Module, Res, evaluate, read_files};
 use crate::model::Unit;
 use crate::source::{Source, SourceMap};
 
@@ -44,7 +44,7 @@ pub fn calls(ev: &mut Eval, unit: &mut Unit, options: &InputOptions, stack: &mut
         }
         let Some(files) = load_files(ev.sources, &dir, &display) else { continue };
         let mut scratch = Unit::default();
-        let mut child = read_module(&display, dir.clone(), &files, &mut scratch);
+        let mut child = read_files(&display, dir.clone(), &files, &mut scratch);
         child.roots = module.roots.clone();
         let repeated_map = call.block.body.has_attribute("for_each");
         let mut list = Vec::new();
@@ -231,6 +231,7 @@ fn merge(parent: &mut Unit, child: Unit, prefix: &str, created: Option<String>) 
         parent.unread_policies.push(u);
     }
     parent.external_id_templates.extend(child.external_id_templates);
+    parent.template_files.extend(child.template_files);
     for f in child.parse_failures {
         if !parent.parse_failures.contains(&f) {
             parent.parse_failures.push(f);

@@ -8,7 +8,7 @@ use crate::input::terraform::dynamic;
 use crate::input::terraform::eval::Eval;
 use crate::input::terraform::module::Res;
 use crate::input::terraform::spanned::parse_json_str;
-use crate::input::terraform::value::{Sv, V, has_unknown};
+use crate::input::terraform::value::{Sv, V, has_unknown, jsonencode_text};
 use crate::input::tree::{Member, Node, NodeKind};
 use crate::model::ParseFailure;
 use crate::source::{SourceId, Span};
@@ -18,7 +18,7 @@ use crate::source::{SourceId, Span};
 pub fn policy_node(sv: &Sv, failures: &mut Vec<ParseFailure>) -> Option<(Node, Option<String>)> {
     match &sv.v {
         V::Json(n) => {
-            let text = (!has_unknown(n)).then(|| n.to_json().to_string());
+            let text = (!has_unknown(n)).then(|| jsonencode_text(n));
             Some(((**n).clone(), text))
         }
         V::Str(s) => match parse_json_str(s, sv.span) {

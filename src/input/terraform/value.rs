@@ -39,7 +39,7 @@ impl Sv {
             V::Str(s) => Some(s.text.clone()),
             V::Num(n) => Some(n.clone()),
             V::Bool(b) => Some(b.to_string()),
-            V::Json(n) if !has_unknown(n) => Some(n.to_json().to_string()),
+            V::Json(n) if !has_unknown(n) => Some(jsonencode_text(n)),
             _ => None,
         }
     }
@@ -83,7 +83,7 @@ impl Sv {
                     .collect(),
             ),
             V::Json(n) if has_unknown(n) => NodeKind::Unknown,
-            V::Json(n) => NodeKind::Str(n.to_json().to_string()),
+            V::Json(n) => NodeKind::Str(jsonencode_text(n)),
         };
         Node { span: self.span, kind }
     }
@@ -101,6 +101,35 @@ impl Sv {
             }
         };
         Sv { span: node.span, v }
+    }
+}
+
+/// The text Terraform's `jsonencode` writes for a document: compact, keys sorted, and `<`, `>`,
+/// `&`, U+2028 and U+2029 escaped as Go's encoder does (IAM counts these six-character escapes
+/// against its size quotas).
+pub fn jsonencode_text(node: &Node) -> String {
+    let text = sorted(node.to_json()).to_string();
+    if !text.contains(['<', '>', '&', '\u{2028}', '\u{2029}']) {
+        return text;
+    }
+    // Outside strings JSON has none of these characters, so replacing them everywhere is exact.
+    text.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+/// Objects with their keys in order, whatever order the JSON map keeps.
+fn sorted(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(m) => {
+            let mut entries: Vec<(String, serde_json::Value)> = m.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        serde_json::Value::Array(items) => serde_json::Value::Array(items.into_iter().map(sorted).collect()),
+        other => other,
     }
 }
 

@@ -100,7 +100,8 @@ fn read_file(module: &mut Module, unit: &mut Unit, source: &Arc<Source>) {
         what: "Terraform variables",
     };
     if source.name.ends_with(".json") {
-        match hcl_edit::parser::parse_expr(&source.text) {
+        // `parse_expr` takes one expression and nothing after it, not even a final newline.
+        match hcl_edit::parser::parse_expr(source.text.trim_end()) {
             Ok(Expression::Object(o)) => {
                 for (k, v) in o.iter() {
                     let key = match k {

@@ -87,6 +87,10 @@ impl Eval<'_> {
     fn templatefile(&mut self, args: &[Sv], span: Span) -> Result<Sv, Fail> {
         let [path, vars] = args else { return Err(Fail::Error) };
         let path = path.text().ok_or(Fail::Unknown)?;
+        let joined = normalize(&self.module.dir.join(&path));
+        if !self.template_files.contains(&joined) {
+            self.template_files.push(joined);
+        }
         let members = match &vars.v {
             V::Obj(m) => m.clone(),
             V::Unknown => return Err(Fail::Unknown),

@@ -66,6 +66,8 @@ pub struct Eval<'m> {
     module_values: HashMap<String, Sv>,
     /// Policy document instances some expression read (`data.aws_iam_policy_document.x[0]`).
     documents_read: std::collections::HashSet<String>,
+    /// Paths given to `templatefile()`: templates, not documents of their own.
+    pub template_files: Vec<std::path::PathBuf>,
 }
 
 impl<'m> Eval<'m> {
@@ -84,6 +86,7 @@ impl<'m> Eval<'m> {
             data_instances: Vec::new(),
             module_values: HashMap::new(),
             documents_read: Default::default(),
+            template_files: Vec::new(),
         }
     }
 
