@@ -221,7 +221,14 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
             let findings = check_unit(&rules, settings, &sources, &mut unit);
             let templates = std::mem::take(&mut unit.template_files);
             let places = if opts.policy_places { place_lines(&unit, &sources) } else { Vec::new() };
-            Ok(UnitResult { findings, files: nfiles, policies: unit.policies.len(), json_path, templates, places })
+            Ok(UnitResult {
+                findings,
+                files: nfiles,
+                policies: unit.policies.len(),
+                json_path,
+                templates,
+                places,
+            })
         })
         .inspect(|_| tell(ProgressEvent::Advance))
         .collect();

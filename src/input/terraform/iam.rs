@@ -9,7 +9,8 @@ use hcl_edit::structure::Body;
 
 use crate::input::policy::{KindHint, build_policy};
 use crate::input::terraform::eval::Eval;
-use crate::input::terraform::instances::{Instance, instances};
+use crate::input::terraform::eval::repeat::instances;
+use crate::input::terraform::instances::Instance;
 use crate::input::terraform::policy::policy_node;
 use crate::input::terraform::value::{Sv, V};
 use crate::input::terraform::{Module, Res, dynamic, unknown};

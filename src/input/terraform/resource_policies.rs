@@ -3,9 +3,9 @@
 //! user/group/permission-set inline policies. Each instance of each resource is one place.
 
 use crate::input::policy::KindHint;
+use crate::input::terraform::attrs::reference;
 use crate::input::terraform::eval::Eval;
 use crate::input::terraform::iam::{Place, add_policy, each_instance, read_policy, when};
-use crate::input::terraform::resources::reference;
 use crate::input::terraform::value::{Sv, V};
 use crate::input::terraform::{Module, Res};
 use crate::input::tree::{Member, Node, NodeKind};

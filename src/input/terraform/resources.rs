@@ -2,9 +2,10 @@
 //! assume-role settings, credentials, and Spacelift integrations.
 
 use hcl_edit::Span as _;
-use hcl_edit::expr::{Expression, TraversalOperator};
+use hcl_edit::expr::Expression;
 
 use crate::input::policy::KindHint;
+pub use crate::input::terraform::attrs::reference;
 use crate::input::terraform::attrs::{attrs, find, flag, value, values};
 use crate::input::terraform::dynamic;
 use crate::input::terraform::eval::Eval;
@@ -18,30 +19,6 @@ use crate::model::terraform::{
 };
 use crate::model::{PolicyKind, PolicyQuota, Unit, Value};
 use crate::source::Span;
-
-/// `TYPE.NAME.ATTR` written directly (not through locals): the resource an attribute points at.
-/// `"${TYPE.NAME.ATTR}"` (how `.tf.json` writes it) is the same reference.
-pub fn reference(expr: &Expression) -> Option<(String, String, String)> {
-    if let Expression::StringTemplate(t) = expr
-        && let [hcl_edit::template::Element::Interpolation(i)] = t.iter().collect::<Vec<_>>().as_slice()
-    {
-        return reference(&i.expr);
-    }
-    let Expression::Traversal(t) = expr else { return None };
-    let Expression::Variable(root) = &t.expr else { return None };
-    let attrs: Vec<&str> = t
-        .operators
-        .iter()
-        .map_while(|o| match o.value() {
-            TraversalOperator::GetAttr(a) => Some(a.as_str()),
-            _ => None,
-        })
-        .collect();
-    match attrs.as_slice() {
-        [name, attr, ..] => Some((root.as_str().to_string(), name.to_string(), attr.to_string())),
-        _ => None,
-    }
-}
 
 pub fn extract(ev: &mut Eval, unit: &mut Unit) {
     let module: &Module = ev.module;

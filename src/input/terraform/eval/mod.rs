@@ -19,7 +19,7 @@ use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, Traversal, Traversal
 use crate::input::terraform::bounds::{MAX_DEPTH, MAX_STEPS, MAX_WEIGHT, Tally, weight};
 use crate::input::terraform::functions::{self, Fail, num, num_value};
 
-use crate::input::terraform::instances::{Instance, Key, instances};
+use crate::input::terraform::instances::{Instance, Key};
 use crate::input::terraform::module::{Module, Res};
 use crate::input::terraform::spanned::{SpStr, align};
 use crate::input::terraform::value::{Sv, V};
@@ -435,7 +435,7 @@ impl Eval<'_> {
                 None => (self.instance_object(res, data, &inst, span), 0),
             };
         }
-        let all = instances(self, &res.block.body, res.src, res.span);
+        let all = repeat::instances(self, &res.block.body, res.src, res.span);
         let idx = match ops.first().map(|o| o.value()) {
             Some(TraversalOperator::Index(e)) => Some(self.eval(e, src)),
             Some(TraversalOperator::LegacyIndex(i)) => Some(Sv { span, v: V::Num(i.value().to_string()) }),
@@ -647,4 +647,5 @@ fn number_text(n: &hcl_edit::Number) -> String {
 }
 
 mod call;
+pub mod repeat;
 mod template;
