@@ -281,12 +281,36 @@ pub fn role_of_expr(ev: &mut Eval, unit: &Unit, cx: &Ctx, expr: &Expression, src
             return Some(*i);
         }
     }
-    let text = ev.eval(expr, src).text()?;
-    let name = match text.strip_prefix("arn:") {
-        Some(_) if text.contains(":role/") => text.rsplit('/').next().unwrap_or(&text).to_string(),
-        _ => text,
+    let name = match ev.eval(expr, src).text() {
+        Some(text) if text.starts_with("arn:") && text.contains(":role/") => {
+            text.rsplit('/').next().unwrap_or(&text).to_string()
+        }
+        Some(text) => text,
+        None => arn_role_name(ev, expr, src)?,
     };
     unit.roles.iter().position(|r| r.name == name)
+}
+
+/// The role name at the end of an ARN template whose other parts are unknown:
+/// `"arn:aws:iam::${data.aws_caller_identity.current.account_id}:role/${local.role_name}"` (how
+/// the Spacelift docs avoid a dependency cycle) names role `local.role_name`.
+fn arn_role_name(ev: &mut Eval, expr: &Expression, src: SourceId) -> Option<String> {
+    use hcl_edit::template::Element;
+    let Expression::StringTemplate(t) = expr else { return None };
+    let elements: Vec<&Element> = t.iter().collect();
+    let at = elements.iter().rposition(|e| matches!(e, Element::Literal(l) if l.value().contains(":role/")))?;
+    let Element::Literal(l) = elements[at] else { return None };
+    let mut name = l.value().rsplit(":role/").next().unwrap_or_default().to_string();
+    for e in &elements[at + 1..] {
+        match e {
+            Element::Literal(l) => name.push_str(l.value()),
+            Element::Interpolation(i) => name.push_str(&ev.eval(&i.expr, src).text()?),
+            Element::Directive(_) => return None,
+        }
+    }
+    // A path (`role/ci/deploy`): the name is the last part.
+    let name = name.rsplit('/').next().unwrap_or(&name).to_string();
+    (!name.is_empty()).then_some(name)
 }
 
 fn roles_of_list(ev: &mut Eval, unit: &Unit, cx: &Ctx, expr: &Expression, src: SourceId) -> Vec<usize> {
