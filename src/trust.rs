@@ -8,7 +8,7 @@ use crate::config::{Settings, SpaceliftEnvironment, spacelift_environment_of};
 use crate::external_id::Grammar;
 use crate::model::arn;
 use crate::model::terraform::{ExternalIdTemplate, Phase};
-use crate::model::{BaseOp, Condition, Policy, SetQualifier, Statement, Unit, Value};
+use crate::model::{BaseOp, Condition, HoleKind, Part, Policy, SetQualifier, Shape, Statement, Unit, Value};
 use crate::reason::{Lang, PatternKind, VarMode};
 
 pub const EXTERNAL_ID: &str = "sts:ExternalId";
@@ -118,6 +118,27 @@ pub struct KeyConstraint<'a> {
     pub conditions: Vec<&'a Condition>,
 }
 
+impl KeyConstraint<'_> {
+    /// Some value is a Terraform string with unknown holes (its language assumes any string
+    /// there): fine for "may it accept X", not for "it accepts everything".
+    pub fn has_holes(&self) -> bool {
+        self.conditions.iter().any(|c| c.values.items.iter().any(|v| v.shape.is_some()))
+    }
+
+    /// The holes' expressions, for messages (`var.account`, ...).
+    pub fn holes(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for v in self.conditions.iter().flat_map(|c| &c.values.items) {
+            for h in v.shape.iter().flat_map(|s| s.holes()) {
+                if !out.contains(&h.what.as_str()) {
+                    out.push(&h.what);
+                }
+            }
+        }
+        out
+    }
+}
+
 fn pattern_kind(op: BaseOp) -> Option<(PatternKind, bool)> {
     Some(match op {
         BaseOp::StringEquals => (PatternKind::Equals, false),
@@ -138,10 +159,31 @@ fn pattern_kind(op: BaseOp) -> Option<(PatternKind, bool)> {
 /// `spacelift_aws_integration_attachment_external_id` computes, its shape (unknown parts are
 /// any valid part).
 pub fn value_lang(unit: &Unit, kind: PatternKind, value: &Value, vars: VarMode) -> Option<Lang> {
-    match value.as_str() {
-        Some(text) => Lang::pattern(kind, text, vars).ok(),
-        None => unit.external_id_template_at(value.span).and_then(template_lang),
+    match (value.as_str(), &value.shape) {
+        (Some(text), _) => Lang::pattern(kind, text, vars).ok(),
+        (None, Some(shape)) => shape_lang(kind, shape, vars),
+        (None, None) => unit.external_id_template_at(value.span).and_then(template_lang),
     }
+}
+
+/// A Terraform value with unknown holes: every string it can become (a hole is any string, or
+/// any 12-digit account where the context says it is one).
+pub fn shape_lang(kind: PatternKind, shape: &Shape, vars: VarMode) -> Option<Lang> {
+    let parts: Vec<(Option<&str>, &str)> = shape
+        .parts
+        .iter()
+        .map(|p| match p {
+            Part::Text(t) => (None, t.as_str()),
+            Part::Hole(h) => (
+                Some(match h.kind {
+                    HoleKind::Any => "(?s:.)*",
+                    HoleKind::AccountId => "[0-9]{12}",
+                }),
+                "",
+            ),
+        })
+        .collect();
+    Lang::pattern_with_holes(kind, &parts, vars).ok()
 }
 
 /// `<account>@<integration>@<stack>@<phase>` with the unknown parts as their grammar.

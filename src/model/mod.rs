@@ -8,8 +8,9 @@ pub mod terraform;
 
 pub use operator::{BaseOp, Operator, SetQualifier};
 pub use policy::{
-    Condition, DuplicateKey, Effect, EffectValue, Malformed, Policy, PolicyKind, PolicyQuota, Principal,
-    PrincipalEntry, Statement, Value, ValueList, action_matches, is_assume_action,
+    Condition, DuplicateKey, Effect, EffectValue, Hole, HoleKind, Malformed, Part, Policy, PolicyKind,
+    PolicyQuota, Principal, PrincipalEntry, Shape, Statement, Value, ValueList, action_matches,
+    is_assume_action,
 };
 
 use crate::source::{SourceId, Span};

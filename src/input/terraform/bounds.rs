@@ -29,7 +29,7 @@ fn add_value(sv: &Sv, limit: usize, w: &mut usize) {
         return;
     }
     match &sv.v {
-        V::Str(s) => *w += s.text.len() / 16,
+        V::Str(s) | V::Partial(s, _) => *w += s.text.len() / 16,
         V::List(items) => items.iter().for_each(|i| add_value(i, limit, w)),
         V::Obj(m) => m.iter().for_each(|(k, _, v)| {
             *w += k.len() / 16;
@@ -52,6 +52,7 @@ fn add_node(n: &Node, limit: usize, w: &mut usize) {
             *w += m.key.len() / 16;
             add_node(&m.value, limit, w)
         }),
+        NodeKind::Partial(shape) => *w += shape.parts.len(),
         NodeKind::Null | NodeKind::Bool(_) | NodeKind::Unknown => {}
     }
 }

@@ -62,10 +62,16 @@ impl Rule for ReadWriteScope {
             }
             let Ok(analysis) = analyse(&kc.lang, grammar) else { continue };
             let Some(witness) = analysis.read else { continue };
+            let holes = kc.holes();
+            let whatever = if holes.is_empty() {
+                String::new()
+            } else {
+                format!(" (whatever {} is)", holes.join(" and "))
+            };
             out.emit(
                 kc.conditions[0].values.span,
                 format!(
-                    "role {} accepts external ids of read runs, e.g. `{witness}`, but can write: {}",
+                    "role {} accepts external ids of read runs{whatever}, e.g. `{witness}`, but can write: {}",
                     role.name, access.evidence
                 ),
             )
