@@ -166,8 +166,12 @@ pub fn value_lang(unit: &Unit, kind: PatternKind, value: &Value, vars: VarMode) 
     }
 }
 
-/// A Terraform value with unknown holes: every string it can become (a hole is any string, or
-/// any 12-digit account where the context says it is one).
+/// `[^@]*` except the string `read`.
+const ANY_PART_BUT_READ: &str = "(?:|[^@r][^@]*|r(?:|[^@e][^@]*|e(?:|[^@a][^@]*|a(?:|[^@d][^@]*|d[^@]+))))";
+
+/// A Terraform value with unknown holes: the strings it can become. A hole is one part of an
+/// id (no `@`; a 12-digit account where the context says it is one) and never exactly `read`,
+/// so that an answer such as "accepts `@read` ids" never rests on guessing what the hole is.
 pub fn shape_lang(kind: PatternKind, shape: &Shape, vars: VarMode) -> Option<Lang> {
     let parts: Vec<(Option<&str>, &str)> = shape
         .parts
@@ -176,7 +180,7 @@ pub fn shape_lang(kind: PatternKind, shape: &Shape, vars: VarMode) -> Option<Lan
             Part::Text(t) => (None, t.as_str()),
             Part::Hole(h) => (
                 Some(match h.kind {
-                    HoleKind::Any => "(?s:.)*",
+                    HoleKind::Any => ANY_PART_BUT_READ,
                     HoleKind::AccountId => "[0-9]{12}",
                 }),
                 "",

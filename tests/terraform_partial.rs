@@ -62,6 +62,14 @@ fn a_hole_does_not_make_a_write_only_pattern_accept_read_ids() {
 }
 
 #[test]
+fn a_hole_in_the_phase_part_is_not_guessed_to_be_read() {
+    let found = findings(&spacelift_role("${var.space}@*@app@${var.space}"));
+    assert!(!has(&found, "TL111"), "{found:?}");
+    // A hole in the stack part: read ids of that stack are accepted whatever it is.
+    assert!(has(&findings(&spacelift_role("acme@*@${var.space}@*")), "TL111"));
+}
+
+#[test]
 fn a_hole_is_not_taken_as_a_wildcard_by_rules_that_need_the_exact_value() {
     let found = findings(&spacelift_role("${var.space}*"));
     assert!(!has(&found, "TL104"), "{found:?}");
