@@ -218,25 +218,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
         .collect();
 
     let results: Vec<UnitResult> = results.into_iter().collect::<Result<_, _>>()?;
-    // A file a module renders with `templatefile()` is a template (often `*.json` with `${...}`
-    // and `%{ if }`), linted through the call with its variables, not as a document of its own.
-    let templates: std::collections::HashSet<PathBuf> =
-        results.iter().flat_map(|r| &r.templates).filter_map(|p| std::fs::canonicalize(p).ok()).collect();
-    let mut findings = Vec::new();
-    let (mut files, mut policies) = (0, 0);
-    for r in results {
-        files += r.files;
-        let is_template = r
-            .json_path
-            .as_ref()
-            .and_then(|p| std::fs::canonicalize(p).ok())
-            .is_some_and(|p| templates.contains(&p));
-        if is_template {
-            continue;
-        }
-        findings.extend(r.findings);
-        policies += r.policies;
-    }
+    let (mut findings, files, policies) = merge(results);
     apply_severity(&mut findings, &opts.lint);
     apply_per_path(&mut findings, &opts.lint, &sources);
     order_and_dedup(&mut findings, &sources);
@@ -275,6 +257,30 @@ pub fn input_options(settings: &Settings) -> InputOptions {
         spacelift_environment: settings.spacelift_environment,
         ..InputOptions::default()
     }
+}
+
+/// All units' findings, files and policies, without the units that are templates.
+fn merge(results: Vec<UnitResult>) -> (Vec<Finding>, usize, usize) {
+    // A file a module renders with `templatefile()` is a template (often `*.json` with `${...}`
+    // and `%{ if }`), linted through the call with its variables, not as a document of its own.
+    let templates: std::collections::HashSet<PathBuf> =
+        results.iter().flat_map(|r| &r.templates).filter_map(|p| std::fs::canonicalize(p).ok()).collect();
+    let mut findings = Vec::new();
+    let (mut files, mut policies) = (0, 0);
+    for r in results {
+        files += r.files;
+        let is_template = !templates.is_empty()
+            && r.json_path
+                .as_ref()
+                .and_then(|p| std::fs::canonicalize(p).ok())
+                .is_some_and(|p| templates.contains(&p));
+        if is_template {
+            continue;
+        }
+        findings.extend(r.findings);
+        policies += r.policies;
+    }
+    (findings, files, policies)
 }
 
 /// What every parsed unit goes through: role access levels, the rules, inline suppressions.
