@@ -1,7 +1,5 @@
 //! The one model every input format is turned into. Rules read only this.
 
-pub mod access;
-pub mod arn;
 pub mod operator;
 pub mod policy;
 pub mod terraform;
@@ -38,7 +36,7 @@ pub struct Role {
     /// (AWS managed policies, read through the catalog; customer managed policies whose document
     /// is not available make the role's access unknown).
     pub managed_policies: Vec<Value>,
-    /// Filled by [`access::compute`] after parsing (unless the input already set it, e.g.
+    /// Filled by [`crate::analysis::access::compute`] after parsing (unless the input already set it, e.g.
     /// `--role-access`); `None` when undecidable.
     pub access: Option<RoleAccess>,
     /// Integration settings that require `sts:TagSession` (TL113), when known.

@@ -6,7 +6,7 @@ use crate::input::tree::{Node, NodeKind};
 
 /// The largest value kept, in [`weight`] units (about one per node and per 16 bytes of text):
 /// far above any real policy (IAM's largest quota is 10 KiB of JSON).
-pub const MAX_WEIGHT: usize = 1 << 16;
+pub const MAX_WEIGHT: usize = 1 << 14;
 
 /// Expressions evaluated per module before everything else becomes unknown: real modules need a
 /// few thousand; exponential constructions (a local used twice by the next, forty deep) need

@@ -79,9 +79,7 @@ impl<'o> TerraformData<'o> {
         let account = self.options.spacelift_account.clone();
         let t = ExternalIdTemplate { span, account, integration_id, stack, phase, source: res.address(true) };
         let text = match (&t.account, &t.integration_id, &t.stack, t.phase) {
-            (Some(a), Some(i), Some(s), Some(p)) => {
-                Some(format!("{a}@{i}@{s}@{}", if p == Phase::Write { "write" } else { "read" }))
-            }
+            (Some(a), Some(i), Some(s), Some(p)) => Some(crate::aws::spacelift::external_id(a, i, s, p)),
             _ => None,
         };
         (text, t)

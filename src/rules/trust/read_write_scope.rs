@@ -1,10 +1,10 @@
+use crate::analysis::external_id::analyse;
+use crate::analysis::reason::Lang;
+use crate::analysis::trust::{EXTERNAL_ID, grammar, key_constraint, spacelift_assume_statements};
 use crate::declare_rule;
-use crate::external_id::analyse;
 use crate::model::{Policy, Unit};
-use crate::reason::Lang;
 use crate::rules::trust::oidc_missing_subject::oidc_host;
-use crate::rules::{Context, Rule, RuleMeta, Sink};
-use crate::trust::{EXTERNAL_ID, grammar, key_constraint, spacelift_assume_statements};
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -44,10 +44,6 @@ declare_rule! {
 }
 
 impl Rule for ReadWriteScope {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, _cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
         if !policy.is_trust() {
             return;

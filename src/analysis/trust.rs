@@ -3,17 +3,18 @@
 
 use std::sync::OnceLock;
 
+use crate::analysis::external_id::Grammar;
+use crate::analysis::reason::{Lang, PatternKind, VarMode};
+use crate::aws::arn;
+use crate::aws::spacelift::{SpaceliftEnvironment, spacelift_environment_of};
 use crate::catalog::catalog;
-use crate::config::{Settings, SpaceliftEnvironment, spacelift_environment_of};
-use crate::external_id::Grammar;
-use crate::model::arn;
-use crate::model::terraform::{ExternalIdTemplate, Phase};
+use crate::config::Settings;
+use crate::model::terraform::ExternalIdTemplate;
 use crate::model::{BaseOp, Condition, HoleKind, Part, Policy, SetQualifier, Shape, Statement, Unit, Value};
-use crate::reason::{Lang, PatternKind, VarMode};
 
 pub const EXTERNAL_ID: &str = "sts:ExternalId";
 
-/// The Spacelift grammar with the defaults of FACTS.md, built once. `None` only if the
+/// The Spacelift grammar with the defaults of docs/facts.md ("Spacelift"), built once. `None` only if the
 /// built-in grammar failed to compile (its own tests build it), and rules then stay silent.
 pub fn grammar() -> Option<&'static Grammar> {
     static GRAMMAR: OnceLock<Option<Grammar>> = OnceLock::new();
@@ -194,20 +195,19 @@ pub fn shape_lang(kind: PatternKind, shape: &Shape, vars: VarMode) -> Option<Lan
 pub fn template_lang(t: &ExternalIdTemplate) -> Option<Lang> {
     let cfg = grammar()?.config();
     let part = |known: &Option<String>, rule: &str| match known {
-        Some(k) => crate::reason::escape(k),
+        Some(k) => crate::analysis::reason::escape(k),
         None => format!("(?:{rule})"),
     };
     let stack = t.stack.as_ref()?;
     let phase = match t.phase {
-        Some(Phase::Read) => "read".to_string(),
-        Some(Phase::Write) => "write".to_string(),
+        Some(p) => p.as_str().to_string(),
         None => "(?:read|write)".to_string(),
     };
     let regex = format!(
         "{}@{}@{}@{}",
         part(&t.account, &cfg.account),
         part(&t.integration_id, &cfg.integration_id),
-        crate::reason::escape(stack),
+        crate::analysis::reason::escape(stack),
         phase
     );
     Lang::regex(&regex).ok()
