@@ -113,9 +113,9 @@ pub struct CheckArgs {
     /// An AWS account that is the user's own (repeatable)
     #[arg(long, value_name = "ID")]
     pub trusted_account: Vec<String>,
-    /// Kind of raw policy JSON files
-    #[arg(long, value_enum, default_value_t = PolicyKindArg::Auto)]
-    pub policy_kind: PolicyKindArg,
+    /// Kind of raw policy JSON files (default auto, or `input.policy-kind`)
+    #[arg(long, value_enum)]
+    pub policy_kind: Option<PolicyKindArg>,
     /// What the role behind a lone trust-policy file may do (feeds TL111)
     #[arg(long, value_enum)]
     pub role_access: Option<RoleAccessArg>,

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value as J, json};
 
 use crate::model::{Policy, PolicyKind, Statement, Unit, ValueList};
-use crate::rules::{Context, Family, Rule, RuleMeta, Severity, Sink, opening};
+use crate::rules::{Context, Family, HasMeta, Rule, RuleMeta, Severity, Sink, opening};
 
 /// Shipped declarative rules (file name, text).
 pub const EMBEDDED: &[(&str, &str)] = &[
@@ -191,11 +191,13 @@ fn statement_index(path: &str) -> Option<usize> {
     rest.split(']').next()?.parse().ok()
 }
 
-impl Rule for DeclarativeRule {
+impl HasMeta for DeclarativeRule {
     fn meta(&self) -> &RuleMeta {
         &self.meta
     }
+}
 
+impl Rule for DeclarativeRule {
     fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
         if self.policy_kind.is_some_and(|k| k != policy.kind) {
             return;

@@ -1,18 +1,21 @@
 //! The `check` pipeline: discover, load, parse, analyse (in parallel per unit), filter, sort.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use crate::Error;
+use crate::config::selector::selector_matches;
 use crate::config::{LintOptions, Settings};
 use crate::declarative;
 use crate::discover::{self, Discovered, FileClass};
 use crate::input::{self, InputOptions};
 use crate::model::Unit;
-use crate::rules::registry::{self, selector_matches};
-use crate::rules::{Context, Finding, Rule, Sink};
+use crate::rules::HasMeta;
+use crate::rules::registry;
+use crate::rules::{Context, Finding, Rule, RuleMeta, Sink};
 use crate::source::SourceMap;
 
 /// Text read from standard input (`-`), reported under `name`.
@@ -29,6 +32,9 @@ pub struct CheckOptions {
     pub settings: Settings,
     pub lint: LintOptions,
     pub rules_dir: Option<PathBuf>,
+    /// The rule set, when the caller has loaded it already (`check` loads it from `rules_dir`
+    /// otherwise), so one run parses `--rules-dir` once.
+    pub rules: Option<RuleSet>,
     /// `--var-file` files and `--var NAME=VALUE` assignments for the root modules.
     pub var_files: Vec<PathBuf>,
     pub vars: Vec<(String, String)>,
@@ -57,9 +63,41 @@ impl std::fmt::Debug for Progress {
     }
 }
 
+/// Every rule of a run (built-in, embedded declarative and `--rules-dir`), before selection;
+/// loaded once and shared by the engine, the configuration check and the reporters.
+#[derive(Clone)]
+pub struct RuleSet(Arc<Vec<Box<dyn Rule>>>);
+
+impl RuleSet {
+    pub fn load(rules_dir: Option<&std::path::Path>) -> Result<RuleSet, Error> {
+        Ok(RuleSet(Arc::new(rule_set(rules_dir)?)))
+    }
+
+    pub fn rules(&self) -> &[Box<dyn Rule>] {
+        &self.0
+    }
+
+    pub fn metas(&self) -> Vec<RuleMeta> {
+        self.0.iter().map(|r| *r.meta()).collect()
+    }
+
+    /// (code, name) of every rule, as the configuration loader checks selectors against.
+    pub fn names(&self) -> Vec<(&str, &str)> {
+        self.0.iter().map(|r| (r.meta().code, r.meta().name)).collect()
+    }
+}
+
+impl std::fmt::Debug for RuleSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RuleSet({} rules)", self.0.len())
+    }
+}
+
 pub struct Report {
     /// Sorted by path, line, column, code.
     pub findings: Vec<Finding>,
+    /// The run's whole rule set (SARIF lists every rule's metadata).
+    pub rules: RuleSet,
     pub sources: SourceMap,
     pub files: usize,
     pub policies: usize,
@@ -90,14 +128,15 @@ pub fn rule_set(rules_dir: Option<&std::path::Path>) -> Result<Vec<Box<dyn Rule>
     Ok(rules)
 }
 
-fn selected(rules: Vec<Box<dyn Rule>>, lint: &LintOptions) -> Result<Vec<Box<dyn Rule>>, Error> {
+fn selected<'r>(rules: &'r [Box<dyn Rule>], lint: &LintOptions) -> Result<Vec<&'r dyn Rule>, Error> {
     for s in lint.select.iter().chain(&lint.ignore) {
-        if !registry::selector_known(&rules, s) {
+        if !registry::selector_known(rules, s) {
             return Err(Error::Selector(s.clone()));
         }
     }
     Ok(rules
-        .into_iter()
+        .iter()
+        .map(|r| r.as_ref())
         .filter(|r| {
             let m = r.meta();
             (lint.select.is_empty() || lint.select.iter().any(|s| selector_matches(m.code, m.name, s)))
@@ -133,8 +172,42 @@ enum Job {
 
 pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     let start = Instant::now();
-    let rules = selected(rule_set(opts.rules_dir.as_deref())?, &opts.lint)?;
-    let found = discover::discover(&opts.paths)?;
+    let all = match &opts.rules {
+        Some(r) => r.clone(),
+        None => RuleSet::load(opts.rules_dir.as_deref())?,
+    };
+    let rules = selected(all.rules(), &opts.lint)?;
+    let jobs = jobs(discover::discover(&opts.paths)?, opts.stdin.as_ref());
+    let tell = |e: ProgressEvent| {
+        if let Some(p) = &opts.progress {
+            (p.0)(e);
+        }
+    };
+    tell(ProgressEvent::Start(jobs.len()));
+    let sources = SourceMap::new();
+    let input = &InputOptions {
+        roots: input::terraform::files::canonical_roots(&scan_roots(&opts.paths)),
+        var_files: opts.var_files.clone(),
+        vars: opts.vars.clone(),
+        ..input_options(&opts.settings)
+    };
+    let results: Vec<Result<UnitResult, Error>> = jobs
+        .par_iter()
+        .map(|job| run_job(job, &rules, &opts.settings, input, &sources, opts.policy_places))
+        .inspect(|_| tell(ProgressEvent::Advance))
+        .collect();
+    let mut results: Vec<UnitResult> = results.into_iter().collect::<Result<_, _>>()?;
+    let mut places: Vec<String> = results.iter_mut().flat_map(|r| std::mem::take(&mut r.places)).collect();
+    places.sort();
+    let (mut findings, files, policies) = merge(results);
+    apply_severity(&mut findings, &opts.lint);
+    apply_per_path(&mut findings, &opts.lint, &sources);
+    order_and_dedup(&mut findings, &sources);
+    Ok(Report { findings, rules: all, sources, files, policies, elapsed: start.elapsed(), places })
+}
+
+/// One job per JSON file, per Terraform module directory, and for standard input.
+fn jobs(found: Vec<Discovered>, stdin: Option<&StdinInput>) -> Vec<Job> {
     let mut jobs: Vec<Job> = Vec::new();
     let mut modules: std::collections::BTreeMap<PathBuf, (String, Vec<Discovered>)> = Default::default();
     for d in found {
@@ -154,140 +227,68 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     for (dir, (display, files)) in modules {
         jobs.push(Job::Terraform { display, dir, files });
     }
-    if let Some(stdin) = &opts.stdin {
+    if let Some(stdin) = stdin {
         jobs.push(Job::Stdin(stdin.clone()));
     }
-
-    let tell = |e: ProgressEvent| {
-        if let Some(p) = &opts.progress {
-            (p.0)(e);
-        }
-    };
-    tell(ProgressEvent::Start(jobs.len()));
-    let sources = SourceMap::new();
-    let settings = &opts.settings;
-    let input = &InputOptions {
-        roots: input::terraform::files::canonical_roots(&scan_roots(&opts.paths)),
-        var_files: opts.var_files.clone(),
-        vars: opts.vars.clone(),
-        ..input_options(settings)
-    };
-    let results: Vec<Result<UnitResult, Error>> = jobs
-        .par_iter()
-        .map(|job| {
-            let mut nfiles = 1;
-            let unit = match job {
-                Job::Json(d) => {
-                    let text = read_text(&d.path)?;
-                    let source = sources.add(d.display.clone(), d.path.clone(), text);
-                    input::json::parse_file(&source, input, d.explicit)
-                }
-                Job::Stdin(s) => {
-                    let path = PathBuf::from(&s.name);
-                    let source = sources.add(s.name.clone(), path.clone(), s.text.clone());
-                    // The reported name decides the format, as for files (`--stdin-filename main.tf`).
-                    match discover::classify(&path) {
-                        Some(FileClass::Terraform) => {
-                            let dir = path.parent().map(PathBuf::from).unwrap_or_default();
-                            Some(input::terraform::parse_module(&s.name, dir, &[source], &sources, input))
-                        }
-                        _ => input::json::parse_file(&source, input, true),
-                    }
-                }
-                Job::Terraform { display, dir, files } => {
-                    let mut loaded = Vec::with_capacity(files.len());
-                    for f in files {
-                        let text = read_text(&f.path)?;
-                        loaded.push(sources.add(f.display.clone(), f.path.clone(), text));
-                    }
-                    nfiles = files.len();
-                    Some(input::terraform::parse_module(display, dir.clone(), &loaded, &sources, input))
-                }
-            };
-            let json_path = match job {
-                Job::Json(d) => Some(d.path.clone()),
-                _ => None,
-            };
-            let Some(mut unit) = unit else {
-                return Ok(UnitResult {
-                    findings: Vec::new(),
-                    files: nfiles,
-                    policies: 0,
-                    json_path,
-                    templates: Vec::new(),
-                    places: Vec::new(),
-                });
-            };
-            let findings = check_unit(&rules, settings, &sources, &mut unit);
-            let templates = std::mem::take(&mut unit.template_files);
-            let places = if opts.policy_places { place_lines(&unit, &sources) } else { Vec::new() };
-            Ok(UnitResult {
-                findings,
-                files: nfiles,
-                policies: unit.policies.len(),
-                json_path,
-                templates,
-                places,
-            })
-        })
-        .inspect(|_| tell(ProgressEvent::Advance))
-        .collect();
-
-    let results: Vec<UnitResult> = results.into_iter().collect::<Result<_, _>>()?;
-    // A file a module renders with `templatefile()` is a template (often `*.json` with `${...}`
-    // and `%{ if }`), linted through the call with its variables, not as a document of its own.
-    let templates: std::collections::HashSet<PathBuf> =
-        results.iter().flat_map(|r| &r.templates).filter_map(|p| std::fs::canonicalize(p).ok()).collect();
-    let mut findings = Vec::new();
-    let (mut files, mut policies, mut places) = (0, 0, Vec::new());
-    for r in results {
-        files += r.files;
-        let is_template = r
-            .json_path
-            .as_ref()
-            .and_then(|p| std::fs::canonicalize(p).ok())
-            .is_some_and(|p| templates.contains(&p));
-        if is_template {
-            continue;
-        }
-        findings.extend(r.findings);
-        policies += r.policies;
-        places.extend(r.places);
-    }
-    places.sort();
-    apply_severity(&mut findings, &opts.lint);
-    apply_per_path(&mut findings, &opts.lint, &sources);
-    order_and_dedup(&mut findings, &sources);
-    Ok(Report { findings, sources, files, policies, elapsed: start.elapsed(), places })
+    jobs
 }
 
-/// `path line subject kind status reason` for every policy of the unit and every place whose
-/// policy could not be read.
-fn place_lines(unit: &Unit, sources: &SourceMap) -> Vec<String> {
-    let at = |span: crate::source::Span| match sources.get(span.src) {
-        Some(s) => format!("{}\t{}", s.name, s.line_col(span.start).line),
-        None => "?\t0".to_string(),
+/// Reads and parses one job's files, then checks the unit.
+fn run_job(
+    job: &Job,
+    rules: &[&dyn Rule],
+    settings: &Settings,
+    input: &InputOptions,
+    sources: &SourceMap,
+    policy_places: bool,
+) -> Result<UnitResult, Error> {
+    let mut nfiles = 1;
+    let unit = match job {
+        Job::Json(d) => {
+            let text = read_text(&d.path)?;
+            let source = sources.add(d.display.clone(), d.path.clone(), text);
+            input::json::parse_file(&source, input, d.explicit)
+        }
+        Job::Stdin(s) => {
+            let path = PathBuf::from(&s.name);
+            let source = sources.add(s.name.clone(), path.clone(), s.text.clone());
+            // The reported name decides the format, as for files (`--stdin-filename main.tf`).
+            match discover::classify(&path) {
+                Some(FileClass::Terraform) => {
+                    let dir = path.parent().map(PathBuf::from).unwrap_or_default();
+                    Some(input::terraform::parse_module(&s.name, dir, &[source], sources, input))
+                }
+                _ => input::json::parse_file(&source, input, true),
+            }
+        }
+        Job::Terraform { display, dir, files } => {
+            let mut loaded = Vec::with_capacity(files.len());
+            for f in files {
+                let text = read_text(&f.path)?;
+                loaded.push(sources.add(f.display.clone(), f.path.clone(), text));
+            }
+            nfiles = files.len();
+            Some(input::terraform::parse_module(display, dir.clone(), &loaded, sources, input))
+        }
     };
-    let clean = |s: &str| s.replace(['\t', '\n'], " ");
-    let mut out = Vec::new();
-    for p in &unit.policies {
-        let partial = p.partial || p.statements.iter().any(|s| s.partial);
-        let status = if partial { "partial" } else { "linted" };
-        let subject = clean(p.subject.as_deref().unwrap_or("-"));
-        out.push(format!("{}\t{subject}\t{}\t{status}\t-", at(p.span), p.kind.name()));
-    }
-    // Provider and backend `assume_role` settings are places of their own (kind `assume_role`).
-    for a in &unit.assume_roles {
-        let known = [&a.role_arn, &a.duration, &a.external_id, &a.session_name]
-            .iter()
-            .all(|v| v.as_ref().is_none_or(|v| v.text.is_some()));
-        let status = if known { "linted" } else { "partial" };
-        out.push(format!("{}\t{}\tassume_role\t{status}\t-", at(a.span), clean(&a.origin.describe())));
-    }
-    for u in &unit.unread_policies {
-        out.push(format!("{}\t{}\t-\tunknown\t{}", at(u.span), clean(&u.subject), clean(&u.reason)));
-    }
-    out
+    let json_path = match job {
+        Job::Json(d) => Some(d.path.clone()),
+        _ => None,
+    };
+    let Some(mut unit) = unit else {
+        return Ok(UnitResult {
+            findings: Vec::new(),
+            files: nfiles,
+            policies: 0,
+            json_path,
+            templates: Vec::new(),
+            places: Vec::new(),
+        });
+    };
+    let findings = check_unit(rules, settings, sources, &mut unit);
+    let templates = std::mem::take(&mut unit.template_files);
+    let places = if policy_places { place_lines(&unit, sources) } else { Vec::new() };
+    Ok(UnitResult { findings, files: nfiles, policies: unit.policies.len(), json_path, templates, places })
 }
 
 /// The directories a run reads inside: each scanned directory, a named file's directory, and
@@ -324,14 +325,38 @@ pub fn input_options(settings: &Settings) -> InputOptions {
     }
 }
 
+/// All units' findings, files and policies, without the units that are templates.
+fn merge(results: Vec<UnitResult>) -> (Vec<Finding>, usize, usize) {
+    // A file a module renders with `templatefile()` is a template (often `*.json` with `${...}`
+    // and `%{ if }`), linted through the call with its variables, not as a document of its own.
+    let templates: std::collections::HashSet<PathBuf> =
+        results.iter().flat_map(|r| &r.templates).filter_map(|p| std::fs::canonicalize(p).ok()).collect();
+    let mut findings = Vec::new();
+    let (mut files, mut policies) = (0, 0);
+    for r in results {
+        files += r.files;
+        let is_template = !templates.is_empty()
+            && r.json_path
+                .as_ref()
+                .and_then(|p| std::fs::canonicalize(p).ok())
+                .is_some_and(|p| templates.contains(&p));
+        if is_template {
+            continue;
+        }
+        findings.extend(r.findings);
+        policies += r.policies;
+    }
+    (findings, files, policies)
+}
+
 /// What every parsed unit goes through: role access levels, the rules, inline suppressions.
 fn check_unit(
-    rules: &[Box<dyn Rule>],
+    rules: &[&dyn Rule],
     settings: &Settings,
     sources: &SourceMap,
     unit: &mut Unit,
 ) -> Vec<Finding> {
-    crate::model::access::compute(unit);
+    crate::analysis::access::compute(unit);
     let cx = Context { settings, sources };
     let mut findings = analyse(rules, &cx, unit);
     suppress(&mut findings, unit, rules, sources);
@@ -358,19 +383,24 @@ fn read_text(path: &std::path::Path) -> Result<String, Error> {
 /// Lints one JSON policy text (e.g. a trust policy fetched with `iam:GetRole`) with every rule,
 /// as `check` would lint a file of that name: findings sorted, the sources they point into, and
 /// the parsed unit (`None` when the text is not a document trustlint reads).
-pub fn lint_text(name: &str, text: &str, settings: &Settings) -> (Vec<Finding>, SourceMap, Option<Unit>) {
+pub fn lint_text(
+    name: &str,
+    text: &str,
+    settings: &Settings,
+    rules: &RuleSet,
+) -> (Vec<Finding>, SourceMap, Option<Unit>) {
     let sources = SourceMap::new();
     let source = sources.add(name.to_owned(), PathBuf::from(name), text.to_owned());
     let Some(mut unit) = input::json::parse_file(&source, &input_options(settings), true) else {
         return (Vec::new(), sources, None);
     };
-    let rules = rule_set(None).unwrap_or_default();
-    let mut findings = check_unit(&rules, settings, &sources, &mut unit);
+    let all: Vec<&dyn Rule> = rules.rules().iter().map(|r| r.as_ref()).collect();
+    let mut findings = check_unit(&all, settings, &sources, &mut unit);
     order_and_dedup(&mut findings, &sources);
     (findings, sources, Some(unit))
 }
 
-pub fn analyse(rules: &[Box<dyn Rule>], cx: &Context, unit: &Unit) -> Vec<Finding> {
+pub fn analyse(rules: &[&dyn Rule], cx: &Context, unit: &Unit) -> Vec<Finding> {
     let mut out = Vec::new();
     for rule in rules {
         let mut sink = Sink::new(rule.meta());
@@ -382,7 +412,7 @@ pub fn analyse(rules: &[Box<dyn Rule>], cx: &Context, unit: &Unit) -> Vec<Findin
 
 /// Drops findings covered by `# trustlint:ignore` comments of the unit, and reports the
 /// comments that covered nothing (TL000, when selected).
-fn suppress(findings: &mut Vec<Finding>, unit: &Unit, rules: &[Box<dyn Rule>], sources: &SourceMap) {
+fn suppress(findings: &mut Vec<Finding>, unit: &Unit, rules: &[&dyn Rule], sources: &SourceMap) {
     if unit.suppressions.is_empty() {
         return;
     }
@@ -447,4 +477,31 @@ pub fn sort_findings(findings: &mut [Finding], sources: &SourceMap) {
         let lc = src.as_ref().map(|s| s.line_col(f.span.start));
         (name, lc.map(|l| (l.line, l.column)), f.code.to_string(), f.message.clone())
     });
+}
+
+fn place_lines(unit: &Unit, sources: &SourceMap) -> Vec<String> {
+    let at = |span: crate::source::Span| match sources.get(span.src) {
+        Some(s) => format!("{}\t{}", s.name, s.line_col(span.start).line),
+        None => "?\t0".to_string(),
+    };
+    let clean = |s: &str| s.replace(['\t', '\n'], " ");
+    let mut out = Vec::new();
+    for p in &unit.policies {
+        let partial = p.partial || p.statements.iter().any(|s| s.partial);
+        let status = if partial { "partial" } else { "linted" };
+        let subject = clean(p.subject.as_deref().unwrap_or("-"));
+        out.push(format!("{}\t{subject}\t{}\t{status}\t-", at(p.span), p.kind.name()));
+    }
+    // Provider and backend `assume_role` settings are places of their own (kind `assume_role`).
+    for a in &unit.assume_roles {
+        let known = [&a.role_arn, &a.duration, &a.external_id, &a.session_name]
+            .iter()
+            .all(|v| v.as_ref().is_none_or(|v| v.text.is_some()));
+        let status = if known { "linted" } else { "partial" };
+        out.push(format!("{}\t{}\tassume_role\t{status}\t-", at(a.span), clean(&a.origin.describe())));
+    }
+    for u in &unit.unread_policies {
+        out.push(format!("{}\t{}\t-\tunknown\t{}", at(u.span), clean(&u.subject), clean(&u.reason)));
+    }
+    out
 }

@@ -3,22 +3,21 @@
 //!
 //! The library entry point is [`check`]: paths in, a [`Report`] of findings out.
 
+pub mod analysis;
+pub mod aws;
 pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod declarative;
+pub mod diagnostic;
 pub mod discover;
-pub mod eval;
-pub mod external_id;
 pub mod input;
 pub mod model;
-pub mod reason;
 pub mod report;
 pub mod rules;
 pub mod source;
-pub mod trust;
 #[cfg(feature = "verify")]
 pub mod verify;
 pub mod wildcard;
@@ -26,7 +25,8 @@ pub mod wildcard;
 mod engine;
 
 pub use engine::{
-    CheckOptions, Progress, ProgressEvent, Report, StdinInput, check, input_options, lint_text, rule_set,
+    CheckOptions, Progress, ProgressEvent, Report, RuleSet, StdinInput, check, input_options, lint_text,
+    rule_set,
 };
 
 use std::path::PathBuf;
@@ -47,4 +47,7 @@ pub enum Error {
     Selector(String),
     #[error("{0}")]
     Usage(String),
+    /// Writing the report failed (a closed pipe is not an error: see `commands::fail`).
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
 }

@@ -37,6 +37,18 @@ pub struct LineCol {
     pub column: usize,
 }
 
+/// Line and column of a byte offset in a text without a line index (clamped, snapped to a char
+/// boundary); [`Source::line_col`] is the indexed form.
+pub fn line_col_in(text: &str, offset: usize) -> LineCol {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    LineCol { line: before.matches('\n').count() + 1, column: text[line_start..offset].chars().count() + 1 }
+}
+
 /// One file's text, read once and shared by parser, rules and reporters.
 #[derive(Debug)]
 pub struct Source {

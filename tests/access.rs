@@ -1,15 +1,15 @@
 //! Role access levels computed from an authorization-details dump, and the "changes something"
-//! rule of `model::access` against the generator's column for AWS managed policies.
+//! rule of `analysis::access` against the generator's column for AWS managed policies.
 
 mod common;
 
 use std::path::PathBuf;
 
 use common::manifest_dir;
+use trustlint::analysis::access::{Allowed, changes_something, compute};
 use trustlint::catalog::catalog;
 use trustlint::input::InputOptions;
 use trustlint::input::json::parse_file;
-use trustlint::model::access::{Allowed, changes_something, compute};
 use trustlint::model::{PolicyKind, Unit};
 use trustlint::source::{Source, SourceId};
 
@@ -110,7 +110,7 @@ fn read_verb_rule() {
     }
 }
 
-/// The generator's "changes something" count equals what `model::access` computes from the
+/// The generator's "changes something" count equals what `analysis::access` computes from the
 /// documents (the rule is written twice, in Python and in Rust).
 #[test]
 fn generator_and_rust_agree_on_managed_policies() {

@@ -93,3 +93,36 @@ fn every_shipped_declarative_rule_is_embedded() {
     embedded.sort();
     assert_eq!(on_disk, embedded, "rules/*.toml and declarative::EMBEDDED differ");
 }
+
+/// Every `declare_rule!` in `src/rules/` is in the registry: a rule file that is written but not
+/// listed would never run, and nothing else would notice.
+#[test]
+fn every_rule_file_is_registered() {
+    let registered: HashSet<&str> =
+        rule_set(None).expect("rules load").iter().map(|r| r.meta().code).collect();
+    let mut stack = vec![manifest_dir().join("src/rules")];
+    let mut declared = 0;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("src/rules readable").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let Some(at) = text.find("declare_rule! {") else { continue };
+            let code = text[at..]
+                .split("code: \"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .unwrap_or_else(|| panic!("{}: declare_rule! without a code", path.display()));
+            declared += 1;
+            assert!(
+                registered.contains(code),
+                "{} declares {code}, which src/rules/registry.rs does not list",
+                path.display()
+            );
+        }
+    }
+    assert!(declared >= 40, "found only {declared} rule files");
+}

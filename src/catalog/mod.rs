@@ -172,7 +172,7 @@ pub struct ManagedPolicyInfo {
     /// How many of those are write-like ([`AccessLevel::is_write_like`]).
     pub write_like_count: u32,
     /// How many of the write-like ones really change something (read-verb and
-    /// session-establishing actions excluded; see `model::access::changes_something`).
+    /// session-establishing actions excluded; see `analysis::access::changes_something`).
     pub changing_count: u32,
     /// One of those (the highest access level first), for evidence in messages.
     pub changing_example: Option<&'static str>,

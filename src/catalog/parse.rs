@@ -137,9 +137,7 @@ pub(super) fn accounts(text: &'static str) -> Accounts {
     for line in data_lines(text) {
         let f: Vec<&'static str> = line.split('\t').collect();
         match f.as_slice() {
-            [id, name, kind, enabled]
-                if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) && !name.is_empty() =>
-            {
+            [id, name, kind, enabled] if crate::aws::is_account_id(id) && !name.is_empty() => {
                 accounts.push(KnownAccount { id, name, is_aws: *kind == "aws", enabled: *enabled != "0" })
             }
             _ => malformed += 1,

@@ -1,19 +1,22 @@
 //! `trustlint check`: options from configuration and flags, run, report, exit status.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::Error;
+use crate::aws::spacelift::SpaceliftEnvironment;
 use crate::baseline::Baseline;
 use crate::cli::{CheckArgs, FailOn, OutputFormat, PolicyKindArg, RoleAccessArg, SpaceliftEnvironmentArg};
-use crate::commands::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, is_broken_pipe};
+use crate::commands::{EXIT_FINDINGS, EXIT_OK, exit, write_stdout_bytes};
+use crate::config::RoleAccessFlag;
 use crate::config::file::{self as config_file, Date, FailOnSetting, FileConfig};
-use crate::config::{RoleAccessFlag, SpaceliftEnvironment};
 use crate::model::PolicyKind;
 use crate::report;
 use crate::rules::Severity;
-use crate::{CheckOptions, Progress, ProgressEvent, StdinInput, check, rule_set};
+use crate::{CheckOptions, Progress, ProgressEvent, RuleSet, StdinInput, check};
 
 /// Everything a run needs, from the configuration file and the flags (flags win).
 pub struct Prepared {
@@ -53,17 +56,17 @@ fn terraform_vars(args: &CheckArgs, opts: &mut CheckOptions) -> Result<(), Strin
     Ok(())
 }
 
-pub fn options(args: &CheckArgs) -> Result<Prepared, String> {
+pub fn options(args: &CheckArgs) -> Result<Prepared, Error> {
     let mut opts = CheckOptions::default();
-    let rules = rule_set(args.rules_dir.as_deref()).map_err(|e| e.to_string())?;
+    let rules = RuleSet::load(args.rules_dir.as_deref())?;
     let config = match config_path(args) {
         Some(path) => {
-            let today = Date::today()?;
-            let names: Vec<(&str, &str)> = rules.iter().map(|r| (r.meta().code, r.meta().name)).collect();
-            Some(config_file::load(&path, &names, today).map_err(|e| e.to_string())?)
+            let today = Date::today().map_err(Error::Usage)?;
+            Some(config_file::load(&path, &rules.names(), today).map_err(|e| Error::Usage(e.to_string()))?)
         }
         None => None,
     };
+    opts.rules = Some(rules);
     if let Some(c) = &config {
         c.apply_settings(&mut opts.settings);
         opts.lint.select = c.select.clone().unwrap_or_default();
@@ -76,7 +79,7 @@ pub fn options(args: &CheckArgs) -> Result<Prepared, String> {
             let mut text = String::new();
             std::io::stdin()
                 .read_to_string(&mut text)
-                .map_err(|e| format!("cannot read standard input: {e}"))?;
+                .map_err(|e| Error::Usage(format!("cannot read standard input: {e}")))?;
             let name = args.stdin_filename.clone().unwrap_or_else(|| "-".into());
             opts.stdin = Some(StdinInput { name, text });
         } else {
@@ -85,16 +88,20 @@ pub fn options(args: &CheckArgs) -> Result<Prepared, String> {
     }
     opts.policy_places = args.policy_places;
     let s = &mut opts.settings;
-    s.policy_kind = match args.policy_kind {
-        PolicyKindArg::Auto => None,
-        PolicyKindArg::Trust => Some(PolicyKind::Trust),
-        PolicyKindArg::Permission => Some(PolicyKind::Permission),
-        PolicyKindArg::Resource => Some(PolicyKind::Resource),
-    };
-    s.role_access = args.role_access.map(|a| match a {
-        RoleAccessArg::Read => RoleAccessFlag::Read,
-        RoleAccessArg::Write => RoleAccessFlag::Write,
-    });
+    if let Some(kind) = args.policy_kind {
+        s.policy_kind = match kind {
+            PolicyKindArg::Auto => None,
+            PolicyKindArg::Trust => Some(PolicyKind::Trust),
+            PolicyKindArg::Permission => Some(PolicyKind::Permission),
+            PolicyKindArg::Resource => Some(PolicyKind::Resource),
+        };
+    }
+    if let Some(a) = args.role_access {
+        s.role_access = Some(match a {
+            RoleAccessArg::Read => RoleAccessFlag::Read,
+            RoleAccessArg::Write => RoleAccessFlag::Write,
+        });
+    }
     if let Some(a) = &args.spacelift_account {
         s.spacelift_account = Some(a.clone());
     }
@@ -108,8 +115,8 @@ pub fn options(args: &CheckArgs) -> Result<Prepared, String> {
         s.trusted_accounts.clear();
     }
     for id in &args.trusted_account {
-        if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!("--trusted-account `{id}` is not a 12-digit AWS account id"));
+        if !crate::aws::is_account_id(id) {
+            return Err(Error::Usage(format!("--trusted-account `{id}` is not a 12-digit AWS account id")));
         }
         s.trusted_accounts.push(id.clone());
     }
@@ -122,7 +129,7 @@ pub fn options(args: &CheckArgs) -> Result<Prepared, String> {
         opts.lint.ignore = ignore;
     }
     opts.rules_dir = args.rules_dir.clone();
-    terraform_vars(args, &mut opts)?;
+    terraform_vars(args, &mut opts).map_err(Error::Usage)?;
     let threshold = match (args.fail_on, config.as_ref().and_then(|c| c.fail_on)) {
         (Some(flag), _) => threshold(flag),
         (None, Some(FailOnSetting::At(s))) => Some(s),
@@ -170,34 +177,13 @@ fn progress_bar(quiet: bool) -> Option<(indicatif::ProgressBar, Progress)> {
     Some((bar, hook))
 }
 
-pub fn run(args: &CheckArgs) -> i32 {
-    let Prepared { mut opts, threshold, config } = match options(args) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
+pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
+    let Prepared { mut opts, threshold, config } = options(args)?;
     if let Some(c) = &config {
-        for pp in &c.expired {
-            let date = pp.expires.map(|d| d.to_string()).unwrap_or_default();
-            let reason = pp.reason.as_deref().map(|r| format!(" (reason: {r})")).unwrap_or_default();
-            eprintln!(
-                "warning: {}:{}: per-path exemption `{}` expired on {date} and no longer applies{reason}",
-                c.path.display(),
-                pp.line,
-                pp.pattern
-            );
+        warn_expired(c);
+        if args.verbose > 0 {
+            eprintln!("using configuration {}", c.path.display());
         }
-        if !c.expired.is_empty() {
-            let n = c.expired.len();
-            eprintln!("warning: {n} expired per-path exemption{}", if n == 1 { "" } else { "s" });
-        }
-    }
-    if args.verbose > 0
-        && let Some(c) = &config
-    {
-        eprintln!("using configuration {}", c.path.display());
     }
     let bar = progress_bar(args.quiet);
     opts.progress = bar.as_ref().map(|(_, hook)| hook.clone());
@@ -205,128 +191,100 @@ pub fn run(args: &CheckArgs) -> i32 {
     if let Some((bar, _)) = &bar {
         bar.finish_and_clear();
     }
-    let mut report = match result {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE;
-        }
-    };
+    let mut report = result?;
     for line in &report.places {
         eprintln!("{line}");
     }
-    if args.verbose > 1 {
-        for name in report.sources.names() {
-            eprintln!("read {name}");
-        }
-    }
     if args.verbose > 0 {
-        let mut by_code: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
-        for f in &report.findings {
-            *by_code.entry(f.code.as_ref()).or_default() += 1;
-        }
-        let counts: Vec<String> = by_code.iter().map(|(c, n)| format!("{c} {n}")).collect();
-        eprintln!(
-            "{} files read, {} policies, {} finding{} ({}) in {:.3} s",
-            report.files,
-            report.policies,
-            report.findings.len(),
-            if report.findings.len() == 1 { "" } else { "s" },
-            if counts.is_empty() { "none".to_string() } else { counts.join(", ") },
-            report.elapsed.as_secs_f64()
-        );
+        run_summary(&report, args.verbose);
     }
-
     if let Some(path) = &args.write_baseline {
-        let b = Baseline::from_findings(&report.findings, &report.sources);
-        if let Err(e) = write_file(path, b.to_json().as_bytes()) {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return EXIT_USAGE;
-        }
-        if !args.quiet {
-            let n = b.entries.len();
-            eprintln!("recorded {n} finding{} in {}", if n == 1 { "" } else { "s" }, path.display());
-        }
-        return EXIT_OK;
+        return write_baseline(args, path, &report);
     }
     let mut fps = crate::baseline::fingerprints(&report.findings, &report.sources);
     if let Some(path) = &args.baseline {
-        let b = match Baseline::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return EXIT_USAGE;
-            }
-        };
+        let b = Baseline::read(path).map_err(|e| Error::Usage(e.to_string()))?;
         let fixed = b.filter(&mut report.findings, &mut fps, &report.sources);
         if fixed > 0 && !args.quiet {
             let (s, are) = if fixed == 1 { ("", "is") } else { ("s", "are") };
             eprintln!("{fixed} baseline finding{s} {are} fixed; rewrite the baseline with --write-baseline");
         }
     }
-
     let failed = threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t));
-    let status = if failed { EXIT_FINDINGS } else { EXIT_OK };
-
-    let to_file = args.output.is_some();
-    let mut buf: Vec<u8> = Vec::new();
-    let written = match args.format {
-        OutputFormat::Json => {
-            let text = report::json::render(&report.findings, &report.sources, report.files, report.policies);
-            writeln!(buf, "{text}")
-        }
-        OutputFormat::Sarif => {
-            let rules = match rule_set(opts.rules_dir.as_deref()) {
-                Ok(r) => r.iter().map(|r| *r.meta()).collect::<Vec<_>>(),
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return EXIT_USAGE;
-                }
-            };
-            writeln!(buf, "{}", report::sarif::render(&report.findings, &report.sources, &rules, &fps))
-        }
-        OutputFormat::Github => {
-            buf.write_all(report::github::render(&report.findings, &report.sources).as_bytes())
-        }
-        OutputFormat::Junit => {
-            buf.write_all(report::junit::render(&report.findings, &report.sources).as_bytes())
-        }
-        OutputFormat::Human => {
-            let color = !to_file && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let opts = report::human::HumanOptions { color, width: 100, summary: !args.quiet };
-            report::human::render(
-                &mut buf,
-                &report.findings,
-                &report.sources,
-                report.files,
-                report.elapsed,
-                &opts,
-            )
-        }
-    };
-    if let Err(e) = written {
-        eprintln!("error: {e}");
-        return EXIT_USAGE;
-    }
+    let buf = report::render(format(args.format), &report, &fps, &render_options(args))?;
     match &args.output {
-        Some(path) => {
-            if let Err(e) = write_file(path, &buf) {
-                eprintln!("error: cannot write {}: {e}", path.display());
-                return EXIT_USAGE;
-            }
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            if let Err(e) = lock.write_all(&buf).and_then(|_| lock.flush())
-                && !is_broken_pipe(&e)
-            {
-                eprintln!("error: {e}");
-                return EXIT_USAGE;
-            }
+        Some(path) => write_file(path, &buf).map_err(|e| Error::Path { path: path.clone(), source: e })?,
+        None => write_stdout_bytes(&buf)?,
+    }
+    Ok(exit(if failed { EXIT_FINDINGS } else { EXIT_OK }))
+}
+
+fn format(f: OutputFormat) -> report::Format {
+    match f {
+        OutputFormat::Human => report::Format::Human,
+        OutputFormat::Json => report::Format::Json,
+        OutputFormat::Sarif => report::Format::Sarif,
+        OutputFormat::Github => report::Format::Github,
+        OutputFormat::Junit => report::Format::Junit,
+    }
+}
+
+fn render_options(args: &CheckArgs) -> report::RenderOptions {
+    let to_file = args.output.is_some();
+    let color = !to_file && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    report::RenderOptions { human: report::human::HumanOptions { color, width: 100, summary: !args.quiet } }
+}
+
+/// Expired `[[lint.per-path]]` exemptions no longer apply; say so on every run until removed.
+fn warn_expired(c: &FileConfig) {
+    for pp in &c.expired {
+        let date = pp.expires.map(|d| d.to_string()).unwrap_or_default();
+        let reason = pp.reason.as_deref().map(|r| format!(" (reason: {r})")).unwrap_or_default();
+        eprintln!(
+            "warning: {}:{}: per-path exemption `{}` expired on {date} and no longer applies{reason}",
+            c.path.display(),
+            pp.line,
+            pp.pattern
+        );
+    }
+    if !c.expired.is_empty() {
+        let n = c.expired.len();
+        eprintln!("warning: {n} expired per-path exemption{}", if n == 1 { "" } else { "s" });
+    }
+}
+
+/// `-v`: counts by rule; `-vv`: every file read too.
+fn run_summary(report: &crate::Report, verbose: u8) {
+    if verbose > 1 {
+        for name in report.sources.names() {
+            eprintln!("read {name}");
         }
     }
-    status
+    let mut by_code: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for f in &report.findings {
+        *by_code.entry(f.code.as_ref()).or_default() += 1;
+    }
+    let counts: Vec<String> = by_code.iter().map(|(c, n)| format!("{c} {n}")).collect();
+    eprintln!(
+        "{} files read, {} policies, {} finding{} ({}) in {:.3} s",
+        report.files,
+        report.policies,
+        report.findings.len(),
+        if report.findings.len() == 1 { "" } else { "s" },
+        if counts.is_empty() { "none".to_string() } else { counts.join(", ") },
+        report.elapsed.as_secs_f64()
+    );
+}
+
+fn write_baseline(args: &CheckArgs, path: &Path, report: &crate::Report) -> Result<ExitCode, Error> {
+    let b = Baseline::from_findings(&report.findings, &report.sources);
+    write_file(path, b.to_json().as_bytes())
+        .map_err(|e| Error::Path { path: path.to_path_buf(), source: e })?;
+    if !args.quiet {
+        let n = b.entries.len();
+        eprintln!("recorded {n} finding{} in {}", if n == 1 { "" } else { "s" }, path.display());
+    }
+    Ok(exit(EXIT_OK))
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

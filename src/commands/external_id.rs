@@ -2,21 +2,20 @@
 
 use serde_json::{Value as J, json};
 
+use crate::Error;
+use crate::analysis::external_id::{Analysis, ExternalId, Grammar, analyse, foreign_account_witness, parse};
+use crate::analysis::reason::{Lang, PatternKind, VarMode, escape};
+use crate::analysis::trust::grammar;
+use crate::aws::sts::external_id_problem as sts_rejects;
 use crate::cli::{ExternalIdArgs, ListFormat, PatternOperator};
-use crate::commands::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, write_stdout};
-use crate::external_id::{Analysis, ExternalId, Grammar, analyse, foreign_account_witness, parse};
-use crate::reason::{Lang, PatternKind, VarMode, escape};
-use crate::rules::external_id::external_id_charset::sts_rejects;
-use crate::trust::grammar;
+use crate::commands::{EXIT_FINDINGS, EXIT_OK, exit, write_stdout};
 
-pub fn run(args: &ExternalIdArgs) -> std::io::Result<i32> {
-    let Some(g) = grammar() else {
-        eprintln!("error: the built-in external id grammar failed to build");
-        return Ok(EXIT_USAGE);
-    };
-    let (text, status) = if args.pattern { pattern(args, g) } else { one_id(args, g) };
+pub fn run(args: &ExternalIdArgs) -> Result<std::process::ExitCode, Error> {
+    let g =
+        grammar().ok_or_else(|| Error::Usage("the built-in external id grammar failed to build".into()))?;
+    let (text, status) = if args.pattern { pattern(args, g)? } else { one_id(args, g) };
     write_stdout(&text)?;
-    Ok(status)
+    Ok(exit(status))
 }
 
 fn one_id(args: &ExternalIdArgs, g: &Grammar) -> (String, i32) {
@@ -78,7 +77,7 @@ fn only_stack(lang: &Lang, g: &Grammar, stack: &str) -> bool {
     let other = Lang::regex(&format!("[^@]*@[^@]*@{}@[^@]*", escape(stack))).map(|l| l.complement());
     match other {
         Ok(other) => matches!(
-            lang.and(g.language(crate::external_id::Format::Current)).and(&other).is_empty(),
+            lang.and(g.language(crate::analysis::external_id::Format::Current)).and(&other).is_empty(),
             Ok(true)
         ),
         Err(_) => false,
@@ -114,20 +113,14 @@ fn summary(a: &Analysis, lang: &Lang, g: &Grammar) -> String {
     .to_string()
 }
 
-fn pattern(args: &ExternalIdArgs, g: &Grammar) -> (String, i32) {
+fn pattern(args: &ExternalIdArgs, g: &Grammar) -> Result<(String, i32), Error> {
     let kind = match args.operator {
         PatternOperator::Like => PatternKind::Like,
         PatternOperator::Equals => PatternKind::Equals,
     };
     let op = if kind == PatternKind::Like { "StringLike" } else { "StringEquals" };
-    let lang = match Lang::pattern(kind, &args.value, VarMode::Literal) {
-        Ok(l) => l,
-        Err(e) => return (format!("error: {e}\n"), EXIT_USAGE),
-    };
-    let a = match analyse(&lang, g) {
-        Ok(a) => a,
-        Err(e) => return (format!("error: {e}\n"), EXIT_USAGE),
-    };
+    let lang = Lang::pattern(kind, &args.value, VarMode::Literal).map_err(|e| Error::Usage(e.to_string()))?;
+    let a = analyse(&lang, g).map_err(|e| Error::Usage(e.to_string()))?;
     let foreign = args.spacelift_account.as_deref().and_then(|acct| {
         foreign_account_witness(&lang, g, acct).ok().flatten().map(|w| (acct.to_string(), w))
     });
@@ -174,7 +167,7 @@ fn pattern(args: &ExternalIdArgs, g: &Grammar) -> (String, i32) {
             s
         }
     };
-    (text, status)
+    Ok((text, status))
 }
 
 fn pretty(v: J) -> String {

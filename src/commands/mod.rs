@@ -1,21 +1,57 @@
-//! What each subcommand does; `main.rs` only maps the outcome to an exit status.
+//! What each subcommand does. Commands return their exit status or an [`Error`]; errors are
+//! printed once, here, and `main.rs` only hands over the outcome.
 
 pub mod check;
 pub mod external_id;
 pub mod rules;
 pub mod verify;
 
-/// Exit statuses of INTERFACE.md.
+use std::process::ExitCode;
+
+use crate::Error;
+use crate::cli::{Cli, Command};
+
+/// Exit statuses (docs/ci.md, "Exit codes").
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 
-/// Writes to stdout; a closed pipe (`trustlint check | head`) ends the run quietly.
+pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
+    match &cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Rules(args) => rules::list(args),
+        Command::Explain(args) => rules::explain(args),
+        Command::ExternalId(args) => external_id::run(args),
+        Command::Verify(args) => Ok(exit(verify::run(args))),
+    }
+}
+
+pub fn exit(status: i32) -> ExitCode {
+    ExitCode::from(u8::try_from(status).unwrap_or(EXIT_USAGE as u8))
+}
+
+/// The one place a failed run is reported. A closed pipe (`trustlint check | head`) is how the
+/// reader says it has seen enough: a quiet success.
+pub fn fail(e: &Error) -> ExitCode {
+    if let Error::Io(io) = e
+        && is_broken_pipe(io)
+    {
+        return exit(EXIT_OK);
+    }
+    eprintln!("error: {e}");
+    exit(EXIT_USAGE)
+}
+
+/// Writes to stdout.
 pub fn write_stdout(text: &str) -> std::io::Result<()> {
+    write_stdout_bytes(text.as_bytes())
+}
+
+pub fn write_stdout_bytes(bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
-    lock.write_all(text.as_bytes())?;
+    lock.write_all(bytes)?;
     lock.flush()
 }
 

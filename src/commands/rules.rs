@@ -3,7 +3,10 @@
 use serde::Serialize;
 
 use crate::cli::{ExplainArgs, ListFormat, RulesArgs};
-use crate::commands::{EXIT_OK, EXIT_USAGE, write_stdout};
+use std::process::ExitCode;
+
+use crate::Error;
+use crate::commands::{EXIT_OK, exit, write_stdout};
 use crate::rule_set;
 use crate::rules::{Family, Rule, Severity};
 
@@ -16,14 +19,8 @@ struct RuleOut<'a> {
     summary: &'a str,
 }
 
-pub fn list(args: &RulesArgs) -> std::io::Result<i32> {
-    let rules = match rule_set(None) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(EXIT_USAGE);
-        }
-    };
+pub fn list(args: &RulesArgs) -> Result<ExitCode, Error> {
+    let rules = rule_set(None)?;
     let text = match args.format {
         ListFormat::Json => {
             let out: Vec<RuleOut> = rules
@@ -51,7 +48,7 @@ pub fn list(args: &RulesArgs) -> std::io::Result<i32> {
         }
     };
     write_stdout(&text)?;
-    Ok(EXIT_OK)
+    Ok(exit(EXIT_OK))
 }
 
 pub fn find<'a>(rules: &'a [Box<dyn Rule>], key: &str) -> Option<&'a dyn Rule> {
@@ -61,19 +58,11 @@ pub fn find<'a>(rules: &'a [Box<dyn Rule>], key: &str) -> Option<&'a dyn Rule> {
         .map(|r| r.as_ref())
 }
 
-pub fn explain(args: &ExplainArgs) -> std::io::Result<i32> {
-    let rules = match rule_set(None) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(EXIT_USAGE);
-        }
-    };
-    let Some(rule) = find(&rules, &args.rule) else {
-        eprintln!("error: no rule `{}` (see `trustlint rules`)", args.rule);
-        return Ok(EXIT_USAGE);
-    };
+pub fn explain(args: &ExplainArgs) -> Result<ExitCode, Error> {
+    let rules = rule_set(None)?;
+    let rule = find(&rules, &args.rule)
+        .ok_or_else(|| Error::Usage(format!("no rule `{}` (see `trustlint rules`)", args.rule)))?;
     let text = rule.meta().page();
     write_stdout(&text)?;
-    Ok(EXIT_OK)
+    Ok(exit(EXIT_OK))
 }

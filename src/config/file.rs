@@ -8,9 +8,11 @@ use std::path::{Component, Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::config::{Settings, SpaceliftEnvironment};
-use crate::rules::Severity;
-use crate::rules::registry::selector_matches;
+use crate::aws::spacelift::SpaceliftEnvironment;
+use crate::config::selector::selector_matches;
+use crate::config::{RoleAccessFlag, Settings};
+use crate::diagnostic::Severity;
+use crate::model::PolicyKind;
 
 /// File names looked for in each directory, in order, from the current directory upward.
 pub const FILE_NAMES: [&str; 2] = ["trustlint.toml", ".trustlint.toml"];
@@ -21,7 +23,17 @@ struct RawConfig {
     spacelift: Option<RawSpacelift>,
     aws: Option<RawAws>,
     terraform: Option<RawTerraform>,
+    input: Option<RawInput>,
     lint: Option<RawLint>,
+}
+
+/// `[input]`: how inputs without context are read (the file forms of `--policy-kind` and
+/// `--role-access`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawInput {
+    policy_kind: Option<Spanned<String>>,
+    role_access: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -177,6 +189,9 @@ pub struct FileConfig {
     pub partition: Option<String>,
     pub trusted_accounts: Option<Vec<String>>,
     pub chained_credentials: Option<bool>,
+    /// `input.policy-kind`: `Some(None)` is an explicit `auto`.
+    pub policy_kind: Option<Option<PolicyKind>>,
+    pub role_access: Option<RoleAccessFlag>,
     pub select: Option<Vec<String>>,
     pub ignore: Option<Vec<String>>,
     pub fail_on: Option<FailOnSetting>,
@@ -188,7 +203,7 @@ pub struct FileConfig {
 }
 
 impl FileConfig {
-    /// Applies the file's `[spacelift]`, `[aws]` and `[terraform]` values to `settings`.
+    /// Applies the file's `[spacelift]`, `[aws]`, `[terraform]` and `[input]` values to `settings`.
     pub fn apply_settings(&self, s: &mut Settings) {
         if let Some(a) = &self.spacelift_account {
             s.spacelift_account = Some(a.clone());
@@ -204,6 +219,12 @@ impl FileConfig {
         }
         if let Some(c) = self.chained_credentials {
             s.chained_credentials = c;
+        }
+        if let Some(k) = self.policy_kind {
+            s.policy_kind = k;
+        }
+        if let Some(a) = self.role_access {
+            s.role_access = Some(a);
         }
     }
 }
@@ -247,16 +268,10 @@ pub fn absolute(path: &Path) -> PathBuf {
     out
 }
 
-/// 1-based line and column (in Unicode scalar values) of a byte offset.
+/// 1-based line and column of a byte offset, for messages about the configuration file.
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, text[line_start..offset].chars().count() + 1)
+    let lc = crate::source::line_col_in(text, offset);
+    (lc.line, lc.column)
 }
 
 /// The dotted key whose value or name is at `offset`: the enclosing `[table]` header plus the
@@ -300,9 +315,23 @@ impl std::fmt::Display for ConfigError {
 struct Ctx<'a> {
     file: &'a Path,
     text: &'a str,
+    /// (code, name) of every rule, for checking selectors.
+    rules: &'a [(&'a str, &'a str)],
 }
 
 impl Ctx<'_> {
+    fn selectors(&self, list: Vec<Spanned<String>>, key: &str) -> Result<Vec<String>, ConfigError> {
+        list.into_iter()
+            .map(|s| {
+                if self.rules.iter().any(|(code, name)| selector_matches(code, name, s.get_ref())) {
+                    Ok(s.into_inner())
+                } else {
+                    Err(self.err(s.span(), key, format!("`{}` matches no rule", s.get_ref())))
+                }
+            })
+            .collect()
+    }
+
     fn err(&self, span: std::ops::Range<usize>, key: &str, message: impl std::fmt::Display) -> ConfigError {
         let (line, col) = line_col(self.text, span.start);
         ConfigError { message: format!("{}:{line}:{col}: `{key}`: {message}", self.file.display()) }
@@ -323,10 +352,7 @@ pub fn parse(
     rules: &[(&str, &str)],
     today: Date,
 ) -> Result<FileConfig, ConfigError> {
-    let cx = Ctx { file, text };
-    let selector_known = |s: &str| rules.iter().any(|(code, name)| selector_matches(code, name, s));
-    // Severity overrides name one rule each: its code or its name.
-    let rule_known = |s: &str| rules.iter().any(|(code, name)| *code == s || *name == s);
+    let cx = Ctx { file, text, rules };
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
         let message = e.message().trim().to_string();
         match e.span() {
@@ -339,144 +365,166 @@ pub fn parse(
         }
     })?;
     let mut out = FileConfig { path: file.to_path_buf(), ..FileConfig::default() };
-
     if let Some(sp) = raw.spacelift {
-        if let Some(a) = sp.account {
-            let v = a.get_ref().trim();
-            if v.is_empty() || v.contains('@') || v.contains(char::is_whitespace) {
-                return Err(cx.err(
-                    a.span(),
-                    "spacelift.account",
-                    format!("`{v}` is not a Spacelift account name"),
-                ));
-            }
-            out.spacelift_account = Some(v.to_string());
-        }
-        if let Some(e) = sp.environment {
-            let env = SpaceliftEnvironment::parse(e.get_ref()).ok_or_else(|| {
-                cx.err(
-                    e.span(),
-                    "spacelift.environment",
-                    format!(
-                        "`{}` is not a Spacelift environment (expected spacelift.io or us.spacelift.io)",
-                        e.get_ref()
-                    ),
-                )
-            })?;
-            out.spacelift_environment = Some(env);
-        }
+        parse_spacelift(&cx, sp, &mut out)?;
     }
     if let Some(aws) = raw.aws {
-        if let Some(p) = aws.partition {
-            if !matches!(
-                p.get_ref().as_str(),
-                "aws"
-                    | "aws-cn"
-                    | "aws-us-gov"
-                    | "aws-iso"
-                    | "aws-iso-b"
-                    | "aws-iso-e"
-                    | "aws-iso-f"
-                    | "aws-eusc"
-            ) {
-                return Err(cx.err(
-                    p.span(),
-                    "aws.partition",
-                    format!("`{}` is not an AWS partition", p.get_ref()),
-                ));
-            }
-            out.partition = Some(p.into_inner());
-        }
-        if let Some(list) = aws.trusted_accounts {
-            let mut accounts = Vec::new();
-            for id in list {
-                let v = id.get_ref();
-                if v.len() != 12 || !v.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(cx.err(
-                        id.span(),
-                        "aws.trusted-accounts",
-                        format!("`{v}` is not a 12-digit AWS account id"),
-                    ));
-                }
-                accounts.push(id.into_inner());
-            }
-            out.trusted_accounts = Some(accounts);
-        }
+        parse_aws(&cx, aws, &mut out)?;
     }
     if let Some(tf) = raw.terraform {
         out.chained_credentials = tf.chained_credentials;
     }
+    if let Some(input) = raw.input {
+        parse_input(&cx, input, &mut out)?;
+    }
     if let Some(lint) = raw.lint {
-        let selectors = |list: Vec<Spanned<String>>, key: &str| -> Result<Vec<String>, ConfigError> {
-            list.into_iter()
-                .map(|s| {
-                    if selector_known(s.get_ref()) {
-                        Ok(s.into_inner())
-                    } else {
-                        Err(cx.err(s.span(), key, format!("`{}` matches no rule", s.get_ref())))
-                    }
-                })
-                .collect()
-        };
-        if let Some(s) = lint.select {
-            out.select = Some(selectors(s, "lint.select")?);
-        }
-        if let Some(s) = lint.ignore {
-            out.ignore = Some(selectors(s, "lint.ignore")?);
-        }
-        if let Some(f) = lint.fail_on {
-            out.fail_on = Some(FailOnSetting::parse(f.get_ref()).ok_or_else(|| {
-                cx.err(
-                    f.span(),
-                    "lint.fail-on",
-                    format!("`{}` is not one of error, warning, info, never", f.get_ref()),
-                )
-            })?);
-        }
-        for (code, sev) in lint.severity.unwrap_or_default() {
-            let key = format!("lint.severity.{code}");
-            if !rule_known(&code) {
-                return Err(cx.err(sev.span(), &key, format!("`{code}` is not a rule code or name")));
-            }
-            let s = Severity::parse(sev.get_ref()).ok_or_else(|| {
-                cx.err(sev.span(), &key, format!("`{}` is not one of error, warning, info", sev.get_ref()))
-            })?;
-            out.severity.push((code, s));
-        }
-        let base = absolute(file.parent().unwrap_or(Path::new(".")));
-        for (i, pp) in lint.per_path.unwrap_or_default().into_iter().enumerate() {
-            let key = format!("lint.per-path[{i}]");
-            let glob = globset::GlobBuilder::new(pp.path.get_ref()).literal_separator(true).build().map_err(
-                |e| cx.err(pp.path.span(), &format!("{key}.path"), format!("bad glob: {}", e.kind())),
-            )?;
-            let ignore = selectors(pp.ignore, &format!("{key}.ignore"))?;
-            let expires = match &pp.expires {
-                Some(d) => Some(Date::parse(d.get_ref()).ok_or_else(|| {
-                    cx.err(
-                        d.span(),
-                        &format!("{key}.expires"),
-                        format!("`{}` is not a date (expected YYYY-MM-DD)", d.get_ref()),
-                    )
-                })?),
-                None => None,
-            };
-            let entry = PerPath {
-                pattern: pp.path.get_ref().clone(),
-                matcher: glob.compile_matcher(),
-                base: base.clone(),
-                ignore,
-                reason: pp.reason,
-                expires,
-                line: line_col(text, pp.path.span().start).0,
-            };
-            if expires.is_some_and(|d| today > d) {
-                out.expired.push(entry);
-            } else {
-                out.per_path.push(entry);
-            }
-        }
+        parse_lint(&cx, lint, today, &mut out)?;
     }
     Ok(out)
+}
+
+fn parse_spacelift(cx: &Ctx, sp: RawSpacelift, out: &mut FileConfig) -> Result<(), ConfigError> {
+    if let Some(a) = sp.account {
+        let v = a.get_ref().trim();
+        if v.is_empty() || v.contains('@') || v.contains(char::is_whitespace) {
+            return Err(cx.err(
+                a.span(),
+                "spacelift.account",
+                format!("`{v}` is not a Spacelift account name"),
+            ));
+        }
+        out.spacelift_account = Some(v.to_string());
+    }
+    if let Some(e) = sp.environment {
+        let env = SpaceliftEnvironment::parse(e.get_ref()).ok_or_else(|| {
+            cx.err(
+                e.span(),
+                "spacelift.environment",
+                format!(
+                    "`{}` is not a Spacelift environment (expected spacelift.io or us.spacelift.io)",
+                    e.get_ref()
+                ),
+            )
+        })?;
+        out.spacelift_environment = Some(env);
+    }
+    Ok(())
+}
+
+fn parse_aws(cx: &Ctx, aws: RawAws, out: &mut FileConfig) -> Result<(), ConfigError> {
+    if let Some(p) = aws.partition {
+        if !crate::aws::PARTITIONS.contains(&p.get_ref().as_str()) {
+            return Err(cx.err(
+                p.span(),
+                "aws.partition",
+                format!("`{}` is not an AWS partition", p.get_ref()),
+            ));
+        }
+        out.partition = Some(p.into_inner());
+    }
+    if let Some(list) = aws.trusted_accounts {
+        let mut accounts = Vec::new();
+        for id in list {
+            if !crate::aws::is_account_id(id.get_ref()) {
+                let message = format!("`{}` is not a 12-digit AWS account id", id.get_ref());
+                return Err(cx.err(id.span(), "aws.trusted-accounts", message));
+            }
+            accounts.push(id.into_inner());
+        }
+        out.trusted_accounts = Some(accounts);
+    }
+    Ok(())
+}
+
+fn parse_input(cx: &Ctx, input: RawInput, out: &mut FileConfig) -> Result<(), ConfigError> {
+    if let Some(k) = input.policy_kind {
+        out.policy_kind = Some(match k.get_ref().as_str() {
+            "auto" => None,
+            "trust" => Some(PolicyKind::Trust),
+            "permission" => Some(PolicyKind::Permission),
+            other => {
+                let message = format!("`{other}` is not one of auto, trust, permission");
+                return Err(cx.err(k.span(), "input.policy-kind", message));
+            }
+        });
+    }
+    if let Some(a) = input.role_access {
+        out.role_access = Some(match a.get_ref().as_str() {
+            "read" => RoleAccessFlag::Read,
+            "write" => RoleAccessFlag::Write,
+            other => {
+                return Err(cx.err(
+                    a.span(),
+                    "input.role-access",
+                    format!("`{other}` is not one of read, write"),
+                ));
+            }
+        });
+    }
+    Ok(())
+}
+
+fn parse_lint(cx: &Ctx, lint: RawLint, today: Date, out: &mut FileConfig) -> Result<(), ConfigError> {
+    if let Some(s) = lint.select {
+        out.select = Some(cx.selectors(s, "lint.select")?);
+    }
+    if let Some(s) = lint.ignore {
+        out.ignore = Some(cx.selectors(s, "lint.ignore")?);
+    }
+    if let Some(f) = lint.fail_on {
+        out.fail_on = Some(FailOnSetting::parse(f.get_ref()).ok_or_else(|| {
+            cx.err(
+                f.span(),
+                "lint.fail-on",
+                format!("`{}` is not one of error, warning, info, never", f.get_ref()),
+            )
+        })?);
+    }
+    for (code, sev) in lint.severity.unwrap_or_default() {
+        let key = format!("lint.severity.{code}");
+        // Severity overrides name one rule each: its code or its name.
+        if !cx.rules.iter().any(|(c, n)| *c == code || *n == code) {
+            return Err(cx.err(sev.span(), &key, format!("`{code}` is not a rule code or name")));
+        }
+        let s = Severity::parse(sev.get_ref()).ok_or_else(|| {
+            cx.err(sev.span(), &key, format!("`{}` is not one of error, warning, info", sev.get_ref()))
+        })?;
+        out.severity.push((code, s));
+    }
+    let base = absolute(cx.file.parent().unwrap_or(Path::new(".")));
+    for (i, pp) in lint.per_path.unwrap_or_default().into_iter().enumerate() {
+        let entry = per_path(cx, pp, &format!("lint.per-path[{i}]"), &base)?;
+        if entry.expires.is_some_and(|d| today > d) {
+            out.expired.push(entry);
+        } else {
+            out.per_path.push(entry);
+        }
+    }
+    Ok(())
+}
+
+fn per_path(cx: &Ctx, pp: RawPerPath, key: &str, base: &Path) -> Result<PerPath, ConfigError> {
+    let glob = globset::GlobBuilder::new(pp.path.get_ref())
+        .literal_separator(true)
+        .build()
+        .map_err(|e| cx.err(pp.path.span(), &format!("{key}.path"), format!("bad glob: {}", e.kind())))?;
+    let ignore = cx.selectors(pp.ignore, &format!("{key}.ignore"))?;
+    let expires = match &pp.expires {
+        Some(d) => Some(Date::parse(d.get_ref()).ok_or_else(|| {
+            let message = format!("`{}` is not a date (expected YYYY-MM-DD)", d.get_ref());
+            cx.err(d.span(), &format!("{key}.expires"), message)
+        })?),
+        None => None,
+    };
+    Ok(PerPath {
+        pattern: pp.path.get_ref().clone(),
+        matcher: glob.compile_matcher(),
+        base: base.to_path_buf(),
+        ignore,
+        reason: pp.reason,
+        expires,
+        line: line_col(cx.text, pp.path.span().start).0,
+    })
 }
 
 #[cfg(test)]

@@ -15,106 +15,123 @@ use crate::source::{Source, Span};
 
 const WHAT: &str = "authorization details";
 
+/// Customer managed policies of one dump, and which roles they are attached to.
+struct Customer<'a> {
+    /// By ARN: (name, default-version document).
+    by_arn: HashMap<&'a str, (&'a str, Option<&'a Node>)>,
+    /// ARNs in dump order.
+    in_dump: Vec<&'a str>,
+    /// ARN -> (policy index once parsed, roles attached to it); parsed lazily, once.
+    parsed: HashMap<&'a str, (Option<usize>, Vec<usize>)>,
+    order: Vec<&'a str>,
+}
+
 /// Adds the roles and policies of the dump `root` (of `source`) to `unit`.
 pub fn read(root: &Node, source: &Source, unit: &mut Unit) {
-    // Customer managed policies by ARN: (name, document node), parsed lazily once.
-    let mut customer: HashMap<&str, (&str, Option<&Node>)> = HashMap::new();
-    let mut in_dump: Vec<&str> = Vec::new();
+    let mut customer =
+        Customer { by_arn: HashMap::new(), in_dump: Vec::new(), parsed: HashMap::new(), order: Vec::new() };
     if let Some(NodeKind::Array(policies)) = root.get("Policies").map(|n| &n.kind) {
         for p in policies {
             let (Some(arn), Some(name)) = (str_of(p, "Arn"), str_of(p, "PolicyName")) else { continue };
-            if customer.insert(arn, (name, default_document(p))).is_none() {
-                in_dump.push(arn);
+            if customer.by_arn.insert(arn, (name, default_document(p))).is_none() {
+                customer.in_dump.push(arn);
             }
         }
     }
-    // Customer policy ARN -> (policy index, roles attached to it).
-    let mut parsed: HashMap<&str, (Option<usize>, Vec<usize>)> = HashMap::new();
-    let mut order: Vec<&str> = Vec::new();
-
     principal_inline(root, source, unit, "UserDetailList", "UserName", "UserPolicyList", "user");
     principal_inline(root, source, unit, "GroupDetailList", "GroupName", "GroupPolicyList", "group");
+    if let Some(NodeKind::Array(roles)) = root.get("RoleDetailList").map(|n| &n.kind) {
+        for r in roles {
+            read_role(r, source, unit, &mut customer);
+        }
+    }
+    name_customer_policies(&customer, unit);
+    lint_unattached(&customer, source, unit);
+}
 
-    let roles: &[Node] = match root.get("RoleDetailList").map(|n| &n.kind) {
-        Some(NodeKind::Array(roles)) => roles,
-        _ => &[],
+fn read_role<'a>(r: &'a Node, source: &Source, unit: &mut Unit, customer: &mut Customer<'a>) {
+    let Some(name) = str_of(r, "RoleName") else { return };
+    let subject = format!("role/{name}");
+    let ri = unit.roles.len();
+    let mut role = Role {
+        name: name.to_string(),
+        subject: subject.clone(),
+        span: r.span,
+        arn: str_of(r, "Arn").map(String::from),
+        trust: None,
+        permissions: Vec::new(),
+        managed_policies: Vec::new(),
+        access: None,
+        tag_session_required: None,
     };
-    for r in roles {
-        let Some(name) = str_of(r, "RoleName") else { continue };
-        let subject = format!("role/{name}");
-        let ri = unit.roles.len();
-        let mut role = Role {
-            name: name.to_string(),
-            subject: subject.clone(),
-            span: r.span,
-            arn: str_of(r, "Arn").map(String::from),
-            trust: None,
-            permissions: Vec::new(),
-            managed_policies: Vec::new(),
-            access: None,
-            tag_session_required: None,
-        };
-        if let Some(doc) = r.get("AssumeRolePolicyDocument")
-            && let Some(mut p) = document(doc, source, unit, PolicyKind::Trust, PolicyQuota::Trust, &subject)
-        {
+    if let Some(doc) = r.get("AssumeRolePolicyDocument")
+        && let Some(mut p) = document(doc, source, unit, PolicyKind::Trust, PolicyQuota::Trust, &subject)
+    {
+        p.role = Some(ri);
+        role.trust = Some(unit.policies.len());
+        unit.policies.push(p);
+    }
+    if let Some(NodeKind::Array(inline)) = r.get("RolePolicyList").map(|n| &n.kind) {
+        for ip in inline {
+            let Some(doc) = ip.get("PolicyDocument") else { continue };
+            let Some(mut p) =
+                document(doc, source, unit, PolicyKind::Permission, PolicyQuota::Inline, &subject)
+            else {
+                continue;
+            };
             p.role = Some(ri);
-            role.trust = Some(unit.policies.len());
+            role.permissions.push(unit.policies.len());
             unit.policies.push(p);
         }
-        if let Some(NodeKind::Array(inline)) = r.get("RolePolicyList").map(|n| &n.kind) {
-            for ip in inline {
-                let Some(doc) = ip.get("PolicyDocument") else { continue };
-                let Some(mut p) =
-                    document(doc, source, unit, PolicyKind::Permission, PolicyQuota::Inline, &subject)
-                else {
-                    continue;
-                };
-                p.role = Some(ri);
-                role.permissions.push(unit.policies.len());
-                unit.policies.push(p);
-            }
-        }
-        if let Some(NodeKind::Array(attached)) = r.get("AttachedManagedPolicies").map(|n| &n.kind) {
-            for a in attached {
-                let Some(arn_node) = a.get("PolicyArn") else { continue };
-                let Some(arn) = arn_node.as_str() else { continue };
-                if let Some(&(pname, doc)) = customer.get(arn)
-                    && !is_aws_managed(arn)
-                {
-                    let entry = parsed.entry(arn).or_insert_with(|| {
-                        order.push(arn);
-                        let policy = doc.and_then(|d| {
-                            document(
-                                d,
-                                source,
-                                unit,
-                                PolicyKind::Permission,
-                                PolicyQuota::Managed,
-                                &format!("policy/{pname}"),
-                            )
-                        });
-                        let index = policy.map(|p| {
-                            unit.policies.push(p);
-                            unit.policies.len() - 1
-                        });
-                        (index, Vec::new())
-                    });
-                    entry.1.push(ri);
-                    match entry.0 {
-                        Some(pi) => role.permissions.push(pi),
-                        // No readable default version: the role's access stays unknown.
-                        None => role.managed_policies.push(Value::known(arn, arn_node.span)),
-                    }
-                } else {
-                    role.managed_policies.push(Value::known(arn, arn_node.span));
-                }
-            }
-        }
-        unit.roles.push(role);
     }
-    // A customer policy attached to one role belongs to it; a shared one names all its roles.
-    for arn in order {
-        let Some((Some(pi), roles)) = parsed.get(arn) else { continue };
+    if let Some(NodeKind::Array(attached)) = r.get("AttachedManagedPolicies").map(|n| &n.kind) {
+        for a in attached {
+            attach(a, ri, &mut role, source, unit, customer);
+        }
+    }
+    unit.roles.push(role);
+}
+
+/// One `AttachedManagedPolicies[]` entry of role `ri`: a customer policy of the dump is parsed
+/// (once) and counts as the role's permissions; anything else is a managed policy ARN.
+fn attach<'a>(
+    a: &'a Node,
+    ri: usize,
+    role: &mut Role,
+    source: &Source,
+    unit: &mut Unit,
+    customer: &mut Customer<'a>,
+) {
+    let Some(arn_node) = a.get("PolicyArn") else { return };
+    let Some(arn) = arn_node.as_str() else { return };
+    let Some(&(pname, doc)) = customer.by_arn.get(arn).filter(|_| !is_aws_managed(arn)) else {
+        role.managed_policies.push(Value::known(arn, arn_node.span));
+        return;
+    };
+    let order = &mut customer.order;
+    let entry = customer.parsed.entry(arn).or_insert_with(|| {
+        order.push(arn);
+        let subject = format!("policy/{pname}");
+        let policy = doc
+            .and_then(|d| document(d, source, unit, PolicyKind::Permission, PolicyQuota::Managed, &subject));
+        let index = policy.map(|p| {
+            unit.policies.push(p);
+            unit.policies.len() - 1
+        });
+        (index, Vec::new())
+    });
+    entry.1.push(ri);
+    match entry.0 {
+        Some(pi) => role.permissions.push(pi),
+        // No readable default version: the role's access stays unknown.
+        None => role.managed_policies.push(Value::known(arn, arn_node.span)),
+    }
+}
+
+/// A customer policy attached to one role belongs to it; a shared one names all its roles.
+fn name_customer_policies(customer: &Customer, unit: &mut Unit) {
+    for arn in &customer.order {
+        let Some((Some(pi), roles)) = customer.parsed.get(arn) else { continue };
         let names: Vec<&str> =
             roles.iter().filter_map(|&i| unit.roles.get(i)).map(|r| r.subject.as_str()).collect();
         let subject = names.join(", ");
@@ -125,20 +142,17 @@ pub fn read(root: &Node, source: &Source, unit: &mut Unit) {
             p.subject = Some(subject);
         }
     }
-    // Customer managed policies attached to no role are still linted.
-    for arn in in_dump {
-        let Some(&(name, Some(doc))) = customer.get(arn) else { continue };
-        if parsed.contains_key(arn) || is_aws_managed(arn) {
+}
+
+/// Customer managed policies attached to no role are still linted.
+fn lint_unattached(customer: &Customer, source: &Source, unit: &mut Unit) {
+    for arn in &customer.in_dump {
+        let Some(&(name, Some(doc))) = customer.by_arn.get(arn) else { continue };
+        if customer.parsed.contains_key(arn) || is_aws_managed(arn) {
             continue;
         }
-        if let Some(p) = document(
-            doc,
-            source,
-            unit,
-            PolicyKind::Permission,
-            PolicyQuota::Managed,
-            &format!("policy/{name}"),
-        ) {
+        let subject = format!("policy/{name}");
+        if let Some(p) = document(doc, source, unit, PolicyKind::Permission, PolicyQuota::Managed, &subject) {
             unit.policies.push(p);
         }
     }

@@ -7,7 +7,7 @@ use crate::input::tree::{Node, parse_json};
 use crate::model::{ParseFailure, PolicyKind, PolicyQuota, Role, RoleAccess, Unit};
 use crate::source::{Source, Span};
 
-/// What a JSON document is, decided by its content (INTERFACE.md: never by name alone).
+/// What a JSON document is, decided by its content (README, "What `check` reads": never by name alone).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JsonDocument {
     Policy,

@@ -8,7 +8,8 @@ pub mod tree;
 
 use std::path::PathBuf;
 
-use crate::config::{RoleAccessFlag, SpaceliftEnvironment};
+use crate::aws::spacelift::SpaceliftEnvironment;
+use crate::config::RoleAccessFlag;
 use crate::model::PolicyKind;
 
 /// The facts readers need to turn files into the model (not the whole configuration: readers do

@@ -1,15 +1,14 @@
 //! The one model every input format is turned into. Rules read only this.
 
-pub mod access;
-pub mod arn;
 pub mod operator;
 pub mod policy;
 pub mod terraform;
 
 pub use operator::{BaseOp, Operator, SetQualifier};
 pub use policy::{
-    Condition, DuplicateKey, Effect, EffectValue, Malformed, Policy, PolicyKind, PolicyQuota, Principal,
-    PrincipalEntry, Statement, Value, ValueList, action_matches, is_assume_action,
+    Condition, DuplicateKey, Effect, EffectValue, Hole, HoleKind, Malformed, Part, Policy, PolicyKind,
+    PolicyQuota, Principal, PrincipalEntry, Shape, Statement, Value, ValueList, action_matches,
+    is_assume_action,
 };
 
 use crate::source::{SourceId, Span};
@@ -37,7 +36,7 @@ pub struct Role {
     /// (AWS managed policies, read through the catalog; customer managed policies whose document
     /// is not available make the role's access unknown).
     pub managed_policies: Vec<Value>,
-    /// Filled by [`access::compute`] after parsing (unless the input already set it, e.g.
+    /// Filled by [`crate::analysis::access::compute`] after parsing (unless the input already set it, e.g.
     /// `--role-access`); `None` when undecidable.
     pub access: Option<RoleAccess>,
     /// Integration settings that require `sts:TagSession` (TL113), when known.

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-/// The base operators IAM knows (FACTS.md, "Operators").
+/// The base operators IAM knows (docs/facts.md, "Policy grammar and evaluation").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BaseOp {
     StringEquals,

@@ -4,20 +4,66 @@ use crate::model::operator::Operator;
 use crate::source::Span;
 
 /// A scalar as written. `text` is `None` when the value is unknown statically (an unresolved
-/// Terraform expression); rules stay silent on unknowns.
+/// Terraform expression); rules stay silent on unknowns. A partly known string (a Terraform
+/// template with unknown holes) has no text but a `shape`, which reasoning about patterns may
+/// use (a hole is any string of its kind).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Value {
     pub text: Option<String>,
     pub span: Span,
+    pub shape: Option<Box<Shape>>,
+}
+
+/// A string whose parts are known text or unknown holes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shape {
+    pub parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    Text(String),
+    Hole(Hole),
+}
+
+/// An unknown part of a string: what it was written as, and what it can be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hole {
+    /// The expression, as written (`var.account_id`).
+    pub what: String,
+    pub kind: HoleKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HoleKind {
+    /// Any string.
+    Any,
+    /// A 12-digit AWS account id (the account field of an ARN, `aws_caller_identity`).
+    AccountId,
+}
+
+impl Shape {
+    /// The holes, by what they were written as (for messages).
+    pub fn holes(&self) -> impl Iterator<Item = &Hole> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Hole(h) => Some(h),
+            Part::Text(_) => None,
+        })
+    }
 }
 
 impl Value {
     pub fn known(text: impl Into<String>, span: Span) -> Self {
-        Value { text: Some(text.into()), span }
+        Value { text: Some(text.into()), span, shape: None }
     }
 
     pub fn unknown(span: Span) -> Self {
-        Value { text: None, span }
+        Value { text: None, span, shape: None }
+    }
+
+    /// A string with unknown holes.
+    pub fn partial(shape: Shape, span: Span) -> Self {
+        Value { text: None, span, shape: Some(Box::new(shape)) }
     }
 
     pub fn as_str(&self) -> Option<&str> {

@@ -1,5 +1,6 @@
 //! Terraform role-assumption settings and Spacelift wiring, as read from a module or a plan.
 
+pub use crate::aws::spacelift::Phase;
 use crate::model::Value;
 use crate::source::{SourceId, Span};
 
@@ -117,12 +118,6 @@ pub struct SpaceliftLegacyRole {
     pub resource_type: String,
     pub span: Span,
     pub role_arn: Option<Value>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    Read,
-    Write,
 }
 
 /// The shape of an external id Spacelift generates when its exact text is unknown (usually the

@@ -120,6 +120,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 }
 
+#[derive(Debug, Clone)]
 pub struct HumanOptions {
     pub color: bool,
     pub width: usize,

@@ -1,4 +1,4 @@
-//! The version-1 JSON report of INTERFACE.md.
+//! The version-1 JSON report (README, "JSON report").
 
 use serde::Serialize;
 

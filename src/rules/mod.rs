@@ -9,46 +9,14 @@ pub mod terraform;
 pub mod trust;
 
 use std::borrow::Cow;
-use std::fmt;
 
 use serde::Serialize;
+
+pub use crate::diagnostic::{Finding, Severity};
 
 use crate::config::Settings;
 use crate::model::{Policy, Unit};
 use crate::source::{SourceMap, Span};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn name(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Severity> {
-        match s {
-            "info" => Some(Severity::Info),
-            "warning" => Some(Severity::Warning),
-            "error" => Some(Severity::Error),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -160,50 +128,13 @@ macro_rules! declare_rule {
                 docs: concat!($($doc, "\n"),*),
             };
         }
+
+        impl $crate::rules::HasMeta for $ty {
+            fn meta(&self) -> &$crate::rules::RuleMeta {
+                &Self::META
+            }
+        }
     };
-}
-
-/// One problem found by a rule, before it is resolved to lines and columns.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    pub code: Cow<'static, str>,
-    pub name: Cow<'static, str>,
-    pub severity: Severity,
-    pub span: Span,
-    pub message: String,
-    pub help: Option<String>,
-    /// Text of the primary label in code frames.
-    pub label: Option<String>,
-    /// Context such as the enclosing statement.
-    pub secondary: Vec<(Span, String)>,
-    pub subject: Option<String>,
-}
-
-impl Finding {
-    pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
-        self.help = Some(help.into());
-        self
-    }
-
-    pub fn label(&mut self, label: impl Into<String>) -> &mut Self {
-        self.label = Some(label.into());
-        self
-    }
-
-    pub fn secondary(&mut self, span: Span, label: impl Into<String>) -> &mut Self {
-        self.secondary.push((span, label.into()));
-        self
-    }
-
-    pub fn severity(&mut self, severity: Severity) -> &mut Self {
-        self.severity = severity;
-        self
-    }
-
-    pub fn subject(&mut self, subject: impl Into<String>) -> &mut Self {
-        self.subject = Some(subject.into());
-        self
-    }
 }
 
 /// Where a rule puts its findings; fills in the rule's code, name and default severity.
@@ -240,9 +171,13 @@ pub struct Context<'a> {
     pub sources: &'a SourceMap,
 }
 
-pub trait Rule: Send + Sync {
+/// What a rule is. [`declare_rule!`] implements it for every built-in rule; declarative rules
+/// carry their metadata from their TOML file.
+pub trait HasMeta {
     fn meta(&self) -> &RuleMeta;
+}
 
+pub trait Rule: HasMeta + Send + Sync {
     /// Checks one policy; most rules only need this.
     fn check_policy(&self, _cx: &Context, _unit: &Unit, _policy: &Policy, _out: &mut Sink) {}
 

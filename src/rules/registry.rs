@@ -1,5 +1,6 @@
 //! Every built-in rule, in code order. Adding a rule: write its file, then list it here.
 
+use crate::config::selector::selector_matches;
 use crate::rules::Rule;
 use crate::rules::external_id::*;
 use crate::rules::grammar::*;
@@ -56,14 +57,6 @@ pub fn builtin() -> Vec<Box<dyn Rule>> {
         Box::new(legacy_aws_role::LegacyAwsRole),
         Box::new(too_many_integrations::TooManyIntegrations),
     ]
-}
-
-/// Does a `--select`/`--ignore` entry (code, name, code prefix, or `ALL`) match this rule?
-pub fn selector_matches(code: &str, name: &str, selector: &str) -> bool {
-    let s = selector.trim();
-    s.eq_ignore_ascii_case("ALL")
-        || s.eq_ignore_ascii_case(name)
-        || (!s.is_empty() && code.to_ascii_uppercase().starts_with(&s.to_ascii_uppercase()))
 }
 
 /// Is a selector meaningful at all (matches some rule)? Unknown selectors are usage errors.

@@ -293,7 +293,7 @@ impl AwsError {
     }
 }
 
-pub use crate::model::arn::role_name as role_name_from_arn;
+pub use crate::aws::arn::role_name as role_name_from_arn;
 
 /// Blocking client for the calls `verify` makes. See the module docs.
 pub struct Aws {

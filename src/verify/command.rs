@@ -1,32 +1,31 @@
 //! `trustlint verify`: static checks first (no network), then `sts:GetCallerIdentity`,
 //! `iam:GetRole` (lint + local evaluation of the live trust policy), `sts:AssumeRole`,
-//! `sts:GetCallerIdentity` with the minted credentials, and negative probes. See INTERFACE.md,
-//! section `verify`.
+//! `sts:GetCallerIdentity` with the minted credentials, and negative probes. See docs/verify.md.
 //!
 //! Secrets: the minted secret key and session token are only ever written by `--export-env`
 //! (stdout) or into the environment of `-- COMMAND`; the report carries ARNs and the expiry.
 
 use std::path::Path;
 
+use crate::analysis::external_id::{self, ExternalId, Phase};
+use crate::analysis::request::{self, Decision, Request};
+use crate::aws::arn::{self, ArnUse};
+use crate::aws::sts::external_id_problem as sts_rejects;
+use crate::aws::sts::session_name_problem;
 use crate::cli::{PhaseArg, VerifyArgs, VerifyFormat};
 use crate::commands::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::config::Settings;
 use crate::config::file::{self as config_file, Date};
-use crate::eval::{self, Decision, Request};
-use crate::external_id::{self, ExternalId, Phase};
 use crate::model::PolicyKind;
-use crate::model::arn::{self, ArnUse};
 use crate::rules::Severity;
-use crate::rules::external_id::external_id_charset::sts_rejects;
-use crate::rules::terraform::invalid_session_name::session_name_problem;
 use crate::verify::ulid;
 use crate::verify::{Aws, AwsError, AwsErrorKind, AwsOptions, Minted};
 
-/// STS limits (FACTS.md, "AWS STS and IAM").
-const MIN_DURATION: u32 = 900;
-const MAX_DURATION: u32 = 43200;
-const CHAINED_MAX_DURATION: u32 = 3600;
-const DEFAULT_DURATION: u32 = 3600;
+/// STS limits (docs/facts.md, "STS limits").
+const MIN_DURATION: u32 = crate::aws::sts::DURATION_MIN_SECS;
+const MAX_DURATION: u32 = crate::aws::sts::DURATION_MAX_SECS;
+const CHAINED_MAX_DURATION: u32 = crate::aws::sts::CHAINED_DURATION_MAX_SECS;
+const DEFAULT_DURATION: u32 = crate::aws::sts::DEFAULT_DURATION_SECS;
 const SESSION_NAME_MAX: usize = 64;
 
 /// How many lint findings the report lists.
@@ -304,7 +303,7 @@ fn static_checks(args: &VerifyArgs, settings: &Settings, rep: &mut Report) -> Op
             }
         };
         spacelift_stack = Some((stack.clone(), account.clone()));
-        format!("{account}@{integration}@{stack}@{phase}")
+        crate::aws::spacelift::external_id(&account, &integration, stack, phase)
     } else {
         args.external_id.clone().unwrap_or_default()
     };
@@ -318,7 +317,7 @@ fn static_checks(args: &VerifyArgs, settings: &Settings, rep: &mut Report) -> Op
         );
         ok = false;
     } else if spacelift_stack.is_some() || id.contains('@') {
-        let Some(grammar) = crate::trust::grammar() else {
+        let Some(grammar) = crate::analysis::trust::grammar() else {
             rep.step("external-id", Status::Failed, "internal error: the Spacelift grammar did not build");
             return None;
         };
@@ -518,7 +517,13 @@ fn live(args: &VerifyArgs, plan: &Plan, settings: &Settings, aws: &Aws, rep: &mu
                 "iam:GetRole {}",
                 crate::verify::role_name_from_arn(&args.role_arn).unwrap_or("role")
             );
-            let (findings, sources, unit) = crate::lint_text(&name, text, &s);
+            let (findings, sources, unit) = match crate::RuleSet::load(None) {
+                Ok(rules) => crate::lint_text(&name, text, &s, &rules),
+                Err(e) => {
+                    rep.step("lint", Status::Failed, format!("cannot load the rules: {e}"));
+                    return None;
+                }
+            };
             let count = |sev| findings.iter().filter(|f| f.severity == sev).count();
             let step = rep.step(
                 "lint",
@@ -630,7 +635,7 @@ fn evaluate_step(
         .with("sts:RoleSessionName", plan.session_name.clone())
         .with("aws:PrincipalArn", principal_arn)
         .with("aws:PrincipalAccount", me.account.clone());
-    let ev = eval::evaluate(policy, &req);
+    let ev = request::evaluate(policy, &req);
     let reasons = ev.reasons.clone();
     let other_keys: Vec<String> = policy
         .statements
@@ -723,7 +728,7 @@ fn probes(args: &VerifyArgs, plan: &Plan, aws: &Aws, rep: &mut Report) {
             Phase::Read => Phase::Write,
             Phase::Write => Phase::Read,
         };
-        let id = format!("{account}@{integration_id}@{stack}@{other}");
+        let id = crate::aws::spacelift::external_id(account, integration_id, stack, other);
         probe(
             "probe-other-phase",
             Some(&id),

@@ -3,8 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use trustlint::config::{RoleAccessFlag, Settings, SpaceliftEnvironment};
-use trustlint::model::PolicyKind;
+use trustlint::config::Settings;
 
 pub fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -53,29 +52,20 @@ pub fn fixture_dirs() -> Vec<FixtureDir> {
     out
 }
 
-/// Settings of a fixture: `fixture.toml` beside `bad/` and `good/` may set `spacelift-account`,
-/// `spacelift-environment`, `role-access`, `policy-kind`, `trusted-accounts`.
+/// Settings of a fixture: a `trustlint.toml` beside `bad/` and `good/`, read by the same loader
+/// as a user's configuration (so a fixture cannot use a key users cannot).
 pub fn fixture_settings(dir: &Path) -> Settings {
     let mut s = Settings::default();
-    let Ok(text) = std::fs::read_to_string(manifest_dir().join(dir).join("fixture.toml")) else {
+    let path = manifest_dir().join(dir).join("trustlint.toml");
+    if !path.exists() {
         return s;
-    };
-    let table: toml::Table = toml::from_str(&text).expect("fixture.toml parses");
-    if let Some(v) = table.get("spacelift-account").and_then(|v| v.as_str()) {
-        s.spacelift_account = Some(v.to_string());
     }
-    if let Some(v) = table.get("spacelift-environment").and_then(|v| v.as_str()) {
-        s.spacelift_environment = SpaceliftEnvironment::parse(v).expect("valid environment");
-    }
-    if let Some(v) = table.get("role-access").and_then(|v| v.as_str()) {
-        s.role_access = Some(if v == "write" { RoleAccessFlag::Write } else { RoleAccessFlag::Read });
-    }
-    if let Some(v) = table.get("policy-kind").and_then(|v| v.as_str()) {
-        s.policy_kind = Some(if v == "trust" { PolicyKind::Trust } else { PolicyKind::Permission });
-    }
-    if let Some(v) = table.get("trusted-accounts").and_then(|v| v.as_array()) {
-        s.trusted_accounts = v.iter().filter_map(|a| a.as_str().map(String::from)).collect();
-    }
+    let rules = trustlint::rule_set(None).expect("built-in rules load");
+    let names: Vec<(&str, &str)> = rules.iter().map(|r| (r.meta().code, r.meta().name)).collect();
+    let today = trustlint::config::file::Date::today().expect("clock");
+    let config = trustlint::config::file::load(&path, &names, today)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    config.apply_settings(&mut s);
     s
 }
 

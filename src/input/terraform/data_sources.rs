@@ -12,9 +12,10 @@ use crate::input::terraform::eval::{DataSources, Eval};
 use crate::input::terraform::module::Res;
 use crate::input::terraform::policy::policy_document;
 use crate::input::terraform::spanned::SpStr;
-use crate::input::terraform::value::{Sv, V};
+use crate::input::terraform::value::{Sv, V, hole_char};
 use crate::input::tree::{Member, Node, NodeKind};
 use crate::model::terraform::{ExternalIdTemplate, Phase};
+use crate::model::{Hole, HoleKind};
 use crate::source::Span;
 
 /// The data sources of one module, with what evaluating them learnt.
@@ -80,9 +81,7 @@ impl<'o> TerraformData<'o> {
         let account = self.options.spacelift_account.clone();
         let t = ExternalIdTemplate { span, account, integration_id, stack, phase, source: res.address(true) };
         let text = match (&t.account, &t.integration_id, &t.stack, t.phase) {
-            (Some(a), Some(i), Some(s), Some(p)) => {
-                Some(format!("{a}@{i}@{s}@{}", if p == Phase::Write { "write" } else { "read" }))
-            }
+            (Some(a), Some(i), Some(s), Some(p)) => Some(crate::aws::spacelift::external_id(a, i, s, p)),
             _ => None,
         };
         (text, t)
@@ -119,6 +118,12 @@ impl DataSources for TerraformData<'_> {
             // The partition of the account the run targets: the configured one.
             ("aws_partition", "partition" | "id") => {
                 Some(Sv { span, v: V::Str(SpStr::plain(self.options.partition.clone(), span.src)) })
+            }
+            // Only known after apply, but always a 12-digit account id.
+            ("aws_caller_identity", "account_id") => {
+                let hole =
+                    Hole { what: format!("{}.account_id", res.address(true)), kind: HoleKind::AccountId };
+                Some(Sv { span, v: V::Partial(SpStr::plain(hole_char(0).to_string(), span.src), vec![hole]) })
             }
             ("spacelift_aws_integration_attachment_external_id", "assume_role_policy_statement") => {
                 let node = self.spacelift_statement(ev, res, span);

@@ -298,7 +298,8 @@ fn arn_role_name(ev: &mut Eval, expr: &Expression, src: SourceId) -> Option<Stri
     use hcl_edit::template::Element;
     let Expression::StringTemplate(t) = expr else { return None };
     let elements: Vec<&Element> = t.iter().collect();
-    let at = elements.iter().rposition(|e| matches!(e, Element::Literal(l) if l.value().contains(":role/")))?;
+    let at =
+        elements.iter().rposition(|e| matches!(e, Element::Literal(l) if l.value().contains(":role/")))?;
     let Element::Literal(l) = elements[at] else { return None };
     let mut name = l.value().rsplit(":role/").next().unwrap_or_default().to_string();
     for e in &elements[at + 1..] {

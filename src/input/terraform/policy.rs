@@ -8,7 +8,7 @@ use crate::input::terraform::dynamic;
 use crate::input::terraform::eval::Eval;
 use crate::input::terraform::module::Res;
 use crate::input::terraform::spanned::parse_json_str;
-use crate::input::terraform::value::{Sv, V, has_unknown, jsonencode_text};
+use crate::input::terraform::value::{Sv, V, has_unknown, jsonencode_text, mark_holes};
 use crate::input::tree::{Member, Node, NodeKind};
 use crate::model::ParseFailure;
 use crate::source::{SourceId, Span};
@@ -20,6 +20,13 @@ pub fn policy_node(sv: &Sv, failures: &mut Vec<ParseFailure>) -> Option<(Node, O
         V::Json(n) => {
             let text = (!has_unknown(n)).then(|| jsonencode_text(n));
             Some(((**n).clone(), text))
+        }
+        // A document with unknown holes (a template, a heredoc): the holes are unknown leaves.
+        // When it does not parse, a hole may be what breaks it: unknown, not an error.
+        V::Partial(s, holes) => {
+            let mut node = parse_json_str(s, sv.span).ok()?;
+            mark_holes(&mut node, holes);
+            Some((node, None))
         }
         V::Str(s) => match parse_json_str(s, sv.span) {
             Ok(n) => Some((n, Some(s.text.clone()))),

@@ -174,7 +174,11 @@ fn spacelift(ev: &mut Eval, unit: &mut Unit, module: &Module, cx: &Ctx) {
     for res in module.resources.iter().filter(|r| r.ty == "spacelift_aws_integration") {
         let list = attrs(ev, &res.block.body, res.src);
         // A reference, a name, or an ARN with holes (`arn:aws:iam::${account}:role/${local.name}`).
-        let role = res.block.body.get_attribute("role_arn").and_then(|a| iam::role_of_expr(ev, unit, cx, &a.value, res.src));
+        let role = res
+            .block
+            .body
+            .get_attribute("role_arn")
+            .and_then(|a| iam::role_of_expr(ev, unit, cx, &a.value, res.src));
         let tag = find(&list, "tag_assume_role");
         if let (Some(r), Some(t)) = (role, tag)
             && t.as_bool() == Some(true)

@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use crate::external_id::{Analysis, Grammar, analyse};
+use crate::analysis::external_id::{Analysis, Grammar, analyse};
+use crate::analysis::reason::{Lang, PatternKind, VarMode};
+use crate::analysis::trust::{EXTERNAL_ID, grammar, spacelift_principals};
 use crate::model::{BaseOp, Condition, Policy, Statement, Unit, Value};
-use crate::reason::{Lang, PatternKind, VarMode};
-use crate::trust::{EXTERNAL_ID, grammar, spacelift_principals};
 
 pub struct ExternalIdValue<'a> {
     pub statement: &'a Statement,

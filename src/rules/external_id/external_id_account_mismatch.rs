@@ -1,9 +1,9 @@
+use crate::analysis::external_id::foreign_account_witness;
+use crate::analysis::trust::{configured_account, grammar};
 use crate::declare_rule;
-use crate::external_id::foreign_account_witness;
 use crate::model::{Policy, Unit};
 use crate::rules::external_id::common::spacelift_external_ids;
-use crate::rules::{Context, Rule, RuleMeta, Sink};
-use crate::trust::{configured_account, grammar};
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -39,10 +39,6 @@ declare_rule! {
 }
 
 impl Rule for ExternalIdAccountMismatch {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
         let Some(account) = configured_account(cx.settings) else { return };
         let Some(g) = grammar() else { return };

@@ -1,7 +1,8 @@
+use crate::analysis::trust::EXTERNAL_ID;
+use crate::aws::sts::external_id_problem;
 use crate::declare_rule;
 use crate::model::{BaseOp, Policy, Unit, Value};
-use crate::rules::{Context, Rule, RuleMeta, Sink, check_policies};
-use crate::trust::EXTERNAL_ID;
+use crate::rules::{Context, Rule, Sink, check_policies};
 
 declare_rule! {
     /// ## What it does
@@ -35,36 +36,15 @@ declare_rule! {
     }
 }
 
-/// Why STS rejects this external id, if it does.
-pub fn sts_rejects(id: &str) -> Option<String> {
-    let n = id.chars().count();
-    if n < 2 {
-        return Some(format!("it has {n} character{}; STS needs at least 2", if n == 1 { "" } else { "s" }));
-    }
-    if n > 1224 {
-        return Some(format!("it has {n} characters; STS accepts at most 1224"));
-    }
-    let bad: String =
-        id.chars().filter(|c| !(c.is_ascii_alphanumeric() || "_+=,.@:/-".contains(*c))).take(3).collect();
-    if !bad.is_empty() {
-        return Some(format!("it contains {bad:?}; STS accepts only letters, digits and _+=,.@:/-"));
-    }
-    None
-}
-
 fn report(out: &mut Sink, value: &Value, what: &str) {
     let Some(id) = value.as_str() else { return };
-    if let Some(why) = sts_rejects(id) {
+    if let Some(why) = external_id_problem(id) {
         out.emit(value.span, format!("{what} `{id}` is rejected by STS: {why}"))
             .help("use 2 to 1224 characters of letters, digits and _+=,.@:/-");
     }
 }
 
 impl Rule for ExternalIdCharset {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
         for st in &policy.statements {
             for c in st.conditions_on(EXTERNAL_ID) {

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::model::{Policy, Unit};
 use crate::rules::external_id::common::spacelift_external_ids;
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -38,10 +38,6 @@ declare_rule! {
 }
 
 impl Rule for ExternalIdGrammar {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, _cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
         for v in spacelift_external_ids(unit, policy) {
             if v.analysis.current.is_some() || v.analysis.legacy.is_some() {

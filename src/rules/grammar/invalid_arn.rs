@@ -1,7 +1,7 @@
+use crate::aws::arn::{self, ArnUse};
 use crate::declare_rule;
-use crate::model::arn::{self, ArnUse};
 use crate::model::{Policy, PolicyKind, Unit, Value};
-use crate::rules::{Context, Rule, RuleMeta, Sink, check_policies};
+use crate::rules::{Context, Rule, Sink, check_policies};
 
 declare_rule! {
     /// ## What it does
@@ -37,10 +37,6 @@ declare_rule! {
 }
 
 impl Rule for InvalidArn {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_unit(&self, cx: &Context, unit: &Unit, out: &mut Sink) {
         check_policies(self, cx, unit, out);
         // Terraform settings: assume-role targets, session policy ARNs, Spacelift integrations,

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::model::{Policy, Unit};
-use crate::rules::{Context, Rule, RuleMeta, Severity, Sink, opening};
+use crate::rules::{Context, Rule, Severity, Sink, opening};
 
 declare_rule! {
     /// ## What it does
@@ -34,10 +34,6 @@ declare_rule! {
 }
 
 impl Rule for InvalidPolicyVersion {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
         if !policy.malformed.is_empty() && policy.statements.is_empty() {
             return;

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::model::{Policy, PolicyKind, Unit};
-use crate::rules::{Context, Rule, RuleMeta, Sink, opening};
+use crate::rules::{Context, Rule, Sink, opening};
 
 declare_rule! {
     /// ## What it does
@@ -37,10 +37,6 @@ declare_rule! {
 }
 
 impl Rule for MisplacedResourceOrPrincipal {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
         for st in &policy.statements {
             let resource = st.resource.as_ref().map(|l| l.span).or(st.not_resource.as_ref().map(|l| l.span));

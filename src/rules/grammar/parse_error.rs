@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::model::Unit;
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -34,10 +34,6 @@ declare_rule! {
 }
 
 impl Rule for ParseError {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_unit(&self, _cx: &Context, unit: &Unit, out: &mut Sink) {
         for failure in &unit.parse_failures {
             out.emit(failure.span, format!("cannot parse {}: {}", failure.what, failure.message))

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::model::{Policy, PolicyKind, PolicyQuota, Unit};
-use crate::rules::{Context, Rule, RuleMeta, Severity, Sink, opening};
+use crate::rules::{Context, Rule, Severity, Sink, opening};
 use crate::source::Span;
 
 declare_rule! {
@@ -32,10 +32,6 @@ declare_rule! {
 }
 
 impl Rule for PolicySizeLimit {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
         let Some(text) = &policy.text else { return };
         let size = text.chars().filter(|c| !c.is_whitespace()).count();

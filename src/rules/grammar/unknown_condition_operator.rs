@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::model::{BaseOp, Policy, Unit};
-use crate::rules::{Context, Rule, RuleMeta, Sink, did_you_mean};
+use crate::rules::{Context, Rule, Sink, did_you_mean};
 
 declare_rule! {
     /// ## What it does
@@ -35,10 +35,6 @@ declare_rule! {
 }
 
 impl Rule for UnknownConditionOperator {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
         for st in &policy.statements {
             let mut seen = Vec::new();

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::input::policy::{POLICY_KEYS, STATEMENT_KEYS};
 use crate::model::{Policy, Unit};
-use crate::rules::{Context, Rule, RuleMeta, Sink, did_you_mean};
+use crate::rules::{Context, Rule, Sink, did_you_mean};
 
 declare_rule! {
     /// ## What it does
@@ -34,10 +34,6 @@ declare_rule! {
 }
 
 impl Rule for UnknownPolicyElement {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
         for key in &policy.unknown_keys {
             let name = key.as_str().unwrap_or_default();

@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -33,8 +33,4 @@ declare_rule! {
     }
 }
 
-impl Rule for UnusedSuppression {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-}
+impl Rule for UnusedSuppression {}

@@ -1,8 +1,8 @@
+use crate::analysis::access::is_admin_statement;
 use crate::declare_rule;
-use crate::model::access::is_admin_statement;
 use crate::model::{Policy, Unit};
 use crate::rules::permissions::allow_statements;
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -38,10 +38,6 @@ declare_rule! {
 }
 
 impl Rule for AdminWildcard {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
         for st in allow_statements(policy).filter(|s| is_admin_statement(s)) {
             let Some((action, span)) = st.actions().find(|(a, _)| *a == "*" || *a == "*:*") else { continue };

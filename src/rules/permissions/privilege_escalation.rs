@@ -1,9 +1,9 @@
 use std::collections::HashSet;
 
+use crate::analysis::access::{Allowed, is_admin_statement};
 use crate::declare_rule;
-use crate::model::access::{Allowed, is_admin_statement};
 use crate::model::{Policy, Unit};
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{Context, Rule, Sink};
 use crate::source::Span;
 
 /// Single actions that let the holder grant themselves (or a principal they control) more
@@ -86,10 +86,6 @@ declare_rule! {
 }
 
 impl Rule for PrivilegeEscalation {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_unit(&self, _cx: &Context, unit: &Unit, out: &mut Sink) {
         let mut in_role: HashSet<usize> = HashSet::new();
         for role in &unit.roles {

@@ -2,7 +2,7 @@ use crate::catalog::catalog;
 use crate::declare_rule;
 use crate::model::{Policy, Unit};
 use crate::rules::permissions::allow_statements;
-use crate::rules::{Context, Rule, RuleMeta, Severity, Sink};
+use crate::rules::{Context, Rule, Severity, Sink};
 
 /// Services where `<service>:*` hands out control over identities, keys or the organization.
 const SENSITIVE: &[&str] = &["iam", "sts", "organizations", "kms"];
@@ -42,10 +42,6 @@ declare_rule! {
 }
 
 impl Rule for ServiceWildcard {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
         for st in allow_statements(policy) {
             for (action, span) in st.actions() {

@@ -2,7 +2,7 @@ use crate::catalog::catalog;
 use crate::declare_rule;
 use crate::model::{Policy, Unit};
 use crate::rules::permissions::{ActionStatus, action_lists, action_status};
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -41,10 +41,6 @@ declare_rule! {
 }
 
 impl Rule for UnknownAction {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
         if !policy.is_permission() {
             return;

@@ -2,7 +2,7 @@ use crate::catalog::catalog;
 use crate::declare_rule;
 use crate::model::{Policy, Unit};
 use crate::rules::permissions::{ActionStatus, action_lists, action_status};
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{Context, Rule, Sink};
 use crate::source::Span;
 
 declare_rule! {
@@ -39,10 +39,6 @@ declare_rule! {
 }
 
 impl Rule for UnknownService {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
         if !policy.is_permission() {
             return;

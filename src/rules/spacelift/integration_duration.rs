@@ -1,6 +1,7 @@
+use crate::aws::spacelift::{INTEGRATION_DURATION_MAX_SECS, INTEGRATION_DURATION_MIN_SECS};
 use crate::declare_rule;
 use crate::model::Unit;
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -43,16 +44,14 @@ declare_rule! {
 }
 
 impl Rule for IntegrationDuration {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_unit(&self, _cx: &Context, unit: &Unit, out: &mut Sink) {
         for i in &unit.spacelift.integrations {
             let Some(d) = &i.duration_seconds else { continue };
             let Some(text) = d.as_str() else { continue };
             let Ok(secs) = text.trim().parse::<f64>() else { continue };
-            if !(900.0..=3600.0).contains(&secs) {
+            if !(f64::from(INTEGRATION_DURATION_MIN_SECS)..=f64::from(INTEGRATION_DURATION_MAX_SECS))
+                .contains(&secs)
+            {
                 out.emit(d.span, format!("{} duration_seconds {text} is outside 900..3600", i.address))
                     .help("use a value from 900 (15 minutes) to 3600 (1 hour); the default is 900")
                     .subject(i.address.clone());

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::model::Unit;
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -45,10 +45,6 @@ declare_rule! {
 }
 
 impl Rule for LegacyAwsRole {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_unit(&self, _cx: &Context, unit: &Unit, out: &mut Sink) {
         for r in &unit.spacelift.legacy_roles {
             let head = crate::source::Span::new(r.span.src, r.span.start, r.span.start + "resource".len());

@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use crate::declare_rule;
 use crate::model::Unit;
 use crate::model::terraform::SpaceliftAttachment;
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -66,10 +66,6 @@ fn integration_key(a: &SpaceliftAttachment) -> Option<String> {
 }
 
 impl Rule for TooManyIntegrations {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_unit(&self, _cx: &Context, unit: &Unit, out: &mut Sink) {
         // (stack kind, stack) -> attachments with a known target and integration.
         let mut by_target: BTreeMap<(bool, String), Vec<&SpaceliftAttachment>> = BTreeMap::new();

@@ -1,10 +1,10 @@
+use crate::analysis::trust::{
+    Acceptance, accepts_external_id, configured_account, spacelift_assume_statements, template_lang,
+};
 use crate::declare_rule;
 use crate::model::Unit;
 use crate::model::terraform::{ExternalIdTemplate, Phase};
-use crate::rules::{Context, Rule, RuleMeta, Sink};
-use crate::trust::{
-    Acceptance, accepts_external_id, configured_account, spacelift_assume_statements, template_lang,
-};
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -41,10 +41,6 @@ declare_rule! {
 }
 
 impl Rule for TrustRejectsAttachment {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_unit(&self, cx: &Context, unit: &Unit, out: &mut Sink) {
         for att in unit.spacelift.attachments.iter().filter(|a| !a.is_external_id_source) {
             let Some(integration) = att.integration.and_then(|i| unit.spacelift.integrations.get(i)) else {
@@ -77,7 +73,7 @@ impl Rule for TrustRejectsAttachment {
                 ) {
                     continue;
                 }
-                let phase_name = if phase == Phase::Read { "read" } else { "write" };
+                let phase_name = phase.as_str();
                 let account = template.account.as_deref().unwrap_or("<account>");
                 out.emit(
                     span.unwrap_or(att.span),

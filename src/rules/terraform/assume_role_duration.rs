@@ -1,8 +1,9 @@
+use crate::aws::sts::{CHAINED_DURATION_MAX_SECS, DURATION_MAX_SECS, DURATION_MIN_SECS};
 use crate::declare_rule;
 use crate::model::Unit;
 use crate::model::terraform::AssumeOrigin;
 use crate::rules::terraform::go_duration_secs;
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -49,10 +50,6 @@ declare_rule! {
 }
 
 impl Rule for AssumeRoleDuration {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_unit(&self, cx: &Context, unit: &Unit, out: &mut Sink) {
         for c in &unit.assume_roles {
             let Some(d) = &c.duration else { continue };
@@ -63,10 +60,10 @@ impl Rule for AssumeRoleDuration {
                     .help("write a duration such as `15m` or `1h`");
                 continue;
             };
-            if !(900.0..=43200.0).contains(&secs) {
+            if !(f64::from(DURATION_MIN_SECS)..=f64::from(DURATION_MAX_SECS)).contains(&secs) {
                 out.emit(d.span, format!("{what} duration `{text}` is outside 15m..12h"))
                     .help("STS accepts 900 to 43200 seconds; write a value such as `1h`");
-            } else if secs > 3600.0
+            } else if secs > f64::from(CHAINED_DURATION_MAX_SECS)
                 // Web identity federation is not role chaining.
                 && cx.settings.chained_credentials
                 && !matches!(c.origin, AssumeOrigin::ProviderWebIdentity { .. })

@@ -1,8 +1,9 @@
+use crate::analysis::reason::{Lang, PatternKind, VarMode};
+use crate::analysis::trust::{Acceptance, accepts_external_id, allows_assume_role};
+use crate::aws::arn;
 use crate::declare_rule;
-use crate::model::{Unit, arn};
-use crate::reason::{Lang, PatternKind, VarMode};
-use crate::rules::{Context, Rule, RuleMeta, Sink};
-use crate::trust::{Acceptance, accepts_external_id, allows_assume_role};
+use crate::model::Unit;
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -39,10 +40,6 @@ declare_rule! {
 }
 
 impl Rule for ExternalIdRejectedByTrust {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_unit(&self, _cx: &Context, unit: &Unit, out: &mut Sink) {
         for cfg in &unit.assume_roles {
             let (Some(role_arn), Some(ext)) = (cfg.role_arn.as_ref(), cfg.external_id.as_ref()) else {

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::model::{Unit, Value};
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -48,10 +48,6 @@ fn redact(text: &str) -> String {
 }
 
 impl Rule for HardcodedCredentials {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_unit(&self, _cx: &Context, unit: &Unit, out: &mut Sink) {
         for c in &unit.provider_creds {
             let fields: [(&Option<Value>, &str); 3] =

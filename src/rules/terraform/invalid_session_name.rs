@@ -1,6 +1,7 @@
+use crate::aws::sts::{session_name_problem, source_identity_problem};
 use crate::declare_rule;
 use crate::model::{Unit, Value};
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -43,31 +44,7 @@ declare_rule! {
     }
 }
 
-/// Why STS rejects this `RoleSessionName`, if it does (2 to 64 characters of `[\w+=,.@-]`).
-/// Also used by `trustlint verify` for `--session-name`.
-pub fn session_name_problem(text: &str) -> Option<String> {
-    problem(text, false)
-}
-
-fn problem(text: &str, source_identity: bool) -> Option<String> {
-    let n = text.chars().count();
-    if !(2..=64).contains(&n) {
-        return Some(format!("is {n} characters long (2 to 64 allowed)"));
-    }
-    if let Some(c) = text.chars().find(|c| !(c.is_alphanumeric() || "_+=,.@-".contains(*c))) {
-        return Some(format!("contains `{c}` (allowed: letters, digits and `_+=,.@-`)"));
-    }
-    if source_identity && text.to_ascii_lowercase().starts_with("aws:") {
-        return Some("starts with the reserved prefix `aws:`".into());
-    }
-    None
-}
-
 impl Rule for InvalidSessionName {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_unit(&self, _cx: &Context, unit: &Unit, out: &mut Sink) {
         for c in &unit.assume_roles {
             let fields: [(&Option<Value>, &str, bool); 2] =
@@ -75,7 +52,8 @@ impl Rule for InvalidSessionName {
             for (v, key, si) in fields {
                 let Some(v) = v else { continue };
                 let Some(text) = v.as_str() else { continue };
-                if let Some(why) = problem(text, si) {
+                if let Some(why) = if si { source_identity_problem(text) } else { session_name_problem(text) }
+                {
                     out.emit(v.span, format!("{} {key} `{text}` {why}", c.origin.describe()))
                         .help("use 2 to 64 characters from `[A-Za-z0-9_+=,.@-]`");
                 }

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::model::Unit;
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -36,10 +36,6 @@ declare_rule! {
 }
 
 impl Rule for MetadataApiCheckSkipped {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_unit(&self, _cx: &Context, unit: &Unit, out: &mut Sink) {
         for c in &unit.provider_creds {
             let Some(v) = &c.skip_metadata_api_check else { continue };

@@ -1,7 +1,7 @@
+use crate::analysis::trust::EXTERNAL_ID;
 use crate::declare_rule;
 use crate::model::{Policy, Unit};
-use crate::rules::{Context, Rule, RuleMeta, Sink};
-use crate::trust::EXTERNAL_ID;
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -35,10 +35,6 @@ declare_rule! {
 }
 
 impl Rule for ExternalIdIfExists {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
         for st in policy.statements.iter().filter(|st| st.is_allow()) {
             for c in st.conditions_on(EXTERNAL_ID).filter(|c| c.operator.if_exists) {

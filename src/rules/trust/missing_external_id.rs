@@ -1,9 +1,9 @@
-use crate::declare_rule;
-use crate::model::{Policy, Unit};
-use crate::rules::{Context, Rule, RuleMeta, Severity, Sink};
-use crate::trust::{
+use crate::analysis::trust::{
     EXTERNAL_ID, Trusted, allows_assume_role, aws_principals, configured_account, requires_presence,
 };
+use crate::declare_rule;
+use crate::model::{Policy, Unit};
+use crate::rules::{Context, Rule, Severity, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -43,10 +43,6 @@ declare_rule! {
 }
 
 impl Rule for MissingExternalId {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
         for st in policy.statements.iter().filter(|st| allows_assume_role(st) && !st.partial) {
             if st.conditions_on(EXTERNAL_ID).any(requires_presence) {

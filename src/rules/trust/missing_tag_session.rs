@@ -1,7 +1,7 @@
+use crate::analysis::trust::spacelift_principals;
 use crate::declare_rule;
 use crate::model::{Unit, action_matches};
-use crate::rules::{Context, Rule, RuleMeta, Sink};
-use crate::trust::spacelift_principals;
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -38,10 +38,6 @@ declare_rule! {
 }
 
 impl Rule for MissingTagSession {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_unit(&self, _cx: &Context, unit: &Unit, out: &mut Sink) {
         for role in &unit.roles {
             let Some(tag_span) = role.tag_session_required else { continue };

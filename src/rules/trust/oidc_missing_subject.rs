@@ -1,8 +1,8 @@
+use crate::analysis::reason::{Lang, Universe};
+use crate::analysis::trust::{key_constraint, requires_presence};
 use crate::declare_rule;
 use crate::model::{Policy, Unit, action_matches};
-use crate::reason::{Lang, Universe};
-use crate::rules::{Context, Rule, RuleMeta, Severity, Sink};
-use crate::trust::{key_constraint, requires_presence};
+use crate::rules::{Context, Rule, Severity, Sink};
 
 const GITHUB: &str = "token.actions.githubusercontent.com";
 
@@ -50,10 +50,6 @@ pub fn oidc_host(federated: &str) -> Option<&str> {
 }
 
 impl Rule for OidcMissingSubject {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, _cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
         for st in policy.statements.iter().filter(|st| st.is_allow() && !st.partial) {
             let web = st.actions().any(|(a, _)| action_matches(a, "sts:AssumeRoleWithWebIdentity"));

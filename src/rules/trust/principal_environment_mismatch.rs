@@ -1,7 +1,8 @@
+use crate::analysis::trust::{Trusted, aws_principals};
+use crate::aws::arn;
 use crate::declare_rule;
-use crate::model::{Policy, Unit, arn};
-use crate::rules::{Context, Rule, RuleMeta, Sink};
-use crate::trust::{Trusted, aws_principals};
+use crate::model::{Policy, Unit};
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -38,10 +39,6 @@ declare_rule! {
 }
 
 impl Rule for PrincipalEnvironmentMismatch {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
         let env = cx.settings.spacelift_environment;
         for st in policy.statements.iter().filter(|st| st.is_allow()) {

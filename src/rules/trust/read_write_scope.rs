@@ -1,10 +1,10 @@
+use crate::analysis::external_id::analyse;
+use crate::analysis::reason::Lang;
+use crate::analysis::trust::{EXTERNAL_ID, grammar, key_constraint, spacelift_assume_statements};
 use crate::declare_rule;
-use crate::external_id::analyse;
 use crate::model::{Policy, Unit};
-use crate::reason::Lang;
 use crate::rules::trust::oidc_missing_subject::oidc_host;
-use crate::rules::{Context, Rule, RuleMeta, Sink};
-use crate::trust::{EXTERNAL_ID, grammar, key_constraint, spacelift_assume_statements};
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -44,10 +44,6 @@ declare_rule! {
 }
 
 impl Rule for ReadWriteScope {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, _cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
         if !policy.is_trust() {
             return;
@@ -62,10 +58,16 @@ impl Rule for ReadWriteScope {
             }
             let Ok(analysis) = analyse(&kc.lang, grammar) else { continue };
             let Some(witness) = analysis.read else { continue };
+            let holes = kc.holes();
+            let whatever = if holes.is_empty() {
+                String::new()
+            } else {
+                format!(" (whatever {} is)", holes.join(" and "))
+            };
             out.emit(
                 kc.conditions[0].values.span,
                 format!(
-                    "role {} accepts external ids of read runs, e.g. `{witness}`, but can write: {}",
+                    "role {} accepts external ids of read runs{whatever}, e.g. `{witness}`, but can write: {}",
                     role.name, access.evidence
                 ),
             )

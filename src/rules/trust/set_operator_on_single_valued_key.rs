@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::model::{Policy, SetQualifier, Unit};
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{Context, Rule, Sink};
 
 /// Global and STS keys that never carry more than one value.
 const SINGLE_VALUED: &[&str] = &[
@@ -56,10 +56,6 @@ declare_rule! {
 }
 
 impl Rule for SetOperatorOnSingleValuedKey {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
         for st in &policy.statements {
             for c in &st.conditions {

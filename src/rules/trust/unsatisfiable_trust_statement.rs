@@ -1,9 +1,9 @@
+use crate::analysis::external_id::analyse;
+use crate::analysis::reason::Universe;
+use crate::analysis::trust::{EXTERNAL_ID, grammar, key_constraint, spacelift_principals};
 use crate::declare_rule;
-use crate::external_id::analyse;
 use crate::model::{Policy, Unit};
-use crate::reason::Universe;
-use crate::rules::{Context, Rule, RuleMeta, Sink, opening};
-use crate::trust::{EXTERNAL_ID, grammar, key_constraint, spacelift_principals};
+use crate::rules::{Context, Rule, Sink, opening};
 
 declare_rule! {
     /// ## What it does
@@ -40,10 +40,6 @@ declare_rule! {
 }
 
 impl Rule for UnsatisfiableTrustStatement {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, _cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
         // A trust rule: permission policies have their own (many) conditions, and building
         // automata for all of them would cost most of a corpus run for no finding users expect.

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::model::{BaseOp, Policy, Unit};
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
     /// ## What it does
@@ -54,10 +54,6 @@ fn has_wildcard(value: &str) -> bool {
 }
 
 impl Rule for WildcardInExactMatch {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
         for st in &policy.statements {
             for c in &st.conditions {

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::model::{Policy, Unit};
-use crate::rules::{Context, Rule, RuleMeta, Sink};
+use crate::rules::{Context, Rule, Sink};
 
 /// Condition keys that pin down who the caller is.
 const RESTRICTING_KEYS: &[&str] = &[
@@ -55,10 +55,6 @@ declare_rule! {
 }
 
 impl Rule for WildcardPrincipal {
-    fn meta(&self) -> &RuleMeta {
-        &Self::META
-    }
-
     fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
         for st in policy.statements.iter().filter(|st| st.is_allow() && !st.partial) {
             let Some(p) = &st.principal else { continue };

@@ -164,7 +164,7 @@ impl<'m> Eval<'m> {
                 return match cond.as_bool() {
                     Some(true) => self.eval(&c.true_expr, src),
                     Some(false) => self.eval(&c.false_expr, src),
-                    None if matches!(cond.v, V::Unknown) => Sv::unknown(span),
+                    None if cond.is_unknown() => Sv::unknown(span),
                     None => self.fail(span),
                 };
             }
@@ -173,7 +173,7 @@ impl<'m> Eval<'m> {
             Expression::UnaryOp(u) => {
                 let a = self.eval(&u.expr, src);
                 return match (u.operator.value(), &a.v) {
-                    (_, V::Unknown) => Sv::unknown(span),
+                    (_, V::Unknown | V::Partial(..)) => Sv::unknown(span),
                     (UnaryOperator::Not, _) => match a.as_bool() {
                         Some(b) => Sv { span, v: V::Bool(!b) },
                         None => self.fail(span),

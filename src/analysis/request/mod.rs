@@ -1,5 +1,5 @@
-//! IAM evaluation of one concrete request against one policy (FACTS.md, "Condition
-//! semantics"): used by `verify` to predict the STS answer and by cross-resource rules.
+//! IAM evaluation of one concrete request against one policy (docs/facts.md,
+//! "Policy grammar and evaluation"): used by `verify` to predict the STS answer and by cross-resource rules.
 //!
 //! Semantics: a statement applies when principal, action and every condition match; an
 //! applicable `Deny` wins over any `Allow`; nothing applicable is an implicit deny. A missing
@@ -8,8 +8,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{BaseOp, Condition, Policy, Principal, SetQualifier, Statement, action_matches, arn};
-use crate::reason::{Lang, PatternKind, VarMode};
+use crate::analysis::reason::{Lang, PatternKind, VarMode};
+use crate::aws::arn;
+use crate::model::{BaseOp, Condition, Policy, Principal, SetQualifier, Statement, action_matches};
 
 /// The caller and what it sends.
 #[derive(Debug, Clone, Default)]

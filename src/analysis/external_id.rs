@@ -6,37 +6,12 @@
 //! `<account>@<stack-or-module>`. The stack slug alphabet is unverified, hence [`GrammarConfig`].
 //!
 //! Every question is answered exactly by intersecting the condition's [`Lang`] with languages of
-//! the grammar (see [`crate::reason`]), and every positive answer carries a witness id.
+//! the grammar (see [`crate::analysis::reason`]), and every positive answer carries a witness id.
 
 use std::fmt;
 
-use crate::reason::{self, Lang, ReasonError, Universe};
-
-/// The phase an external id is issued for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Phase {
-    /// Initialize and Plan, including proposed runs from pull requests.
-    Read,
-    /// Apply, task Perform, stack destructor Destroy.
-    Write,
-}
-
-impl Phase {
-    pub const ALL: [Phase; 2] = [Phase::Read, Phase::Write];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Phase::Read => "read",
-            Phase::Write => "write",
-        }
-    }
-}
-
-impl fmt::Display for Phase {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+use crate::analysis::reason::{self, Lang, ReasonError, Universe};
+pub use crate::aws::spacelift::Phase;
 
 /// One `@`-separated part of an external id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -108,7 +83,7 @@ impl Default for GrammarConfig {
             integration_id_rule: "the integration id must be a 26-character ULID in Crockford \
                                   base32 (digits and capital letters except I, L, O, U)"
                 .into(),
-            // Unverified (FACTS.md): generated slugs have been seen with `_` as well as `-`.
+            // Unverified (docs/facts.md, "Spacelift"): generated slugs have been seen with `_` as well as `-`.
             stack: "[a-z0-9_-]+".into(),
             stack_rule: "the stack or module id must contain only lowercase letters, digits, \
                          `-` and `_`"

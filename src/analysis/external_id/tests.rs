@@ -1,5 +1,5 @@
 use super::*;
-use crate::reason::{PatternKind, VarMode};
+use crate::analysis::reason::{PatternKind, VarMode};
 
 fn grammar() -> Grammar {
     Grammar::spacelift().expect("default grammar builds")

@@ -1,4 +1,4 @@
-//! ARN syntax (FACTS.md, "Partitions"), shared by every rule that sees a literal ARN.
+//! ARN syntax (docs/facts.md, "ARNs, accounts and partitions"), shared by every rule that sees a literal ARN.
 
 pub const PARTITIONS: &[&str] =
     &["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
@@ -65,10 +65,8 @@ pub fn validate(arn: &str, usage: ArnUse) -> Result<(), String> {
         return Err(format!("`{arn}`: the service part is empty"));
     }
     let account = parts.account;
-    let account_ok = account.is_empty()
-        || has_wildcard(account)
-        || account == "aws"
-        || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
+    let account_ok =
+        account.is_empty() || has_wildcard(account) || account == "aws" || super::is_account_id(account);
     if !account_ok {
         return Err(format!("`{arn}`: account `{account}` is not 12 digits"));
     }
@@ -114,11 +112,11 @@ pub fn role_name(arn: &str) -> Option<&str> {
 
 /// The 12-digit account an `AWS` principal value names, bare or in an ARN.
 pub fn principal_account(value: &str) -> Option<&str> {
-    if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
+    if super::is_account_id(value) {
         return Some(value);
     }
     let parts = split(value)?;
-    (parts.account.len() == 12 && parts.account.bytes().all(|b| b.is_ascii_digit())).then_some(parts.account)
+    super::is_account_id(parts.account).then_some(parts.account)
 }
 
 #[cfg(test)]
