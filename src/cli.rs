@@ -109,6 +109,7 @@ pub enum PolicyKindArg {
     Auto,
     Trust,
     Permission,
+    Resource,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -175,6 +176,14 @@ pub struct CheckArgs {
     /// Extra declarative rules (`*.toml`)
     #[arg(long, value_name = "DIR")]
     pub rules_dir: Option<PathBuf>,
+    /// Terraform variables file for the root modules, as `terraform -var-file` (repeatable; later
+    /// files win, over terraform.tfvars and *.auto.tfvars)
+    #[arg(long, value_name = "FILE")]
+    pub var_file: Vec<PathBuf>,
+    /// A Terraform variable for the root modules, as `terraform -var` (repeatable; wins over
+    /// every file)
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub var: Vec<String>,
     /// Name to report for `-` (standard input)
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
@@ -198,6 +207,10 @@ pub struct CheckArgs {
     /// More on standard error: -v a run summary with counts by rule, -vv every file read
     #[arg(long, short = 'v', action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Diagnostic: print every policy place (linted, partly known, or unknown and why) as
+    /// tab-separated lines on standard error (used by scripts/tf-coverage.sh)
+    #[arg(long, hide = true)]
+    pub policy_places: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

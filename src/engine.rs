@@ -40,6 +40,8 @@ pub struct CheckOptions {
     pub vars: Vec<(String, String)>,
     /// Told how many units there are, then once per unit done (drives the progress bar).
     pub progress: Option<Progress>,
+    /// Collect [`Report::places`] (`check --policy-places`).
+    pub policy_places: bool,
 }
 
 /// What the engine tells a progress display.
@@ -100,6 +102,9 @@ pub struct Report {
     pub files: usize,
     pub policies: usize,
     pub elapsed: Duration,
+    /// With [`CheckOptions::policy_places`]: one tab-separated line per policy place,
+    /// `path line subject kind status reason` (status `linted`, `partial` or `unknown`).
+    pub places: Vec<String>,
 }
 
 /// Every rule (built-in and declarative, plus `rules_dir`), before selection.
@@ -142,7 +147,17 @@ pub fn selected<'r>(rules: &'r [Box<dyn Rule>], lint: &LintOptions) -> Result<Ve
 }
 
 /// Findings, files read and policies seen for one unit.
-type UnitResult = (Vec<Finding>, usize, usize);
+struct UnitResult {
+    findings: Vec<Finding>,
+    files: usize,
+    policies: usize,
+    /// The JSON file this unit is, when it is one.
+    json_path: Option<PathBuf>,
+    /// Files the unit's Terraform renders with `templatefile()`.
+    templates: Vec<PathBuf>,
+    /// `check --policy-places` lines.
+    places: Vec<String>,
+}
 
 /// A unit of work before parsing: one JSON file, or one Terraform module directory.
 enum Job {
@@ -180,21 +195,17 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     };
     let results: Vec<Result<UnitResult, Error>> = jobs
         .par_iter()
-        .map(|job| run_job(job, &rules, &known, &opts.settings, input, &sources))
+        .map(|job| run_job(job, &rules, &known, &opts.settings, input, &sources, opts.policy_places))
         .inspect(|_| tell(ProgressEvent::Advance))
         .collect();
-    let mut findings = Vec::new();
-    let (mut files, mut policies) = (0, 0);
-    for r in results {
-        let (f, nfiles, npolicies) = r?;
-        findings.extend(f);
-        files += nfiles;
-        policies += npolicies;
-    }
+    let mut results: Vec<UnitResult> = results.into_iter().collect::<Result<_, _>>()?;
+    let mut places: Vec<String> = results.iter_mut().flat_map(|r| std::mem::take(&mut r.places)).collect();
+    places.sort();
+    let (mut findings, files, policies) = merge(results);
     apply_severity(&mut findings, &opts.lint);
     apply_per_path(&mut findings, &opts.lint, &sources);
     order_and_dedup(&mut findings, &sources);
-    Ok(Report { findings, rules: all, sources, files, policies, elapsed: start.elapsed() })
+    Ok(Report { findings, rules: all, sources, files, policies, elapsed: start.elapsed(), places })
 }
 
 /// One job per JSON file, per Terraform module directory, and for standard input.
@@ -232,6 +243,7 @@ fn run_job(
     settings: &Settings,
     input: &InputOptions,
     sources: &SourceMap,
+    policy_places: bool,
 ) -> Result<UnitResult, Error> {
     let mut nfiles = 1;
     let unit = match job {
@@ -262,9 +274,24 @@ fn run_job(
             Some(input::terraform::parse_module(display, dir.clone(), &loaded, sources, input))
         }
     };
-    let Some(mut unit) = unit else { return Ok((Vec::new(), nfiles, 0)) };
+    let json_path = match job {
+        Job::Json(d) => Some(d.path.clone()),
+        _ => None,
+    };
+    let Some(mut unit) = unit else {
+        return Ok(UnitResult {
+            findings: Vec::new(),
+            files: nfiles,
+            policies: 0,
+            json_path,
+            templates: Vec::new(),
+            places: Vec::new(),
+        });
+    };
     let findings = check_unit(rules, known, settings, sources, &mut unit);
-    Ok((findings, nfiles, unit.policies.len()))
+    let templates = std::mem::take(&mut unit.template_files);
+    let places = if policy_places { place_lines(&unit, sources) } else { Vec::new() };
+    Ok(UnitResult { findings, files: nfiles, policies: unit.policies.len(), json_path, templates, places })
 }
 
 /// The directories a run reads inside: each scanned directory, a named file's directory, and
@@ -299,6 +326,30 @@ pub fn input_options(settings: &Settings) -> InputOptions {
         spacelift_environment: settings.spacelift_environment,
         ..InputOptions::default()
     }
+}
+
+/// All units' findings, files and policies, without the units that are templates.
+fn merge(results: Vec<UnitResult>) -> (Vec<Finding>, usize, usize) {
+    // A file a module renders with `templatefile()` is a template (often `*.json` with `${...}`
+    // and `%{ if }`), linted through the call with its variables, not as a document of its own.
+    let templates: std::collections::HashSet<PathBuf> =
+        results.iter().flat_map(|r| &r.templates).filter_map(|p| std::fs::canonicalize(p).ok()).collect();
+    let mut findings = Vec::new();
+    let (mut files, mut policies) = (0, 0);
+    for r in results {
+        files += r.files;
+        let is_template = !templates.is_empty()
+            && r.json_path
+                .as_ref()
+                .and_then(|p| std::fs::canonicalize(p).ok())
+                .is_some_and(|p| templates.contains(&p));
+        if is_template {
+            continue;
+        }
+        findings.extend(r.findings);
+        policies += r.policies;
+    }
+    (findings, files, policies)
 }
 
 /// What every parsed unit goes through: role access levels, the rules, inline suppressions.
@@ -450,4 +501,31 @@ pub fn sort_findings(findings: &mut [Finding], sources: &SourceMap) {
         let lc = src.as_ref().map(|s| s.line_col(f.span.start));
         (name, lc.map(|l| (l.line, l.column)), f.code.to_string(), f.message.clone())
     });
+}
+
+fn place_lines(unit: &Unit, sources: &SourceMap) -> Vec<String> {
+    let at = |span: crate::source::Span| match sources.get(span.src) {
+        Some(s) => format!("{}\t{}", s.name, s.line_col(span.start).line),
+        None => "?\t0".to_string(),
+    };
+    let clean = |s: &str| s.replace(['\t', '\n'], " ");
+    let mut out = Vec::new();
+    for p in &unit.policies {
+        let partial = p.partial || p.statements.iter().any(|s| s.partial);
+        let status = if partial { "partial" } else { "linted" };
+        let subject = clean(p.subject.as_deref().unwrap_or("-"));
+        out.push(format!("{}\t{subject}\t{}\t{status}\t-", at(p.span), p.kind.name()));
+    }
+    // Provider and backend `assume_role` settings are places of their own (kind `assume_role`).
+    for a in &unit.assume_roles {
+        let known = [&a.role_arn, &a.duration, &a.external_id, &a.session_name]
+            .iter()
+            .all(|v| v.as_ref().is_none_or(|v| v.text.is_some()));
+        let status = if known { "linted" } else { "partial" };
+        out.push(format!("{}\t{}\tassume_role\t{status}\t-", at(a.span), clean(&a.origin.describe())));
+    }
+    for u in &unit.unread_policies {
+        out.push(format!("{}\t{}\t-\tunknown\t{}", at(u.span), clean(&u.subject), clean(&u.reason)));
+    }
+    out
 }

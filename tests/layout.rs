@@ -123,7 +123,6 @@ fn cycle_from(g: &Graph, start: &Vec<String>) -> Option<Vec<String>> {
 }
 
 #[test]
-#[ignore = "lead: un-ignored once the tf-eval and verify branches (which cut the last two cycles) are merged"]
 fn no_import_cycle_in_src() {
     let g = graph();
     assert!(g.len() > 10, "the module graph looks empty: {g:?}");

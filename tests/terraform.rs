@@ -574,9 +574,11 @@ fn tf_json_backend_dynamic_and_escapes() {
     assert_eq!(backend.duration.as_ref().unwrap().as_str(), Some("3h"));
     assert_eq!(src.slice(backend.duration.as_ref().unwrap().span), "\"3h\"");
     let p = &unit.policies[0];
-    // the dynamic statement is unknown, the written one known, `$${` is a literal `${`
-    assert_eq!(p.statements.len(), 1, "{:?}", p.statements);
-    let r = &p.statements[0].resource.as_ref().unwrap().items[0];
+    // the dynamic statement over an unknown `for_each` is one statement with what its content
+    // writes; the written one follows; `$${` is a literal `${`
+    assert_eq!(p.statements.len(), 2, "{:?}", p.statements);
+    assert_eq!(p.statements[0].actions().map(|(a, _)| a).collect::<Vec<_>>(), ["s3:*"]);
+    let r = &p.statements[1].resource.as_ref().unwrap().items[0];
     assert_eq!(r.as_str(), Some("arn:aws:s3:::b/${aws:username}/é"));
 }
 

@@ -390,7 +390,7 @@ fn trustlint_values(
 
 fn has_unknown(kind: &NodeKind) -> bool {
     match kind {
-        NodeKind::Unknown => true,
+        NodeKind::Unknown | NodeKind::Partial(_) => true,
         NodeKind::Array(items) => items.iter().any(|i| has_unknown(&i.kind)),
         NodeKind::Object(m) => m.iter().any(|m| has_unknown(&m.value.kind)),
         _ => false,

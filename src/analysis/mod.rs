@@ -4,7 +4,7 @@
 
 pub mod access;
 pub mod condition_keys;
-pub mod deny;
+pub use trust::deny;
 pub mod external_id;
 pub mod github_subject;
 pub mod reason;

@@ -1,6 +1,10 @@
 //! Shared trust-policy analysis: who a statement trusts, and which values of a condition key
 //! it accepts, as a language (so rules reason over patterns instead of guessing from keys).
 
+/// Deny statements subtracted from what a trust accepts (a part of trust reasoning: it asks
+/// `key_constraint` for each Deny).
+pub mod deny;
+
 use std::sync::OnceLock;
 
 use crate::analysis::deny::{Refusal, refusal, refusal_for_statement};
@@ -11,7 +15,7 @@ use crate::aws::spacelift::{SpaceliftEnvironment, spacelift_environment_of};
 use crate::catalog::catalog;
 use crate::config::Settings;
 use crate::model::terraform::ExternalIdTemplate;
-use crate::model::{BaseOp, Condition, Policy, SetQualifier, Statement, Unit, Value};
+use crate::model::{BaseOp, Condition, HoleKind, Part, Policy, SetQualifier, Shape, Statement, Unit, Value};
 
 pub const EXTERNAL_ID: &str = "sts:ExternalId";
 
@@ -174,6 +178,27 @@ pub struct KeyConstraint<'a> {
     pub conditions: Vec<&'a Condition>,
 }
 
+impl KeyConstraint<'_> {
+    /// Some value is a Terraform string with unknown holes (its language assumes any string
+    /// there): fine for "may it accept X", not for "it accepts everything".
+    pub fn has_holes(&self) -> bool {
+        self.conditions.iter().any(|c| c.values.items.iter().any(|v| v.shape.is_some()))
+    }
+
+    /// The holes' expressions, for messages (`var.account`, ...).
+    pub fn holes(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for v in self.conditions.iter().flat_map(|c| &c.values.items) {
+            for h in v.shape.iter().flat_map(|s| s.holes()) {
+                if !out.contains(&h.what.as_str()) {
+                    out.push(&h.what);
+                }
+            }
+        }
+        out
+    }
+}
+
 fn pattern_kind(op: BaseOp) -> Option<(PatternKind, bool)> {
     Some(match op {
         BaseOp::StringEquals => (PatternKind::Equals, false),
@@ -194,10 +219,35 @@ fn pattern_kind(op: BaseOp) -> Option<(PatternKind, bool)> {
 /// `spacelift_aws_integration_attachment_external_id` computes, its shape (unknown parts are
 /// any valid part).
 pub fn value_lang(unit: &Unit, kind: PatternKind, value: &Value, vars: VarMode) -> Option<Lang> {
-    match value.as_str() {
-        Some(text) => Lang::pattern(kind, text, vars).ok(),
-        None => unit.external_id_template_at(value.span).and_then(template_lang),
+    match (value.as_str(), &value.shape) {
+        (Some(text), _) => Lang::pattern(kind, text, vars).ok(),
+        (None, Some(shape)) => shape_lang(kind, shape, vars),
+        (None, None) => unit.external_id_template_at(value.span).and_then(template_lang),
     }
+}
+
+/// `[^@]*` except the string `read`.
+const ANY_PART_BUT_READ: &str = "(?:|[^@r][^@]*|r(?:|[^@e][^@]*|e(?:|[^@a][^@]*|a(?:|[^@d][^@]*|d[^@]+))))";
+
+/// A Terraform value with unknown holes: the strings it can become. A hole is one part of an
+/// id (no `@`; a 12-digit account where the context says it is one) and never exactly `read`,
+/// so that an answer such as "accepts `@read` ids" never rests on guessing what the hole is.
+pub fn shape_lang(kind: PatternKind, shape: &Shape, vars: VarMode) -> Option<Lang> {
+    let parts: Vec<(Option<&str>, &str)> = shape
+        .parts
+        .iter()
+        .map(|p| match p {
+            Part::Text(t) => (None, t.as_str()),
+            Part::Hole(h) => (
+                Some(match h.kind {
+                    HoleKind::Any => ANY_PART_BUT_READ,
+                    HoleKind::AccountId => "[0-9]{12}",
+                }),
+                "",
+            ),
+        })
+        .collect();
+    Lang::pattern_with_holes(kind, &parts, vars).ok()
 }
 
 /// `<account>@<integration>@<stack>@<phase>` with the unknown parts as their grammar.

@@ -44,6 +44,25 @@ fn config_path(args: &CheckArgs) -> Option<PathBuf> {
     config_file::discover(Path::new("."))
 }
 
+/// `--var-file` (must be readable files) and `--var NAME=VALUE`.
+fn terraform_vars(args: &CheckArgs, opts: &mut CheckOptions) -> Result<(), String> {
+    for f in &args.var_file {
+        if !f.is_file() {
+            return Err(format!("--var-file {}: no such file", f.display()));
+        }
+        opts.var_files.push(f.clone());
+    }
+    for v in &args.var {
+        match v.split_once('=') {
+            Some((name, value)) if !name.trim().is_empty() => {
+                opts.vars.push((name.trim().to_string(), value.to_string()));
+            }
+            _ => return Err(format!("--var `{v}`: expected NAME=VALUE")),
+        }
+    }
+    Ok(())
+}
+
 pub fn options(args: &CheckArgs) -> Result<Prepared, Error> {
     let mut opts = CheckOptions::default();
     let rules = RuleSet::load(args.rules_dir.as_deref())?;
@@ -74,12 +93,14 @@ pub fn options(args: &CheckArgs) -> Result<Prepared, Error> {
             opts.paths.push(p.clone());
         }
     }
+    opts.policy_places = args.policy_places;
     let s = &mut opts.settings;
     if let Some(kind) = args.policy_kind {
         s.policy_kind = match kind {
             PolicyKindArg::Auto => None,
             PolicyKindArg::Trust => Some(PolicyKind::Trust),
             PolicyKindArg::Permission => Some(PolicyKind::Permission),
+            PolicyKindArg::Resource => Some(PolicyKind::Resource),
         };
     }
     if let Some(a) = args.role_access {
@@ -115,6 +136,7 @@ pub fn options(args: &CheckArgs) -> Result<Prepared, Error> {
         opts.lint.ignore = ignore;
     }
     opts.rules_dir = args.rules_dir.clone();
+    terraform_vars(args, &mut opts).map_err(Error::Usage)?;
     let threshold = match (args.fail_on, config.as_ref().and_then(|c| c.fail_on)) {
         (Some(flag), _) => threshold(flag),
         (None, Some(FailOnSetting::At(s))) => Some(s),
@@ -185,6 +207,9 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
         bar.finish_and_clear();
     }
     let mut report = result?;
+    for line in &report.places {
+        eprintln!("{line}");
+    }
     if args.verbose > 0 {
         run_summary(&report, args.verbose);
     }

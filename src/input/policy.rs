@@ -46,7 +46,7 @@ pub fn build_policy(root: &Node, hint: KindHint, quota: PolicyQuota) -> Policy {
                 }
             }
         }
-        NodeKind::Unknown => policy.partial = true,
+        NodeKind::Unknown | NodeKind::Partial(_) => policy.partial = true,
         _ => policy.malformed.push(Malformed {
             span: root.span,
             message: format!("a policy must be a JSON object, found {}", root.type_name()),
@@ -83,7 +83,7 @@ fn statements(node: &Node, policy: &mut Policy) {
                         let st = statement(item, i, &mut policy.malformed);
                         policy.statements.push(st);
                     }
-                    NodeKind::Unknown => policy.partial = true,
+                    NodeKind::Unknown | NodeKind::Partial(_) => policy.partial = true,
                     _ => policy.malformed.push(Malformed {
                         span: item.span,
                         message: format!("a statement must be an object, found {}", item.type_name()),
@@ -91,7 +91,7 @@ fn statements(node: &Node, policy: &mut Policy) {
                 }
             }
         }
-        NodeKind::Unknown => policy.partial = true,
+        NodeKind::Unknown | NodeKind::Partial(_) => policy.partial = true,
         _ => policy.malformed.push(Malformed {
             span: node.span,
             message: format!("`Statement` must be an object or an array, found {}", node.type_name()),
@@ -144,6 +144,7 @@ fn scalar(node: &Node, malformed: &mut Vec<Malformed>, what: &str) -> Value {
     match &node.kind {
         NodeKind::Str(s) => Value::known(s.clone(), node.span),
         NodeKind::Unknown => Value::unknown(node.span),
+        NodeKind::Partial(shape) => Value::partial(shape.clone(), node.span),
         _ => {
             malformed.push(Malformed {
                 span: node.span,
@@ -162,6 +163,10 @@ fn list(node: &Node, malformed: &mut Vec<Malformed>, what: &str) -> ValueList {
         NodeKind::Unknown => {
             out.partial = true;
             out.items.push(Value::unknown(item.span));
+        }
+        NodeKind::Partial(shape) => {
+            out.partial = true;
+            out.items.push(Value::partial(shape.clone(), item.span));
         }
         _ => malformed.push(Malformed {
             span: item.span,
@@ -190,7 +195,7 @@ fn principal(node: &Node, malformed: &mut Vec<Malformed>) -> Principal {
                 p.entries.push(PrincipalEntry { kind: Value::known(m.key.clone(), m.key_span), values });
             }
         }
-        NodeKind::Unknown => p.partial = true,
+        NodeKind::Unknown | NodeKind::Partial(_) => p.partial = true,
         _ => malformed.push(Malformed {
             span: node.span,
             message: format!("`Principal` must be \"*\" or an object, found {}", describe(node)),
@@ -236,6 +241,10 @@ fn conditions(node: &Node, st: &mut Statement, malformed: &mut Vec<Malformed>) {
                     (NodeKind::Unknown, _) => {
                         values.partial = true;
                         values.items.push(Value::unknown(item.span));
+                    }
+                    (NodeKind::Partial(shape), _) => {
+                        values.partial = true;
+                        values.items.push(Value::partial(shape.clone(), item.span));
                     }
                     _ => malformed.push(Malformed {
                         span: item.span,

@@ -21,6 +21,8 @@ pub enum NodeKind {
     Object(Vec<Member>),
     /// A value that could not be resolved statically (Terraform).
     Unknown,
+    /// A string with unknown holes (a Terraform template): unknown, with what is known of it.
+    Partial(crate::model::Shape),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -51,7 +53,7 @@ impl Node {
     }
 
     pub fn is_unknown(&self) -> bool {
-        matches!(self.kind, NodeKind::Unknown)
+        matches!(self.kind, NodeKind::Unknown | NodeKind::Partial(_))
     }
 
     /// Scalars as IAM reads them in condition values (`true`, `10`) as text.
@@ -73,6 +75,7 @@ impl Node {
             NodeKind::Array(_) => "an array",
             NodeKind::Object(_) => "an object",
             NodeKind::Unknown => "an unknown value",
+            NodeKind::Partial(_) => "a partly known string",
         }
     }
 
@@ -80,7 +83,7 @@ impl Node {
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as J;
         match &self.kind {
-            NodeKind::Null | NodeKind::Unknown => J::Null,
+            NodeKind::Null | NodeKind::Unknown | NodeKind::Partial(_) => J::Null,
             NodeKind::Bool(b) => J::Bool(*b),
             NodeKind::Number(n) => serde_json::from_str(n).unwrap_or(J::String(n.clone())),
             NodeKind::Str(s) => J::String(s.clone()),

@@ -6,8 +6,9 @@ pub mod terraform;
 
 pub use operator::{BaseOp, Operator, SetQualifier};
 pub use policy::{
-    Condition, DuplicateKey, Effect, EffectValue, Malformed, Policy, PolicyKind, PolicyQuota, Principal,
-    PrincipalEntry, Statement, Value, ValueList, action_matches, is_assume_action,
+    Condition, DuplicateKey, Effect, EffectValue, Hole, HoleKind, Malformed, Part, Policy, PolicyKind,
+    PolicyQuota, Principal, PrincipalEntry, Shape, Statement, Value, ValueList, action_matches,
+    is_assume_action,
 };
 
 use crate::source::{SourceId, Span};
@@ -70,6 +71,19 @@ pub struct Unit {
     pub external_id_templates: Vec<terraform::ExternalIdTemplate>,
     /// Inline `# trustlint:ignore` comments.
     pub suppressions: Vec<terraform::Suppression>,
+    /// Places that hold a policy whose document is not known statically (not linted).
+    pub unread_policies: Vec<UnreadPolicy>,
+    /// Files the module renders with `templatefile()`: templates, not documents of their own.
+    pub template_files: Vec<std::path::PathBuf>,
+}
+
+/// A policy place (a Terraform attribute that holds a policy) whose value is unknown, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadPolicy {
+    pub subject: String,
+    pub span: Span,
+    /// The first unresolved part, e.g. `var.policy (input variable without a default)`.
+    pub reason: String,
 }
 
 impl Unit {

@@ -4,20 +4,66 @@ use crate::model::operator::Operator;
 use crate::source::Span;
 
 /// A scalar as written. `text` is `None` when the value is unknown statically (an unresolved
-/// Terraform expression); rules stay silent on unknowns.
+/// Terraform expression); rules stay silent on unknowns. A partly known string (a Terraform
+/// template with unknown holes) has no text but a `shape`, which reasoning about patterns may
+/// use (a hole is any string of its kind).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Value {
     pub text: Option<String>,
     pub span: Span,
+    pub shape: Option<Box<Shape>>,
+}
+
+/// A string whose parts are known text or unknown holes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shape {
+    pub parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    Text(String),
+    Hole(Hole),
+}
+
+/// An unknown part of a string: what it was written as, and what it can be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hole {
+    /// The expression, as written (`var.account_id`).
+    pub what: String,
+    pub kind: HoleKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HoleKind {
+    /// Any string.
+    Any,
+    /// A 12-digit AWS account id (the account field of an ARN, `aws_caller_identity`).
+    AccountId,
+}
+
+impl Shape {
+    /// The holes, by what they were written as (for messages).
+    pub fn holes(&self) -> impl Iterator<Item = &Hole> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Hole(h) => Some(h),
+            Part::Text(_) => None,
+        })
+    }
 }
 
 impl Value {
     pub fn known(text: impl Into<String>, span: Span) -> Self {
-        Value { text: Some(text.into()), span }
+        Value { text: Some(text.into()), span, shape: None }
     }
 
     pub fn unknown(span: Span) -> Self {
-        Value { text: None, span }
+        Value { text: None, span, shape: None }
+    }
+
+    /// A string with unknown holes.
+    pub fn partial(shape: Shape, span: Span) -> Self {
+        Value { text: None, span, shape: Some(Box::new(shape)) }
     }
 
     pub fn as_str(&self) -> Option<&str> {
@@ -199,6 +245,12 @@ pub fn is_assume_action(action: &str) -> bool {
 pub enum PolicyKind {
     Trust,
     Permission,
+    /// A resource-based policy (bucket, key, queue, topic, repository, secret, Lambda function
+    /// policies): `Principal` required, `Resource` allowed.
+    Resource,
+    /// An AWS Organizations service control policy: no `Principal`; it grants nothing, it only
+    /// limits what identity policies may grant.
+    ServiceControl,
     Unknown,
 }
 
@@ -207,6 +259,8 @@ impl PolicyKind {
         match self {
             PolicyKind::Trust => "trust",
             PolicyKind::Permission => "permission",
+            PolicyKind::Resource => "resource",
+            PolicyKind::ServiceControl => "service control",
             PolicyKind::Unknown => "unknown",
         }
     }
@@ -218,6 +272,11 @@ pub enum PolicyQuota {
     Trust,
     Managed,
     Inline,
+    /// A resource policy: each service has its own size limit (S3 20 KB, KMS 32 KB, ...), so
+    /// only the characters are checked.
+    Resource,
+    /// An SCP: 5,120 characters.
+    ServiceControl,
     /// A raw file: the kind decides (trust -> Trust, else Managed).
     Unspecified,
 }
@@ -260,6 +319,12 @@ pub struct Policy {
     /// Index of the role this policy belongs to in the unit's `roles`, when known.
     pub role: Option<usize>,
     pub partial: bool,
+    /// The policy exists only under a condition (`count = var.create ? 1 : 0`): `aws_iam_role.r
+    /// is created`. Findings on it say so.
+    pub when: Option<String>,
+    /// What the policy is attached to, for messages about resource policies: `bucket policy of
+    /// aws_s3_bucket.logs`.
+    pub owner: Option<String>,
 }
 
 impl Policy {
@@ -280,14 +345,26 @@ impl Policy {
             text: None,
             role: None,
             partial: false,
+            when: None,
+            owner: None,
         }
     }
 
-    /// `Principal` plus an `sts:Assume*` action makes a trust policy.
+    /// A statement with both `Principal` and `Resource` makes a resource policy (unless every
+    /// action is an `sts:` one: that is a trust policy with a misplaced `Resource`); `Principal`
+    /// plus an `sts:Assume*` action makes a trust policy.
     pub fn infer_kind(&self) -> PolicyKind {
-        let has_principal =
-            self.statements.iter().any(|s| s.principal.is_some() || s.not_principal.is_some());
-        if has_principal && self.statements.iter().any(|s| s.allows_assume()) {
+        let names_principal = |s: &Statement| s.principal.is_some() || s.not_principal.is_some();
+        let has_principal = self.statements.iter().any(names_principal);
+        let names_resource = |s: &Statement| s.resource.is_some() || s.not_resource.is_some();
+        let other_actions = self
+            .statements
+            .iter()
+            .flat_map(|s| s.actions().chain(s.not_action.iter().flat_map(|l| l.known())))
+            .any(|(a, _)| !a.to_ascii_lowercase().starts_with("sts:"));
+        if other_actions && self.statements.iter().any(|s| names_principal(s) && names_resource(s)) {
+            PolicyKind::Resource
+        } else if has_principal && self.statements.iter().any(|s| s.allows_assume()) {
             PolicyKind::Trust
         } else if has_principal {
             PolicyKind::Unknown

@@ -193,9 +193,13 @@ pub fn check_policies<R: Rule + ?Sized>(rule: &R, cx: &Context, unit: &Unit, out
     for policy in &unit.policies {
         let before = out.findings.len();
         rule.check_policy(cx, unit, policy, out);
-        if let Some(subject) = &policy.subject {
-            for f in &mut out.findings[before..] {
+        for f in &mut out.findings[before..] {
+            if let Some(subject) = &policy.subject {
                 f.subject.get_or_insert_with(|| subject.clone());
+            }
+            // A policy of the one possible instance of an unknown `count`/`for_each`.
+            if let Some(when) = &policy.when {
+                f.message = format!("{}, when {when}", f.message);
             }
         }
     }

@@ -177,6 +177,27 @@ impl Lang {
         Lang::atom(pattern_regex(kind, value, vars)?)
     }
 
+    /// The strings a condition value with unknown holes may match under `kind`: each known
+    /// part as written, each hole any string of its regex (`None` for a known part). Only for
+    /// the string operators; ARN operators match per ARN part and are not composed this way.
+    pub fn pattern_with_holes(
+        kind: PatternKind,
+        parts: &[(Option<&str>, &str)],
+        vars: VarMode,
+    ) -> Result<Lang, ReasonError> {
+        if matches!(kind, PatternKind::ArnLike | PatternKind::ArnEquals) {
+            return Err(ReasonError::MalformedArn { pattern: "a value with unknown parts".into() });
+        }
+        let mut re = String::new();
+        for (hole, text) in parts {
+            match hole {
+                Some(h) => re.push_str(&format!("(?:{h})")),
+                None => re.push_str(&format!("(?:{})", pattern_regex(kind, text, vars)?)),
+            }
+        }
+        Lang::atom(re)
+    }
+
     /// The strings any of `values` matches: IAM ORs the values under one condition key.
     pub fn patterns<S: AsRef<str>>(
         kind: PatternKind,

@@ -1,5 +1,6 @@
 //! A block's attributes, evaluated once, and the lookups every reader of them makes.
 
+use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::Body;
 
 use crate::input::terraform::eval::Eval;
@@ -32,5 +33,29 @@ pub fn values(sv: &Sv) -> Vec<Value> {
     match &sv.v {
         V::List(items) => items.iter().map(Sv::to_value).collect(),
         _ => vec![Value::unknown(sv.span)],
+    }
+}
+
+/// `TYPE.NAME.ATTR` written directly (not through locals): the resource an attribute points at.
+/// `"${TYPE.NAME.ATTR}"` (how `.tf.json` writes it) is the same reference.
+pub fn reference(expr: &Expression) -> Option<(String, String, String)> {
+    if let Expression::StringTemplate(t) = expr
+        && let [hcl_edit::template::Element::Interpolation(i)] = t.iter().collect::<Vec<_>>().as_slice()
+    {
+        return reference(&i.expr);
+    }
+    let Expression::Traversal(t) = expr else { return None };
+    let Expression::Variable(root) = &t.expr else { return None };
+    let attrs: Vec<&str> = t
+        .operators
+        .iter()
+        .map_while(|o| match o.value() {
+            TraversalOperator::GetAttr(a) => Some(a.as_str()),
+            _ => None,
+        })
+        .collect();
+    match attrs.as_slice() {
+        [name, attr, ..] => Some((root.as_str().to_string(), name.to_string(), attr.to_string())),
+        _ => None,
     }
 }

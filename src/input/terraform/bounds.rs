@@ -6,7 +6,7 @@ use crate::input::tree::{Node, NodeKind};
 
 /// The largest value kept, in [`weight`] units (about one per node and per 16 bytes of text):
 /// far above any real policy (IAM's largest quota is 10 KiB of JSON).
-pub const MAX_WEIGHT: usize = 1 << 16;
+pub const MAX_WEIGHT: usize = 1 << 14;
 
 /// Expressions evaluated per module before everything else becomes unknown: real modules need a
 /// few thousand; exponential constructions (a local used twice by the next, forty deep) need
@@ -29,7 +29,7 @@ fn add_value(sv: &Sv, limit: usize, w: &mut usize) {
         return;
     }
     match &sv.v {
-        V::Str(s) => *w += s.text.len() / 16,
+        V::Str(s) | V::Partial(s, _) => *w += s.text.len() / 16,
         V::List(items) => items.iter().for_each(|i| add_value(i, limit, w)),
         V::Obj(m) => m.iter().for_each(|(k, _, v)| {
             *w += k.len() / 16;
@@ -52,6 +52,7 @@ fn add_node(n: &Node, limit: usize, w: &mut usize) {
             *w += m.key.len() / 16;
             add_node(&m.value, limit, w)
         }),
+        NodeKind::Partial(shape) => *w += shape.parts.len(),
         NodeKind::Null | NodeKind::Bool(_) | NodeKind::Unknown => {}
     }
 }

@@ -1,6 +1,7 @@
 //! What trustlint knows of data sources without a provider: `aws_iam_policy_document` (its
-//! JSON, built from the block) and Spacelift's `spacelift_aws_integration_attachment_external_id`
-//! (the external id and trust statement it computes).
+//! JSON, built from the block), Spacelift's `spacelift_aws_integration_attachment_external_id`
+//! (the external id and trust statement it computes) and `aws_partition` (the configured
+//! partition). Any other data source attribute is unknown.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -11,9 +12,10 @@ use crate::input::terraform::eval::{DataSources, Eval};
 use crate::input::terraform::module::Res;
 use crate::input::terraform::policy::policy_document;
 use crate::input::terraform::spanned::SpStr;
-use crate::input::terraform::value::{Sv, V};
+use crate::input::terraform::value::{Sv, V, hole_char};
 use crate::input::tree::{Member, Node, NodeKind};
 use crate::model::terraform::{ExternalIdTemplate, Phase};
+use crate::model::{Hole, HoleKind};
 use crate::source::Span;
 
 /// The data sources of one module, with what evaluating them learnt.
@@ -44,7 +46,9 @@ impl<'o> TerraformData<'o> {
     }
 
     fn document(&self, ev: &mut Eval, res: &Res, span: Span) -> Option<Sv> {
-        let key = format!("{}.{}", res.ty, res.name);
+        // One document per instance of a repeated data source.
+        let key =
+            ev.data_instance().map(str::to_string).unwrap_or_else(|| format!("{}.{}", res.ty, res.name));
         let cached = self.docs.borrow().get(&key).cloned();
         let doc = match cached {
             Some(d) => d,
@@ -111,6 +115,16 @@ impl DataSources for TerraformData<'_> {
     fn attr(&self, ev: &mut Eval, res: &Res, attr: &str, span: Span) -> Option<Sv> {
         match (res.ty.as_str(), attr) {
             ("aws_iam_policy_document", "json" | "minified_json") => self.document(ev, res, span),
+            // The partition of the account the run targets: the configured one.
+            ("aws_partition", "partition" | "id") => {
+                Some(Sv { span, v: V::Str(SpStr::plain(self.options.partition.clone(), span.src)) })
+            }
+            // Only known after apply, but always a 12-digit account id.
+            ("aws_caller_identity", "account_id") => {
+                let hole =
+                    Hole { what: format!("{}.account_id", res.address(true)), kind: HoleKind::AccountId };
+                Some(Sv { span, v: V::Partial(SpStr::plain(hole_char(0).to_string(), span.src), vec![hole]) })
+            }
             ("spacelift_aws_integration_attachment_external_id", "assume_role_policy_statement") => {
                 let node = self.spacelift_statement(ev, res, span);
                 Some(Sv { span, v: V::Json(Box::new(node)) })

@@ -53,7 +53,7 @@ fn str_v(t: String, src: SourceId) -> V {
 /// The string value of a known primitive (numbers and bools convert, as Terraform does).
 fn text(sv: &Sv) -> Result<String, Fail> {
     match &sv.v {
-        V::Unknown => Err(Fail::Unknown),
+        V::Unknown | V::Partial(..) => Err(Fail::Unknown),
         V::Str(_) | V::Num(_) | V::Bool(_) => sv.text().ok_or(Fail::Error),
         V::Json(_) => sv.text().ok_or(Fail::Unknown),
         _ => Err(Fail::Error),
@@ -63,7 +63,7 @@ fn text(sv: &Sv) -> Result<String, Fail> {
 fn list(sv: &Sv) -> Result<&[Sv], Fail> {
     match &sv.v {
         V::List(items) => Ok(items),
-        V::Unknown => Err(Fail::Unknown),
+        V::Unknown | V::Partial(..) => Err(Fail::Unknown),
         _ => Err(Fail::Error),
     }
 }
@@ -71,7 +71,7 @@ fn list(sv: &Sv) -> Result<&[Sv], Fail> {
 fn obj(sv: &Sv) -> Result<&[(String, Span, Sv)], Fail> {
     match &sv.v {
         V::Obj(m) => Ok(m),
-        V::Unknown => Err(Fail::Unknown),
+        V::Unknown | V::Partial(..) => Err(Fail::Unknown),
         _ => Err(Fail::Error),
     }
 }
@@ -108,7 +108,7 @@ pub fn iterate(sv: &Sv) -> Option<Vec<(Sv, Sv)>> {
 /// `a == b` as Terraform compares: same type and value; `None` when unknown.
 pub fn equal(a: &Sv, b: &Sv) -> Option<bool> {
     match (&a.v, &b.v) {
-        (V::Unknown, _) | (_, V::Unknown) => None,
+        (V::Unknown | V::Partial(..), _) | (_, V::Unknown | V::Partial(..)) => None,
         (V::Null, V::Null) => Some(true),
         (V::Null, _) | (_, V::Null) => Some(false),
         (V::Num(_), V::Num(_)) => Some(num(a) == num(b)),
@@ -157,7 +157,7 @@ pub fn index(coll: &Sv, idx: &Sv) -> R {
             let k = text(idx)?;
             m.iter().find(|(key, _, _)| *key == k).map(|(_, _, v)| v.clone()).ok_or(Fail::Error)
         }
-        V::Unknown => Err(Fail::Unknown),
+        V::Unknown | V::Partial(..) => Err(Fail::Unknown),
         _ => Err(Fail::Error),
     }
 }
@@ -219,7 +219,7 @@ fn jsondecode(args: &[Sv]) -> R {
             Ok(n) => Ok(Sv::from_node(&n)),
             Err(_) => Err(Fail::Error),
         },
-        V::Unknown => Err(Fail::Unknown),
+        V::Unknown | V::Partial(..) => Err(Fail::Unknown),
         _ => Err(Fail::Error),
     }
 }
@@ -227,7 +227,7 @@ fn jsondecode(args: &[Sv]) -> R {
 fn convert(name: &str, args: &[Sv], src: SourceId, span: Span) -> R {
     let a = one_arg(args)?;
     let v = match (name, &a.v) {
-        (_, V::Unknown) => return Err(Fail::Unknown),
+        (_, V::Unknown | V::Partial(..)) => return Err(Fail::Unknown),
         (_, V::Null) => V::Null,
         ("tostring", V::Str(_)) => a.v.clone(),
         ("tostring", V::Num(_) | V::Bool(_)) => str_v(text(a)?, src),
@@ -315,6 +315,14 @@ fn join(args: &[Sv], src: SourceId) -> Result<V, Fail> {
     if lists.is_empty() {
         return Err(Fail::Error);
     }
+    // `join("", data.x.*.json)`, the pre-0.12 way to read a repeated document: one element
+    // joined is that element, so a document with unknown parts stays a (partial) document.
+    if let [l] = lists
+        && let Ok([one]) = list(l)
+        && matches!(one.v, V::Json(_))
+    {
+        return Ok(one.v.clone());
+    }
     let sep = text(sep)?;
     let mut parts = Vec::new();
     for l in lists {
@@ -385,7 +393,7 @@ fn length(args: &[Sv]) -> Result<V, Fail> {
         V::List(items) => items.len(),
         V::Obj(m) => m.len(),
         V::Str(s) => s.text.chars().count(),
-        V::Unknown => return Err(Fail::Unknown),
+        V::Unknown | V::Partial(..) => return Err(Fail::Unknown),
         _ => return Err(Fail::Error),
     };
     Ok(V::Num(n.to_string()))
@@ -412,7 +420,7 @@ fn flatten(args: &[Sv]) -> Result<Vec<Sv>, Fail> {
         for it in items {
             match &it.v {
                 V::List(inner) => walk(inner, out, tally)?,
-                V::Unknown => return Err(Fail::Unknown),
+                V::Unknown | V::Partial(..) => return Err(Fail::Unknown),
                 _ => {
                     if !tally.add(it) {
                         return Err(Fail::Unknown);
@@ -450,7 +458,7 @@ fn merge(args: &[Sv]) -> Result<V, Fail> {
 fn coalesce(args: &[Sv], span: Span) -> R {
     for a in args {
         match &a.v {
-            V::Unknown => return Err(Fail::Unknown),
+            V::Unknown | V::Partial(..) => return Err(Fail::Unknown),
             V::Null => continue,
             V::Str(s) if s.text.is_empty() => continue,
             _ => {
@@ -466,7 +474,7 @@ fn coalescelist(args: &[Sv], span: Span) -> R {
         match &a.v {
             V::List(items) if items.is_empty() => continue,
             V::List(_) => return Ok(Sv { span, v: a.v.clone() }),
-            V::Unknown => return Err(Fail::Unknown),
+            V::Unknown | V::Partial(..) => return Err(Fail::Unknown),
             _ => return Err(Fail::Error),
         }
     }
@@ -571,7 +579,7 @@ fn compact(args: &[Sv]) -> Result<V, Fail> {
         match &it.v {
             V::Null => {}
             V::Str(s) if s.text.is_empty() => {}
-            V::Unknown => return Err(Fail::Unknown),
+            V::Unknown | V::Partial(..) => return Err(Fail::Unknown),
             _ => out.push(it.clone()),
         }
     }

@@ -217,7 +217,7 @@ impl Out<'_> {
                 }
             }
             NodeKind::Str(s) => self.string(s, node.span, literal),
-            NodeKind::Unknown => self.unknown(node.span),
+            NodeKind::Unknown | NodeKind::Partial(_) => self.unknown(node.span),
             NodeKind::Array(items) => {
                 self.push("[", Self::first_byte(node.span));
                 for (i, item) in items.iter().enumerate() {

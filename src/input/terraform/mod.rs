@@ -8,16 +8,22 @@
 pub mod attrs;
 pub mod bounds;
 pub mod data_sources;
+pub mod dynamic;
 pub mod eval;
 pub mod files;
 pub mod functions;
+pub mod iam;
+pub mod instances;
 pub mod json;
 pub mod module;
+pub mod modules;
 pub mod parse;
 pub mod plan;
 pub mod policy;
+pub mod resource_policies;
 pub mod resources;
 pub mod spanned;
+pub mod unknown;
 pub mod value;
 pub mod variables;
 
@@ -39,15 +45,8 @@ pub fn parse_module(
     options: &InputOptions,
 ) -> Unit {
     let (module, mut unit) = read_module(display, dir, files, sources, options);
-    let data = data_sources::TerraformData::new(options);
-    let mut ev = eval::Eval::new(&module, sources, &data);
-    resources::extract(&mut ev, &mut unit);
-    for id in ev.extra_sources.drain(..) {
-        if !unit.sources.contains(&id) {
-            unit.sources.push(id);
-        }
-    }
-    unit.external_id_templates.extend(data.into_templates());
+    let mut stack = vec![module.dir.canonicalize().unwrap_or_else(|_| module.dir.clone())];
+    evaluate(&module, &mut unit, sources, options, Vec::new(), &mut stack);
     unit
 }
 
@@ -61,37 +60,25 @@ pub fn read_module(
     options: &InputOptions,
 ) -> (Module, Unit) {
     let mut unit = Unit { name: display.to_string(), ..Unit::default() };
+    let mut module = read_files(display, dir, files, &mut unit);
+    module.roots = if options.roots.is_empty() {
+        files::canonical_roots(&[module.dir.clone()])
+    } else {
+        options.roots.clone()
+    };
+    variables::assign(&mut module, &mut unit, sources, options);
+    (module, unit)
+}
+
+/// The module the files of one directory make (syntax errors and suppressions go to `unit`).
+pub fn read_files(display: &str, dir: PathBuf, files: &[Arc<Source>], unit: &mut Unit) -> Module {
     let mut module = Module { dir, display: display.to_string(), ..Module::default() };
     for source in files {
-        unit.sources.push(source.id);
+        if !unit.sources.contains(&source.id) {
+            unit.sources.push(source.id);
+        }
         if source.name.ends_with(".tf.json") {
-            // Terraform JSON syntax, read as the HCL it stands for.
-            match crate::input::tree::parse_json(&source.text, source.id, 0) {
-                Ok(root) => {
-                    let converted = json::convert(source, &root);
-                    unit.parse_failures.extend(converted.failures);
-                    match hcl_edit::parser::parse_body(&converted.text) {
-                        Ok(body) => {
-                            module.span_maps.insert(source.id, converted.map);
-                            module.add_body(source.id, &body);
-                        }
-                        Err(e) => {
-                            // Not expected: the generated text is checked piece by piece.
-                            let at = converted.map.get(e.location().offset()).map(|m| m.0).unwrap_or(0);
-                            unit.parse_failures.push(ParseFailure {
-                                span: Span::new(source.id, at, (at + 1).min(source.text.len().max(at))),
-                                message: format!("could not read this Terraform JSON: {}", e.message()),
-                                what: "Terraform JSON",
-                            });
-                        }
-                    }
-                }
-                Err(e) => unit.parse_failures.push(ParseFailure {
-                    span: Span::new(source.id, e.start, (e.start + 1).min(source.text.len().max(e.start))),
-                    message: e.message,
-                    what: "Terraform JSON",
-                }),
-            }
+            read_json_file(source, &mut module, unit);
             continue;
         }
         match parse::parse_file(source) {
@@ -102,11 +89,64 @@ pub fn read_module(
             Err(failure) => unit.parse_failures.push(failure),
         }
     }
-    module.roots = if options.roots.is_empty() {
-        files::canonical_roots(&[module.dir.clone()])
-    } else {
-        options.roots.clone()
-    };
-    variables::assign(&mut module, &mut unit, sources, options);
-    (module, unit)
+    module
+}
+
+/// Terraform JSON syntax, read as the HCL it stands for.
+fn read_json_file(source: &Source, module: &mut Module, unit: &mut Unit) {
+    match crate::input::tree::parse_json(&source.text, source.id, 0) {
+        Ok(root) => {
+            let converted = json::convert(source, &root);
+            unit.parse_failures.extend(converted.failures);
+            match hcl_edit::parser::parse_body(&converted.text) {
+                Ok(body) => {
+                    module.span_maps.insert(source.id, converted.map);
+                    module.add_body(source.id, &body);
+                }
+                Err(e) => {
+                    // Not expected: the generated text is checked piece by piece.
+                    let at = converted.map.get(e.location().offset()).map(|m| m.0).unwrap_or(0);
+                    unit.parse_failures.push(ParseFailure {
+                        span: Span::new(source.id, at, (at + 1).min(source.text.len().max(at))),
+                        message: format!("could not read this Terraform JSON: {}", e.message()),
+                        what: "Terraform JSON",
+                    });
+                }
+            }
+        }
+        Err(e) => unit.parse_failures.push(ParseFailure {
+            span: Span::new(source.id, e.start, (e.start + 1).min(source.text.len().max(e.start))),
+            message: e.message,
+            what: "Terraform JSON",
+        }),
+    }
+}
+
+/// Evaluates a module into `unit`, with `bound` variables (a child module's arguments): first
+/// its local module calls (whose outputs its resources may read), then its resources. Returns
+/// the module's outputs as an object.
+pub fn evaluate(
+    module: &Module,
+    unit: &mut Unit,
+    sources: &SourceMap,
+    options: &InputOptions,
+    bound: Vec<(String, value::Sv)>,
+    stack: &mut Vec<PathBuf>,
+) -> value::Sv {
+    let data = data_sources::TerraformData::new(options);
+    let mut ev = eval::Eval::new(module, sources, &data);
+    for (name, v) in bound {
+        ev.bind_variable(&name, v);
+    }
+    modules::calls(&mut ev, unit, options, stack);
+    resources::extract(&mut ev, unit);
+    let outputs = modules::outputs(&mut ev);
+    for id in ev.extra_sources.drain(..) {
+        if !unit.sources.contains(&id) {
+            unit.sources.push(id);
+        }
+    }
+    unit.template_files.append(&mut ev.template_files);
+    unit.external_id_templates.extend(data.into_templates());
+    outputs
 }

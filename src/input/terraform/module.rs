@@ -47,6 +47,10 @@ pub struct Module {
     pub roots: Vec<PathBuf>,
     pub resources: Vec<Res>,
     pub data: Vec<Res>,
+    /// `module "NAME" { ... }` calls (`ty` is `module`).
+    pub calls: Vec<Res>,
+    /// `output "NAME" { value = ... }`.
+    pub outputs: Vec<(String, SourceId, Expression)>,
     /// `provider` blocks and `terraform` blocks, with their file.
     pub providers: Vec<(SourceId, Block)>,
     pub terraform: Vec<(SourceId, Block)>,
@@ -115,6 +119,18 @@ impl Module {
                     block: block.clone(),
                     span,
                 }),
+                ("module", [name]) => self.calls.push(Res {
+                    ty: "module".to_string(),
+                    name: name.to_string(),
+                    src,
+                    block: block.clone(),
+                    span,
+                }),
+                ("output", [name]) => {
+                    if let Some(v) = block.body.get_attribute("value") {
+                        self.outputs.push((name.to_string(), src, v.value.clone()));
+                    }
+                }
                 ("provider", _) => self.providers.push((src, block.clone())),
                 ("terraform", _) => self.terraform.push((src, block.clone())),
                 _ => {}

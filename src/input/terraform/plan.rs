@@ -167,6 +167,35 @@ pub fn parse_plan(root: &Node, source: &Source) -> Unit {
                     unit.roles[role].permissions.push(p);
                 }
             }
+            "aws_iam_user_policy" | "aws_iam_group_policy" => {
+                let p = r.values.get("policy");
+                add_policy(
+                    &mut unit,
+                    source,
+                    p,
+                    PolicyKind::Permission,
+                    PolicyQuota::Inline,
+                    &r.address,
+                    None,
+                );
+            }
+            ty if standalone(ty).is_some() => {
+                let Some((attr, kind, quota, what)) = standalone(ty) else { continue };
+                if ty == "aws_organizations_policy"
+                    && r.values
+                        .get("type")
+                        .and_then(Node::as_str)
+                        .is_some_and(|t| t != "SERVICE_CONTROL_POLICY")
+                {
+                    continue;
+                }
+                if let Some(p) =
+                    add_policy(&mut unit, source, r.values.get(attr), kind, quota, &r.address, None)
+                    && let Some(what) = what
+                {
+                    unit.policies[p].owner = Some(format!("{what} of {}", r.address));
+                }
+            }
             "aws_iam_role_policy_attachment" => {
                 let Some(role) = role_by_name(&unit, r.values.get("role")) else { continue };
                 let Some(arn) = r.values.get("policy_arn") else { continue };
@@ -180,4 +209,14 @@ pub fn parse_plan(root: &Node, source: &Source) -> Unit {
         }
     }
     unit
+}
+
+/// The policy attribute, kind and quota of a resource that holds a standalone policy (resource
+/// policies, SCPs, permission set inline policies), and what a resource policy is called.
+fn standalone(ty: &str) -> Option<(&'static str, PolicyKind, PolicyQuota, Option<&'static str>)> {
+    use crate::input::terraform::resource_policies::{OTHER_POLICIES, RESOURCE_POLICIES};
+    if let Some(&(_, attr, what, _)) = RESOURCE_POLICIES.iter().find(|r| r.0 == ty) {
+        return Some((attr, PolicyKind::Resource, PolicyQuota::Resource, Some(what)));
+    }
+    OTHER_POLICIES.iter().find(|r| r.0 == ty).map(|&(_, attr, kind, quota)| (attr, kind, quota, None))
 }

@@ -4,10 +4,11 @@
 use hcl_edit::Span as _;
 use hcl_edit::structure::{Block, Body};
 
+use crate::input::terraform::dynamic;
 use crate::input::terraform::eval::Eval;
 use crate::input::terraform::module::Res;
 use crate::input::terraform::spanned::parse_json_str;
-use crate::input::terraform::value::{Sv, V, has_unknown, jsonencode_text};
+use crate::input::terraform::value::{Sv, V, has_unknown, jsonencode_text, mark_holes};
 use crate::input::tree::{Member, Node, NodeKind};
 use crate::model::ParseFailure;
 use crate::source::{SourceId, Span};
@@ -19,6 +20,13 @@ pub fn policy_node(sv: &Sv, failures: &mut Vec<ParseFailure>) -> Option<(Node, O
         V::Json(n) => {
             let text = (!has_unknown(n)).then(|| jsonencode_text(n));
             Some(((**n).clone(), text))
+        }
+        // A document with unknown holes (a template, a heredoc): the holes are unknown leaves.
+        // When it does not parse, a hole may be what breaks it: unknown, not an error.
+        V::Partial(s, holes) => {
+            let mut node = parse_json_str(s, sv.span).ok()?;
+            mark_holes(&mut node, holes);
+            Some((node, None))
         }
         V::Str(s) => match parse_json_str(s, sv.span) {
             Ok(n) => Some((n, Some(s.text.clone()))),
@@ -115,19 +123,10 @@ pub fn policy_document(ev: &mut Eval, res: &Res) -> Option<Node> {
             merge_by_sid(&mut statements, st);
         }
     }
-    for block in body.blocks() {
-        match block.ident.as_str() {
-            "statement" => {
-                let st = statement(ev, block, src, span);
-                merge_by_sid(&mut statements, st);
-            }
-            "dynamic" if block.labels.first().map(|l| l.as_str()) == Some("statement") => {
-                statements
-                    .push(Node { span: ev.module.hspan(src, block.span(), span), kind: NodeKind::Unknown });
-            }
-            _ => {}
-        }
-    }
+    dynamic::each_block(ev, body, src, "statement", |ev, block| {
+        let st = statement(ev, block, src, span);
+        merge_by_sid(&mut statements, st);
+    });
     for doc in docs_list(ev, body, src, "override_policy_documents", span) {
         for st in doc {
             merge_by_sid(&mut statements, st);
@@ -169,34 +168,38 @@ fn statement(ev: &mut Eval, block: &Block, src: SourceId, fallback: Span) -> Nod
     node
 }
 
-fn is_dynamic(block: &Block, name: &str) -> bool {
-    block.ident.as_str() == "dynamic" && block.labels.first().map(|l| l.as_str()) == Some(name)
-}
-
-fn principals(ev: &mut Eval, body: &Body, src: SourceId, name: &str, fallback: Span) -> Option<(Span, Node)> {
+/// The span of the keyword of the first `name` block (or `dynamic "name"`), and of them all.
+fn blocks_span(ev: &Eval, body: &Body, src: SourceId, name: &str, fallback: Span) -> Option<(Span, Span)> {
     let blocks: Vec<&Block> =
-        body.blocks().filter(|b| b.ident.as_str() == name || is_dynamic(b, name)).collect();
+        body.blocks().filter(|b| b.ident.as_str() == name || dynamic::is_dynamic(b, name)).collect();
     let first = blocks.first()?;
     let ks = ev.module.hspan(src, first.ident.span(), fallback);
     let span =
         blocks.iter().map(|b| ev.module.hspan(src, b.span(), fallback)).reduce(Span::to).unwrap_or(fallback);
-    let unknown = Node { span, kind: NodeKind::Unknown };
+    Some((ks, span))
+}
+
+fn principals(ev: &mut Eval, body: &Body, src: SourceId, name: &str, fallback: Span) -> Option<(Span, Node)> {
+    let (ks, span) = blocks_span(ev, body, src, name, fallback)?;
     let mut entries: Vec<Member> = Vec::new();
-    for b in blocks {
-        if is_dynamic(b, name) {
-            return Some((ks, unknown));
-        }
+    let mut unknown = false;
+    let mut anyone: Option<Span> = None;
+    dynamic::each_block(ev, body, src, name, |ev, b| {
         let ty = b.body.get_attribute("type").map(|a| ev.eval(&a.value, src));
         let ids = b.body.get_attribute("identifiers").map(|a| ev.eval(&a.value, src));
-        let (Some(ty), Some(ids)) = (ty, ids) else { continue };
-        let Some(type_text) = ty.text() else { return Some((ks, unknown)) };
+        let (Some(ty), Some(ids)) = (ty, ids) else { return };
+        let Some(type_text) = ty.text() else {
+            unknown = true;
+            return;
+        };
         let items = match ids.to_node() {
             Node { kind: NodeKind::Array(items), .. } => items,
             other => vec![other],
         };
         if type_text == "*" {
             // `type = "*"`, `identifiers = ["*"]` is the bare `"Principal": "*"`.
-            return Some((ks, Node { span: ids.span, kind: NodeKind::Str("*".into()) }));
+            anyone.get_or_insert(ids.span);
+            return;
         }
         match entries.iter_mut().find(|e| e.key == type_text) {
             Some(e) => {
@@ -210,54 +213,68 @@ fn principals(ev: &mut Eval, body: &Body, src: SourceId, name: &str, fallback: S
                 value: Node { span: ids.span, kind: NodeKind::Array(items) },
             }),
         }
+    });
+    if let Some(at) = anyone {
+        return Some((ks, Node { span: at, kind: NodeKind::Str("*".into()) }));
+    }
+    if unknown {
+        return Some((ks, Node { span, kind: NodeKind::Unknown }));
     }
     Some((ks, Node { span, kind: NodeKind::Object(entries) }))
 }
 
 fn conditions(ev: &mut Eval, body: &Body, src: SourceId, fallback: Span) -> Option<(Span, Node)> {
-    let blocks: Vec<&Block> =
-        body.blocks().filter(|b| b.ident.as_str() == "condition" || is_dynamic(b, "condition")).collect();
-    let first = blocks.first()?;
-    let ks = ev.module.hspan(src, first.ident.span(), fallback);
-    let span =
-        blocks.iter().map(|b| ev.module.hspan(src, b.span(), fallback)).reduce(Span::to).unwrap_or(fallback);
-    let unknown = Node { span, kind: NodeKind::Unknown };
+    let (ks, span) = blocks_span(ev, body, src, "condition", fallback)?;
     let mut ops: Vec<Member> = Vec::new();
-    for b in blocks {
-        if is_dynamic(b, "condition") {
-            return Some((ks, unknown));
-        }
+    let mut unknown = false;
+    dynamic::each_block(ev, body, src, "condition", |ev, b| {
         let get = |k: &str| b.body.get_attribute(k);
         let (Some(t), Some(var), Some(vals)) = (get("test"), get("variable"), get("values")) else {
-            continue;
+            return;
         };
         let (t, var, vals) = (ev.eval(&t.value, src), ev.eval(&var.value, src), ev.eval(&vals.value, src));
-        let (Some(test), Some(variable)) = (t.text(), var.text()) else { return Some((ks, unknown)) };
-        let values = vals.to_node();
-        let op = match ops.iter_mut().position(|o| o.key == test) {
-            Some(i) => &mut ops[i],
-            None => {
-                ops.push(Member {
-                    key: test,
-                    key_span: t.span,
-                    value: Node { span: t.span, kind: NodeKind::Object(vec![]) },
-                });
-                let last = ops.len() - 1;
-                &mut ops[last]
-            }
+        let (Some(test), Some(variable)) = (t.text(), var.text()) else {
+            unknown = true;
+            return;
         };
-        op.value.span = op.value.span.to(values.span);
-        if let NodeKind::Object(keys) = &mut op.value.kind {
-            match keys.iter_mut().find(|k| k.key == variable) {
-                // Two blocks with the same test and variable: keep both value lists (ORed here;
-                // rare, and never made stricter than written).
-                Some(k) => match (&mut k.value.kind, values.kind) {
-                    (NodeKind::Array(a), NodeKind::Array(b)) => a.extend(b),
-                    _ => k.value.kind = NodeKind::Unknown,
-                },
-                None => keys.push(Member { key: variable, key_span: var.span, value: values }),
-            }
-        }
+        add_condition(&mut ops, test, t.span, variable, var.span, vals.to_node());
+    });
+    if unknown {
+        return Some((ks, Node { span, kind: NodeKind::Unknown }));
     }
     Some((ks, Node { span, kind: NodeKind::Object(ops) }))
+}
+
+fn add_condition(
+    ops: &mut Vec<Member>,
+    test: String,
+    t_span: Span,
+    variable: String,
+    v_span: Span,
+    values: Node,
+) {
+    let op = match ops.iter_mut().position(|o| o.key == test) {
+        Some(i) => &mut ops[i],
+        None => {
+            ops.push(Member {
+                key: test,
+                key_span: t_span,
+                value: Node { span: t_span, kind: NodeKind::Object(vec![]) },
+            });
+            let last = ops.len() - 1;
+            &mut ops[last]
+        }
+    };
+    op.value.span = op.value.span.to(values.span);
+    if let NodeKind::Object(keys) = &mut op.value.kind {
+        match keys.iter_mut().find(|k| k.key == variable) {
+            // Two blocks with the same test and variable: keep both value lists (ORed here;
+            // rare, and never made stricter than written).
+            Some(k) => match (&mut k.value.kind, values.kind) {
+                (NodeKind::Array(a), NodeKind::Array(b)) => a.extend(b),
+                _ => k.value.kind = NodeKind::Unknown,
+            },
+            None => keys.push(Member { key: variable, key_span: v_span, value: values }),
+        }
+    }
 }

@@ -1,215 +1,38 @@
 //! Resources of a module into the model: roles and their policies, provider and backend
 //! assume-role settings, credentials, and Spacelift integrations.
 
-use std::collections::HashMap;
-
 use hcl_edit::Span as _;
-use hcl_edit::expr::{Expression, TraversalOperator};
-use hcl_edit::structure::Body;
+use hcl_edit::expr::Expression;
 
-use crate::input::policy::{KindHint, build_policy};
+use crate::input::policy::KindHint;
+pub use crate::input::terraform::attrs::reference;
 use crate::input::terraform::attrs::{attrs, find, flag, value, values};
+use crate::input::terraform::dynamic;
 use crate::input::terraform::eval::Eval;
+use crate::input::terraform::iam::{self, Ctx, Place};
 use crate::input::terraform::module::Module;
-use crate::input::terraform::policy::policy_node;
+use crate::input::terraform::resource_policies;
 use crate::input::terraform::value::{Sv, V};
 use crate::model::terraform::{
     AssumeOrigin, AssumeRoleConfig, ProviderCreds, SpaceliftAttachment, SpaceliftIntegration,
     SpaceliftLegacyRole,
 };
-use crate::model::{PolicyKind, PolicyQuota, Role, Unit, Value};
-use crate::source::{SourceId, Span};
-
-/// `TYPE.NAME.ATTR` written directly (not through locals): the resource an attribute points at.
-/// `"${TYPE.NAME.ATTR}"` (how `.tf.json` writes it) is the same reference.
-pub fn reference(expr: &Expression) -> Option<(String, String, String)> {
-    if let Expression::StringTemplate(t) = expr
-        && let [hcl_edit::template::Element::Interpolation(i)] = t.iter().collect::<Vec<_>>().as_slice()
-    {
-        return reference(&i.expr);
-    }
-    let Expression::Traversal(t) = expr else { return None };
-    let Expression::Variable(root) = &t.expr else { return None };
-    let attrs: Vec<&str> = t
-        .operators
-        .iter()
-        .map_while(|o| match o.value() {
-            TraversalOperator::GetAttr(a) => Some(a.as_str()),
-            _ => None,
-        })
-        .collect();
-    match attrs.as_slice() {
-        [name, attr, ..] => Some((root.as_str().to_string(), name.to_string(), attr.to_string())),
-        _ => None,
-    }
-}
-
-struct Ctx {
-    /// `aws_iam_role` label -> index in `unit.roles`.
-    roles: HashMap<String, usize>,
-    /// `aws_iam_policy` label -> index in `unit.policies`.
-    policies: HashMap<String, usize>,
-}
-
-fn add_policy(
-    unit: &mut Unit,
-    sv: &Sv,
-    kind: PolicyKind,
-    quota: PolicyQuota,
-    subject: String,
-    role: Option<usize>,
-) -> Option<usize> {
-    let (node, text) = policy_node(sv, &mut unit.parse_failures)?;
-    let mut policy = build_policy(&node, KindHint::Is(kind), quota);
-    policy.text = text;
-    policy.subject = Some(subject);
-    policy.role = role;
-    unit.policies.push(policy);
-    Some(unit.policies.len() - 1)
-}
+use crate::model::{PolicyKind, PolicyQuota, Unit, Value};
+use crate::source::Span;
 
 pub fn extract(ev: &mut Eval, unit: &mut Unit) {
     let module: &Module = ev.module;
-    let mut cx = Ctx { roles: HashMap::new(), policies: HashMap::new() };
-    // Roles first, so policies can link to them.
-    for res in module.resources.iter().filter(|r| r.ty == "aws_iam_role") {
-        let address = res.address(false);
-        let body = &res.block.body;
-        let name = body
-            .get_attribute("name")
-            .map(|a| ev.eval(&a.value, res.src))
-            .and_then(|v| v.text())
-            .unwrap_or_else(|| res.name.clone());
-        let idx = unit.roles.len();
-        unit.roles.push(Role {
-            name,
-            subject: address.clone(),
-            span: res.span,
-            arn: None,
-            trust: None,
-            permissions: Vec::new(),
-            managed_policies: Vec::new(),
-            access: None,
-            tag_session_required: None,
-        });
-        cx.roles.insert(res.name.clone(), idx);
-        if let Some(a) = body.get_attribute("assume_role_policy") {
-            let sv = ev.eval(&a.value, res.src);
-            let p = add_policy(unit, &sv, PolicyKind::Trust, PolicyQuota::Trust, address.clone(), Some(idx));
-            unit.roles[idx].trust = p;
-        }
-        for b in body.blocks().filter(|b| b.ident.as_str() == "inline_policy") {
-            if let Some(a) = b.body.get_attribute("policy") {
-                let sv = ev.eval(&a.value, res.src);
-                let subject = format!("{address}.inline_policy");
-                if let Some(p) =
-                    add_policy(unit, &sv, PolicyKind::Permission, PolicyQuota::Inline, subject, Some(idx))
-                {
-                    unit.roles[idx].permissions.push(p);
-                }
-            }
-        }
-        if let Some(a) = body.get_attribute("managed_policy_arns") {
-            let sv = ev.eval(&a.value, res.src);
-            unit.roles[idx].managed_policies.extend(values(&sv));
-        }
-    }
-    for res in module.resources.iter().filter(|r| r.ty == "aws_iam_policy") {
-        if let Some(a) = res.block.body.get_attribute("policy") {
-            let sv = ev.eval(&a.value, res.src);
-            let subject = res.address(false);
-            if let Some(p) =
-                add_policy(unit, &sv, PolicyKind::Permission, PolicyQuota::Managed, subject, None)
-            {
-                cx.policies.insert(res.name.clone(), p);
-            }
-        }
-    }
-    for res in &module.resources {
-        let body = &res.block.body;
-        let src = res.src;
-        match res.ty.as_str() {
-            "aws_iam_role_policy" | "aws_iam_user_policy" | "aws_iam_group_policy" => {
-                let role = if res.ty == "aws_iam_role_policy" {
-                    role_index(ev, unit, &cx, body, src, "role")
-                } else {
-                    None
-                };
-                if let Some(a) = body.get_attribute("policy") {
-                    let sv = ev.eval(&a.value, src);
-                    let p = add_policy(
-                        unit,
-                        &sv,
-                        PolicyKind::Permission,
-                        PolicyQuota::Inline,
-                        res.address(false),
-                        role,
-                    );
-                    if let (Some(p), Some(r)) = (p, role) {
-                        unit.roles[r].permissions.push(p);
-                    }
-                }
-            }
-            "aws_iam_role_policy_attachment" => {
-                let role = role_index(ev, unit, &cx, body, src, "role");
-                attach(ev, unit, &cx, body, src, role.into_iter().collect());
-            }
-            "aws_iam_policy_attachment" => {
-                let mut roles = Vec::new();
-                if let Some(a) = body.get_attribute("roles")
-                    && let Expression::Array(items) = &a.value
-                {
-                    for e in items.iter() {
-                        roles.extend(role_of_expr(ev, unit, &cx, e, src));
-                    }
-                }
-                attach(ev, unit, &cx, body, src, roles);
-            }
-            _ => {}
-        }
-    }
+    let cx = iam::extract(ev, unit);
+    resource_policies::extract(ev, unit);
     providers(ev, unit, module);
     backends(ev, unit, module);
     spacelift(ev, unit, module, &cx);
-}
-
-fn role_of_expr(ev: &mut Eval, unit: &Unit, cx: &Ctx, expr: &Expression, src: SourceId) -> Option<usize> {
-    if let Some((ty, name, attr)) = reference(expr)
-        && ty == "aws_iam_role"
-        && (attr == "name" || attr == "id" || attr == "arn")
-    {
-        return cx.roles.get(&name).copied();
-    }
-    let text = ev.eval(expr, src).text()?;
-    unit.roles.iter().position(|r| r.name == text)
-}
-
-fn role_index(ev: &mut Eval, unit: &Unit, cx: &Ctx, body: &Body, src: SourceId, key: &str) -> Option<usize> {
-    let a = body.get_attribute(key)?;
-    role_of_expr(ev, unit, cx, &a.value, src)
-}
-
-/// `policy_arn` of an attachment: a customer policy of this module, or a managed policy ARN.
-fn attach(ev: &mut Eval, unit: &mut Unit, cx: &Ctx, body: &Body, src: SourceId, roles: Vec<usize>) {
-    let Some(a) = body.get_attribute("policy_arn") else { return };
-    if let Some((ty, name, attr)) = reference(&a.value)
-        && ty == "aws_iam_policy"
-        && (attr == "arn" || attr == "id")
-        && let Some(&p) = cx.policies.get(&name)
-    {
-        for r in roles {
-            unit.roles[r].permissions.push(p);
-            unit.policies[p].role.get_or_insert(r);
-        }
-        return;
-    }
-    let v = ev.eval(&a.value, src).to_value();
-    for r in roles {
-        unit.roles[r].managed_policies.push(v.clone());
-    }
+    // Last: documents read by any place above are linted there.
+    iam::standalone_documents(ev, unit);
 }
 
 fn assume_config(
+    ev: &mut Eval,
     unit: &mut Unit,
     origin: AssumeOrigin,
     span: Span,
@@ -225,7 +48,15 @@ fn assume_config(
     };
     let policy = find(list, "policy").cloned().and_then(|sv| {
         let subject = format!("{}.policy", origin.describe());
-        add_policy(unit, &sv, PolicyKind::Permission, PolicyQuota::Inline, subject, None)
+        let place = Place {
+            kind: KindHint::Is(PolicyKind::Permission),
+            quota: PolicyQuota::Inline,
+            subject,
+            role: None,
+            when: None,
+            owner: None,
+        };
+        iam::add_policy(ev, unit, &sv, place, None)
     });
     AssumeRoleConfig {
         origin,
@@ -270,16 +101,17 @@ fn providers(ev: &mut Eval, unit: &mut Unit, module: &Module) {
             None => "provider \"aws\"".to_string(),
         };
         unit.provider_creds.extend(creds(origin, span, &top));
-        for b in block.body.blocks() {
-            let o = match b.ident.as_str() {
-                "assume_role" => AssumeOrigin::Provider { alias: alias.clone() },
-                "assume_role_with_web_identity" => AssumeOrigin::ProviderWebIdentity { alias: alias.clone() },
-                _ => continue,
-            };
-            let list = attrs(ev, &b.body, src);
-            let bspan = ev.module.hspan(src, b.span(), span);
-            let c = assume_config(unit, o, bspan, &list);
-            unit.assume_roles.push(c);
+        for name in ["assume_role", "assume_role_with_web_identity"] {
+            dynamic::each_block(ev, &block.body, src, name, |ev, b| {
+                let o = match name {
+                    "assume_role" => AssumeOrigin::Provider { alias: alias.clone() },
+                    _ => AssumeOrigin::ProviderWebIdentity { alias: alias.clone() },
+                };
+                let list = attrs(ev, &b.body, src);
+                let bspan = ev.module.hspan(src, b.span(), span);
+                let c = assume_config(ev, unit, o, bspan, &list);
+                unit.assume_roles.push(c);
+            });
         }
     }
 }
@@ -303,7 +135,7 @@ fn backends(ev: &mut Eval, unit: &mut Unit, module: &Module) {
                     if let V::Obj(m) = &o.v {
                         let list: Vec<(String, Sv)> =
                             m.iter().map(|(k, _, v)| (k.clone(), v.clone())).collect();
-                        let c = assume_config(unit, AssumeOrigin::Backend, o.span, &list);
+                        let c = assume_config(ev, unit, AssumeOrigin::Backend, o.span, &list);
                         unit.assume_roles.push(c);
                     }
                 }
@@ -323,7 +155,7 @@ fn backends(ev: &mut Eval, unit: &mut Unit, module: &Module) {
                 if let Some(p) = find(&top, "assume_role_policy") {
                     list.push(("policy".into(), p.clone()));
                 }
-                let c = assume_config(unit, AssumeOrigin::Backend, span, &list);
+                let c = assume_config(ev, unit, AssumeOrigin::Backend, span, &list);
                 unit.assume_roles.push(c);
             }
         }
@@ -341,13 +173,12 @@ fn integration_ref(module: &Module, expr: &Expression) -> Option<usize> {
 fn spacelift(ev: &mut Eval, unit: &mut Unit, module: &Module, cx: &Ctx) {
     for res in module.resources.iter().filter(|r| r.ty == "spacelift_aws_integration") {
         let list = attrs(ev, &res.block.body, res.src);
+        // A reference, a name, or an ARN with holes (`arn:aws:iam::${account}:role/${local.name}`).
         let role = res
             .block
             .body
             .get_attribute("role_arn")
-            .and_then(|a| reference(&a.value))
-            .filter(|(ty, _, _)| ty == "aws_iam_role")
-            .and_then(|(_, name, _)| cx.roles.get(&name).copied());
+            .and_then(|a| iam::role_of_expr(ev, unit, cx, &a.value, res.src));
         let tag = find(&list, "tag_assume_role");
         if let (Some(r), Some(t)) = (role, tag)
             && t.as_bool() == Some(true)

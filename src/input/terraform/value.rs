@@ -2,7 +2,61 @@
 
 use crate::input::terraform::spanned::SpStr;
 use crate::input::tree::{Member, Node, NodeKind};
+use crate::model::{Hole, Part, Shape};
 use crate::source::Span;
+
+/// The character that stands for hole `i` in a partial string's text: Unicode private use
+/// characters, which no policy contains.
+pub fn hole_char(i: usize) -> char {
+    char::from_u32(0xE000 + (i as u32).min(0x18FF)).unwrap_or('\u{E000}')
+}
+
+fn hole_index(c: char) -> Option<usize> {
+    let n = c as u32;
+    (0xE000..=0xF8FF).contains(&n).then(|| (n - 0xE000) as usize)
+}
+
+/// The shape of a partial string's text.
+pub fn shape_of(text: &str, holes: &[Hole]) -> Shape {
+    let mut parts = Vec::new();
+    let mut lit = String::new();
+    for c in text.chars() {
+        match hole_index(c).and_then(|i| holes.get(i)) {
+            Some(h) => {
+                if !lit.is_empty() {
+                    parts.push(Part::Text(std::mem::take(&mut lit)));
+                }
+                parts.push(Part::Hole(h.clone()));
+            }
+            None => lit.push(c),
+        }
+    }
+    if !lit.is_empty() {
+        parts.push(Part::Text(lit));
+    }
+    Shape { parts }
+}
+
+/// Turns the strings of a tree parsed out of a partial string into partial nodes.
+pub fn mark_holes(node: &mut Node, holes: &[Hole]) {
+    match &mut node.kind {
+        NodeKind::Str(s) if s.chars().any(|c| hole_index(c).is_some()) => {
+            node.kind = NodeKind::Partial(shape_of(s, holes));
+        }
+        NodeKind::Array(items) => items.iter_mut().for_each(|n| mark_holes(n, holes)),
+        NodeKind::Object(m) => {
+            for m in m.iter_mut() {
+                if m.key.chars().any(|c| hole_index(c).is_some()) {
+                    // A key with a hole: the whole object is unknown.
+                    node.kind = NodeKind::Unknown;
+                    return;
+                }
+                mark_holes(&mut m.value, holes);
+            }
+        }
+        _ => {}
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum V {
@@ -13,6 +67,8 @@ pub enum V {
     Str(SpStr),
     List(Vec<Sv>),
     Obj(Vec<(String, Span, Sv)>),
+    /// A string with unknown holes: `text` holds [`hole_char`]`(i)` where hole `i` is.
+    Partial(SpStr, Vec<Hole>),
     /// A JSON string whose document is this tree (`jsonencode(...)`, a policy document's `json`).
     Json(Box<Node>),
 }
@@ -29,8 +85,9 @@ impl Sv {
         Sv { span, v: V::Unknown }
     }
 
+    /// Not known exactly (a partial string counts: its text is not known).
     pub fn is_unknown(&self) -> bool {
-        matches!(self.v, V::Unknown)
+        matches!(self.v, V::Unknown | V::Partial(..))
     }
 
     /// The value as text when it is a known scalar.
@@ -72,6 +129,7 @@ impl Sv {
     pub fn to_node(&self) -> Node {
         let kind = match &self.v {
             V::Unknown => NodeKind::Unknown,
+            V::Partial(s, holes) => NodeKind::Partial(shape_of(&s.text, holes)),
             V::Null => NodeKind::Null,
             V::Bool(b) => NodeKind::Bool(*b),
             V::Num(n) => NodeKind::Number(n.clone()),
@@ -91,6 +149,19 @@ impl Sv {
     pub fn from_node(node: &Node) -> Sv {
         let v = match &node.kind {
             NodeKind::Unknown => V::Unknown,
+            NodeKind::Partial(shape) => {
+                let (mut text, mut holes) = (String::new(), Vec::new());
+                for p in &shape.parts {
+                    match p {
+                        Part::Text(t) => text.push_str(t),
+                        Part::Hole(h) => {
+                            text.push(hole_char(holes.len()));
+                            holes.push(h.clone());
+                        }
+                    }
+                }
+                V::Partial(SpStr::plain(text, node.span.src), holes)
+            }
             NodeKind::Null => V::Null,
             NodeKind::Bool(b) => V::Bool(*b),
             NodeKind::Number(n) => V::Num(n.clone()),
@@ -135,7 +206,7 @@ fn sorted(v: serde_json::Value) -> serde_json::Value {
 
 pub fn has_unknown(node: &Node) -> bool {
     match &node.kind {
-        NodeKind::Unknown => true,
+        NodeKind::Unknown | NodeKind::Partial(_) => true,
         NodeKind::Array(items) => items.iter().any(has_unknown),
         NodeKind::Object(m) => m.iter().any(|m| has_unknown(&m.value)),
         _ => false,

@@ -70,6 +70,23 @@ impl Rule for MisplacedResourceOrPrincipal {
                             .help("name who may assume the role in \"Principal\"");
                     }
                 }
+                PolicyKind::Resource => {
+                    if principal.is_none() && !st.partial {
+                        out.emit(
+                            opening(st.span),
+                            format!("resource policy {} has no `Principal`", st.label()),
+                        )
+                        .label("this statement")
+                        .help("name who the statement applies to in \"Principal\"");
+                    }
+                }
+                PolicyKind::ServiceControl => {
+                    if let Some(span) = principal {
+                        out.emit(span, format!("service control policy {} has a `Principal`", st.label()))
+                            .label("not allowed in an SCP")
+                            .help("remove `Principal`; an SCP applies to every principal of the accounts it is attached to");
+                    }
+                }
                 PolicyKind::Unknown => {}
             }
         }

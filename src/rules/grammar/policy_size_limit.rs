@@ -37,6 +37,10 @@ impl Rule for PolicySizeLimit {
         let size = text.chars().filter(|c| !c.is_whitespace()).count();
         let quota = match policy.quota {
             PolicyQuota::Unspecified if policy.kind == PolicyKind::Trust => PolicyQuota::Trust,
+            PolicyQuota::Unspecified if policy.kind == PolicyKind::Resource => PolicyQuota::Resource,
+            PolicyQuota::Unspecified if policy.kind == PolicyKind::ServiceControl => {
+                PolicyQuota::ServiceControl
+            }
             PolicyQuota::Unspecified => PolicyQuota::Managed,
             q => q,
         };
@@ -49,6 +53,9 @@ impl Rule for PolicySizeLimit {
             }
             PolicyQuota::Managed if size > 6144 => Some((6144, Severity::Error, "managed policies")),
             PolicyQuota::Inline if size > 10240 => Some((10240, Severity::Error, "a role's inline policies")),
+            PolicyQuota::ServiceControl if size > 5120 => {
+                Some((5120, Severity::Error, "service control policies"))
+            }
             _ => None,
         };
         if let Some((limit, severity, what)) = limit {

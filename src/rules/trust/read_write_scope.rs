@@ -59,10 +59,16 @@ impl Rule for ReadWriteScope {
             }
             let Ok(analysis) = analyse(&eff.lang, grammar) else { continue };
             let Some(witness) = analysis.read else { continue };
+            let holes = eff.allow.holes();
+            let whatever = if holes.is_empty() {
+                String::new()
+            } else {
+                format!(" (whatever {} is)", holes.join(" and "))
+            };
             out.emit(
                 eff.allow.conditions[0].values.span,
                 format!(
-                    "role {} accepts external ids of read runs, e.g. `{witness}`, but can write: {}{}",
+                    "role {} accepts external ids of read runs{whatever}, e.g. `{witness}`, but can write: {}{}",
                     role.name,
                     access.evidence,
                     eff.refusal.note()

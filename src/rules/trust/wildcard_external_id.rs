@@ -43,7 +43,9 @@ impl Rule for WildcardExternalId {
         for st in policy.statements.iter().filter(|st| st.is_allow()) {
             let Some(eff) = effective(unit, policy, st, EXTERNAL_ID) else { continue };
             let kc = &eff.allow;
-            if kc.conditions.is_empty() || !kc.required {
+            if kc.conditions.is_empty() || !kc.required || kc.has_holes() {
+                // A value with unknown holes could be anything there: "accepts every id" would
+                // be a guess.
                 continue;
             }
             // A Deny that refuses some ids narrows the statement: only what is left counts.

@@ -10,6 +10,13 @@ const RESTRICTING_KEYS: &[&str] = &[
     "aws:SourceAccount",
     "aws:SourceArn",
     "aws:PrincipalOrgPaths",
+    // Resource policies restrict `*` by network or by the calling account (KMS key policies).
+    "aws:SourceVpce",
+    "aws:SourceVpc",
+    "aws:SourceIp",
+    "aws:SourceOrgID",
+    "aws:SourceOrgPaths",
+    "kms:CallerAccount",
 ];
 
 declare_rule! {
@@ -62,7 +69,8 @@ impl Rule for WildcardPrincipal {
             if restricted {
                 continue;
             }
-            out.emit(p.span, format!("{} allows any AWS principal (`*`) without restricting the caller", st.label()))
+            let whose = policy.owner.as_ref().map(|o| format!("{o}: ")).unwrap_or_default();
+            out.emit(p.span, format!("{whose}{} allows any AWS principal (`*`) without restricting the caller", st.label()))
                 .label("anyone")
                 .secondary(st.span, "in this statement")
                 .help("name the account or role, or add a condition on aws:PrincipalOrgID, aws:PrincipalAccount or aws:PrincipalArn");

@@ -30,7 +30,7 @@ impl Eval<'_> {
             // `f(a, list...)`: the list's elements are the last arguments.
             match args.pop().map(|a| a.v) {
                 Some(V::List(items)) => args.extend(items),
-                Some(V::Unknown) | None => return Sv::unknown(span),
+                Some(V::Unknown | V::Partial(..)) | None => return Sv::unknown(span),
                 Some(_) => return self.fail(span),
             }
         }
@@ -87,9 +87,13 @@ impl Eval<'_> {
     fn templatefile(&mut self, args: &[Sv], span: Span) -> Result<Sv, Fail> {
         let [path, vars] = args else { return Err(Fail::Error) };
         let path = path.text().ok_or(Fail::Unknown)?;
+        let joined = normalize(&self.module.dir.join(&path));
+        if !self.template_files.contains(&joined) {
+            self.template_files.push(joined);
+        }
         let members = match &vars.v {
             V::Obj(m) => m.clone(),
-            V::Unknown => return Err(Fail::Unknown),
+            V::Unknown | V::Partial(..) => return Err(Fail::Unknown),
             _ => return Err(Fail::Error),
         };
         let source = self.load(&path).ok_or(Fail::Unknown)?;

@@ -19,6 +19,7 @@ use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, Traversal, Traversal
 use crate::input::terraform::bounds::{MAX_DEPTH, MAX_STEPS, MAX_WEIGHT, Tally, weight};
 use crate::input::terraform::functions::{self, Fail, num, num_value};
 
+use crate::input::terraform::instances::{Instance, Key};
 use crate::input::terraform::module::{Module, Res};
 use crate::input::terraform::spanned::{SpStr, align};
 use crate::input::terraform::value::{Sv, V};
@@ -59,6 +60,14 @@ pub struct Eval<'m> {
     errors: usize,
     /// Files pulled in by `file()` / `templatefile()`.
     pub extra_sources: Vec<SourceId>,
+    /// Addresses of the data source instances being evaluated, innermost last.
+    data_instances: Vec<String>,
+    /// Outputs of local module calls, by call name.
+    module_values: HashMap<String, Sv>,
+    /// Policy document instances some expression read (`data.aws_iam_policy_document.x[0]`).
+    documents_read: std::collections::HashSet<String>,
+    /// Paths given to `templatefile()`: templates, not documents of their own.
+    pub template_files: Vec<std::path::PathBuf>,
 }
 
 impl<'m> Eval<'m> {
@@ -74,7 +83,21 @@ impl<'m> Eval<'m> {
             active: Vec::new(),
             errors: 0,
             extra_sources: Vec::new(),
+            data_instances: Vec::new(),
+            module_values: HashMap::new(),
+            documents_read: Default::default(),
+            template_files: Vec::new(),
         }
+    }
+
+    /// Sets `var.NAME` of a child module to the value its caller passes.
+    pub fn bind_variable(&mut self, name: &str, v: Sv) {
+        self.memo.insert(format!("var.{name}"), v);
+    }
+
+    /// Sets what `module.NAME` is (its outputs).
+    pub fn set_module_value(&mut self, name: &str, v: Sv) {
+        self.module_values.insert(name.to_string(), v);
     }
 
     /// Binds names (`each`, `count`, iterator variables) for the evaluations until [`Self::pop_scope`].
@@ -141,7 +164,7 @@ impl<'m> Eval<'m> {
                 return match cond.as_bool() {
                     Some(true) => self.eval(&c.true_expr, src),
                     Some(false) => self.eval(&c.false_expr, src),
-                    None if matches!(cond.v, V::Unknown) => Sv::unknown(span),
+                    None if cond.is_unknown() => Sv::unknown(span),
                     None => self.fail(span),
                 };
             }
@@ -150,7 +173,7 @@ impl<'m> Eval<'m> {
             Expression::UnaryOp(u) => {
                 let a = self.eval(&u.expr, src);
                 return match (u.operator.value(), &a.v) {
-                    (_, V::Unknown) => Sv::unknown(span),
+                    (_, V::Unknown | V::Partial(..)) => Sv::unknown(span),
                     (UnaryOperator::Not, _) => match a.as_bool() {
                         Some(b) => Sv { span, v: V::Bool(!b) },
                         None => self.fail(span),
@@ -366,7 +389,13 @@ impl Eval<'_> {
                     }
                     _ => return Sv::unknown(span),
                 },
-                "each" | "count" | "self" | "terraform" | "module" => return Sv::unknown(span),
+                // `module.NAME`: the outputs of a local module call, evaluated before this
+                // module's resources (an object, or a list/map of them for count/for_each).
+                "module" => match attr(0).and_then(|n| self.module_values.get(&n).cloned()) {
+                    Some(v) => (v, 1),
+                    None => return Sv::unknown(span),
+                },
+                "each" | "count" | "self" | "terraform" => return Sv::unknown(span),
                 ty => match attr(0) {
                     Some(name) => {
                         return self.object_ref(false, ty, &name, &ops[1.min(ops.len())..], src, span);
@@ -380,31 +409,122 @@ impl Eval<'_> {
         out
     }
 
-    /// `TYPE.NAME` (or `data.TYPE.NAME`) followed by `ops`: `.ATTR`, or the legacy splat
-    /// `.*.ATTR` that makes a one-element list of a single resource.
+    /// `TYPE.NAME` (or `data.TYPE.NAME`) followed by `ops`: an attribute of the one instance or
+    /// of the instance an index selects, or the whole block as a value (a list for `count`, a map
+    /// for `for_each`, an object without either) for splats and `for_each = aws_iam_role.r`.
     fn object_ref(&mut self, data: bool, ty: &str, name: &str, ops: &Ops, src: SourceId, span: Span) -> Sv {
-        let get = |o: Option<&hcl_edit::Decorated<TraversalOperator>>| match o.map(|o| o.value()) {
+        let module = self.module;
+        let res = if data { module.data(ty, name) } else { module.resource(ty, name) };
+        let Some(res) = res else { return Sv::unknown(span) };
+        let (v, used) = self.block_ref(res, data, ops, src, span);
+        let mut out = self.apply_ops(v, &ops[used.min(ops.len())..], src, span);
+        out.span = span;
+        out
+    }
+
+    /// The value `ops` start to select from block `res`, and how many of `ops` that used.
+    fn block_ref(&mut self, res: &Res, data: bool, ops: &Ops, src: SourceId, span: Span) -> (Sv, usize) {
+        let attr_at = |i: usize| match ops.get(i).map(|o| o.value()) {
             Some(TraversalOperator::GetAttr(a)) => Some(a.as_str().to_string()),
             _ => None,
         };
-        let splat = matches!(
-            ops.first().map(|o| o.value()),
-            Some(TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_))
-        );
-        let (attr, rest) =
-            if splat { (get(ops.get(1)), ops.get(2..)) } else { (get(ops.first()), ops.get(1..)) };
-        let Some(attr) = attr else { return Sv::unknown(span) };
-        let mut v = if data {
-            self.data_attr(ty, name, &attr, span)
-        } else {
-            self.resource_attr(ty, name, &attr, span)
-        };
-        if splat && !v.is_unknown() {
-            v = Sv { span, v: V::List(vec![v]) };
+        if !res.repeated() {
+            let inst = Instance::single();
+            return match attr_at(0) {
+                Some(a) => (self.instance_attr(res, data, &inst, &a, span), 1),
+                None => (self.instance_object(res, data, &inst, span), 0),
+            };
         }
-        let mut out = self.apply_ops(v, rest.unwrap_or_default(), src, span);
-        out.span = span;
-        out
+        let all = repeat::instances(self, &res.block.body, res.src, res.span);
+        let idx = match ops.first().map(|o| o.value()) {
+            Some(TraversalOperator::Index(e)) => Some(self.eval(e, src)),
+            Some(TraversalOperator::LegacyIndex(i)) => Some(Sv { span, v: V::Num(i.value().to_string()) }),
+            _ => None,
+        };
+        if let Some(idx) = idx {
+            let Some(inst) = all.iter().find(|i| i.selected_by(&idx)) else { return (Sv::unknown(span), 1) };
+            return match attr_at(1) {
+                Some(a) => (self.instance_attr(res, data, inst, &a, span), 2),
+                None => (self.instance_object(res, data, inst, span), 1),
+            };
+        }
+        let for_each = res.block.body.has_attribute("for_each");
+        if for_each && all.iter().any(|i| i.symbolic) {
+            return (Sv::unknown(span), 0);
+        }
+        let mut list = Vec::new();
+        let mut map = Vec::new();
+        for inst in &all {
+            let o = self.instance_object(res, data, inst, span);
+            match &inst.key {
+                Some(Key::Name(k)) if for_each => map.push((k.clone(), span, o)),
+                _ => list.push(o),
+            }
+        }
+        (Sv { span, v: if for_each { V::Obj(map) } else { V::List(list) } }, 0)
+    }
+
+    /// One instance as an object of its attributes (those written in the block, plus `id` of
+    /// IAM resources and the `json` of a policy document).
+    fn instance_object(&mut self, res: &Res, data: bool, inst: &Instance, span: Span) -> Sv {
+        let mut names: Vec<String> =
+            res.block.body.attributes().map(|a| a.key.as_str().to_string()).collect();
+        names.retain(|n| !matches!(n.as_str(), "count" | "for_each" | "provider" | "depends_on"));
+        if data && res.ty == "aws_iam_policy_document" {
+            names = vec!["json".into()];
+        } else if matches!(
+            res.ty.as_str(),
+            "aws_iam_role" | "aws_iam_policy" | "aws_iam_user" | "aws_iam_group"
+        ) {
+            names.push("id".into());
+        }
+        let mut members = Vec::new();
+        for n in names {
+            let v = self.instance_attr(res, data, inst, &n, span);
+            members.push((n, span, v));
+        }
+        Sv { span, v: V::Obj(members) }
+    }
+
+    /// `ATTR` of one instance, evaluated with its `count`/`each` bound.
+    fn instance_attr(&mut self, res: &Res, data: bool, inst: &Instance, attr: &str, span: Span) -> Sv {
+        let address = inst.address(&res.address(data));
+        self.scope.push(inst.scope.clone());
+        let v = if data {
+            if res.ty == "aws_iam_policy_document" {
+                self.documents_read.insert(address.clone());
+            }
+            self.data_instances.push(address.clone());
+            let data = self.data;
+            let v = self.guarded(format!("{address}.{attr}"), span, |ev| {
+                data.attr(ev, res, attr, span).unwrap_or(Sv::unknown(span))
+            });
+            self.data_instances.pop();
+            v
+        } else {
+            self.resource_attr(res, &address, attr, span)
+        };
+        self.scope.pop();
+        v
+    }
+
+    /// Has any instance of this policy document (`aws_iam_policy_document.x`) been read?
+    pub fn document_evaluated(&self, base: &str) -> bool {
+        let base = format!("data.{base}");
+        self.documents_read
+            .iter()
+            .any(|k| *k == base || k.strip_prefix(&base).is_some_and(|r| r.starts_with('[')))
+    }
+
+    /// The address of the data source instance being evaluated (`data.aws_iam_policy_document.x[0]`),
+    /// so data sources can tell instances apart.
+    pub fn data_instance(&self) -> Option<&str> {
+        self.data_instances.last().map(String::as_str)
+    }
+
+    /// The `json` of one instance of a policy document data source.
+    pub fn document(&mut self, res: &Res, inst: &Instance, span: Span) -> Sv {
+        self.instance_attr(res, true, inst, "json", span)
     }
 
     pub(crate) fn apply_ops(&mut self, mut cur: Sv, ops: &Ops, src: SourceId, span: Span) -> Sv {
@@ -496,31 +616,14 @@ impl Eval<'_> {
 
     /// `TYPE.NAME.ATTR` of a managed resource: attributes written in its block are known; `id`
     /// of roles and policies is their name; computed attributes (`arn`) are unknown.
-    fn resource_attr(&mut self, ty: &str, name: &str, attr: &str, span: Span) -> Sv {
-        let module = self.module;
-        let Some(res) = module.resource(ty, name) else { return Sv::unknown(span) };
-        if res.repeated() {
-            return Sv::unknown(span);
-        }
-        let attr = match (ty, attr) {
+    fn resource_attr(&mut self, res: &Res, address: &str, attr: &str, span: Span) -> Sv {
+        let attr = match (res.ty.as_str(), attr) {
             ("aws_iam_role" | "aws_iam_policy" | "aws_iam_user" | "aws_iam_group", "id") => "name",
             (_, "arn" | "id" | "unique_id" | "policy_id") => return Sv::unknown(span),
             (_, a) => a,
         };
         let Some(a) = res.block.body.get_attribute(attr) else { return Sv::unknown(span) };
-        self.guarded(format!("{ty}.{name}.{attr}"), span, |ev| ev.eval(&a.value, res.src))
-    }
-
-    fn data_attr(&mut self, ty: &str, name: &str, attr: &str, span: Span) -> Sv {
-        let module = self.module;
-        let Some(res) = module.data(ty, name) else { return Sv::unknown(span) };
-        if res.repeated() {
-            return Sv::unknown(span);
-        }
-        let data = self.data;
-        self.guarded(format!("data.{ty}.{name}.{attr}"), span, |ev| {
-            data.attr(ev, res, attr, span).unwrap_or(Sv::unknown(span))
-        })
+        self.guarded(format!("{address}.{attr}"), span, |ev| ev.eval(&a.value, res.src))
     }
 
     /// Runs `f` unless `key` is already being computed (a reference cycle: unknown).
@@ -544,4 +647,5 @@ fn number_text(n: &hcl_edit::Number) -> String {
 }
 
 mod call;
+pub mod repeat;
 mod template;

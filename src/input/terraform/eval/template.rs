@@ -8,7 +8,8 @@ use super::Eval;
 use crate::input::terraform::bounds::MAX_WEIGHT;
 use crate::input::terraform::functions;
 use crate::input::terraform::spanned::{SpStr, push_part};
-use crate::input::terraform::value::{Sv, V};
+use crate::input::terraform::value::{Sv, V, hole_char};
+use crate::model::{Hole, HoleKind};
 use crate::source::{SourceId, Span};
 
 /// The text rendered so far.
@@ -17,6 +18,8 @@ struct Buf {
     offs: Vec<usize>,
     /// The previous marker had `~` on its right: the next literal loses its leading whitespace.
     trim_next: bool,
+    /// Unknown interpolations, in order; `text` holds `hole_char(i)` for hole `i`.
+    holes: Vec<Hole>,
 }
 
 impl Buf {
@@ -24,6 +27,32 @@ impl Buf {
         let keep = self.text.trim_end().len();
         self.text.truncate(keep);
         self.offs.truncate(keep);
+    }
+
+    /// Appends an unknown interpolation written as `what`.
+    fn push_hole(&mut self, what: String, span: Span) -> bool {
+        let kind = if in_arn_account_field(&self.text) { HoleKind::AccountId } else { HoleKind::Any };
+        self.holes.push(Hole { what, kind });
+        let c = hole_char(self.holes.len() - 1).to_string();
+        self.trim_next = false;
+        push_part(&mut self.text, &mut self.offs, &SpStr::plain(c, span.src), span);
+        self.holes.len() < 1024
+    }
+
+    /// Appends a partial string, renumbering its holes after ours.
+    fn push_partial(&mut self, part: &SpStr, holes: &[Hole], span: Span) -> bool {
+        let base = self.holes.len();
+        self.holes.extend(holes.iter().cloned());
+        let text: String = part
+            .text
+            .chars()
+            .map(|c| match (0..holes.len()).find(|&i| hole_char(i) == c) {
+                Some(i) => hole_char(base + i),
+                None => c,
+            })
+            .collect();
+        let offs = part.offs.clone().filter(|o| o.len() == text.len() + 1);
+        self.push(&SpStr { text, src: part.src, offs }, span) && self.holes.len() < 1024
     }
 
     fn push(&mut self, part: &SpStr, span: Span) -> bool {
@@ -39,6 +68,13 @@ impl Buf {
         push_part(&mut self.text, &mut self.offs, &part, span);
         self.text.len() / 16 <= MAX_WEIGHT
     }
+}
+
+/// `arn:PARTITION:SERVICE:REGION:` just before: the next part is an account id.
+fn in_arn_account_field(before: &str) -> bool {
+    let Some(at) = before.rfind("arn:") else { return false };
+    let rest = &before[at..];
+    rest.ends_with(':') && rest.matches(':').count() == 4
 }
 
 /// Why rendering stopped.
@@ -62,15 +98,16 @@ impl Eval<'_> {
             v.span = span;
             return v;
         }
-        let mut buf = Buf { text: String::new(), offs: Vec::new(), trim_next: false };
+        let mut buf = Buf { text: String::new(), offs: Vec::new(), trim_next: false, holes: Vec::new() };
         match self.render(&elements, src, span, &mut buf) {
             Ok(()) => {}
             Err(Stop::Unknown) => return Sv::unknown(span),
             Err(Stop::Error) => return self.fail(span),
         }
-        let Buf { text, mut offs, .. } = buf;
+        let Buf { text, mut offs, holes, .. } = buf;
         offs.push(offs.last().map(|o| o + 1).unwrap_or(span.start));
-        Sv { span, v: V::Str(SpStr { text, src, offs: Some(offs) }) }
+        let s = SpStr { text, src, offs: Some(offs) };
+        Sv { span, v: if holes.is_empty() { V::Str(s) } else { V::Partial(s, holes) } }
     }
 
     /// A template parsed out of a file (`templatefile`): its spans are in that file.
@@ -101,6 +138,25 @@ impl Eval<'_> {
                         buf.trim_end();
                     }
                     let v = self.eval(&i.expr, src);
+                    let pushed = match &v.v {
+                        V::Unknown => {
+                            let at = self.module.hspan(src, i.expr.span(), span);
+                            let what = self
+                                .source(at.src)
+                                .map(|s| s.slice(at).trim().to_string())
+                                .unwrap_or_default();
+                            Some(buf.push_hole(what, at))
+                        }
+                        V::Partial(s, holes) => Some(buf.push_partial(s, holes, v.span)),
+                        _ => None,
+                    };
+                    if let Some(ok) = pushed {
+                        if !ok {
+                            return Err(Stop::Unknown);
+                        }
+                        buf.trim_next = i.strip.strip_end();
+                        continue;
+                    }
                     let part = match &v.v {
                         V::Str(s) if s.src == src => s.clone(),
                         V::Null => return Err(Stop::Error),
