@@ -28,6 +28,9 @@ pub struct StdinInput {
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
+    /// `--aws-config FILE`: shared config/credentials files read for their profiles only (not
+    /// part of the scanned tree, so TL605 does not report the user's own keys).
+    pub aws_config: Vec<PathBuf>,
     pub stdin: Option<StdinInput>,
     pub settings: Settings,
     pub lint: LintOptions,
@@ -150,6 +153,13 @@ enum Job {
         dir: PathBuf,
         files: Vec<Discovered>,
     },
+    /// The AWS shared config and credentials files of one directory (profiles refer to each
+    /// other across the two); `in_tree[i]` is false for files given with `--aws-config`.
+    AwsConfig {
+        display: String,
+        files: Vec<Discovered>,
+        in_tree: Vec<bool>,
+    },
 }
 
 pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
@@ -159,7 +169,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
         None => RuleSet::load(opts.rules_dir.as_deref())?,
     };
     let rules = selected(all.rules(), &opts.lint)?;
-    let jobs = jobs(discover::discover(&opts.paths)?, opts.stdin.as_ref());
+    let jobs = jobs(discover::discover(&opts.paths)?, aws_config_files(&opts.aws_config)?, opts.stdin.as_ref());
     let tell = |e: ProgressEvent| {
         if let Some(p) = &opts.progress {
             (p.0)(e);
@@ -186,23 +196,58 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     Ok(Report { findings, rules: all, sources, files, policies, elapsed: start.elapsed() })
 }
 
-/// One job per JSON file, per Terraform module directory, and for standard input.
-fn jobs(found: Vec<Discovered>, stdin: Option<&StdinInput>) -> Vec<Job> {
+/// `--aws-config` files: named, so read whatever their name; missing files are errors.
+fn aws_config_files(paths: &[PathBuf]) -> Result<Vec<Discovered>, Error> {
+    let mut out = Vec::new();
+    for path in paths {
+        std::fs::metadata(path).map_err(|e| Error::Path { path: path.clone(), source: e })?;
+        let display = path.to_string_lossy();
+        let display = display.strip_prefix("./").unwrap_or(&display).to_string();
+        out.push(Discovered { display, path: path.clone(), class: FileClass::AwsConfig, explicit: true });
+    }
+    Ok(out)
+}
+
+/// The directory a file is in, as the user would name it.
+fn display_dir(display: &str) -> String {
+    std::path::Path::new(display)
+        .parent()
+        .map(|p| p.to_string_lossy().into_owned())
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| ".".into())
+}
+
+/// One job per JSON file, per Terraform module directory, per directory of AWS config files, and
+/// for standard input.
+fn jobs(found: Vec<Discovered>, aws_config: Vec<Discovered>, stdin: Option<&StdinInput>) -> Vec<Job> {
     let mut jobs: Vec<Job> = Vec::new();
     let mut modules: std::collections::BTreeMap<PathBuf, (String, Vec<Discovered>)> = Default::default();
-    for d in found {
+    type AwsGroup = (String, Vec<Discovered>, Vec<bool>);
+    let mut aws: std::collections::BTreeMap<PathBuf, AwsGroup> = Default::default();
+    let tagged = found.into_iter().map(|d| (d, true)).chain(aws_config.into_iter().map(|d| (d, false)));
+    for (d, in_tree) in tagged {
+        if d.class == FileClass::AwsConfig {
+            let dir = d.path.parent().map(PathBuf::from).unwrap_or_default();
+            if aws.get(&dir).is_some_and(|g| g.1.iter().any(|f| f.path == d.path)) {
+                continue;
+            }
+            let group = aws.entry(dir).or_insert_with(|| (display_dir(&d.display), Vec::new(), Vec::new()));
+            group.1.push(d);
+            group.2.push(in_tree);
+            continue;
+        }
         match d.class {
             FileClass::Json => jobs.push(Job::Json(d)),
             FileClass::Terraform | FileClass::TerraformJson => {
                 let dir = d.path.parent().map(PathBuf::from).unwrap_or_default();
-                let display = std::path::Path::new(&d.display)
-                    .parent()
-                    .map(|p| p.to_string_lossy().into_owned())
-                    .filter(|p| !p.is_empty())
-                    .unwrap_or_else(|| ".".into());
+                let display = display_dir(&d.display);
                 modules.entry(dir).or_insert_with(|| (display, Vec::new())).1.push(d);
             }
+            FileClass::AwsConfig => {}
         }
+    }
+    for (display, files, in_tree) in aws.into_values() {
+        jobs.push(Job::AwsConfig { display, files, in_tree });
     }
     for (dir, (display, files)) in modules {
         jobs.push(Job::Terraform { display, dir, files });
@@ -224,9 +269,16 @@ fn run_job(
     let unit = match job {
         Job::Json(d) => {
             let text = read_text(&d.path)?;
-            let source = sources.add(d.display.clone(), d.path.clone(), text);
-            input::json::parse_file(&source, settings, d.explicit)
+            if d.explicit && !text.trim_start().starts_with('{') && input::aws_config::looks_like_aws_config(&text) {
+                // A named file of any name that is a shared config file, not JSON.
+                let source = sources.add(d.display.clone(), d.path.clone(), input::aws_config::redact(&text));
+                Some(input::aws_config::parse_files(&d.display, &[source], &[true]))
+            } else {
+                let source = sources.add(d.display.clone(), d.path.clone(), text);
+                input::json::parse_file(&source, settings, d.explicit)
+            }
         }
+        Job::AwsConfig { display, files, in_tree } => aws_config_unit(display, files, in_tree, sources, &mut nfiles)?,
         Job::Stdin(s) => {
             let path = PathBuf::from(&s.name);
             let source = sources.add(s.name.clone(), path.clone(), s.text.clone());
@@ -252,6 +304,31 @@ fn run_job(
     let Some(mut unit) = unit else { return Ok((Vec::new(), nfiles, 0)) };
     let findings = check_unit(rules, settings, sources, &mut unit);
     Ok((findings, nfiles, unit.policies.len()))
+}
+
+/// Reads one directory's AWS config files (secrets masked before they are stored); files that
+/// are not shared config files by content are skipped unless named.
+fn aws_config_unit(
+    display: &str,
+    files: &[Discovered],
+    in_tree: &[bool],
+    sources: &SourceMap,
+    nfiles: &mut usize,
+) -> Result<Option<Unit>, Error> {
+    let (mut loaded, mut flags) = (Vec::new(), Vec::new());
+    for (f, &tree) in files.iter().zip(in_tree) {
+        let text = read_text(&f.path)?;
+        if !f.explicit && !input::aws_config::looks_like_aws_config(&text) {
+            continue;
+        }
+        loaded.push(sources.add(f.display.clone(), f.path.clone(), input::aws_config::redact(&text)));
+        flags.push(tree);
+    }
+    *nfiles = loaded.len();
+    if loaded.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(input::aws_config::parse_files(display, &loaded, &flags)))
 }
 
 /// What every parsed unit goes through: role access levels, the rules, inline suppressions.

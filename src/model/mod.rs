@@ -1,5 +1,6 @@
 //! The one model every input format is turned into. Rules read only this.
 
+pub mod aws_config;
 pub mod operator;
 pub mod policy;
 pub mod terraform;
@@ -70,6 +71,8 @@ pub struct Unit {
     pub external_id_templates: Vec<terraform::ExternalIdTemplate>,
     /// Inline `# trustlint:ignore` comments.
     pub suppressions: Vec<terraform::Suppression>,
+    /// Sections of AWS shared config and credentials files.
+    pub aws_profiles: aws_config::AwsProfiles,
 }
 
 impl Unit {
