@@ -121,6 +121,10 @@ pub struct CheckArgs {
     /// Extra declarative rules (`*.toml`)
     #[arg(long, value_name = "DIR")]
     pub rules_dir: Option<PathBuf>,
+    /// An AWS shared config or credentials file to read profiles from (repeatable); not
+    /// reported as committed keys (TL605), unlike such files found in PATHS
+    #[arg(long, value_name = "FILE")]
+    pub aws_config: Vec<PathBuf>,
     /// Name to report for `-` (standard input)
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,

@@ -169,7 +169,8 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
         None => RuleSet::load(opts.rules_dir.as_deref())?,
     };
     let rules = selected(all.rules(), &opts.lint)?;
-    let jobs = jobs(discover::discover(&opts.paths)?, aws_config_files(&opts.aws_config)?, opts.stdin.as_ref());
+    let jobs =
+        jobs(discover::discover(&opts.paths)?, aws_config_files(&opts.aws_config)?, opts.stdin.as_ref());
     let tell = |e: ProgressEvent| {
         if let Some(p) = &opts.progress {
             (p.0)(e);
@@ -269,7 +270,10 @@ fn run_job(
     let unit = match job {
         Job::Json(d) => {
             let text = read_text(&d.path)?;
-            if d.explicit && !text.trim_start().starts_with('{') && input::aws_config::looks_like_aws_config(&text) {
+            if d.explicit
+                && !text.trim_start().starts_with('{')
+                && input::aws_config::looks_like_aws_config(&text)
+            {
                 // A named file of any name that is a shared config file, not JSON.
                 let source = sources.add(d.display.clone(), d.path.clone(), input::aws_config::redact(&text));
                 Some(input::aws_config::parse_files(&d.display, &[source], &[true]))
@@ -278,7 +282,9 @@ fn run_job(
                 input::json::parse_file(&source, settings, d.explicit)
             }
         }
-        Job::AwsConfig { display, files, in_tree } => aws_config_unit(display, files, in_tree, sources, &mut nfiles)?,
+        Job::AwsConfig { display, files, in_tree } => {
+            aws_config_unit(display, files, in_tree, sources, &mut nfiles)?
+        }
         Job::Stdin(s) => {
             let path = PathBuf::from(&s.name);
             let source = sources.add(s.name.clone(), path.clone(), s.text.clone());

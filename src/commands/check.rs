@@ -67,6 +67,7 @@ pub fn options(args: &CheckArgs) -> Result<Prepared, Error> {
             opts.paths.push(p.clone());
         }
     }
+    opts.aws_config = args.aws_config.clone();
     let s = &mut opts.settings;
     if let Some(kind) = args.policy_kind {
         s.policy_kind = match kind {

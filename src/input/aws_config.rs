@@ -13,6 +13,16 @@ const SECRET_KEYS: &[&str] = &["aws_secret_access_key", "aws_session_token", "aw
 /// The access key id: its first four characters say what it is (`AKIA` long-term, `ASIA` temporary).
 const KEY_ID: &str = "aws_access_key_id";
 const KEY_ID_SHOWN: usize = 4;
+/// Keys that make a section of unknown name a profile of a credentials file.
+const PROFILE_KEYS: &[&str] = &[
+    KEY_ID,
+    "aws_secret_access_key",
+    "aws_session_token",
+    "credential_process",
+    "role_arn",
+    "source_profile",
+    "credential_source",
+];
 
 /// Is this text an AWS shared config or credentials file? Decided by its section headers.
 pub fn looks_like_aws_config(text: &str) -> bool {
@@ -26,7 +36,9 @@ pub fn looks_like_aws_config(text: &str) -> bool {
                 return true;
             }
             header = true;
-        } else if header && key_of(line).is_some_and(|k| k.eq_ignore_ascii_case(KEY_ID)) {
+        } else if header
+            && key_of(line).is_some_and(|k| PROFILE_KEYS.iter().any(|p| k.eq_ignore_ascii_case(p)))
+        {
             // A credentials file with named profiles only.
             return true;
         }
@@ -240,7 +252,7 @@ mod tests {
     fn reads_profiles_with_spans_and_nested_settings() {
         let text = "# c\n[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/dev ; note\ns3 =\n  max_concurrent_requests = 2\nsource_profile = base\n[plugins]\nx = y\n";
         let s = src("config", text);
-        let unit = parse_files("config", &[s.clone()], &[true]);
+        let unit = parse_files("config", std::slice::from_ref(&s), &[true]);
         assert!(unit.parse_failures.is_empty(), "{:?}", unit.parse_failures);
         let p = &unit.aws_profiles.sections[0];
         assert_eq!((p.kind, p.name.as_str()), (SectionKind::Profile, "dev"));
@@ -257,13 +269,17 @@ mod tests {
         let s = src("x.aws-config", "oops = 1\n[profile a\n[profile b]\nnot a setting\nregion = eu-west-1\n");
         let unit = parse_files("x", &[s], &[true]);
         assert_eq!(unit.parse_failures.len(), 3, "{:?}", unit.parse_failures);
-        assert_eq!(unit.aws_profiles.setting("b", "region").and_then(|s| s.value.as_str()), Some("eu-west-1"));
+        assert_eq!(
+            unit.aws_profiles.setting("b", "region").and_then(|s| s.value.as_str()),
+            Some("eu-west-1")
+        );
     }
 
     #[test]
     fn detection_by_content() {
         assert!(looks_like_aws_config("[profile x]\nregion = us-east-1\n"));
         assert!(looks_like_aws_config("[ci]\naws_access_key_id = AKIA...\n"));
+        assert!(looks_like_aws_config("[base]\ncredential_process = corp-creds\n"));
         assert!(!looks_like_aws_config("[core]\n\tbare = false\n"));
     }
 }

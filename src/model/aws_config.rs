@@ -64,7 +64,7 @@ impl AwsProfiles {
 
     /// The last value of `key` over every section of profile `name`.
     pub fn setting(&self, name: &str, key: &str) -> Option<&Setting> {
-        self.sections.iter().filter(|s| s.is_profile() && s.name == name).filter_map(|s| s.get(key)).last()
+        self.sections.iter().rev().filter(|s| s.is_profile() && s.name == name).find_map(|s| s.get(key))
     }
 
     /// Names of the profiles, each once, in order of first definition.

@@ -68,12 +68,16 @@ impl Rule for AssumeRoleDuration {
             } else if secs > f64::from(CHAINED_DURATION_MAX_SECS) {
                 let help = match c.origin {
                     // A profile's chaining is known: its source_profile assumes a role itself.
-                    AssumeOrigin::Profile { chained: true, .. } => "its source_profile is itself an assumed role, and chained sessions last at most 3600 seconds",
+                    AssumeOrigin::Profile { chained: true, .. } => {
+                        "its source_profile is itself an assumed role, and chained sessions last at most 3600 seconds"
+                    }
                     AssumeOrigin::Profile { chained: false, .. } => continue,
                     // Web identity federation is not role chaining.
                     AssumeOrigin::ProviderWebIdentity { .. } => continue,
                     _ if !cx.settings.chained_credentials => continue,
-                    _ => "chained credentials (assuming a role from a CI run's role) last at most `1h`; set `terraform.chained-credentials = false` if these are not chained",
+                    _ => {
+                        "chained credentials (assuming a role from a CI run's role) last at most `1h`; set `terraform.chained-credentials = false` if these are not chained"
+                    }
                 };
                 out.emit(d.span, format!("{what} duration `{text}` exceeds the 1h limit of role chaining"))
                     .help(help);
