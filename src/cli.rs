@@ -29,6 +29,9 @@ pub enum Command {
     /// Parse a Spacelift external id, or analyse a pattern (--pattern): which accounts, stacks
     /// and phases it accepts, with witnesses
     ExternalId(ExternalIdArgs),
+    /// Print who can assume whom: roles, profiles and provider/backend assume_role settings,
+    /// each hop decided by the caller's identity policies and the target's trust
+    Graph(GraphArgs),
     /// Live check against STS: static checks, iam:GetRole, sts:AssumeRole, negative probes
     Verify(VerifyArgs),
 }
@@ -160,6 +163,27 @@ pub enum PatternOperator {
     Like,
     /// `StringEquals`: matched literally
     Equals,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Text,
+    Json,
+    Dot,
+    Mermaid,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// Files and directories to read
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Output format: one hop a line, JSON, Graphviz DOT or Mermaid
+    #[arg(long, value_enum, default_value_t = GraphFormat::Text)]
+    pub format: GraphFormat,
+    /// An AWS shared config or credentials file to read profiles from (repeatable)
+    #[arg(long, value_name = "FILE")]
+    pub aws_config: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -266,6 +266,32 @@ fn run_job(
     settings: &Settings,
     sources: &SourceMap,
 ) -> Result<UnitResult, Error> {
+    let (unit, nfiles) = load_job(job, settings, sources)?;
+    let Some(mut unit) = unit else { return Ok((Vec::new(), nfiles, 0)) };
+    let findings = check_unit(rules, settings, sources, &mut unit);
+    Ok((findings, nfiles, unit.policies.len()))
+}
+
+/// Every unit of a run, parsed and with role access computed, but not checked (what `graph`
+/// builds on), with the sources they point into.
+pub fn load_units(opts: &CheckOptions) -> Result<(Vec<Unit>, SourceMap), Error> {
+    let jobs =
+        jobs(discover::discover(&opts.paths)?, aws_config_files(&opts.aws_config)?, opts.stdin.as_ref());
+    let sources = SourceMap::new();
+    let loaded: Vec<Result<(Option<Unit>, usize), Error>> =
+        jobs.par_iter().map(|job| load_job(job, &opts.settings, &sources)).collect();
+    let mut units = Vec::new();
+    for r in loaded {
+        if let (Some(mut unit), _) = r? {
+            crate::analysis::access::compute(&mut unit);
+            units.push(unit);
+        }
+    }
+    Ok((units, sources))
+}
+
+/// Reads and parses one job's files: the unit (`None` when they are not ours) and files read.
+fn load_job(job: &Job, settings: &Settings, sources: &SourceMap) -> Result<(Option<Unit>, usize), Error> {
     let mut nfiles = 1;
     let unit = match job {
         Job::Json(d) => {
@@ -307,9 +333,7 @@ fn run_job(
             Some(input::terraform::parse_module(display, dir.clone(), &loaded, sources, settings))
         }
     };
-    let Some(mut unit) = unit else { return Ok((Vec::new(), nfiles, 0)) };
-    let findings = check_unit(rules, settings, sources, &mut unit);
-    Ok((findings, nfiles, unit.policies.len()))
+    Ok((unit, nfiles))
 }
 
 /// Reads one directory's AWS config files (secrets masked before they are stored); files that

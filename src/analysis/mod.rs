@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod external_id;
+pub mod graph;
 pub mod reason;
 pub mod request;
 pub mod trust;

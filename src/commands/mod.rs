@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod external_id;
+pub mod graph;
 pub mod rules;
 pub mod verify;
 
@@ -22,6 +23,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Rules(args) => rules::list(args),
         Command::Explain(args) => rules::explain(args),
         Command::ExternalId(args) => external_id::run(args),
+        Command::Graph(args) => graph::run(args),
         Command::Verify(args) => Ok(exit(verify::run(args))),
     }
 }

@@ -1,6 +1,7 @@
 //! Reporters: the same findings as code frames, JSON, and the CI formats.
 
 pub mod github;
+pub mod graph;
 pub mod human;
 pub mod json;
 pub mod junit;
