@@ -184,6 +184,9 @@ pub struct GraphArgs {
     /// An AWS shared config or credentials file to read profiles from (repeatable)
     #[arg(long, value_name = "FILE")]
     pub aws_config: Vec<PathBuf>,
+    /// -v: on standard error, the graph's size and the time it took to build
+    #[arg(short = 'v', action = clap::ArgAction::Count)]
+    pub verbose: u8,
 }
 
 #[derive(Debug, Args)]

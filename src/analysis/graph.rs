@@ -218,28 +218,31 @@ fn identity_side(unit: &Unit, role: &Role, target: &str) -> Side {
             if !covers_action(st) {
                 continue;
             }
-            let at = where_(unit, policy, st);
+            // Formatted only for the statement that decides: most pairs decide nothing.
+            let at = || where_(unit, policy, st);
             let applies = if st.partial { None } else { covers_resource(st, target) };
             let conditional = !st.conditions.is_empty();
             match (applies, st.is_deny(), conditional) {
                 (Some(true), true, false) => {
-                    return Side::new(Verdict::No, format!("{at} denies"), Some(st.span));
+                    return Side::new(Verdict::No, format!("{} denies", at()), Some(st.span));
                 }
                 (Some(false), _, _) => {}
                 (Some(true), false, false) if st.is_allow() => {
-                    allow.get_or_insert(Side::new(Verdict::Yes, format!("{at} allows"), Some(st.span)));
+                    allow.get_or_insert_with(|| {
+                        Side::new(Verdict::Yes, format!("{} allows", at()), Some(st.span))
+                    });
                 }
                 (Some(true), false, true) if st.is_allow() => {
                     unknown.get_or_insert(Side::new(
                         Verdict::Unknown,
-                        format!("{at} allows under conditions"),
+                        format!("{} allows under conditions", at()),
                         Some(st.span),
                     ));
                 }
                 (_, true, _) | (None, _, _) => {
                     unknown.get_or_insert(Side::new(
                         Verdict::Unknown,
-                        format!("{at} cannot be decided"),
+                        format!("{} cannot be decided", at()),
                         Some(st.span),
                     ));
                 }

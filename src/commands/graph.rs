@@ -13,7 +13,18 @@ pub fn run(args: &GraphArgs) -> Result<ExitCode, Error> {
     let opts =
         CheckOptions { paths: args.paths.clone(), aws_config: args.aws_config.clone(), ..Default::default() };
     let (units, sources) = load_units(&opts)?;
+    let start = std::time::Instant::now();
     let g = graph::build(&units);
+    if args.verbose > 0 {
+        let roles: usize = units.iter().map(|u| u.roles.len()).sum();
+        eprintln!(
+            "graph of {roles} roles in {} units: {} nodes, {} hops, built in {:.3} s",
+            units.len(),
+            g.nodes.len(),
+            g.edges.len(),
+            start.elapsed().as_secs_f64()
+        );
+    }
     let text = match args.format {
         GraphFormat::Text => render::text(&g, &sources),
         GraphFormat::Json => render::json(&g, &sources),
