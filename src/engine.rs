@@ -11,7 +11,7 @@ use crate::config::selector::selector_matches;
 use crate::config::{LintOptions, Settings};
 use crate::declarative;
 use crate::discover::{self, Discovered, FileClass};
-use crate::input;
+use crate::input::{self, InputOptions};
 use crate::model::Unit;
 use crate::rules::HasMeta;
 use crate::rules::registry;
@@ -38,6 +38,9 @@ pub struct CheckOptions {
     /// The rule set, when the caller has loaded it already (`check` loads it from `rules_dir`
     /// otherwise), so one run parses `--rules-dir` once.
     pub rules: Option<RuleSet>,
+    /// `--var-file` files and `--var NAME=VALUE` assignments for the root modules.
+    pub var_files: Vec<PathBuf>,
+    pub vars: Vec<(String, String)>,
     /// Told how many units there are, then once per unit done (drives the progress bar).
     pub progress: Option<Progress>,
 }
@@ -178,9 +181,10 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     };
     tell(ProgressEvent::Start(jobs.len()));
     let sources = SourceMap::new();
+    let input = &run_input(opts);
     let results: Vec<Result<UnitResult, Error>> = jobs
         .par_iter()
-        .map(|job| run_job(job, &rules, &opts.settings, &sources))
+        .map(|job| run_job(job, &rules, &opts.settings, input, &sources))
         .inspect(|_| tell(ProgressEvent::Advance))
         .collect();
     let mut findings = Vec::new();
@@ -216,6 +220,16 @@ fn display_dir(display: &str) -> String {
         .map(|p| p.to_string_lossy().into_owned())
         .filter(|p| !p.is_empty())
         .unwrap_or_else(|| ".".into())
+}
+
+/// What the readers of one run are told: scan roots, variables, input settings.
+fn run_input(opts: &CheckOptions) -> InputOptions {
+    InputOptions {
+        roots: input::terraform::files::canonical_roots(&scan_roots(&opts.paths)),
+        var_files: opts.var_files.clone(),
+        vars: opts.vars.clone(),
+        ..input_options(&opts.settings)
+    }
 }
 
 /// One job per JSON file, per Terraform module directory, per directory of AWS config files, and
@@ -264,9 +278,10 @@ fn run_job(
     job: &Job,
     rules: &[&dyn Rule],
     settings: &Settings,
+    input: &InputOptions,
     sources: &SourceMap,
 ) -> Result<UnitResult, Error> {
-    let (unit, nfiles) = load_job(job, settings, sources)?;
+    let (unit, nfiles) = load_job(job, input, sources)?;
     let Some(mut unit) = unit else { return Ok((Vec::new(), nfiles, 0)) };
     let findings = check_unit(rules, settings, sources, &mut unit);
     Ok((findings, nfiles, unit.policies.len()))
@@ -278,8 +293,9 @@ pub fn load_units(opts: &CheckOptions) -> Result<(Vec<Unit>, SourceMap), Error> 
     let jobs =
         jobs(discover::discover(&opts.paths)?, aws_config_files(&opts.aws_config)?, opts.stdin.as_ref());
     let sources = SourceMap::new();
+    let input = &run_input(opts);
     let loaded: Vec<Result<(Option<Unit>, usize), Error>> =
-        jobs.par_iter().map(|job| load_job(job, &opts.settings, &sources)).collect();
+        jobs.par_iter().map(|job| load_job(job, input, &sources)).collect();
     let mut units = Vec::new();
     for r in loaded {
         if let (Some(mut unit), _) = r? {
@@ -291,7 +307,7 @@ pub fn load_units(opts: &CheckOptions) -> Result<(Vec<Unit>, SourceMap), Error> 
 }
 
 /// Reads and parses one job's files: the unit (`None` when they are not ours) and files read.
-fn load_job(job: &Job, settings: &Settings, sources: &SourceMap) -> Result<(Option<Unit>, usize), Error> {
+fn load_job(job: &Job, input: &InputOptions, sources: &SourceMap) -> Result<(Option<Unit>, usize), Error> {
     let mut nfiles = 1;
     let unit = match job {
         Job::Json(d) => {
@@ -305,7 +321,7 @@ fn load_job(job: &Job, settings: &Settings, sources: &SourceMap) -> Result<(Opti
                 Some(input::aws_config::parse_files(&d.display, &[source], &[true]))
             } else {
                 let source = sources.add(d.display.clone(), d.path.clone(), text);
-                input::json::parse_file(&source, settings, d.explicit)
+                input::json::parse_file(&source, input, d.explicit)
             }
         }
         Job::AwsConfig { display, files, in_tree } => {
@@ -318,9 +334,9 @@ fn load_job(job: &Job, settings: &Settings, sources: &SourceMap) -> Result<(Opti
             match discover::classify(&path) {
                 Some(FileClass::Terraform) => {
                     let dir = path.parent().map(PathBuf::from).unwrap_or_default();
-                    Some(input::terraform::parse_module(&s.name, dir, &[source], sources, settings))
+                    Some(input::terraform::parse_module(&s.name, dir, &[source], sources, input))
                 }
-                _ => input::json::parse_file(&source, settings, true),
+                _ => input::json::parse_file(&source, input, true),
             }
         }
         Job::Terraform { display, dir, files } => {
@@ -330,7 +346,7 @@ fn load_job(job: &Job, settings: &Settings, sources: &SourceMap) -> Result<(Opti
                 loaded.push(sources.add(f.display.clone(), f.path.clone(), text));
             }
             nfiles = files.len();
-            Some(input::terraform::parse_module(display, dir.clone(), &loaded, sources, settings))
+            Some(input::terraform::parse_module(display, dir.clone(), &loaded, sources, input))
         }
     };
     Ok((unit, nfiles))
@@ -359,6 +375,40 @@ fn aws_config_unit(
         return Ok(None);
     }
     Ok(Some(input::aws_config::parse_files(display, &loaded, &flags)))
+}
+
+/// The directories a run reads inside: each scanned directory, a named file's directory, and
+/// the current directory for standard input.
+fn scan_roots(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| {
+            if p.as_os_str() == "-" || p.is_dir() {
+                if p.as_os_str() == "-" { PathBuf::from(".") } else { p.clone() }
+            } else {
+                p.parent()
+                    .map(PathBuf::from)
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or_else(|| ".".into())
+            }
+        })
+        .collect();
+    if roots.is_empty() {
+        roots.push(".".into());
+    }
+    roots
+}
+
+/// The part of the settings that readers of input need.
+pub fn input_options(settings: &Settings) -> InputOptions {
+    InputOptions {
+        policy_kind: settings.policy_kind,
+        role_access: settings.role_access,
+        partition: settings.partition.clone(),
+        spacelift_account: settings.spacelift_account.clone(),
+        spacelift_environment: settings.spacelift_environment,
+        ..InputOptions::default()
+    }
 }
 
 /// What every parsed unit goes through: role access levels, the rules, inline suppressions.
@@ -403,7 +453,7 @@ pub fn lint_text(
 ) -> (Vec<Finding>, SourceMap, Option<Unit>) {
     let sources = SourceMap::new();
     let source = sources.add(name.to_owned(), PathBuf::from(name), text.to_owned());
-    let Some(mut unit) = input::json::parse_file(&source, settings, true) else {
+    let Some(mut unit) = input::json::parse_file(&source, &input_options(settings), true) else {
         return (Vec::new(), sources, None);
     };
     let all: Vec<&dyn Rule> = rules.rules().iter().map(|r| r.as_ref()).collect();

@@ -25,7 +25,8 @@ pub mod wildcard;
 mod engine;
 
 pub use engine::{
-    CheckOptions, Progress, ProgressEvent, Report, RuleSet, StdinInput, check, lint_text, rule_set,
+    CheckOptions, Progress, ProgressEvent, Report, RuleSet, StdinInput, check, input_options, lint_text,
+    rule_set,
 };
 
 use std::path::PathBuf;

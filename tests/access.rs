@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use common::manifest_dir;
 use trustlint::analysis::access::{Allowed, changes_something, compute};
 use trustlint::catalog::catalog;
-use trustlint::config::Settings;
+use trustlint::input::InputOptions;
 use trustlint::input::json::parse_file;
 use trustlint::model::{PolicyKind, Unit};
 use trustlint::source::{Source, SourceId};
@@ -17,7 +17,8 @@ fn unit_of(rel: &str) -> Unit {
     let path = manifest_dir().join(rel);
     let text = std::fs::read_to_string(&path).expect("test data");
     let source = Source::new(SourceId(0), rel.to_string(), PathBuf::from(rel), text);
-    let mut unit = parse_file(&source, &Settings::default(), true).expect("read as authorization details");
+    let mut unit =
+        parse_file(&source, &InputOptions::default(), true).expect("read as authorization details");
     compute(&mut unit);
     unit
 }
@@ -124,7 +125,7 @@ fn generator_and_rust_agree_on_managed_policies() {
         let rel = format!("../shared/data/aws-managed-policies/{name}.json");
         let text = std::fs::read_to_string(manifest_dir().join(&rel)).expect(name);
         let source = Source::new(SourceId(0), rel.clone(), PathBuf::from(&rel), text);
-        let unit = parse_file(&source, &Settings::default(), true).expect(name);
+        let unit = parse_file(&source, &InputOptions::default(), true).expect(name);
         let allowed = Allowed::of(&unit, &[0], |_| false);
         let changing = allowed.grants.values().filter(|g| changes_something(&g.action)).count();
         let info = catalog().managed_policy(name).expect(name);
@@ -166,7 +167,7 @@ fn users_and_groups_inline_policies_are_linted_once() {
   ]
 }"#;
     let source = Source::new(SourceId(0), "dump.json".into(), PathBuf::from("dump.json"), text.to_string());
-    let unit = parse_file(&source, &Settings::default(), true).expect("read as authorization details");
+    let unit = parse_file(&source, &InputOptions::default(), true).expect("read as authorization details");
     assert!(unit.parse_failures.is_empty(), "{:?}", unit.parse_failures);
     let mut subjects: Vec<&str> = unit.policies.iter().filter_map(|p| p.subject.as_deref()).collect();
     subjects.sort();
@@ -189,7 +190,7 @@ fn users_and_groups_inline_policies_are_linted_once() {
     let only_users = r#"{"UserDetailList": [{"UserName": "u", "UserPolicyList": [{"PolicyName": "p",
       "PolicyDocument": {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}}]}]}"#;
     let source = Source::new(SourceId(1), "u.json".into(), PathBuf::from("u.json"), only_users.to_string());
-    let unit = parse_file(&source, &Settings::default(), false).expect("a dump");
+    let unit = parse_file(&source, &InputOptions::default(), false).expect("a dump");
     assert_eq!(unit.policies.len(), 1);
     assert_eq!(unit.policies[0].subject.as_deref(), Some("user/u"));
 }

@@ -7,7 +7,7 @@ use trustlint::input::terraform::parse_module;
 use trustlint::model::terraform::Phase;
 use trustlint::model::{Operator, Unit};
 use trustlint::source::SourceMap;
-use trustlint::{CheckOptions, check};
+use trustlint::{CheckOptions, check, input_options};
 
 /// (code, file name, line) of every finding for the files written into a temp dir.
 fn run(files: &[(&str, &str)]) -> Vec<(String, String, usize)> {
@@ -40,7 +40,7 @@ fn unit_of(text: &str) -> Unit {
     std::fs::write(&path, text).unwrap();
     let sources = SourceMap::new();
     let src = sources.add("main.tf".into(), path, text.into());
-    parse_module(".", dir.path().to_path_buf(), &[src], &sources, &Settings::default())
+    parse_module(".", dir.path().to_path_buf(), &[src], &sources, &input_options(&Settings::default()))
 }
 
 const FORMS: &str = r#"resource "aws_iam_role" "enc" {
@@ -275,7 +275,7 @@ fn spacelift_external_id_is_known_with_account_and_literal_ids() {
     let sources = SourceMap::new();
     let src = sources.add("main.tf".into(), path, text.clone());
     let settings = Settings { spacelift_account: Some("acme".into()), ..Settings::default() };
-    let unit = parse_module(".", dir.path().to_path_buf(), &[src], &sources, &settings);
+    let unit = parse_module(".", dir.path().to_path_buf(), &[src], &sources, &input_options(&settings));
     let trust = &unit.policies[unit.roles[0].trust.unwrap()];
     let cond = trust.statements[0].conditions_on("sts:ExternalId").next().unwrap();
     assert_eq!(cond.values.items[0].as_str(), Some("acme@01GE7K9SR2DQBCRQ90DH70JF6Y@my-stack-id@read"));
@@ -409,7 +409,13 @@ fn truncated_and_mangled_modules_never_panic() {
             {
                 let sources = SourceMap::new();
                 let src = sources.add("main.tf".into(), dir.path().join("main.tf"), variant);
-                let _ = parse_module(".", dir.path().to_path_buf(), &[src], &sources, &Settings::default());
+                let _ = parse_module(
+                    ".",
+                    dir.path().to_path_buf(),
+                    &[src],
+                    &sources,
+                    &input_options(&Settings::default()),
+                );
             }
         }
     }
@@ -491,7 +497,7 @@ fn tf_json_spans_point_inside_the_string_literal() {
         dir.path().to_path_buf(),
         std::slice::from_ref(&src),
         &sources,
-        &Settings::default(),
+        &input_options(&Settings::default()),
     );
     assert!(unit.parse_failures.is_empty(), "{:?}", unit.parse_failures);
     let role = unit.roles.iter().find(|r| r.subject == "aws_iam_role.app").expect("role");
@@ -561,7 +567,7 @@ fn tf_json_backend_dynamic_and_escapes() {
         dir.path().to_path_buf(),
         std::slice::from_ref(&src),
         &sources,
-        &Settings::default(),
+        &input_options(&Settings::default()),
     );
     assert!(unit.parse_failures.is_empty(), "{:?}", unit.parse_failures);
     let backend = &unit.assume_roles[0];
@@ -588,7 +594,13 @@ fn truncated_and_mangled_tf_json_never_panics() {
         ] {
             let sources = SourceMap::new();
             let src = sources.add("main.tf.json".into(), dir.path().join("main.tf.json"), variant);
-            let _ = parse_module(".", dir.path().to_path_buf(), &[src], &sources, &Settings::default());
+            let _ = parse_module(
+                ".",
+                dir.path().to_path_buf(),
+                &[src],
+                &sources,
+                &input_options(&Settings::default()),
+            );
         }
     }
 }
@@ -607,7 +619,8 @@ fn tf_json_references_link_resources() {
     let dir = tempfile::tempdir().unwrap();
     let sources = SourceMap::new();
     let src = sources.add("main.tf.json".into(), dir.path().join("main.tf.json"), text.into());
-    let unit = parse_module(".", dir.path().to_path_buf(), &[src], &sources, &Settings::default());
+    let unit =
+        parse_module(".", dir.path().to_path_buf(), &[src], &sources, &input_options(&Settings::default()));
     assert!(unit.parse_failures.is_empty(), "{:?}", unit.parse_failures);
     let role = &unit.roles[0];
     assert_eq!(role.permissions.len(), 1, "{role:?}");

@@ -1,6 +1,7 @@
 //! Policy JSON files (and the dispatch of other JSON documents by content).
 
-use crate::config::{RoleAccessFlag, Settings};
+use crate::config::RoleAccessFlag;
+use crate::input::InputOptions;
 use crate::input::policy::{KindHint, build_policy};
 use crate::input::tree::{Node, parse_json};
 use crate::model::{ParseFailure, PolicyKind, PolicyQuota, Role, RoleAccess, Unit};
@@ -37,7 +38,7 @@ fn looks_like_ours(text: &str) -> bool {
 }
 
 /// Parses one JSON file into a unit; `None` when the file is not a document trustlint reads.
-pub fn parse_file(source: &Source, settings: &Settings, explicit: bool) -> Option<Unit> {
+pub fn parse_file(source: &Source, options: &InputOptions, explicit: bool) -> Option<Unit> {
     let mut unit = Unit { name: source.name.clone(), sources: vec![source.id], ..Unit::default() };
     let root = match parse_json(&source.text, source.id, 0) {
         Ok(root) => root,
@@ -59,14 +60,14 @@ pub fn parse_file(source: &Source, settings: &Settings, explicit: bool) -> Optio
     };
     match detect(&root) {
         JsonDocument::Policy => {
-            let hint = match settings.policy_kind {
+            let hint = match options.policy_kind {
                 Some(kind) => KindHint::Is(kind),
                 None => KindHint::Infer,
             };
             let mut policy = build_policy(&root, hint, PolicyQuota::Unspecified);
             policy.text = Some(source.text[root.span.start..root.span.end].to_string());
             if policy.kind == PolicyKind::Trust
-                && let Some(access) = settings.role_access
+                && let Some(access) = options.role_access
             {
                 // A lone trust policy: the role's permissions come from the command line.
                 unit.roles.push(Role {

@@ -19,7 +19,7 @@
 use hcl_edit::Span as _;
 use hcl_edit::template::Element;
 
-use crate::input::terraform::eval::align;
+use crate::input::terraform::spanned::align;
 use crate::input::tree::{Node, NodeKind};
 use crate::model::ParseFailure;
 use crate::source::{Source, Span};

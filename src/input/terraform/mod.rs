@@ -1,123 +1,34 @@
 //! Terraform input: one directory of `*.tf` (and `*.tf.json`) files is one module, one
 //! [`Unit`]. Parsing keeps spans; a static evaluator resolves what it can; resources become the
 //! same model every other input produces.
+//!
+//! Dependencies run one way: `spanned` and `value` (data) <- `module` <- `eval` (HCL) <-
+//! `policy`, `attrs` <- `data_sources`, `resources`; this file wires them together.
 
+pub mod attrs;
+pub mod bounds;
+pub mod data_sources;
 pub mod eval;
+pub mod files;
+pub mod functions;
 pub mod json;
+pub mod module;
 pub mod parse;
 pub mod plan;
 pub mod policy;
 pub mod resources;
+pub mod spanned;
+pub mod value;
+pub mod variables;
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use hcl_edit::expr::Expression;
-use hcl_edit::structure::{Block, Body};
-
-use crate::config::Settings;
+use crate::input::InputOptions;
 use crate::model::{ParseFailure, Unit};
-use crate::source::{Source, SourceId, SourceMap, Span};
+use crate::source::{Source, SourceMap, Span};
 
-/// A `resource` or `data` block of the module.
-#[derive(Debug, Clone)]
-pub struct Res {
-    pub ty: String,
-    pub name: String,
-    pub src: SourceId,
-    pub block: Block,
-    pub span: Span,
-}
-
-impl Res {
-    /// `count` / `for_each`: one block stands for several objects.
-    pub fn repeated(&self) -> bool {
-        self.block.body.has_attribute("count") || self.block.body.has_attribute("for_each")
-    }
-
-    pub fn address(&self, data: bool) -> String {
-        if data { format!("data.{}.{}", self.ty, self.name) } else { format!("{}.{}", self.ty, self.name) }
-    }
-}
-
-/// Everything the evaluator and extractors look up across the files of one module.
-#[derive(Debug, Default)]
-pub struct Module {
-    pub dir: PathBuf,
-    pub display: String,
-    pub locals: HashMap<String, (SourceId, Expression)>,
-    pub variables: HashMap<String, (SourceId, Expression)>,
-    pub resources: Vec<Res>,
-    pub data: Vec<Res>,
-    /// `provider` blocks and `terraform` blocks, with their file.
-    pub providers: Vec<(SourceId, Block)>,
-    pub terraform: Vec<(SourceId, Block)>,
-    /// `.tf.json` files are read as generated HCL: for every byte of it, the byte range of the
-    /// JSON file it stands for.
-    pub span_maps: HashMap<SourceId, Vec<(usize, usize)>>,
-}
-
-impl Module {
-    pub fn resource(&self, ty: &str, name: &str) -> Option<&Res> {
-        self.resources.iter().find(|r| r.ty == ty && r.name == name)
-    }
-
-    pub fn data(&self, ty: &str, name: &str) -> Option<&Res> {
-        self.data.iter().find(|r| r.ty == ty && r.name == name)
-    }
-
-    /// The span of an HCL range of file `src` (mapped into the JSON file for `.tf.json`);
-    /// `fallback` when the range is unknown.
-    pub fn hspan(&self, src: SourceId, r: Option<std::ops::Range<usize>>, fallback: Span) -> Span {
-        let Some(r) = r else { return fallback };
-        let Some(map) = self.span_maps.get(&src) else { return Span::new(src, r.start, r.end) };
-        let (Some(first), Some(last)) = (map.get(r.start), map.get(r.end.saturating_sub(1).max(r.start)))
-        else {
-            return fallback;
-        };
-        let start = first.0;
-        let end = if r.end > r.start { last.1.max(start) } else { start };
-        Span::new(src, start, end)
-    }
-
-    fn add_body(&mut self, src: SourceId, body: &Body) {
-        use hcl_edit::Span as _;
-        for block in body.blocks() {
-            let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
-            let span = self.hspan(src, block.span(), Span::new(src, 0, 0));
-            match (block.ident.as_str(), labels.as_slice()) {
-                ("locals", _) => {
-                    for a in block.body.attributes() {
-                        self.locals.insert(a.key.as_str().to_string(), (src, a.value.clone()));
-                    }
-                }
-                ("variable", [name]) => {
-                    if let Some(d) = block.body.get_attribute("default") {
-                        self.variables.insert(name.to_string(), (src, d.value.clone()));
-                    }
-                }
-                ("resource", [ty, name]) => self.resources.push(Res {
-                    ty: ty.to_string(),
-                    name: name.to_string(),
-                    src,
-                    block: block.clone(),
-                    span,
-                }),
-                ("data", [ty, name]) => self.data.push(Res {
-                    ty: ty.to_string(),
-                    name: name.to_string(),
-                    src,
-                    block: block.clone(),
-                    span,
-                }),
-                ("provider", _) => self.providers.push((src, block.clone())),
-                ("terraform", _) => self.terraform.push((src, block.clone())),
-                _ => {}
-            }
-        }
-    }
-}
+pub use module::{Module, Res};
 
 /// Parses the files of one module directory (already loaded as sources) into one unit.
 pub fn parse_module(
@@ -125,8 +36,30 @@ pub fn parse_module(
     dir: PathBuf,
     files: &[Arc<Source>],
     sources: &SourceMap,
-    settings: &Settings,
+    options: &InputOptions,
 ) -> Unit {
+    let (module, mut unit) = read_module(display, dir, files, sources, options);
+    let data = data_sources::TerraformData::new(options);
+    let mut ev = eval::Eval::new(&module, sources, &data);
+    resources::extract(&mut ev, &mut unit);
+    for id in ev.extra_sources.drain(..) {
+        if !unit.sources.contains(&id) {
+            unit.sources.push(id);
+        }
+    }
+    unit.external_id_templates.extend(data.into_templates());
+    unit
+}
+
+/// The blocks of one module directory, with its variables assigned as for a root module, and
+/// a unit holding its sources, suppressions and syntax errors (nothing evaluated yet).
+pub fn read_module(
+    display: &str,
+    dir: PathBuf,
+    files: &[Arc<Source>],
+    sources: &SourceMap,
+    options: &InputOptions,
+) -> (Module, Unit) {
     let mut unit = Unit { name: display.to_string(), ..Unit::default() };
     let mut module = Module { dir, display: display.to_string(), ..Module::default() };
     for source in files {
@@ -169,14 +102,11 @@ pub fn parse_module(
             Err(failure) => unit.parse_failures.push(failure),
         }
     }
-    let mut ev = eval::Eval::new(&module, sources, settings);
-    resources::extract(&mut ev, &mut unit);
-    unit.parse_failures.append(&mut ev.failures);
-    unit.external_id_templates.append(&mut ev.templates);
-    for id in ev.extra_sources.drain(..) {
-        if !unit.sources.contains(&id) {
-            unit.sources.push(id);
-        }
-    }
-    unit
+    module.roots = if options.roots.is_empty() {
+        files::canonical_roots(&[module.dir.clone()])
+    } else {
+        options.roots.clone()
+    };
+    variables::assign(&mut module, &mut unit, sources, options);
+    (module, unit)
 }

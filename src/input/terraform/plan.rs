@@ -3,7 +3,7 @@
 //! spans are mapped into the string literals of the plan file.
 
 use crate::input::policy::{KindHint, build_policy};
-use crate::input::terraform::eval::{SpStr, align, parse_json_str};
+use crate::input::terraform::spanned::{SpStr, align, parse_json_str};
 use crate::input::tree::{Node, NodeKind};
 use crate::model::{ParseFailure, PolicyKind, PolicyQuota, Role, Unit, Value};
 use crate::source::Source;

@@ -4,24 +4,26 @@
 use hcl_edit::Span as _;
 use hcl_edit::structure::{Block, Body};
 
-use crate::input::terraform::Res;
-use crate::input::terraform::eval::{Eval, Sv, V, has_unknown, parse_json_str};
+use crate::input::terraform::eval::Eval;
+use crate::input::terraform::module::Res;
+use crate::input::terraform::spanned::parse_json_str;
+use crate::input::terraform::value::{Sv, V, has_unknown, jsonencode_text};
 use crate::input::tree::{Member, Node, NodeKind};
 use crate::model::ParseFailure;
 use crate::source::{SourceId, Span};
 
 /// The document tree of a policy-valued expression, and its exact text when known (for size
-/// quotas). `None` when the value is unknown or not JSON (a syntax error is recorded).
-pub fn policy_node(ev: &mut Eval, sv: &Sv) -> Option<(Node, Option<String>)> {
+/// quotas). `None` when the value is unknown or not JSON (a syntax error is added to `failures`).
+pub fn policy_node(sv: &Sv, failures: &mut Vec<ParseFailure>) -> Option<(Node, Option<String>)> {
     match &sv.v {
         V::Json(n) => {
-            let text = (!has_unknown(n)).then(|| n.to_json().to_string());
+            let text = (!has_unknown(n)).then(|| jsonencode_text(n));
             Some(((**n).clone(), text))
         }
         V::Str(s) => match parse_json_str(s, sv.span) {
             Ok(n) => Some((n, Some(s.text.clone()))),
             Err((span, message)) => {
-                ev.failures.push(ParseFailure { span, message, what: "policy JSON" });
+                failures.push(ParseFailure { span, message, what: "policy JSON" });
                 None
             }
         },

@@ -8,13 +8,14 @@ use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::Body;
 
 use crate::input::policy::{KindHint, build_policy};
-use crate::input::terraform::eval::{Eval, Sv, V};
+use crate::input::terraform::attrs::{attrs, find, flag, value, values};
+use crate::input::terraform::eval::Eval;
+use crate::input::terraform::module::Module;
 use crate::input::terraform::policy::policy_node;
-use crate::input::terraform::{Module, Res};
-use crate::input::tree::{Member, Node, NodeKind};
+use crate::input::terraform::value::{Sv, V};
 use crate::model::terraform::{
-    AssumeOrigin, AssumeRoleConfig, ExternalIdTemplate, Phase, ProviderCreds, SpaceliftAttachment,
-    SpaceliftIntegration, SpaceliftLegacyRole,
+    AssumeOrigin, AssumeRoleConfig, ProviderCreds, SpaceliftAttachment, SpaceliftIntegration,
+    SpaceliftLegacyRole,
 };
 use crate::model::{PolicyKind, PolicyQuota, Role, Unit, Value};
 use crate::source::{SourceId, Span};
@@ -43,34 +44,6 @@ pub fn reference(expr: &Expression) -> Option<(String, String, String)> {
     }
 }
 
-/// All attributes of a body, evaluated.
-fn attrs(ev: &mut Eval, body: &Body, src: SourceId) -> Vec<(String, Sv)> {
-    body.attributes().map(|a| (a.key.as_str().to_string(), ev.eval(&a.value, src))).collect()
-}
-
-fn find<'a>(list: &'a [(String, Sv)], key: &str) -> Option<&'a Sv> {
-    list.iter().find(|(k, _)| k == key).map(|(_, v)| v)
-}
-
-fn value(list: &[(String, Sv)], key: &str) -> Option<Value> {
-    find(list, key).map(Sv::to_value)
-}
-
-/// `Some(b)` known, `None` unknown; `default` when absent.
-fn flag(list: &[(String, Sv)], key: &str, default: bool) -> (Option<bool>, Option<Span>) {
-    match find(list, key) {
-        Some(v) => (v.as_bool(), Some(v.span)),
-        None => (Some(default), None),
-    }
-}
-
-fn values(sv: &Sv) -> Vec<Value> {
-    match &sv.v {
-        V::List(items) => items.iter().map(Sv::to_value).collect(),
-        _ => vec![Value::unknown(sv.span)],
-    }
-}
-
 struct Ctx {
     /// `aws_iam_role` label -> index in `unit.roles`.
     roles: HashMap<String, usize>,
@@ -79,7 +52,6 @@ struct Ctx {
 }
 
 fn add_policy(
-    ev: &mut Eval,
     unit: &mut Unit,
     sv: &Sv,
     kind: PolicyKind,
@@ -87,7 +59,7 @@ fn add_policy(
     subject: String,
     role: Option<usize>,
 ) -> Option<usize> {
-    let (node, text) = policy_node(ev, sv)?;
+    let (node, text) = policy_node(sv, &mut unit.parse_failures)?;
     let mut policy = build_policy(&node, KindHint::Is(kind), quota);
     policy.text = text;
     policy.subject = Some(subject);
@@ -123,8 +95,7 @@ pub fn extract(ev: &mut Eval, unit: &mut Unit) {
         cx.roles.insert(res.name.clone(), idx);
         if let Some(a) = body.get_attribute("assume_role_policy") {
             let sv = ev.eval(&a.value, res.src);
-            let p =
-                add_policy(ev, unit, &sv, PolicyKind::Trust, PolicyQuota::Trust, address.clone(), Some(idx));
+            let p = add_policy(unit, &sv, PolicyKind::Trust, PolicyQuota::Trust, address.clone(), Some(idx));
             unit.roles[idx].trust = p;
         }
         for b in body.blocks().filter(|b| b.ident.as_str() == "inline_policy") {
@@ -132,7 +103,7 @@ pub fn extract(ev: &mut Eval, unit: &mut Unit) {
                 let sv = ev.eval(&a.value, res.src);
                 let subject = format!("{address}.inline_policy");
                 if let Some(p) =
-                    add_policy(ev, unit, &sv, PolicyKind::Permission, PolicyQuota::Inline, subject, Some(idx))
+                    add_policy(unit, &sv, PolicyKind::Permission, PolicyQuota::Inline, subject, Some(idx))
                 {
                     unit.roles[idx].permissions.push(p);
                 }
@@ -148,7 +119,7 @@ pub fn extract(ev: &mut Eval, unit: &mut Unit) {
             let sv = ev.eval(&a.value, res.src);
             let subject = res.address(false);
             if let Some(p) =
-                add_policy(ev, unit, &sv, PolicyKind::Permission, PolicyQuota::Managed, subject, None)
+                add_policy(unit, &sv, PolicyKind::Permission, PolicyQuota::Managed, subject, None)
             {
                 cx.policies.insert(res.name.clone(), p);
             }
@@ -167,7 +138,6 @@ pub fn extract(ev: &mut Eval, unit: &mut Unit) {
                 if let Some(a) = body.get_attribute("policy") {
                     let sv = ev.eval(&a.value, src);
                     let p = add_policy(
-                        ev,
                         unit,
                         &sv,
                         PolicyKind::Permission,
@@ -240,7 +210,6 @@ fn attach(ev: &mut Eval, unit: &mut Unit, cx: &Ctx, body: &Body, src: SourceId, 
 }
 
 fn assume_config(
-    ev: &mut Eval,
     unit: &mut Unit,
     origin: AssumeOrigin,
     span: Span,
@@ -256,7 +225,7 @@ fn assume_config(
     };
     let policy = find(list, "policy").cloned().and_then(|sv| {
         let subject = format!("{}.policy", origin.describe());
-        add_policy(ev, unit, &sv, PolicyKind::Permission, PolicyQuota::Inline, subject, None)
+        add_policy(unit, &sv, PolicyKind::Permission, PolicyQuota::Inline, subject, None)
     });
     AssumeRoleConfig {
         origin,
@@ -309,7 +278,7 @@ fn providers(ev: &mut Eval, unit: &mut Unit, module: &Module) {
             };
             let list = attrs(ev, &b.body, src);
             let bspan = ev.module.hspan(src, b.span(), span);
-            let c = assume_config(ev, unit, o, bspan, &list);
+            let c = assume_config(unit, o, bspan, &list);
             unit.assume_roles.push(c);
         }
     }
@@ -334,7 +303,7 @@ fn backends(ev: &mut Eval, unit: &mut Unit, module: &Module) {
                     if let V::Obj(m) = &o.v {
                         let list: Vec<(String, Sv)> =
                             m.iter().map(|(k, _, v)| (k.clone(), v.clone())).collect();
-                        let c = assume_config(ev, unit, AssumeOrigin::Backend, o.span, &list);
+                        let c = assume_config(unit, AssumeOrigin::Backend, o.span, &list);
                         unit.assume_roles.push(c);
                     }
                 }
@@ -354,7 +323,7 @@ fn backends(ev: &mut Eval, unit: &mut Unit, module: &Module) {
                 if let Some(p) = find(&top, "assume_role_policy") {
                     list.push(("policy".into(), p.clone()));
                 }
-                let c = assume_config(ev, unit, AssumeOrigin::Backend, span, &list);
+                let c = assume_config(unit, AssumeOrigin::Backend, span, &list);
                 unit.assume_roles.push(c);
             }
         }
@@ -446,47 +415,4 @@ fn spacelift(ev: &mut Eval, unit: &mut Unit, module: &Module, cx: &Ctx) {
             role_arn: value(&list, "role_arn"),
         });
     }
-}
-
-/// The external id a `spacelift_aws_integration_attachment_external_id` data source computes:
-/// the text when every part is known, and its shape either way.
-pub fn spacelift_external_id(ev: &mut Eval, res: &Res, span: Span) -> (Option<String>, ExternalIdTemplate) {
-    let list = attrs(ev, &res.block.body, res.src);
-    let integration_id = find(&list, "integration_id").and_then(Sv::text);
-    let stack = find(&list, "stack_id").or_else(|| find(&list, "module_id")).and_then(Sv::text);
-    let phase = match flag(&list, "write", true).0 {
-        Some(true) => Some(Phase::Write),
-        Some(false) => Some(Phase::Read),
-        None => None,
-    };
-    let account = ev.settings.spacelift_account.clone();
-    let t = ExternalIdTemplate { span, account, integration_id, stack, phase, source: res.address(true) };
-    let text = match (&t.account, &t.integration_id, &t.stack, t.phase) {
-        (Some(a), Some(i), Some(s), Some(p)) => Some(crate::aws::spacelift::external_id(a, i, s, p)),
-        _ => None,
-    };
-    (text, t)
-}
-
-/// The statement `assume_role_policy_statement` holds: Spacelift's account may assume the role
-/// with the external id of this attachment. Every part spans the expression that used it.
-pub fn spacelift_statement(ev: &mut Eval, res: &Res, span: Span) -> Node {
-    let (text, template) = spacelift_external_id(ev, res, span);
-    let ext = match text {
-        Some(t) => Node { span, kind: NodeKind::Str(t) },
-        None => {
-            ev.record_template(template);
-            Node { span, kind: NodeKind::Unknown }
-        }
-    };
-    let s = |t: &str| Node { span, kind: NodeKind::Str(t.to_string()) };
-    let m = |k: &str, v: Node| Member { key: k.to_string(), key_span: span, value: v };
-    let obj = |members: Vec<Member>| Node { span, kind: NodeKind::Object(members) };
-    let account = ev.settings.spacelift_environment.principal_account();
-    obj(vec![
-        m("Effect", s("Allow")),
-        m("Action", s("sts:AssumeRole")),
-        m("Principal", obj(vec![m("AWS", s(account))])),
-        m("Condition", obj(vec![m("StringEquals", obj(vec![m("sts:ExternalId", ext)]))])),
-    ])
 }
