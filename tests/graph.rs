@@ -123,3 +123,43 @@ fn dot_output_renders_with_graphviz() {
     let svg = String::from_utf8_lossy(&out.stdout);
     assert!(svg.contains("<svg") && svg.contains("role/hub"), "{svg}");
 }
+
+const PROVIDER_MODULE: &str = r#"
+provider "aws" {
+  alias = "prod"
+  assume_role {
+    role_arn    = "arn:aws:iam::222222222222:role/deploy"
+    external_id = "EXTERNAL_ID"
+  }
+}
+
+resource "aws_iam_role" "deploy" {
+  name = "deploy"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "Ci"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::111111111111:role/ci" }
+      Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "sts:ExternalId" = "ci-2024" } }
+    }]
+  })
+}
+"#;
+
+#[test]
+fn a_provider_alias_hop_fails_on_the_trust_side_when_its_external_id_is_refused() {
+    for (id, want) in [("wrong", "[fails: trust]"), ("ci-2024", "[possible]")] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("main.tf"), PROVIDER_MODULE.replace("EXTERNAL_ID", id))
+            .expect("write");
+        let text = graph(&[dir.path().to_str().expect("utf-8")]);
+        let line = text
+            .lines()
+            .find(|l| l.contains("provider \"aws\" (alias prod) assume_role -> aws_iam_role.deploy "))
+            .unwrap_or_else(|| panic!("no provider hop:\n{text}"));
+        assert!(line.contains(want), "{id}: {line}");
+        assert!(line.contains("statement \"Ci\""), "{line}");
+    }
+}
