@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# What CI runs before `cargo test` so the `verify` tests have a real moto server:
+# What CI runs before `cargo test` so the tests that drive real tools (moto, pre-commit, xmlschema)
+# have them:
 #   bash scripts/ci-verify-deps.sh
 # Installs Debian's python3-venv when `python3 -m venv` cannot work, then makes <repo>/.venv with
-# moto[server] (scripts/setup-moto.sh; idempotent). With CI=true the moto tests fail, not skip,
-# when moto is missing.
+# moto[server], pre-commit and xmlschema (scripts/setup-moto.sh; idempotent). With CI=true the tests
+# that need them fail, not skip, when they are missing.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then

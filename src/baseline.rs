@@ -31,7 +31,7 @@ fn collapse_ws(s: &str) -> String {
 }
 
 /// Report paths with `/` separators, so a baseline written on Windows works on Linux.
-fn norm_path(p: &str) -> String {
+pub fn norm_path(p: &str) -> String {
     let p = p.replace('\\', "/");
     p.strip_prefix("./").map(str::to_string).unwrap_or(p)
 }
@@ -122,8 +122,16 @@ impl Baseline {
 
     /// Drops the findings recorded in the baseline, and their fingerprints from `fps` (one per
     /// finding, from [`fingerprints`] over the whole run); returns how many recorded findings are
-    /// gone (counting only files checked in this run, so partial runs do not over-report).
-    pub fn filter(&self, findings: &mut Vec<Finding>, fps: &mut Vec<String>, sources: &SourceMap) -> usize {
+    /// gone. Only entries this run could have found again count: their file was checked and
+    /// `checked_rule(entry)` says their rule ran on it (not left out by `--select`, `--ignore` or
+    /// a per-path exemption), so partial runs do not report findings as fixed.
+    pub fn filter(
+        &self,
+        findings: &mut Vec<Finding>,
+        fps: &mut Vec<String>,
+        sources: &SourceMap,
+        checked_rule: &dyn Fn(&Entry) -> bool,
+    ) -> usize {
         let mut recorded: BTreeMap<&str, usize> = BTreeMap::new();
         for e in &self.entries {
             *recorded.entry(e.fingerprint.as_str()).or_insert(0) += 1;
@@ -151,7 +159,7 @@ impl Baseline {
                 && *n > 0
             {
                 *n -= 1;
-                if checked.contains(&e.path) {
+                if checked.contains(&e.path) && checked_rule(e) {
                     fixed += 1;
                 }
             }

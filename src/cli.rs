@@ -34,15 +34,55 @@ pub enum Command {
     Graph(GraphArgs),
     /// Live check against STS: static checks, iam:GetRole, sts:AssumeRole, negative probes
     Verify(VerifyArgs),
+    /// Offline: what STS would answer to sts:AssumeRole on a trust policy, with the deciding
+    /// statement and negative probes
+    Simulate(SimulateArgs),
+    /// Print a shell completion script (e.g. `trustlint completions bash > ~/.local/share/bash-completion/completions/trustlint`)
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff; e.g. `trustlint man | man -l -`)
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal, unless NO_COLOR is set (FORCE_COLOR / CLICOLOR_FORCE force it)
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Info,
+    Warning,
+    Error,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
+    /// Code frames with a summary line
     Human,
+    /// One line per finding: `path:line:col: CODE message` (editors, grep)
+    Concise,
+    /// The versioned JSON report
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning)
     Sarif,
+    /// GitHub Actions workflow commands (annotations)
     Github,
+    /// GitLab Code Quality report
+    Gitlab,
+    /// JUnit XML test report
     Junit,
+    /// Markdown summary (GitHub job summary, merge request comments)
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -131,11 +171,25 @@ pub struct CheckArgs {
     /// Name to report for `-` (standard input)
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
+    /// Report only findings of this severity or above; the others are dropped, from the exit
+    /// status too (as tfsec's --minimum-severity)
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<SeverityArg>,
+    /// Colour the human output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// After the findings, a table of counts by rule (human and concise formats)
+    #[arg(long)]
+    pub statistics: bool,
+    /// Directory that report paths are relative to in SARIF [default: the git work tree root,
+    /// else the current directory]
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
     /// Less output on standard error
     #[arg(long, short = 'q')]
     pub quiet: bool,
     /// More on standard error: -v a run summary with counts by rule, -vv every file read
-    #[arg(short = 'v', action = clap::ArgAction::Count)]
+    #[arg(long, short = 'v', action = clap::ArgAction::Count)]
     pub verbose: u8,
 }
 
@@ -149,12 +203,18 @@ pub enum ListFormat {
 pub struct RulesArgs {
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
+    /// Also list the declarative rules (`*.toml`) of DIR
+    #[arg(long, value_name = "DIR")]
+    pub rules_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// A rule code (TL101) or name (missing-external-id)
     pub rule: String,
+    /// Also look in the declarative rules (`*.toml`) of DIR
+    #[arg(long, value_name = "DIR")]
+    pub rules_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -272,4 +332,93 @@ pub struct VerifyArgs {
     /// Run COMMAND with the minted credentials in its environment; exit with its status
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["path", "role_arn"])))]
+pub struct SimulateArgs {
+    /// A trust policy JSON file, a Terraform module (directory or .tf file), a plan JSON or an
+    /// authorization-details dump
+    pub path: Option<PathBuf>,
+    /// The role in PATH: a Terraform address (`aws_iam_role.spacelift`) or `role/<name>` of a
+    /// dump [default: the only role in PATH]
+    #[arg(long, value_name = "SUBJECT", requires = "path")]
+    pub role: Option<String>,
+    /// Fetch the trust policy of this role with iam:GetRole instead of reading PATH
+    #[arg(long, value_name = "ARN", conflicts_with_all = ["path", "role", "as_spacelift"])]
+    pub role_arn: Option<String>,
+    /// The caller: an ARN (role, user, assumed-role session, account root), a 12-digit account
+    /// id, or a service principal (`ec2.amazonaws.com`) [default in Spacelift mode: the
+    /// Spacelift account of the configured environment]
+    #[arg(long, value_name = "ARN|ACCOUNT")]
+    pub principal: Option<String>,
+    /// The external id the caller sends
+    #[arg(long, value_name = "ID", conflicts_with_all = ["spacelift_stack", "as_spacelift"])]
+    pub external_id: Option<String>,
+    /// Spacelift mode: build the external id and session name as Spacelift does for this stack
+    /// (or module) slug
+    #[arg(long, value_name = "SLUG", requires = "phase", conflicts_with = "as_spacelift")]
+    pub spacelift_stack: Option<String>,
+    /// Spacelift run phase (repeatable, or comma-separated: `--phase read,write`)
+    #[arg(long, value_enum, value_delimiter = ',', requires = "spacelift_stack")]
+    pub phase: Vec<PhaseArg>,
+    /// Spacelift integration id (26-character ULID) [default: 01GE7K9SR2DQBCRQ90DH70JF6Y, which
+    /// only matches patterns with `*` in that part]
+    #[arg(long, value_name = "ULID")]
+    pub integration_id: Option<String>,
+    /// Spacelift account name (overrides `spacelift.account` of the configuration file)
+    #[arg(long, value_name = "NAME")]
+    pub spacelift_account: Option<String>,
+    /// Spacelift environment; picks the principal account Spacelift assumes roles from
+    #[arg(long, value_enum)]
+    pub spacelift_environment: Option<SpaceliftEnvironmentArg>,
+    /// Run every stack and phase that the Terraform configuration in PATH attaches to the role
+    /// (`spacelift_aws_integration_attachment`)
+    #[arg(long, requires = "path")]
+    pub as_spacelift: bool,
+    /// Role session name the caller sends (sts:RoleSessionName) [default in Spacelift mode:
+    /// `<run id>@<stack>@<account>`]
+    #[arg(long, value_name = "NAME")]
+    pub session_name: Option<String>,
+    /// Source identity the caller sets (sts:SourceIdentity; needs sts:SetSourceIdentity)
+    #[arg(long, value_name = "NAME")]
+    pub source_identity: Option<String>,
+    /// Session tag KEY=VALUE (repeatable; needs sts:TagSession)
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub tag: Vec<String>,
+    /// The caller authenticated with MFA (aws:MultiFactorAuthPresent = true, age 0 seconds)
+    #[arg(long)]
+    pub mfa: bool,
+    /// For a service principal: the account of the resource acting (aws:SourceAccount)
+    #[arg(long, value_name = "ID")]
+    pub source_account: Option<String>,
+    /// For a service principal: the ARN of the resource acting (aws:SourceArn)
+    #[arg(long, value_name = "ARN")]
+    pub source_arn: Option<String>,
+    /// Any other condition key the request carries, KEY=VALUE (repeatable; e.g.
+    /// `aws:PrincipalOrgID=o-abc123`)
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub context: Vec<String>,
+    /// The request must be denied (checks that this caller is locked out)
+    #[arg(long)]
+    pub expect_deny: bool,
+    /// Skip the negative probes (no external id; the other phase; another stack; another
+    /// Spacelift account; no source account)
+    #[arg(long)]
+    pub no_probes: bool,
+    /// Report format
+    #[arg(long, value_enum, default_value_t = VerifyFormat::Human)]
+    pub format: VerifyFormat,
+    /// Configuration file [default: nearest trustlint.toml or .trustlint.toml upward]
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore configuration files
+    #[arg(long)]
+    pub no_config: bool,
+    /// With --role-arn: AWS region [default: from the AWS chain, else us-east-1]
+    #[arg(long, value_name = "R", requires = "role_arn")]
+    pub region: Option<String>,
+    /// With --role-arn: send IAM requests to this endpoint (e.g. moto or LocalStack)
+    #[arg(long, value_name = "URL", requires = "role_arn")]
+    pub endpoint_url: Option<String>,
 }

@@ -66,11 +66,12 @@ pub fn parse_rule(path: &str, text: &str) -> Result<DeclarativeRule, Declarative
         .ok_or_else(|| invalid(format!("severity `{}` is not error, warning or info", file.severity)))?;
     let family =
         Family::parse(&file.family).ok_or_else(|| invalid(format!("unknown family `{}`", file.family)))?;
-    let code_ok = file.code.len() == 5
-        && file.code.starts_with("TL")
-        && file.code[2..].bytes().all(|b| b.is_ascii_digit());
-    if !code_ok {
-        return Err(invalid(format!("code `{}` is not TL + 3 digits", file.code)));
+    if !code_ok(&file.code) {
+        return Err(invalid(format!(
+            "code `{}` is not a prefix of 2 to 8 capital letters and 2 to 4 digits (such as ACME01), \
+             or TL and 3 digits",
+            file.code
+        )));
     }
     let policy_kind = match file.policy_kind.as_deref() {
         None => None,
@@ -95,6 +96,17 @@ pub fn parse_rule(path: &str, text: &str) -> Result<DeclarativeRule, Declarative
         message: file.message,
         help: file.help,
     })
+}
+
+/// `[A-Z]{2,8}[0-9]{2,4}`: trustlint's own `TL` + 3 digits, or a prefix of the user's own (as
+/// flake8 plugins have) so their rules never collide with future built-in codes.
+pub fn code_ok(code: &str) -> bool {
+    let letters = code.bytes().take_while(u8::is_ascii_uppercase).count();
+    let digits = &code[letters..];
+    let shape = (2..=8).contains(&letters)
+        && (2..=4).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit());
+    shape && (!code.starts_with("TL") || letters != 2 || digits.len() == 3)
 }
 
 pub fn embedded() -> Result<Vec<DeclarativeRule>, DeclarativeError> {
@@ -246,5 +258,20 @@ fn key_span(st: &Statement, key: &str) -> Option<crate::source::Span> {
         "Condition" => st.condition_span,
         "Sid" => st.sid.as_ref().map(|s| s.span),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_codes_may_have_their_own_prefix() {
+        for ok in ["TL999", "ACME01", "AB12", "SECURITY1234"] {
+            assert!(code_ok(ok), "{ok}");
+        }
+        for bad in ["TL1234", "A01", "acme01", "ACME1", "ACME12345", "ACME-01", "ABCDEFGHI01", "01"] {
+            assert!(!code_ok(bad), "{bad}");
+        }
     }
 }

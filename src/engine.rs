@@ -126,7 +126,8 @@ pub fn rule_set(rules_dir: Option<&std::path::Path>) -> Result<Vec<Box<dyn Rule>
     Ok(rules)
 }
 
-fn selected<'r>(rules: &'r [Box<dyn Rule>], lint: &LintOptions) -> Result<Vec<&'r dyn Rule>, Error> {
+/// The rules that `select`/`ignore` leave to run; an unknown selector is an error.
+pub fn selected<'r>(rules: &'r [Box<dyn Rule>], lint: &LintOptions) -> Result<Vec<&'r dyn Rule>, Error> {
     for s in lint.select.iter().chain(&lint.ignore) {
         if !registry::selector_known(rules, s) {
             return Err(Error::Selector(s.clone()));
@@ -172,6 +173,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
         None => RuleSet::load(opts.rules_dir.as_deref())?,
     };
     let rules = selected(all.rules(), &opts.lint)?;
+    let known = all.names();
     let jobs =
         jobs(discover::discover(&opts.paths)?, aws_config_files(&opts.aws_config)?, opts.stdin.as_ref());
     let tell = |e: ProgressEvent| {
@@ -184,7 +186,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     let input = &run_input(opts);
     let results: Vec<Result<UnitResult, Error>> = jobs
         .par_iter()
-        .map(|job| run_job(job, &rules, &opts.settings, input, &sources))
+        .map(|job| run_job(job, &rules, &known, &opts.settings, input, &sources))
         .inspect(|_| tell(ProgressEvent::Advance))
         .collect();
     let mut findings = Vec::new();
@@ -277,13 +279,14 @@ fn jobs(found: Vec<Discovered>, aws_config: Vec<Discovered>, stdin: Option<&Stdi
 fn run_job(
     job: &Job,
     rules: &[&dyn Rule],
+    known: &[(&str, &str)],
     settings: &Settings,
     input: &InputOptions,
     sources: &SourceMap,
 ) -> Result<UnitResult, Error> {
     let (unit, nfiles) = load_job(job, input, sources)?;
     let Some(mut unit) = unit else { return Ok((Vec::new(), nfiles, 0)) };
-    let findings = check_unit(rules, settings, sources, &mut unit);
+    let findings = check_unit(rules, known, settings, sources, &mut unit);
     Ok((findings, nfiles, unit.policies.len()))
 }
 
@@ -412,8 +415,11 @@ pub fn input_options(settings: &Settings) -> InputOptions {
 }
 
 /// What every parsed unit goes through: role access levels, the rules, inline suppressions.
+/// `known` is every rule (code, name), selected or not, to tell an unknown code in a suppression
+/// from one whose rule did not run.
 fn check_unit(
     rules: &[&dyn Rule],
+    known: &[(&str, &str)],
     settings: &Settings,
     sources: &SourceMap,
     unit: &mut Unit,
@@ -421,7 +427,7 @@ fn check_unit(
     crate::analysis::access::compute(unit);
     let cx = Context { settings, sources };
     let mut findings = analyse(rules, &cx, unit);
-    suppress(&mut findings, unit, rules, sources);
+    suppress(&mut findings, unit, rules, known, sources);
     findings
 }
 
@@ -457,7 +463,7 @@ pub fn lint_text(
         return (Vec::new(), sources, None);
     };
     let all: Vec<&dyn Rule> = rules.rules().iter().map(|r| r.as_ref()).collect();
-    let mut findings = check_unit(&all, settings, &sources, &mut unit);
+    let mut findings = check_unit(&all, &rules.names(), settings, &sources, &mut unit);
     order_and_dedup(&mut findings, &sources);
     (findings, sources, Some(unit))
 }
@@ -472,9 +478,16 @@ pub fn analyse(rules: &[&dyn Rule], cx: &Context, unit: &Unit) -> Vec<Finding> {
     out
 }
 
-/// Drops findings covered by `# trustlint:ignore` comments of the unit, and reports the
-/// comments that covered nothing (TL000, when selected).
-fn suppress(findings: &mut Vec<Finding>, unit: &Unit, rules: &[&dyn Rule], sources: &SourceMap) {
+/// Drops findings covered by `# trustlint:ignore` comments of the unit, and reports (TL000, when
+/// selected) the comments that name an unknown rule, and those that covered nothing although
+/// every rule they name ran (a rule left out by `--select` cannot show a comment unused).
+fn suppress(
+    findings: &mut Vec<Finding>,
+    unit: &Unit,
+    rules: &[&dyn Rule],
+    known: &[(&str, &str)],
+    sources: &SourceMap,
+) {
     if unit.suppressions.is_empty() {
         return;
     }
@@ -496,9 +509,20 @@ fn suppress(findings: &mut Vec<Finding>, unit: &Unit, rules: &[&dyn Rule], sourc
     if !rules.iter().any(|r| r.meta().code == meta.code) {
         return;
     }
+    let ran = |c: &str| rules.iter().any(|r| selector_matches(r.meta().code, r.meta().name, c));
     let mut sink = Sink::new(meta);
     for (s, used) in unit.suppressions.iter().zip(used) {
-        if !used {
+        let unknown: Vec<&str> = s
+            .codes
+            .iter()
+            .map(String::as_str)
+            .filter(|c| !known.iter().any(|(code, name)| selector_matches(code, name, c)))
+            .collect();
+        if !unknown.is_empty() {
+            let (rule, them) = if unknown.len() == 1 { ("rule", "it") } else { ("rules", "them") };
+            sink.emit(s.span, format!("suppression of unknown {rule} {}", unknown.join(", ")))
+                .help(format!("check the code with `trustlint rules`, or remove {them} from the comment"));
+        } else if !used && s.codes.iter().all(|c| ran(c)) {
             let what = if s.codes.is_empty() { "any rule".to_string() } else { s.codes.join(", ") };
             sink.emit(s.span, format!("unused suppression of {what}: nothing below it is reported"))
                 .help("remove the comment, or move it to the line above the flagged block or attribute");

@@ -17,6 +17,7 @@ pub mod input;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod simulate;
 pub mod source;
 #[cfg(feature = "verify")]
 pub mod verify;
@@ -26,7 +27,7 @@ mod engine;
 
 pub use engine::{
     CheckOptions, Progress, ProgressEvent, Report, RuleSet, StdinInput, check, input_options, lint_text,
-    rule_set,
+    rule_set, selected,
 };
 
 use std::path::PathBuf;

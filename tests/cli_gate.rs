@@ -3,6 +3,8 @@
 //!
 //! `sarif-schema-2.1.0.json` is the SARIF 2.1.0 JSON schema as shipped (file `sarif-2.1.0.json`,
 //! MIT) in the npm package `@microsoft/sarif-multitool-linux` 5.7.0, Microsoft's SARIF SDK.
+//! `junit-windyroad.xsd` is the common JUnit XML schema (windyroad/JUnit-Schema, Apache-2.0; its
+//! header says where from); the JUnit test validates with Python's xmlschema from `.venv`.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -61,6 +63,8 @@ fn tl(dir: &Path, args: &[&str]) -> Output {
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env("TRUSTLINT_TODAY", "2026-06-01")
+        // 2026-06-01T12:00:00 UTC: JUnit timestamps are reproducible.
+        .env("SOURCE_DATE_EPOCH", "1780315200")
         .output()
         .unwrap()
 }
@@ -439,7 +443,7 @@ fn github_output_escapes_properties_and_message() {
     let out = tl(dir.path(), &["check", "--format", "github", "c"]);
     assert_eq!(
         stdout(&out),
-        "::error file=c/odd%2Cname%3A1.json,line=4,col=16,endLine=4,endColumn=23,title=TL004 invalid-effect::`Effect` must be `Allow` or `Deny`, found `Al%25ow`\n"
+        "::error file=c/odd%2Cname%3A1.json,line=4,col=16,endLine=4,endColumn=23,title=TL004 invalid-effect::`Effect` must be `Allow` or `Deny`, found `Al%25ow`%0Ahelp: write \"Allow\" or \"Deny\"%0Adocs: https://github.com/trustlint/trustlint/blob/main/docs/rules/TL004.md\n"
     );
 }
 
@@ -453,4 +457,259 @@ fn pre_commit_with_terraform_files_and_missing_baseline() {
     let out = tl(dir.path(), &["check", "--baseline", "nope.json", "a"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("cannot read baseline nope.json"), "{}", stderr(&out));
+}
+
+// ---------------------------------------------------------------- what CI systems read
+
+fn in_ci() -> bool {
+    std::env::var("CI").map(|v| !v.is_empty() && v != "false" && v != "0").unwrap_or(false)
+}
+
+/// Validates XML against the vendored JUnit schema with Python's xmlschema from `.venv`; `None`
+/// (after a SKIPPED line) when that is not installed, a failure under CI.
+fn junit_schema_errors(xml: &str) -> Option<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let py = root.join(".venv/bin/python");
+    let has = py.is_file()
+        && Command::new(&py).args(["-c", "import xmlschema"]).output().is_ok_and(|o| o.status.success());
+    if !has {
+        assert!(!in_ci(), "xmlschema is required under CI: run scripts/setup-moto.sh");
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "SKIPPED JUnit schema validation: no xmlschema in .venv");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.xml");
+    std::fs::write(&file, xml).unwrap();
+    let script = "import sys, xmlschema\n\
+                  s = xmlschema.XMLSchema(sys.argv[1])\n\
+                  errs = [str(e) for e in s.iter_errors(sys.argv[2])]\n\
+                  print('\\n'.join(errs))";
+    let out = Command::new(&py)
+        .args(["-c", script])
+        .arg(root.join("tests/junit-windyroad.xsd"))
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "xmlschema failed: {}", String::from_utf8_lossy(&out.stderr));
+    Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+#[test]
+fn junit_validates_against_the_common_schema_with_correct_counts() {
+    let dir = project();
+    let out = tl(dir.path(), &["check", "--format", "junit", "--fail-on", "error", "a", "b"]);
+    let xml = stdout(&out);
+    // TL002 is a warning, below --fail-on error: listed, not a failure.
+    let suite_a = xml.lines().find(|l| l.contains("name=\"a/missing_version.json\"")).unwrap();
+    assert!(suite_a.contains("tests=\"1\" failures=\"0\""), "{suite_a}");
+    assert!(xml.contains("<system-out>a/missing_version.json:1:1: TL002"), "{xml}");
+    let failures = xml.matches("<failure ").count();
+    let declared: usize = xml
+        .lines()
+        .filter(|l| l.contains("<testsuite "))
+        .map(|l| l.split("failures=\"").nth(1).unwrap().split('"').next().unwrap().parse::<usize>().unwrap())
+        .sum();
+    assert_eq!((failures, declared), (2, 2), "{xml}");
+    if let Some(errors) = junit_schema_errors(&xml) {
+        assert!(errors.is_empty(), "JUnit does not validate:\n{errors}\n{xml}");
+        // The schema really is checked: the old `file` attribute on a test case is rejected.
+        let bad = xml.replacen("<testcase name=", "<testcase file=\"x\" name=", 1);
+        assert!(!junit_schema_errors(&bad).unwrap_or_default().is_empty());
+    }
+}
+
+/// A git repository with the shipped Spacelift trust policy in `policies/`, checked from `infra/`.
+fn repo_with_trust_policy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/spacelift-trust.json");
+    write(dir.path(), "policies/trust.json", &std::fs::read_to_string(example).unwrap());
+    std::fs::create_dir_all(dir.path().join("infra")).unwrap();
+    dir
+}
+
+#[test]
+fn sarif_has_what_github_code_scanning_reads() {
+    let dir = repo_with_trust_policy();
+    let out = tl(&dir.path().join("infra"), &["check", "--format", "sarif", "../policies"]);
+    let log: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let run = &log["runs"][0];
+    // Paths are relative to the git root, whatever directory trustlint ran in.
+    let root = run["originalUriBaseIds"]["%SRCROOT%"]["uri"].as_str().unwrap();
+    assert!(root.starts_with("file://") && root.ends_with('/'), "{root}");
+    assert!(!root.ends_with("/infra/"), "{root}");
+    let results = run["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let loc = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(loc["uri"], "policies/trust.json");
+        assert_eq!(loc["uriBaseId"], "%SRCROOT%");
+    }
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let rule = |code: &str| rules.iter().find(|r| r["id"] == code).unwrap();
+    // An error about who may assume a role is Critical in GitHub (security-severity >= 9.0).
+    let tl101 = &rule("TL101")["properties"];
+    assert_eq!(tl101["security-severity"], "9.1");
+    assert!(tl101["tags"].as_array().unwrap().contains(&"security".into()), "{tl101}");
+    assert_eq!(tl101["precision"], "very-high");
+    // Grammar rules are correctness problems: no security severity, GitHub shows their level.
+    let tl004 = &rule("TL004")["properties"];
+    assert!(tl004.get("security-severity").is_none(), "{tl004}");
+    assert!(tl004["tags"].as_array().unwrap().contains(&"correctness".into()), "{tl004}");
+    for r in rules {
+        let p = &r["properties"];
+        assert!(["very-high", "high", "medium"].contains(&p["precision"].as_str().unwrap()), "{r}");
+        if let Some(s) = p.get("security-severity") {
+            let score: f64 = s.as_str().unwrap().parse().unwrap();
+            assert!((0.0..=10.0).contains(&score), "{r}");
+        }
+        let uri = r["helpUri"].as_str().unwrap();
+        assert!(uri.starts_with(env!("CARGO_PKG_REPOSITORY")), "{uri}");
+        assert!(uri.ends_with(&format!("/docs/rules/{}.md", r["id"].as_str().unwrap())), "{uri}");
+    }
+    // --root moves the base: from infra/ with --root .., the same paths.
+    let out = tl(&dir.path().join("infra"), &["check", "--format", "sarif", "--root", "..", "../policies"]);
+    let log: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let loc = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(loc["uri"], "policies/trust.json");
+}
+
+#[test]
+fn github_annotations_are_repository_relative_and_say_when_some_are_hidden() {
+    let dir = repo_with_trust_policy();
+    let out = tl(&dir.path().join("infra"), &["check", "--format", "github", "../policies"]);
+    let text = stdout(&out);
+    assert!(text.lines().all(|l| !l.starts_with("::notice title=trustlint::")), "{text}");
+    for l in text.lines() {
+        assert!(l.contains("file=policies/trust.json,"), "{l}");
+        assert!(l.contains("%0Ahelp: "), "{l}");
+    }
+    // Eleven errors: more than GitHub shows in one step, and the first line says so.
+    let policy: String = (0..11)
+        .map(|i| format!(r#"{{"Sid": "S{i}", "Effect": "Alow", "Action": "s3:GetObject", "Resource": "*"}}"#))
+        .collect::<Vec<_>>()
+        .join(",\n");
+    write(
+        dir.path(),
+        "many.json",
+        &format!("{{\"Version\": \"2012-10-17\", \"Statement\": [\n{policy}\n]}}\n"),
+    );
+    let out = tl(dir.path(), &["check", "--format", "github", "many.json"]);
+    let text = stdout(&out);
+    let first = text.lines().next().unwrap();
+    assert!(first.starts_with("::notice title=trustlint::trustlint reported 11 error findings"), "{first}");
+    assert_eq!(text.lines().filter(|l| l.starts_with("::error ")).count(), 11);
+}
+
+#[test]
+fn gitlab_code_quality_report() {
+    let dir = repo_with_trust_policy();
+    let out = tl(&dir.path().join("infra"), &["check", "--format", "gitlab", "../policies"]);
+    let issues: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let issues = issues.as_array().unwrap();
+    assert!(!issues.is_empty());
+    let mut fingerprints = std::collections::HashSet::new();
+    for i in issues {
+        for key in ["description", "check_name", "fingerprint", "severity"] {
+            assert!(i[key].is_string(), "{key} in {i}");
+        }
+        assert!(["info", "minor", "major", "critical", "blocker"].contains(&i["severity"].as_str().unwrap()));
+        assert_eq!(i["location"]["path"], "policies/trust.json");
+        assert!(i["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
+        assert!(fingerprints.insert(i["fingerprint"].as_str().unwrap().to_string()), "unique: {i}");
+    }
+    // The example's Spacelift statement uses StringLikeIfExists: one error finding (TL103) that
+    // names the consequence, so an error-severity rule is "critical" for GitLab.
+    let tl103 = issues.iter().find(|i| i["check_name"] == "TL103").expect("TL103 in the report");
+    assert_eq!(tl103["severity"], "critical");
+}
+
+#[test]
+fn baseline_with_select_does_not_call_unselected_findings_fixed() {
+    let dir = project();
+    let out = tl(dir.path(), &["check", "--write-baseline", "base.json", "a", "b"]);
+    assert_eq!(out.status.code(), Some(0));
+    // Only TL0 rules of one code run: the other recorded findings were not looked for.
+    let out = tl(dir.path(), &["check", "--baseline", "base.json", "--select", "TL004", "a", "b"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("fixed"), "{}", stderr(&out));
+    // Nor does a per-path exemption, by code or by name.
+    write(
+        dir.path(),
+        "trustlint.toml",
+        "[[lint.per-path]]\npath = \"b/**\"\nignore = [\"unknown-policy-element\", \"TL004\"]\n",
+    );
+    let out = tl(dir.path(), &["check", "--baseline", "base.json", "a", "b"]);
+    assert!(!stderr(&out).contains("fixed"), "{}", stderr(&out));
+    std::fs::remove_file(dir.path().join("trustlint.toml")).unwrap();
+    // A real fix is still reported.
+    write(dir.path(), "b/bad_effect.json", GOOD);
+    let out = tl(dir.path(), &["check", "--baseline", "base.json", "--select", "TL004", "a", "b"]);
+    assert!(stderr(&out).contains("1 baseline finding is fixed"), "{}", stderr(&out));
+}
+
+#[test]
+fn min_severity_hides_findings_below_it_from_output_and_exit_status() {
+    let dir = project();
+    let out = tl(dir.path(), &["check", "--format", "json", "--min-severity", "error", "a"]);
+    assert_eq!(out.status.code(), Some(0), "the only finding is a warning");
+    assert_eq!(codes(&out), Vec::<String>::new());
+    let out = tl(dir.path(), &["check", "--format", "json", "--min-severity", "warning", "a"]);
+    assert_eq!(codes(&out), ["a/missing_version.json TL002 warning"]);
+}
+
+#[test]
+fn markdown_summary_links_rules_and_counts() {
+    let dir = project();
+    let out = tl(dir.path(), &["check", "--format", "markdown", "a", "b"]);
+    let md = stdout(&out);
+    assert!(md.starts_with("## trustlint\n\n2 errors, 1 warning, 0 info in 4 files.\n"), "{md}");
+    assert!(md.contains("| severity | location | rule | message |"), "{md}");
+    let docs = format!("[TL004]({}/blob/main/docs/rules/TL004.md)", env!("CARGO_PKG_REPOSITORY"));
+    assert!(md.contains(&format!("| error | `b/bad_effect.json:4:16` | {docs} `invalid-effect` |")), "{md}");
+    // Every row has its four cells.
+    assert!(md.lines().filter(|l| l.starts_with("| error")).all(|l| l.matches(" | ").count() == 3), "{md}");
+}
+
+/// The `trustlint check` step of action.yml, run as GitHub would run it (bash, the step's env,
+/// GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files) with the built binary on PATH.
+#[test]
+fn the_github_action_check_step_writes_sarif_summary_and_exit_code() {
+    let action = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml")).unwrap();
+    let step = action.split("id: check").nth(1).expect("check step");
+    let script: String = step
+        .split("run: |\n")
+        .nth(1)
+        .expect("run block")
+        .lines()
+        .take_while(|l| l.starts_with("        ") || l.is_empty())
+        .map(|l| format!("{}\n", l.trim_start()))
+        .collect();
+    let dir = project();
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_trustlint")).parent().unwrap();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let out = Command::new("bash")
+        .args(["-eo", "pipefail", "-c", &script])
+        .current_dir(dir.path())
+        .env("PATH", path)
+        .env("NO_COLOR", "1")
+        .env("TL_PATHS", "a b")
+        .env("TL_ARGS", "--fail-on error")
+        .env("TL_SARIF", "out.sarif")
+        .env("TL_ANNOTATIONS", "true")
+        .env("TL_SUMMARY", "true")
+        .env("GITHUB_OUTPUT", dir.path().join("output"))
+        .env("GITHUB_STEP_SUMMARY", dir.path().join("summary.md"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "the step itself does not fail: {}", stderr(&out));
+    assert!(stdout(&out).contains("::error file=b/bad_effect.json"), "annotations: {}", stdout(&out));
+    let output = std::fs::read_to_string(dir.path().join("output")).unwrap();
+    assert_eq!(output, "exit-code=1\n");
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out.sarif")).unwrap()).unwrap();
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 3);
+    let summary = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
+    assert!(summary.contains("2 errors, 1 warning"), "{summary}");
 }

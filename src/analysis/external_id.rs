@@ -75,13 +75,18 @@ pub struct GrammarConfig {
 impl Default for GrammarConfig {
     fn default() -> Self {
         GrammarConfig {
-            account: "[A-Za-z0-9][A-Za-z0-9_-]{1,37}".into(),
-            account_rule: "the account name must start with a letter or digit and contain only \
-                           letters, digits, `-` and `_` (2 to 38 characters)"
+            // Spacelift account names are lowercase (they are the subdomain of
+            // `<account>.app.spacelift.io`).
+            account: "[a-z0-9][a-z0-9_-]{1,37}".into(),
+            account_rule: "the account name must start with a lowercase letter or digit and contain \
+                           only lowercase letters, digits, `-` and `_` (2 to 38 characters)"
                 .into(),
-            integration_id: "[0-9A-HJKMNP-TV-Z]{26}".into(),
+            // A ULID's first character is 0-7: 26 base32 characters hold 130 bits, of which the
+            // 48-bit timestamp and 80 random bits use 128.
+            integration_id: "[0-7][0-9A-HJKMNP-TV-Z]{25}".into(),
             integration_id_rule: "the integration id must be a 26-character ULID in Crockford \
-                                  base32 (digits and capital letters except I, L, O, U)"
+                                  base32 (digits and capital letters except I, L, O, U; the first \
+                                  character 0 to 7)"
                 .into(),
             // Unverified (docs/facts.md, "Spacelift"): generated slugs have been seen with `_` as well as `-`.
             stack: "[a-z0-9_-]+".into(),
@@ -353,7 +358,11 @@ impl fmt::Display for Diagnosis {
                     if i > 0 {
                         write!(f, "; ")?;
                     }
-                    write!(f, "{}, but the pattern only allows values like `{}`", p.rule, p.example)?;
+                    if p.example.is_empty() {
+                        write!(f, "{}, but the pattern only allows other values, e.g. an empty one", p.rule)?;
+                    } else {
+                        write!(f, "{}, but the pattern only allows values like `{}`", p.rule, p.example)?;
+                    }
                 }
                 Ok(())
             }

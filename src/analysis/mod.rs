@@ -3,7 +3,10 @@
 //! parses input and never decides findings (that is `rules`).
 
 pub mod access;
+pub mod condition_keys;
+pub mod deny;
 pub mod external_id;
+pub mod github_subject;
 pub mod graph;
 pub mod reason;
 pub mod request;

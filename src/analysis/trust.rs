@@ -3,6 +3,7 @@
 
 use std::sync::OnceLock;
 
+use crate::analysis::deny::{Refusal, refusal, refusal_for_statement};
 use crate::analysis::external_id::Grammar;
 use crate::analysis::reason::{Lang, PatternKind, VarMode};
 use crate::aws::arn;
@@ -93,20 +94,74 @@ pub fn allows_assume_role(st: &Statement) -> bool {
     st.is_allow() && st.actions().any(|(a, _)| crate::model::action_matches(a, "sts:AssumeRole"))
 }
 
-/// A condition that makes the key mandatory: a positive string match without `IfExists` or
-/// `ForAllValues:` (both of which pass when the key is absent).
+/// Whether a condition holds when its key is absent from the request (IAM's rules): a
+/// `ForAllValues:` set is empty and so vacuously true, `ForAnyValue:` is false, `...IfExists`
+/// and negated operators are true, `Null` is true exactly when it asks for absence, and every
+/// other operator is false. `None` for an unknown operator or an unreadable `Null` value.
+pub fn passes_when_absent(c: &Condition) -> Option<bool> {
+    let base = c.operator.base?;
+    if base == BaseOp::Null {
+        return match c.values.items.first().and_then(|v| v.as_str()) {
+            Some(v) if v.eq_ignore_ascii_case("true") => Some(true),
+            Some(v) if v.eq_ignore_ascii_case("false") => Some(false),
+            _ => None,
+        };
+    }
+    Some(match c.operator.qualifier {
+        Some(SetQualifier::ForAllValues) => true,
+        Some(SetQualifier::ForAnyValue) => c.operator.if_exists,
+        None => c.operator.if_exists || base.is_negated(),
+    })
+}
+
+/// A condition that makes the key mandatory: it fails when the key is absent.
 pub fn requires_presence(c: &Condition) -> bool {
-    matches!(
-        c.operator.base,
-        Some(
-            BaseOp::StringEquals
-                | BaseOp::StringLike
-                | BaseOp::StringEqualsIgnoreCase
-                | BaseOp::ArnEquals
-                | BaseOp::ArnLike
-        )
-    ) && !c.operator.if_exists
-        && c.operator.qualifier != Some(SetQualifier::ForAllValues)
+    passes_when_absent(c) == Some(false)
+}
+
+/// Whether a value holds `*` or `?` outside policy variables (`${*}`, `${?}` are escapes).
+pub fn has_wildcard(value: &str) -> bool {
+    let mut rest = value;
+    let mut plain = String::new();
+    while let Some(start) = rest.find("${") {
+        plain.push_str(&rest[..start]);
+        match rest[start..].find('}') {
+            Some(end) => rest = &rest[start + end + 1..],
+            None => rest = "",
+        }
+    }
+    plain.push_str(rest);
+    plain.contains('*') || plain.contains('?')
+}
+
+/// A value of a positive exact-match operator on `sts:ExternalId` holding `*` or `?`: the
+/// operator takes them literally and STS never accepts them in an external id, so no caller
+/// can send the value. TL105 reports this root cause once; the rules that would see its
+/// consequences (TL112, TL201-TL205) leave such values to it.
+pub fn is_literal_wildcard_id(c: &Condition, value: &str) -> bool {
+    c.key_is(EXTERNAL_ID)
+        && matches!(c.operator.base, Some(BaseOp::StringEquals | BaseOp::StringEqualsIgnoreCase))
+        && c.operator.qualifier.is_none()
+        && !c.operator.if_exists
+        && has_wildcard(value)
+}
+
+/// Every value of the condition is a literal wildcard id: it accepts no request at all.
+pub fn accepts_only_literal_wildcards(c: &Condition) -> bool {
+    !c.values.items.is_empty()
+        && c.values.is_fully_known()
+        && c.values.known().all(|(v, _)| is_literal_wildcard_id(c, v))
+}
+
+/// The principals of a statement for messages: "Spacelift (324880187172)", "account 1111...",
+/// or "the principals it trusts".
+pub fn describe_principals(st: &Statement) -> String {
+    let names: Vec<String> = aws_principals(st).iter().map(|(_, t)| t.describe()).collect();
+    match st.principal.as_ref() {
+        Some(p) if p.is_anyone() => "anyone".to_string(),
+        _ if names.is_empty() => "the principals it trusts".to_string(),
+        _ => names.join(", "),
+    }
 }
 
 /// What the conditions of one statement say about one key.
@@ -181,12 +236,11 @@ pub fn key_constraint<'a>(
     let mut required = false;
     for c in &conditions {
         let base = c.operator.base?;
+        required |= !passes_when_absent(c)?;
         if base == BaseOp::Null {
-            // `Null: false` requires presence; `Null: true` requires absence.
-            match c.values.items.first().and_then(|v| v.as_str()) {
-                Some("false") => required = true,
-                Some("true") => langs.push(Lang::nothing()),
-                _ => return None,
+            // `Null: true` requires absence: no present value passes.
+            if passes_when_absent(c) == Some(true) {
+                langs.push(Lang::nothing());
             }
             continue;
         }
@@ -204,7 +258,6 @@ pub fn key_constraint<'a>(
             }
         };
         langs.push(if negated { union.complement() } else { union });
-        required |= requires_presence(c);
     }
     Some(KeyConstraint { lang: Lang::intersection(langs), required, conditions })
 }
@@ -219,37 +272,201 @@ pub fn configured_account(settings: &Settings) -> Option<&str> {
     settings.spacelift_account.as_deref().filter(|a| !a.is_empty())
 }
 
+/// What one `Allow` statement lets through for one key once the policy's `Deny` statements
+/// are applied (Allow minus Deny).
+#[derive(Clone)]
+pub struct Effective<'a> {
+    /// The statement's own constraint on the key.
+    pub allow: KeyConstraint<'a>,
+    /// Values of the key, when sent, that pass the statement and no certain `Deny` refuses.
+    pub lang: Lang,
+    /// A request without the key passes the statement and no certain `Deny` refuses it.
+    pub absent: bool,
+    /// What the `Deny` statements refuse to the statement's principals.
+    pub refusal: Refusal<'a>,
+}
+
+impl Effective<'_> {
+    /// Whether a certain `Deny` narrowed what the statement accepts.
+    pub fn denied(&self) -> bool {
+        !self.refusal.is_none()
+    }
+
+    /// The effective language is exact: no undecided `Deny` may narrow it further.
+    pub fn is_exact(&self) -> bool {
+        self.refusal.undecided.is_empty()
+    }
+}
+
+/// The action a question about `key` is asked for: external ids come with `sts:AssumeRole`,
+/// OIDC claims with `sts:AssumeRoleWithWebIdentity`, SAML attributes with
+/// `sts:AssumeRoleWithSAML`.
+pub fn action_for_key(key: &str) -> &'static str {
+    if key.eq_ignore_ascii_case(EXTERNAL_ID) {
+        "sts:AssumeRole"
+    } else if key.to_ascii_lowercase().starts_with("saml:") {
+        "sts:AssumeRoleWithSAML"
+    } else {
+        "sts:AssumeRoleWithWebIdentity"
+    }
+}
+
+/// Allow minus Deny for one statement and key, for the statement's own principals. `None` when
+/// the statement's own conditions cannot be decided.
+pub fn effective<'a>(
+    unit: &Unit,
+    policy: &'a Policy,
+    st: &'a Statement,
+    key: &'a str,
+) -> Option<Effective<'a>> {
+    let allow = key_constraint(unit, policy, st, key)?;
+    let refusal = refusal_for_statement(unit, policy, st, action_for_key(key), key);
+    Some(with_refusal(allow, refusal))
+}
+
+/// Allow minus Deny for one statement and key, for one of its principals (`caller`, as written).
+pub fn effective_for<'a>(
+    unit: &Unit,
+    policy: &'a Policy,
+    st: &'a Statement,
+    caller: &str,
+    key: &'a str,
+) -> Option<Effective<'a>> {
+    let allow = key_constraint(unit, policy, st, key)?;
+    let refusal = refusal(unit, policy, caller, action_for_key(key), key);
+    Some(with_refusal(allow, refusal))
+}
+
+fn with_refusal<'a>(allow: KeyConstraint<'a>, refusal: Refusal<'a>) -> Effective<'a> {
+    let (lang, absent) = if refusal.is_none() {
+        (allow.lang.clone(), !allow.required)
+    } else {
+        (allow.lang.and(&refusal.lang.complement()), !allow.required && !refusal.absent)
+    };
+    Effective { allow, lang, absent, refusal }
+}
+
 /// Whether some statement's external id conditions accept an id of `ids`.
 pub enum Acceptance<'a> {
     Accepted,
-    /// A statement has unknown parts or undecidable conditions: rules stay silent.
+    /// A statement has unknown parts or undecidable conditions, or a `Deny` that cannot be
+    /// decided may refuse the ids the `Allow` accepts: rules stay silent.
     Undecided,
     /// No statement accepts; the conditions that refused (empty: no statement to ask).
     Rejected(Vec<&'a Condition>),
+    /// An `Allow` statement accepts, but these `Deny` statements refuse all it accepts.
+    Denied(Vec<&'a Statement>),
 }
 
-/// Asks each statement (an accepting one wins over an undecided one).
+impl Acceptance<'_> {
+    /// No request of the question passes (by the `Allow` conditions or by a `Deny`).
+    pub fn is_refused(&self) -> bool {
+        matches!(self, Acceptance::Rejected(_) | Acceptance::Denied(_))
+    }
+}
+
+/// Whether some statement of `statements` lets a caller it names in with an external id of
+/// `ids`, Deny statements of the policy included (an accepting statement wins over an
+/// undecided one).
 pub fn accepts_external_id<'a>(
     unit: &Unit,
-    policy: &Policy,
+    policy: &'a Policy,
     statements: impl Iterator<Item = &'a Statement>,
     ids: &Lang,
 ) -> Acceptance<'a> {
+    accepts(unit, policy, statements, EXTERNAL_ID, Some(ids))
+}
+
+/// Deny-aware acceptance of one key: whether some statement of `statements` (`Allow`
+/// statements of `policy`) passes a request that sends a value of `values` for `key`
+/// (`None`: a request that does not send the key), after the policy's `Deny` statements.
+pub fn accepts<'a>(
+    unit: &Unit,
+    policy: &'a Policy,
+    statements: impl Iterator<Item = &'a Statement>,
+    key: &'a str,
+    values: Option<&Lang>,
+) -> Acceptance<'a> {
     let mut undecided = false;
     let mut refused = Vec::new();
+    let mut denied: Vec<&Statement> = Vec::new();
     for st in statements {
         if st.partial {
             undecided = true;
             continue;
         }
-        match key_constraint(unit, policy, st, EXTERNAL_ID) {
-            None => undecided = true,
-            Some(kc) => match kc.lang.and(ids).is_empty() {
-                Ok(false) => return Acceptance::Accepted,
-                Ok(true) => refused.extend(kc.conditions),
-                Err(_) => undecided = true,
-            },
+        let Some(eff) = effective(unit, policy, st, key) else {
+            undecided = true;
+            continue;
+        };
+        let (own, after_deny) = match values {
+            None => (Ok(!eff.allow.required), Ok(eff.absent)),
+            Some(ids) => {
+                (eff.allow.lang.and(ids).is_empty().map(|e| !e), eff.lang.and(ids).is_empty().map(|e| !e))
+            }
+        };
+        match (own, after_deny) {
+            (_, Ok(true)) if eff.is_exact() => return Acceptance::Accepted,
+            (_, Ok(true)) => undecided = true,
+            (Ok(false), Ok(false)) => refused.extend(eff.allow.conditions),
+            (Ok(true), Ok(false)) => {
+                for d in eff.refusal.by {
+                    if !denied.iter().any(|x| std::ptr::eq(*x, d)) {
+                        denied.push(d);
+                    }
+                }
+            }
+            _ => undecided = true,
         }
     }
-    if undecided { Acceptance::Undecided } else { Acceptance::Rejected(refused) }
+    if undecided {
+        Acceptance::Undecided
+    } else if !denied.is_empty() {
+        Acceptance::Denied(denied)
+    } else {
+        Acceptance::Rejected(refused)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::policy::{KindHint, build_policy};
+    use crate::input::tree::parse_json;
+    use crate::model::PolicyQuota;
+    use crate::source::SourceId;
+
+    fn first_condition(op: &str, value: &str) -> Condition {
+        let json = format!(
+            r#"{{"Statement": {{"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole",
+                "Condition": {{"{op}": {{"sts:ExternalId": "{value}"}}}}}}}}"#
+        );
+        let root = parse_json(&json, SourceId(0), 0).expect("test policy parses");
+        let p = build_policy(&root, KindHint::Infer, PolicyQuota::Unspecified);
+        p.statements[0].conditions[0].clone()
+    }
+
+    #[test]
+    fn absent_key_semantics_of_every_operator_family() {
+        let cases = [
+            ("StringEquals", "x", Some(false)),
+            ("StringLike", "x", Some(false)),
+            ("StringNotLike", "x", Some(true)),
+            ("StringNotEqualsIgnoreCase", "x", Some(true)),
+            ("StringEqualsIfExists", "x", Some(true)),
+            ("NumericLessThan", "3", Some(false)),
+            ("ArnNotLike", "arn:*:*:*:*:*", Some(true)),
+            ("Null", "true", Some(true)),
+            ("Null", "false", Some(false)),
+            ("Null", "maybe", None),
+            ("ForAllValues:StringEquals", "x", Some(true)),
+            ("ForAnyValue:StringEquals", "x", Some(false)),
+            ("ForAnyValue:StringNotLike", "x", Some(false)),
+            ("ForAnyValue:StringLikeIfExists", "x", Some(true)),
+            ("StringEqual", "x", None),
+        ];
+        for (op, value, want) in cases {
+            assert_eq!(passes_when_absent(&first_condition(op, value)), want, "{op} {value}");
+        }
+    }
 }

@@ -26,14 +26,25 @@ pub fn external_id_problem(id: &str) -> Option<String> {
     if n > EXTERNAL_ID_MAX_LEN {
         return Some(format!("it has {n} characters; STS accepts at most {EXTERNAL_ID_MAX_LEN}"));
     }
-    let bad: String = id
-        .chars()
-        .filter(|c| !(c.is_ascii_alphanumeric() || EXTERNAL_ID_EXTRA_CHARS.contains(*c)))
-        .take(3)
-        .collect();
+    // Each offending character once, as the user would write it (not Rust's escaped string).
+    let mut bad: Vec<char> = Vec::new();
+    for c in id.chars().filter(|c| !(c.is_ascii_alphanumeric() || EXTERNAL_ID_EXTRA_CHARS.contains(*c))) {
+        if !bad.contains(&c) && bad.len() < 3 {
+            bad.push(c);
+        }
+    }
     if !bad.is_empty() {
+        let shown: Vec<String> = bad
+            .iter()
+            .map(|c| match c {
+                ' ' => "a space".to_string(),
+                c if c.is_whitespace() || c.is_control() => format!("U+{:04X}", *c as u32),
+                c => format!("`{c}`"),
+            })
+            .collect();
         return Some(format!(
-            "it contains {bad:?}; STS accepts only letters, digits and {EXTERNAL_ID_EXTRA_CHARS}"
+            "it contains {}; STS accepts only letters, digits and {EXTERNAL_ID_EXTRA_CHARS}",
+            shown.join(", ")
         ));
     }
     None

@@ -6,17 +6,24 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use std::collections::{BTreeMap, HashSet};
+
 use crate::Error;
 use crate::aws::spacelift::SpaceliftEnvironment;
-use crate::baseline::Baseline;
-use crate::cli::{CheckArgs, FailOn, OutputFormat, PolicyKindArg, RoleAccessArg, SpaceliftEnvironmentArg};
+use crate::baseline::{Baseline, Entry, norm_path};
+use crate::cli::{
+    CheckArgs, FailOn, OutputFormat, PolicyKindArg, RoleAccessArg, SeverityArg, SpaceliftEnvironmentArg,
+};
 use crate::commands::{EXIT_FINDINGS, EXIT_OK, exit, write_stdout_bytes};
 use crate::config::RoleAccessFlag;
 use crate::config::file::{self as config_file, Date, FailOnSetting, FileConfig};
+use crate::config::selector::selector_matches;
 use crate::model::PolicyKind;
-use crate::report;
-use crate::rules::Severity;
-use crate::{CheckOptions, Progress, ProgressEvent, RuleSet, StdinInput, check};
+use crate::report::paths::Rebase;
+use crate::report::terminal::{self, ColorEnv, use_color, use_links};
+use crate::report::{self, plural};
+use crate::rules::{Finding, Severity};
+use crate::{CheckOptions, Progress, ProgressEvent, Report, RuleSet, StdinInput, check, selected};
 
 /// Everything a run needs, from the configuration file and the flags (flags win).
 pub struct Prepared {
@@ -157,6 +164,14 @@ fn progress_bar(quiet: bool) -> Option<(indicatif::ProgressBar, Progress)> {
 }
 
 pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
+    if args.statistics && !matches!(args.format, OutputFormat::Human | OutputFormat::Concise) {
+        return Err(Error::Usage("--statistics works with --format human or concise".into()));
+    }
+    if let Some(root) = &args.root
+        && !root.is_dir()
+    {
+        return Err(Error::Usage(format!("--root {}: not a directory", root.display())));
+    }
     let Prepared { mut opts, threshold, config } = options(args)?;
     if let Some(c) = &config {
         warn_expired(c);
@@ -179,15 +194,11 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
     }
     let mut fps = crate::baseline::fingerprints(&report.findings, &report.sources);
     if let Some(path) = &args.baseline {
-        let b = Baseline::read(path).map_err(|e| Error::Usage(e.to_string()))?;
-        let fixed = b.filter(&mut report.findings, &mut fps, &report.sources);
-        if fixed > 0 && !args.quiet {
-            let (s, are) = if fixed == 1 { ("", "is") } else { ("s", "are") };
-            eprintln!("{fixed} baseline finding{s} {are} fixed; rewrite the baseline with --write-baseline");
-        }
+        apply_baseline(path, &mut report, &mut fps, &opts, args.quiet)?;
     }
+    apply_min_severity(args.min_severity, &mut report.findings, &mut fps);
     let failed = threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t));
-    let buf = report::render(format(args.format), &report, &fps, &render_options(args))?;
+    let buf = report::render(format(args.format), &report, &fps, &render_options(args, threshold)?)?;
     match &args.output {
         Some(path) => write_file(path, &buf).map_err(|e| Error::Path { path: path.clone(), source: e })?,
         None => write_stdout_bytes(&buf)?,
@@ -198,17 +209,81 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
 fn format(f: OutputFormat) -> report::Format {
     match f {
         OutputFormat::Human => report::Format::Human,
+        OutputFormat::Concise => report::Format::Concise,
         OutputFormat::Json => report::Format::Json,
         OutputFormat::Sarif => report::Format::Sarif,
         OutputFormat::Github => report::Format::Github,
+        OutputFormat::Gitlab => report::Format::Gitlab,
         OutputFormat::Junit => report::Format::Junit,
+        OutputFormat::Markdown => report::Format::Markdown,
     }
 }
 
-fn render_options(args: &CheckArgs) -> report::RenderOptions {
-    let to_file = args.output.is_some();
-    let color = !to_file && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    report::RenderOptions { human: report::human::HumanOptions { color, width: 100, summary: !args.quiet } }
+/// Colour, width and links from the flags, the environment and the terminal; where
+/// repository-relative paths start; which rules have docs pages.
+fn render_options(args: &CheckArgs, threshold: Option<Severity>) -> Result<report::RenderOptions, Error> {
+    let terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = use_color(args.color, terminal, &ColorEnv::from_process());
+    let documented: HashSet<&'static str> =
+        RuleSet::load(None)?.rules().iter().map(|r| r.meta().code).collect();
+    Ok(report::RenderOptions {
+        human: report::human::HumanOptions { color, width: terminal::width(), summary: !args.quiet },
+        links: use_links(color),
+        statistics: args.statistics,
+        root: Rebase::detect(args.root.as_deref()),
+        threshold,
+        documented,
+    })
+}
+
+/// Applies `--baseline`: drops recorded findings and says how many recorded ones are fixed,
+/// counting only entries whose rule ran on their file.
+fn apply_baseline(
+    path: &Path,
+    report: &mut Report,
+    fps: &mut Vec<String>,
+    opts: &CheckOptions,
+    quiet: bool,
+) -> Result<(), Error> {
+    let b = Baseline::read(path).map_err(Error::Usage)?;
+    // Code -> name of the rules that ran (per-path exemptions may name a rule by its name).
+    let ran: BTreeMap<&str, &str> =
+        selected(report.rules.rules(), &opts.lint)?.iter().map(|r| (r.meta().code, r.meta().name)).collect();
+    let sources = report.sources.all();
+    let checked_rule = |e: &Entry| {
+        let Some(name) = ran.get(e.code.as_str()) else { return false };
+        let src = sources.iter().find(|s| norm_path(&s.name) == e.path);
+        let exempt = src.is_some_and(|src| {
+            opts.lint.per_path.iter().any(|pp| {
+                pp.ignore.iter().any(|s| selector_matches(&e.code, name, s)) && pp.matches_path(&src.path)
+            })
+        });
+        !exempt
+    };
+    let fixed = b.filter(&mut report.findings, fps, &report.sources, &checked_rule);
+    if fixed > 0 && !quiet {
+        let are = if fixed == 1 { "is" } else { "are" };
+        eprintln!(
+            "{} {are} fixed; rewrite the baseline with --write-baseline",
+            plural(fixed, "baseline finding")
+        );
+    }
+    Ok(())
+}
+
+/// `--min-severity`: drops the findings below it, and their fingerprints.
+fn apply_min_severity(min: Option<SeverityArg>, findings: &mut Vec<Finding>, fps: &mut Vec<String>) {
+    let Some(min) = min else { return };
+    let min = match min {
+        SeverityArg::Info => Severity::Info,
+        SeverityArg::Warning => Severity::Warning,
+        SeverityArg::Error => Severity::Error,
+    };
+    let keep: Vec<bool> = findings.iter().map(|f| f.severity >= min).collect();
+    let mut it = keep.iter();
+    findings.retain(|_| *it.next().unwrap_or(&true));
+    let mut it = keep.iter();
+    fps.retain(|_| *it.next().unwrap_or(&true));
 }
 
 /// Expired `[[lint.per-path]]` exemptions no longer apply; say so on every run until removed.
@@ -224,8 +299,7 @@ fn warn_expired(c: &FileConfig) {
         );
     }
     if !c.expired.is_empty() {
-        let n = c.expired.len();
-        eprintln!("warning: {n} expired per-path exemption{}", if n == 1 { "" } else { "s" });
+        eprintln!("warning: {}", plural(c.expired.len(), "expired per-path exemption"));
     }
 }
 
@@ -241,12 +315,12 @@ fn run_summary(report: &crate::Report, verbose: u8) {
         *by_code.entry(f.code.as_ref()).or_default() += 1;
     }
     let counts: Vec<String> = by_code.iter().map(|(c, n)| format!("{c} {n}")).collect();
+    let policies =
+        if report.policies == 1 { "1 policy".to_string() } else { format!("{} policies", report.policies) };
     eprintln!(
-        "{} files read, {} policies, {} finding{} ({}) in {:.3} s",
-        report.files,
-        report.policies,
-        report.findings.len(),
-        if report.findings.len() == 1 { "" } else { "s" },
+        "{} read, {policies}, {} ({}) in {:.3} s",
+        plural(report.files, "file"),
+        plural(report.findings.len(), "finding"),
         if counts.is_empty() { "none".to_string() } else { counts.join(", ") },
         report.elapsed.as_secs_f64()
     );
@@ -257,8 +331,7 @@ fn write_baseline(args: &CheckArgs, path: &Path, report: &crate::Report) -> Resu
     write_file(path, b.to_json().as_bytes())
         .map_err(|e| Error::Path { path: path.to_path_buf(), source: e })?;
     if !args.quiet {
-        let n = b.entries.len();
-        eprintln!("recorded {n} finding{} in {}", if n == 1 { "" } else { "s" }, path.display());
+        eprintln!("recorded {} in {}", plural(b.entries.len(), "finding"), path.display());
     }
     Ok(exit(EXIT_OK))
 }

@@ -2,9 +2,11 @@
 //! printed once, here, and `main.rs` only hands over the outcome.
 
 pub mod check;
+pub mod completions;
 pub mod external_id;
 pub mod graph;
 pub mod rules;
+pub mod simulate;
 pub mod verify;
 
 use std::process::ExitCode;
@@ -25,6 +27,9 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::ExternalId(args) => external_id::run(args),
         Command::Graph(args) => graph::run(args),
         Command::Verify(args) => Ok(exit(verify::run(args))),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man => completions::man(),
+        Command::Simulate(args) => simulate::run(args),
     }
 }
 

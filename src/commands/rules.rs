@@ -20,7 +20,7 @@ struct RuleOut<'a> {
 }
 
 pub fn list(args: &RulesArgs) -> Result<ExitCode, Error> {
-    let rules = rule_set(None)?;
+    let rules = rule_set(args.rules_dir.as_deref())?;
     let text = match args.format {
         ListFormat::Json => {
             let out: Vec<RuleOut> = rules
@@ -59,7 +59,7 @@ pub fn find<'a>(rules: &'a [Box<dyn Rule>], key: &str) -> Option<&'a dyn Rule> {
 }
 
 pub fn explain(args: &ExplainArgs) -> Result<ExitCode, Error> {
-    let rules = rule_set(None)?;
+    let rules = rule_set(args.rules_dir.as_deref())?;
     let rule = find(&rules, &args.rule)
         .ok_or_else(|| Error::Usage(format!("no rule `{}` (see `trustlint rules`)", args.rule)))?;
     let text = rule.meta().page();

@@ -1,8 +1,9 @@
-//! GitHub Actions workflow commands: one `::error file=...,line=...::message` line per finding.
+//! GitHub Actions workflow commands: one `::error file=...,line=...::message` line per finding,
+//! with paths relative to the repository root (where GitHub resolves them).
 
-use crate::report::locate;
-use crate::rules::{Finding, Severity};
-use crate::source::SourceMap;
+use crate::report::paths::Rebase;
+use crate::report::{Run, locate};
+use crate::rules::Severity;
 
 /// Escaping of a command's message (`%`, CR, LF).
 pub fn escape_data(s: &str) -> String {
@@ -14,25 +15,58 @@ pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn render(findings: &[Finding], sources: &SourceMap) -> String {
+/// GitHub shows at most this many annotations of each kind (error, warning, notice) per step.
+pub const ANNOTATIONS_PER_KIND: usize = 10;
+
+fn command(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    }
+}
+
+/// One annotation per finding, its message followed by the help and the rule's docs; first, a
+/// notice for each kind that exceeds what GitHub will show (printed first so it is one of the
+/// annotations shown).
+pub fn render(run: &Run, root: &Rebase) -> String {
     let mut out = String::new();
-    for l in locate(findings, sources) {
+    for s in [Severity::Error, Severity::Warning, Severity::Info] {
+        let n = run.findings.iter().filter(|f| f.severity == s).count();
+        if n > ANNOTATIONS_PER_KIND {
+            out.push_str(&format!(
+                "::notice title=trustlint::{}\n",
+                escape_data(&format!(
+                    "trustlint reported {n} {kind} findings; GitHub shows only {ANNOTATIONS_PER_KIND} {kind} \
+                     annotations per step. All of them are in this step's log (or upload --format sarif \
+                     to code scanning).",
+                    kind = command(s)
+                ))
+            ));
+        }
+    }
+    for l in locate(run.findings, run.sources) {
         let f = l.finding;
-        let command = match f.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "notice",
-        };
         let title = format!("{} {}", f.code, f.name);
+        let mut message = f.message.clone();
+        if let Some(h) = &f.help {
+            message.push_str("\nhelp: ");
+            message.push_str(h);
+        }
+        if let Some(url) = run.docs_url(&f.code) {
+            message.push_str("\ndocs: ");
+            message.push_str(&url);
+        }
         out.push_str(&format!(
-            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-            escape_property(&l.path),
+            "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+            command(f.severity),
+            escape_property(&root.display(&l.path)),
             l.start.line,
             l.start.column,
             l.end.line,
             l.end.column,
             escape_property(&title),
-            escape_data(&f.message),
+            escape_data(&message),
         ));
     }
     out

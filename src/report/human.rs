@@ -8,6 +8,7 @@ use miette::{
     SourceCode, SourceSpan, SpanContents,
 };
 
+use crate::report::{RenderOptions, Run, plural};
 use crate::rules::{Finding, Severity};
 use crate::source::{Source, SourceMap};
 
@@ -55,6 +56,8 @@ const SECONDARY_REACH: usize = 2;
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
     source: Option<Indexed<'a>>,
+    /// The rule's docs page, linked from the code when the terminal renders OSC 8 links.
+    url: Option<String>,
 }
 
 impl fmt::Debug for FindingDiagnostic<'_> {
@@ -86,6 +89,10 @@ impl Diagnostic for FindingDiagnostic<'_> {
             Severity::Warning => miette::Severity::Warning,
             Severity::Info => miette::Severity::Advice,
         })
+    }
+
+    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.url.as_ref().map(|u| Box::new(u) as Box<dyn fmt::Display>)
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
@@ -128,18 +135,12 @@ pub struct HumanOptions {
     pub summary: bool,
 }
 
-/// Renders every finding as a code frame, then a summary line.
-pub fn render(
-    out: &mut dyn Write,
-    findings: &[Finding],
-    sources: &SourceMap,
-    files: usize,
-    elapsed: std::time::Duration,
-    opts: &HumanOptions,
-) -> io::Result<()> {
-    render_findings(out, findings, sources, opts)?;
-    if opts.summary {
-        writeln!(out, "{}", summary_line(findings, files, elapsed))?;
+/// Renders every finding as a code frame, then the summary line.
+pub fn render(out: &mut dyn Write, run: &Run, style: &RenderOptions) -> io::Result<()> {
+    let docs = |code: &str| if style.links { run.docs_url(code) } else { None };
+    render_frames(out, run.findings, run.sources, &style.human, &docs)?;
+    if style.human.summary {
+        writeln!(out, "{}", summary_line(run.findings, run.files, run.elapsed))?;
     }
     Ok(())
 }
@@ -151,12 +152,30 @@ pub fn render_findings(
     sources: &SourceMap,
     opts: &HumanOptions,
 ) -> io::Result<()> {
+    render_frames(out, findings, sources, opts, &|_| None)
+}
+
+fn render_frames(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    sources: &SourceMap,
+    opts: &HumanOptions,
+    docs: &dyn Fn(&str) -> Option<String>,
+) -> io::Result<()> {
     let theme = if opts.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(opts.width).with_context_lines(1);
+    // Links replace the plain code only where the terminal renders them; no `(link)` text, and
+    // no URL printed after the code elsewhere.
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(opts.width)
+        .with_context_lines(1)
+        .with_break_words(false)
+        .with_links(true)
+        .with_link_display_text("");
     let mut buf = String::new();
     for f in findings {
         let src = sources.get(f.span.src);
-        let diag = FindingDiagnostic { finding: f, source: src.as_deref().map(Indexed) };
+        let url = docs(&f.code);
+        let diag = FindingDiagnostic { finding: f, source: src.as_deref().map(Indexed), url };
         buf.clear();
         if handler.render_report(&mut buf, &diag).is_err() {
             buf = format!("{}: {}", f.code, f.message);
@@ -168,7 +187,6 @@ pub fn render_findings(
 
 pub fn summary_line(findings: &[Finding], files: usize, elapsed: std::time::Duration) -> String {
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
-    let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
     let errors = plural(count(Severity::Error), "error");
     let warnings = plural(count(Severity::Warning), "warning");
     let infos = count(Severity::Info);

@@ -1,8 +1,10 @@
-//! JUnit XML: one test suite for the run, one test case per file checked, a failure per finding.
+//! JUnit XML in the shape of the common (Ant / windyroad) schema, `tests/junit-windyroad.xsd`:
+//! one test suite per file checked; in it one failing test case per finding at or above
+//! `--fail-on`, or one passing case when there is none. Findings below `--fail-on` do not fail
+//! the build, so they are not failures: they are listed in the suite's `system-out`.
 
-use crate::report::locate;
-use crate::rules::Finding;
-use crate::source::SourceMap;
+use crate::config::file::Date;
+use crate::report::{Located, Run, locate};
 
 /// Escapes text for XML content and attribute values; drops characters XML 1.0 cannot carry.
 pub fn escape(s: &str) -> String {
@@ -23,52 +25,82 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-pub fn render(findings: &[Finding], sources: &SourceMap) -> String {
-    let located = locate(findings, sources);
-    let mut files: Vec<String> = sources.all().iter().map(|s| s.name.clone()).collect();
+/// `YYYY-MM-DDTHH:MM:SS` (UTC, no zone, as the schema wants) of now, or of `SOURCE_DATE_EPOCH`
+/// for reproducible reports.
+pub fn timestamp() -> String {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0)
+        });
+    let day = Date::from_days((secs / 86_400) as i64);
+    let t = secs % 86_400;
+    format!("{day}T{:02}:{:02}:{:02}", t / 3600, t % 3600 / 60, t % 60)
+}
+
+fn finding_line(l: &Located) -> String {
+    let f = l.finding;
+    let mut text = format!(
+        "{}:{}:{}: {} {} [{}]: {}",
+        l.path, l.start.line, l.start.column, f.code, f.name, f.severity, f.message
+    );
+    if let Some(h) = &f.help {
+        text.push_str("\nhelp: ");
+        text.push_str(h);
+    }
+    text
+}
+
+/// One `<testsuite>` for a file: its failing cases and the text of the findings that do not fail.
+fn suite(out: &mut String, id: usize, file: &str, mine: &[&Located], run: &Run, timestamp: &str) {
+    let (failing, other): (Vec<&&Located>, Vec<&&Located>) = mine.iter().partition(|l| run.fails(l.finding));
+    let name = escape(file);
+    let tests = failing.len().max(1);
+    out.push_str(&format!(
+        "  <testsuite package=\"trustlint\" id=\"{id}\" name=\"{name}\" timestamp=\"{timestamp}\" \
+         hostname=\"localhost\" tests=\"{tests}\" failures=\"{}\" errors=\"0\" skipped=\"0\" time=\"0\">\n",
+        failing.len()
+    ));
+    out.push_str("    <properties/>\n");
+    if failing.is_empty() {
+        out.push_str(&format!("    <testcase name=\"trustlint\" classname=\"{name}\" time=\"0\"/>\n"));
+    }
+    for l in &failing {
+        let f = l.finding;
+        let case = format!("{} {} at {}:{}", f.code, f.name, l.start.line, l.start.column);
+        out.push_str(&format!(
+            "    <testcase name=\"{}\" classname=\"{name}\" time=\"0\">\n      \
+             <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>\n",
+            escape(&case),
+            escape(&f.code),
+            escape(&f.message),
+            escape(&finding_line(l))
+        ));
+    }
+    let notes: Vec<String> = other.iter().map(|l| finding_line(l)).collect();
+    if notes.is_empty() {
+        out.push_str("    <system-out/>\n");
+    } else {
+        out.push_str(&format!("    <system-out>{}\n</system-out>\n", escape(&notes.join("\n"))));
+    }
+    out.push_str("    <system-err/>\n  </testsuite>\n");
+}
+
+pub fn render(run: &Run, timestamp: &str) -> String {
+    let located = locate(run.findings, run.sources);
+    let mut files: Vec<String> = run.sources.all().iter().map(|s| s.name.clone()).collect();
     files.sort();
     files.dedup();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(&format!(
-        "<testsuites name=\"trustlint\" tests=\"{}\" failures=\"{}\" errors=\"0\">\n",
-        files.len(),
-        located.len()
-    ));
-    out.push_str(&format!(
-        "  <testsuite name=\"trustlint\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\">\n",
-        files.len(),
-        located.len()
-    ));
-    for file in &files {
-        let name = escape(file);
-        let mine: Vec<_> = located.iter().filter(|l| &l.path == file).collect();
-        if mine.is_empty() {
-            out.push_str(&format!(
-                "    <testcase name=\"{name}\" classname=\"trustlint\" file=\"{name}\"/>\n"
-            ));
-            continue;
-        }
-        out.push_str(&format!("    <testcase name=\"{name}\" classname=\"trustlint\" file=\"{name}\">\n"));
-        for l in mine {
-            let f = l.finding;
-            let mut text = format!(
-                "{}:{}:{}: {} {} [{}]: {}",
-                l.path, l.start.line, l.start.column, f.code, f.name, f.severity, f.message
-            );
-            if let Some(h) = &f.help {
-                text.push_str("\nhelp: ");
-                text.push_str(h);
-            }
-            out.push_str(&format!(
-                "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
-                escape(&f.code),
-                escape(&f.message),
-                escape(&text)
-            ));
-        }
-        out.push_str("    </testcase>\n");
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
+    for (id, file) in files.iter().enumerate() {
+        let mine: Vec<&Located> = located.iter().filter(|l| &l.path == file).collect();
+        suite(&mut out, id, file, &mine, run, timestamp);
     }
-    out.push_str("  </testsuite>\n</testsuites>\n");
+    out.push_str("</testsuites>\n");
     out
 }
 

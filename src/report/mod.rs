@@ -1,56 +1,125 @@
-//! Reporters: the same findings as code frames, JSON, and the CI formats.
+//! Reporters: the same findings as code frames, one-line text, JSON, and the CI formats.
+//! [`render`] is the one place that picks the format.
 
+pub mod concise;
 pub mod github;
+pub mod gitlab;
 pub mod graph;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod markdown;
+pub mod paths;
 pub mod sarif;
+pub mod statistics;
+pub mod terminal;
 
-use std::io::Write;
+use std::collections::HashSet;
+use std::io::{self, Write};
+use std::time::Duration;
 
 use crate::Report;
-use crate::rules::Finding;
+use crate::rules::{Finding, RuleMeta, Severity};
 use crate::source::{LineCol, SourceMap};
 
 /// The output formats of `check --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Human,
+    Concise,
     Json,
     Sarif,
     Github,
+    Gitlab,
     Junit,
+    Markdown,
 }
 
-/// How the human format looks; the other formats have no options.
+/// How the formats look, decided once from flags, environment and terminal.
 #[derive(Debug, Clone)]
 pub struct RenderOptions {
     pub human: human::HumanOptions,
+    /// OSC 8 hyperlinks from rule codes to their docs (human format).
+    pub links: bool,
+    /// Counts by rule instead of the findings (`--statistics`, human and concise formats).
+    pub statistics: bool,
+    /// Report paths are made relative to this directory where a format needs repository-relative
+    /// paths (SARIF, GitHub, GitLab, Markdown).
+    pub root: paths::Rebase,
+    /// Lowest severity that fails the run (JUnit failures); `None` for `--fail-on never`.
+    pub threshold: Option<Severity>,
+    /// Codes of the rules shipped with trustlint, which have a page under docs/rules/.
+    pub documented: HashSet<&'static str>,
+}
+
+/// What a run produced, as the reporters need it.
+pub struct Run<'a> {
+    /// Sorted, after every filter (baseline, `--min-severity`).
+    pub findings: &'a [Finding],
+    pub sources: &'a SourceMap,
+    pub files: usize,
+    pub policies: usize,
+    pub elapsed: Duration,
+    /// Every rule of the run, selected or not (SARIF lists them all).
+    pub rules: &'a [RuleMeta],
+    pub documented: &'a HashSet<&'static str>,
+    /// The baseline fingerprint of each finding, in the same order.
+    pub fingerprints: &'a [String],
+    pub threshold: Option<Severity>,
+}
+
+impl Run<'_> {
+    /// The rule's documentation page, for rules shipped with trustlint (user rules have none).
+    pub fn docs_url(&self, code: &str) -> Option<String> {
+        let meta = self.rules.iter().find(|m| m.code == code)?;
+        self.documented.contains(meta.code).then(|| meta.help_uri())
+    }
+
+    pub fn fails(&self, f: &Finding) -> bool {
+        self.threshold.is_some_and(|t| f.severity >= t)
+    }
 }
 
 /// Renders a run's report in one format. `fingerprints` are the baseline fingerprints, one per
-/// finding (SARIF carries them as partial fingerprints).
+/// finding (SARIF and GitLab carry them).
 pub fn render(
     format: Format,
     report: &Report,
     fingerprints: &[String],
     opts: &RenderOptions,
-) -> std::io::Result<Vec<u8>> {
-    let (findings, sources) = (&report.findings, &report.sources);
-    let mut buf = Vec::new();
+) -> io::Result<Vec<u8>> {
+    let rules = report.rules.metas();
+    let run = Run {
+        findings: &report.findings,
+        sources: &report.sources,
+        files: report.files,
+        policies: report.policies,
+        elapsed: report.elapsed,
+        rules: &rules,
+        documented: &opts.documented,
+        fingerprints,
+        threshold: opts.threshold,
+    };
+    let mut out = Vec::new();
     match format {
-        Format::Json => writeln!(buf, "{}", json::render(findings, sources, report.files, report.policies))?,
-        Format::Sarif => {
-            writeln!(buf, "{}", sarif::render(findings, sources, &report.rules.metas(), fingerprints))?
+        Format::Human | Format::Concise if opts.statistics => statistics::render(&mut out, &run, opts)?,
+        Format::Human => human::render(&mut out, &run, opts)?,
+        Format::Concise => concise::render(&mut out, &run, opts)?,
+        Format::Json => {
+            writeln!(out, "{}", json::render(run.findings, run.sources, run.files, run.policies))?
         }
-        Format::Github => buf.write_all(github::render(findings, sources).as_bytes())?,
-        Format::Junit => buf.write_all(junit::render(findings, sources).as_bytes())?,
-        Format::Human => {
-            human::render(&mut buf, findings, sources, report.files, report.elapsed, &opts.human)?
-        }
+        Format::Sarif => writeln!(out, "{}", sarif::render(&run, &opts.root))?,
+        Format::Github => out.write_all(github::render(&run, &opts.root).as_bytes())?,
+        Format::Gitlab => writeln!(out, "{}", gitlab::render(&run, &opts.root))?,
+        Format::Markdown => markdown::render(&mut out, &run, &opts.root)?,
+        Format::Junit => out.write_all(junit::render(&run, &junit::timestamp()).as_bytes())?,
     }
-    Ok(buf)
+    Ok(out)
+}
+
+/// `1 file`, `2 files`.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
 }
 
 /// A finding with its path and 1-based positions resolved, as every format needs them.

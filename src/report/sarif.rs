@@ -1,10 +1,12 @@
 //! SARIF 2.1.0: one `rule` per rule (with full help from the rule docs), one `result` per finding.
+//! Paths are relative to `%SRCROOT%`, the repository root (`--root`, else the git work tree),
+//! so GitHub code scanning maps them to files whichever directory trustlint ran in.
 
 use serde_json::{Value, json};
 
-use crate::report::locate;
-use crate::rules::{Finding, RuleMeta, Severity};
-use crate::source::SourceMap;
+use crate::report::paths::Rebase;
+use crate::report::{Run, locate};
+use crate::rules::{Family, RuleMeta, Severity};
 
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const INFORMATION_URI: &str = crate::rules::REPOSITORY;
@@ -26,19 +28,60 @@ fn section(docs: &str, name: &str) -> Option<String> {
     (!body.is_empty()).then_some(body)
 }
 
-fn rule_json(m: &RuleMeta) -> Value {
+/// GitHub's `security-severity` (a CVSS-like score: 9.0+ critical, 7.0+ high, 4.0+ medium, else
+/// low). Grammar rules are correctness problems, not vulnerabilities: they get none, and GitHub
+/// shows their error/warning/note level instead. An error in who may assume a role (trust,
+/// external ids) lets another party in: critical; other errors grant too much: high.
+pub fn security_severity(m: &RuleMeta) -> Option<&'static str> {
+    match (m.family, m.severity) {
+        (Family::Grammar, _) => None,
+        (Family::Trust | Family::ExternalId, Severity::Error) => Some("9.1"),
+        (_, Severity::Error) => Some("8.0"),
+        (_, Severity::Warning) => Some("5.0"),
+        (_, Severity::Info) => Some("2.0"),
+    }
+}
+
+/// How often a finding of the rule is a true problem (SARIF `precision`, shown by GitHub):
+/// grammar and errors come from exact checks; info notes are advice.
+fn precision(m: &RuleMeta) -> &'static str {
+    match (m.family, m.severity) {
+        (Family::Grammar, _) | (_, Severity::Error) => "very-high",
+        (_, Severity::Warning) => "high",
+        (_, Severity::Info) => "medium",
+    }
+}
+
+fn rule_json(m: &RuleMeta, help_uri: Option<String>) -> Value {
     let docs = m.docs_text();
     let full = section(&docs, "What it does").unwrap_or_else(|| m.summary.to_string());
-    json!({
+    let mut tags = vec![if m.family == Family::Grammar { "correctness" } else { "security" }, "iam"];
+    tags.push(m.family.name());
+    let mut properties = json!({
+        "tags": tags,
+        "precision": precision(m),
+        "problem.severity": match m.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "recommendation",
+        },
+    });
+    if let Some(s) = security_severity(m) {
+        properties["security-severity"] = json!(s);
+    }
+    let mut rule = json!({
         "id": m.code,
         "name": m.name,
         "shortDescription": {"text": m.summary},
         "fullDescription": {"text": full},
         "help": {"text": docs, "markdown": docs},
-        "helpUri": m.help_uri(),
         "defaultConfiguration": {"level": level(m.severity)},
-        "properties": {"tags": [m.family.name()]},
-    })
+        "properties": properties,
+    });
+    if let Some(uri) = help_uri {
+        rule["helpUri"] = json!(uri);
+    }
+    rule
 }
 
 /// Percent-encodes what may not appear in a URI reference path; keeps `/`.
@@ -54,65 +97,66 @@ fn uri_path(p: &str) -> String {
     out
 }
 
-fn artifact_location(path: &str) -> Value {
+fn artifact_location(path: &str, root: &Rebase) -> Value {
+    if let Some(rel) = root.relative(path) {
+        return json!({"uri": uri_path(&rel), "uriBaseId": "%SRCROOT%"});
+    }
     let p = std::path::Path::new(path);
     if p.is_absolute() {
         json!({"uri": format!("file://{}", uri_path(path))})
     } else {
-        let rel = path.strip_prefix("./").unwrap_or(path);
-        json!({"uri": uri_path(rel), "uriBaseId": "%SRCROOT%"})
+        // Outside the root (or standard input): a relative reference GitHub cannot map, but
+        // the path as the user reported it.
+        json!({"uri": uri_path(path)})
     }
 }
 
-/// Renders the SARIF log. `rules` is every rule of the run (so the rule list is complete);
-/// `fingerprints` are the baseline fingerprints, one per finding.
-pub fn render(
-    findings: &[Finding],
-    sources: &SourceMap,
-    rules: &[RuleMeta],
-    fingerprints: &[String],
-) -> String {
-    let results: Vec<Value> = locate(findings, sources)
-        .into_iter()
-        .zip(fingerprints)
-        .map(|(l, fp)| {
-            let f = l.finding;
-            let mut message = f.message.clone();
-            if let Some(h) = &f.help {
-                message.push_str("\nhelp: ");
-                message.push_str(h);
-            }
-            let mut r = json!({
-                "ruleId": f.code.as_ref(),
-                "level": level(f.severity),
-                "message": {"text": message},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": artifact_location(&l.path),
-                        "region": {
-                            "startLine": l.start.line,
-                            "startColumn": l.start.column,
-                            "endLine": l.end.line,
-                            "endColumn": l.end.column,
-                        }
-                    }
-                }],
-                "partialFingerprints": {"trustlint/v1": fp},
-            });
-            if let Some(i) = rules.iter().position(|m| m.code == f.code) {
-                r["ruleIndex"] = json!(i);
-            }
-            if let Some(s) = &f.subject {
-                r["properties"] = json!({"subject": s});
-            }
-            r
-        })
-        .collect();
-    let cwd = std::env::current_dir().map(|d| d.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut root = uri_path(&cwd);
-    if !root.ends_with('/') {
-        root.push('/');
+fn result_json(run: &Run, l: &crate::report::Located, fingerprint: &str, root: &Rebase) -> Value {
+    let f = l.finding;
+    let mut message = f.message.clone();
+    if let Some(h) = &f.help {
+        message.push_str("\nhelp: ");
+        message.push_str(h);
     }
+    let mut r = json!({
+        "ruleId": f.code.as_ref(),
+        "level": level(f.severity),
+        "message": {"text": message},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": artifact_location(&l.path, root),
+                "region": {
+                    "startLine": l.start.line,
+                    "startColumn": l.start.column,
+                    "endLine": l.end.line,
+                    "endColumn": l.end.column,
+                }
+            }
+        }],
+        "partialFingerprints": {"trustlint/v1": fingerprint},
+    });
+    if let Some(i) = run.rules.iter().position(|m| m.code == f.code) {
+        r["ruleIndex"] = json!(i);
+    }
+    if let Some(s) = &f.subject {
+        r["properties"] = json!({"subject": s});
+    }
+    r
+}
+
+/// Renders the SARIF log: every rule of the run (so the rule list is complete), one result per
+/// finding with its baseline fingerprint.
+pub fn render(run: &Run, root: &Rebase) -> String {
+    let results: Vec<Value> = locate(run.findings, run.sources)
+        .iter()
+        .zip(run.fingerprints)
+        .map(|(l, fp)| result_json(run, l, fp, root))
+        .collect();
+    let mut base = uri_path(&root.root.to_string_lossy());
+    if !base.ends_with('/') {
+        base.push('/');
+    }
+    let rules: Vec<Value> = run.rules.iter().map(|m| rule_json(m, run.docs_url(m.code))).collect();
     let log = json!({
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -123,10 +167,10 @@ pub fn render(
                     "version": env!("CARGO_PKG_VERSION"),
                     "semanticVersion": env!("CARGO_PKG_VERSION"),
                     "informationUri": INFORMATION_URI,
-                    "rules": rules.iter().map(rule_json).collect::<Vec<_>>(),
+                    "rules": rules,
                 }
             },
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": format!("file://{root}")}},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": format!("file://{base}")}},
             "columnKind": "unicodeCodePoints",
             "results": results,
         }]

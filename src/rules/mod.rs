@@ -59,8 +59,8 @@ impl Family {
     }
 }
 
-/// Where trustlint is published; SARIF links rule help there.
-pub const REPOSITORY: &str = "https://github.com/trustlint/trustlint";
+/// Where trustlint is published (`repository` of Cargo.toml); SARIF links rule help there.
+pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
 
 /// What a rule is. Built-in rules get theirs from [`declare_rule!`], so `explain`, the README
 /// table and SARIF help all come from the rule's doc comment.

@@ -62,10 +62,16 @@ pub fn suppressions(source: &Source, body: &Body) -> Vec<Suppression> {
     out
 }
 
-/// `TL101`, `TL1`, or a kebab-case rule name.
+/// `TL101`, `TL1`, a user rule code such as `ACME01` (uppercase, with digits, so a reason that
+/// starts with `AWS` stays a reason), or a kebab-case rule name.
 fn looks_like_selector(w: &str) -> bool {
     let upper = w.to_ascii_uppercase();
+    let letters = w.bytes().take_while(u8::is_ascii_uppercase).count();
+    let digits = &w[letters..];
     (upper.starts_with("TL") && upper[2..].chars().all(|c| c.is_ascii_digit()))
+        || ((2..=8).contains(&letters)
+            && (1..=4).contains(&digits.len())
+            && digits.bytes().all(|b| b.is_ascii_digit()))
         || (w.contains('-') && w.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit()))
 }
 

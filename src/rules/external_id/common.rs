@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::analysis::external_id::{Analysis, Grammar, analyse};
 use crate::analysis::reason::{Lang, PatternKind, VarMode};
-use crate::analysis::trust::{EXTERNAL_ID, grammar, spacelift_principals};
+use crate::analysis::trust::{EXTERNAL_ID, grammar, is_literal_wildcard_id, spacelift_principals};
 use crate::model::{BaseOp, Condition, Policy, Statement, Unit, Value};
 
 pub struct ExternalIdValue<'a> {
@@ -56,6 +56,10 @@ pub fn spacelift_external_ids<'a>(_unit: &Unit, policy: &'a Policy) -> Vec<Exter
             };
             for value in &c.values.items {
                 let Some(text) = value.as_str() else { continue };
+                // TL105 reports the root cause: the value can never be sent.
+                if is_literal_wildcard_id(c, text) {
+                    continue;
+                }
                 let Some((lang, analysis)) = analysed(kind, text, vars, g) else { continue };
                 out.push(ExternalIdValue { statement: st, condition: c, value, text, lang, analysis });
             }

@@ -1,3 +1,6 @@
+use crate::analysis::deny::refusal_for_statement;
+use crate::analysis::external_id::analyse;
+use crate::analysis::trust::{EXTERNAL_ID, grammar};
 use crate::declare_rule;
 use crate::model::{Policy, Unit};
 use crate::rules::external_id::common::spacelift_external_ids;
@@ -7,7 +10,8 @@ declare_rule! {
     /// ## What it does
     /// Reports an `sts:ExternalId` pattern in a Spacelift trust statement that accepts every
     /// stack or module of the account, such as `acme@*` or `acme@*@*@*`. Decided exactly:
-    /// some account and integration prefix exists after which every stack slug is accepted.
+    /// some account and integration prefix exists after which every stack slug is accepted,
+    /// after what `Deny` statements refuse to the statement's principals.
     ///
     /// ## Why is this bad?
     /// Any stack created by anyone in the Spacelift account (including in a space they
@@ -38,11 +42,29 @@ declare_rule! {
 impl Rule for ExternalIdAnyStack {
     fn check_policy(&self, _cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
         for v in spacelift_external_ids(unit, policy) {
-            let Some(any) = v.analysis.any_stack.first() else { continue };
+            if v.analysis.any_stack.is_empty() {
+                continue;
+            }
+            // A Deny that refuses the other stacks' ids narrows the pattern: ask again.
+            let refusal = refusal_for_statement(unit, policy, v.statement, "sts:AssumeRole", EXTERNAL_ID);
+            let narrowed;
+            let analysis = if refusal.is_none() {
+                &*v.analysis
+            } else {
+                let Some(g) = grammar() else { continue };
+                let Ok(a) = analyse(&v.lang.and(&refusal.lang.complement()), g) else { continue };
+                narrowed = a;
+                &narrowed
+            };
+            let Some(any) = analysis.any_stack.first() else { continue };
             let example = any.example("any-stack");
             out.emit(
                 v.value.span,
-                format!("external id `{}` accepts every stack of the account, e.g. `{example}`", v.text),
+                format!(
+                    "external id `{}` accepts every stack of the account, e.g. `{example}`{}",
+                    v.text,
+                    refusal.note()
+                ),
             )
             .secondary(v.statement.span, "in this statement")
             .help("name the stacks: `<account>@*@<stack>@*` for each stack that needs the role");

@@ -1,4 +1,4 @@
-use crate::analysis::trust::EXTERNAL_ID;
+use crate::analysis::trust::{EXTERNAL_ID, is_literal_wildcard_id};
 use crate::aws::sts::external_id_problem;
 use crate::declare_rule;
 use crate::model::{BaseOp, Policy, Unit, Value};
@@ -8,7 +8,9 @@ declare_rule! {
     /// ## What it does
     /// Checks every literal external id against what STS accepts: 2 to 1224 characters of
     /// `[\w+=,.@:/-]`. It looks at `sts:ExternalId` values under exact-match operators in any
-    /// trust policy, Terraform `assume_role.external_id`,
+    /// trust policy (IAM policy variables such as `${aws:PrincipalAccount}` are substituted
+    /// before matching, so only the text around them is checked; `*` and `?` under
+    /// `StringEquals` are left to TL105), Terraform `assume_role.external_id`,
     /// `spacelift_aws_integration.external_id`, and ids given on the command line.
     ///
     /// ## Why is this bad?
@@ -38,10 +40,35 @@ declare_rule! {
 
 fn report(out: &mut Sink, value: &Value, what: &str) {
     let Some(id) = value.as_str() else { return };
-    if let Some(why) = external_id_problem(id) {
+    report_text(out, value, what, id, id);
+}
+
+fn report_text(out: &mut Sink, value: &Value, what: &str, id: &str, checked: &str) {
+    if let Some(why) = external_id_problem(checked) {
         out.emit(value.span, format!("{what} `{id}` is rejected by STS: {why}"))
             .help("use 2 to 1224 characters of letters, digits and _+=,.@:/-");
     }
+}
+
+/// `text` with each `${...}` policy variable replaced by one valid character.
+fn without_variables(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find('}') {
+            Some(end) => {
+                out.push('x');
+                rest = &rest[start + end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 impl Rule for ExternalIdCharset {
@@ -52,7 +79,16 @@ impl Rule for ExternalIdCharset {
                     continue;
                 }
                 for v in &c.values.items {
-                    report(out, v, "external id");
+                    // `*`/`?` under an exact match: TL105 names the root cause.
+                    let Some(text) = v.as_str() else { continue };
+                    if is_literal_wildcard_id(c, text) {
+                        continue;
+                    }
+                    // IAM substitutes policy variables (`${aws:PrincipalAccount}`) before
+                    // matching: only the text around them is what a caller must send.
+                    let checked =
+                        if policy.variables_enabled() { without_variables(text) } else { text.to_string() };
+                    report_text(out, v, "external id", text, &checked);
                 }
             }
         }

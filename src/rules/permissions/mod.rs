@@ -2,6 +2,7 @@
 //! (`rules/allow-not-action.toml`, `rules/allow-not-resource.toml`).
 
 pub mod admin_wildcard;
+pub mod assume_role_any_resource;
 pub mod privilege_escalation;
 pub mod service_wildcard;
 pub mod unknown_action;

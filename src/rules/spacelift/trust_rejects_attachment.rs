@@ -67,18 +67,20 @@ impl Rule for TrustRejectsAttachment {
                     source: att.address.clone(),
                 };
                 let Some(ids) = template_lang(&template) else { continue };
-                if !matches!(
-                    accepts_external_id(unit, trust, spacelift_assume_statements(trust), &ids),
-                    Acceptance::Rejected(_)
-                ) {
-                    continue;
-                }
+                let why = match accepts_external_id(unit, trust, spacelift_assume_statements(trust), &ids) {
+                    Acceptance::Rejected(_) => "accepts no".to_string(),
+                    Acceptance::Denied(by) => {
+                        let labels: Vec<String> = by.iter().map(|d| d.label()).collect();
+                        format!("denies (in {}) every", labels.join(", "))
+                    }
+                    _ => continue,
+                };
                 let phase_name = phase.as_str();
                 let account = template.account.as_deref().unwrap_or("<account>");
                 out.emit(
                     span.unwrap_or(att.span),
                     format!(
-                        "runs of `{stack}` will fail in the {phase_name} phase: the trust policy of {} accepts no external id `{account}@<integration id>@{stack}@{phase_name}`",
+                        "runs of `{stack}` will fail in the {phase_name} phase: the trust policy of {} {why} external id `{account}@<integration id>@{stack}@{phase_name}`",
                         role.subject
                     ),
                 )

@@ -66,6 +66,24 @@ impl Rule for ExternalIdRejectedByTrust {
                         format!("{} {}", c.operator.raw, values.join("|"))
                     })
                     .collect(),
+                Acceptance::Denied(by) => by
+                    .iter()
+                    .map(|d| {
+                        let conds: Vec<String> = d
+                            .conditions
+                            .iter()
+                            .map(|c| {
+                                let values: Vec<&str> = c.values.known().map(|(v, _)| v).collect();
+                                format!("{} {}", c.operator.raw, values.join("|"))
+                            })
+                            .collect();
+                        if conds.is_empty() {
+                            format!("the Deny in {}", d.label())
+                        } else {
+                            format!("the Deny in {}: {}", d.label(), conds.join(", "))
+                        }
+                    })
+                    .collect(),
                 _ => continue,
             };
             out.emit(

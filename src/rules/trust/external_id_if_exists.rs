@@ -1,4 +1,4 @@
-use crate::analysis::trust::EXTERNAL_ID;
+use crate::analysis::trust::{EXTERNAL_ID, describe_principals, effective};
 use crate::declare_rule;
 use crate::model::{Policy, Unit};
 use crate::rules::{Context, Rule, Sink};
@@ -35,15 +35,20 @@ declare_rule! {
 }
 
 impl Rule for ExternalIdIfExists {
-    fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
+    fn check_policy(&self, _cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
         for st in policy.statements.iter().filter(|st| st.is_allow()) {
+            // A Deny that refuses requests without an external id makes the suffix harmless.
+            if effective(unit, policy, st, EXTERNAL_ID).is_some_and(|e| !e.absent) {
+                continue;
+            }
             for c in st.conditions_on(EXTERNAL_ID).filter(|c| c.operator.if_exists) {
                 let fixed = c.operator.raw.trim_end_matches("IfExists").to_string();
                 out.emit(
                     c.operator_span,
                     format!(
-                        "`{}` on sts:ExternalId passes when the caller sends no external id",
-                        c.operator.raw
+                        "`{}` on sts:ExternalId passes when the caller sends no external id: {} can assume the role without one",
+                        c.operator.raw,
+                        describe_principals(st)
                     ),
                 )
                 .label("true when sts:ExternalId is absent")

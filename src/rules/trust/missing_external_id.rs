@@ -1,15 +1,21 @@
 use crate::analysis::trust::{
-    EXTERNAL_ID, Trusted, allows_assume_role, aws_principals, configured_account, requires_presence,
+    EXTERNAL_ID, Trusted, allows_assume_role, aws_principals, configured_account, effective_for,
+    requires_presence,
 };
 use crate::declare_rule;
-use crate::model::{Policy, Unit};
+use crate::model::{Policy, SetQualifier, Unit};
 use crate::rules::{Context, Rule, Severity, Sink};
 
 declare_rule! {
     /// ## What it does
     /// Reports an `Allow` of `sts:AssumeRole` to Spacelift or to a known third-party vendor
     /// account without a condition that requires `sts:ExternalId` (a `StringEquals` or
-    /// `StringLike` on that key, without `IfExists` and without `ForAllValues:`). When
+    /// `StringLike` on that key), once `Deny`
+    /// statements are applied: a `Deny` with `StringNotLike` on `sts:ExternalId` (true when
+    /// the key is absent) requires one too. A `Deny` whose other conditions trustlint cannot
+    /// decide does not silence the finding; the message says it may still refuse. A condition
+    /// made optional by `IfExists` or `ForAllValues:` is reported once, by TL103 or TL106,
+    /// whose message names this consequence. When
     /// `aws.trusted-accounts` is configured, any other account outside that list is reported
     /// as a warning. The message names the vendor.
     ///
@@ -43,12 +49,28 @@ declare_rule! {
 }
 
 impl Rule for MissingExternalId {
-    fn check_policy(&self, cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
+    fn check_policy(&self, cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
         for st in policy.statements.iter().filter(|st| allows_assume_role(st) && !st.partial) {
-            if st.conditions_on(EXTERNAL_ID).any(requires_presence) {
+            // A condition on the key made optional by `IfExists` or `ForAllValues:`: TL103 and
+            // TL106 name that root cause and this consequence.
+            if st
+                .conditions_on(EXTERNAL_ID)
+                .any(|c| c.operator.if_exists || c.operator.qualifier == Some(SetQualifier::ForAllValues))
+            {
                 continue;
             }
             for (value, who) in aws_principals(st) {
+                // A Deny that refuses requests without an external id (a negated operator on
+                // the key is true when it is absent) makes the Allow require one.
+                let Some(caller) = value.as_str() else { continue };
+                let (absent, note) = match effective_for(unit, policy, st, caller, EXTERNAL_ID) {
+                    Some(eff) => (eff.absent, eff.refusal.note()),
+                    // Values the automata cannot read: whether the key is required still shows.
+                    None => (!st.conditions_on(EXTERNAL_ID).any(requires_presence), String::new()),
+                };
+                if !absent {
+                    continue;
+                }
                 let (severity, help) = match &who {
                     Trusted::Spacelift { .. } => {
                         let account = configured_account(cx.settings).unwrap_or("<account>");
@@ -79,7 +101,7 @@ impl Rule for MissingExternalId {
                 };
                 out.emit(
                     value.span,
-                    format!("role trusts {} without requiring sts:ExternalId", who.describe()),
+                    format!("role trusts {} without requiring sts:ExternalId{}", who.describe(), note),
                 )
                 .severity(severity)
                 .label("trusted without an external id")

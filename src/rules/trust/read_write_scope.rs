@@ -1,6 +1,6 @@
 use crate::analysis::external_id::analyse;
 use crate::analysis::reason::Lang;
-use crate::analysis::trust::{EXTERNAL_ID, grammar, key_constraint, spacelift_assume_statements};
+use crate::analysis::trust::{EXTERNAL_ID, effective, grammar, spacelift_assume_statements};
 use crate::declare_rule;
 use crate::model::{Policy, Unit};
 use crate::rules::trust::oidc_missing_subject::oidc_host;
@@ -12,7 +12,8 @@ declare_rule! {
     /// (access level Write, Permissions management or Tagging, or an AWS managed policy that
     /// grants them), reports a trust statement for Spacelift whose external id patterns accept
     /// an id ending in `@read`, or a Spacelift OIDC trust whose subject accepts `scope:read`.
-    /// The message shows a witness external id. The role's permissions come from Terraform,
+    /// `Deny` statements count: a `Deny` that refuses the `@read` ids removes them. The
+    /// message shows a witness external id. The role's permissions come from Terraform,
     /// an authorization-details dump, or `--role-access` for a lone trust policy.
     ///
     /// ## Why is this bad?
@@ -52,17 +53,19 @@ impl Rule for ReadWriteScope {
         let Some(access) = role.access.as_ref().filter(|a| a.can_write) else { return };
         let Some(grammar) = grammar() else { return };
         for st in spacelift_assume_statements(policy) {
-            let Some(kc) = key_constraint(unit, policy, st, EXTERNAL_ID) else { continue };
-            if !kc.required {
+            let Some(eff) = effective(unit, policy, st, EXTERNAL_ID) else { continue };
+            if eff.absent || eff.allow.conditions.is_empty() {
                 continue;
             }
-            let Ok(analysis) = analyse(&kc.lang, grammar) else { continue };
+            let Ok(analysis) = analyse(&eff.lang, grammar) else { continue };
             let Some(witness) = analysis.read else { continue };
             out.emit(
-                kc.conditions[0].values.span,
+                eff.allow.conditions[0].values.span,
                 format!(
-                    "role {} accepts external ids of read runs, e.g. `{witness}`, but can write: {}",
-                    role.name, access.evidence
+                    "role {} accepts external ids of read runs, e.g. `{witness}`, but can write: {}{}",
+                    role.name,
+                    access.evidence,
+                    eff.refusal.note()
                 ),
             )
             .label("accepts `@read`")
@@ -77,15 +80,19 @@ impl Rule for ReadWriteScope {
                     continue;
                 };
                 let sub = format!("{host}:sub");
-                let Some(kc) = key_constraint(unit, policy, st, &sub) else { continue };
-                if !kc.required {
+                let Some(eff) = effective(unit, policy, st, &sub) else { continue };
+                if eff.absent || eff.allow.conditions.is_empty() {
                     continue;
                 }
-                let read = Lang::regex(".*:scope:read").map(|l| l.and(&kc.lang));
-                if let Ok(Some(w)) = read.and_then(|l| l.shortest_witness()) {
+                if let Some(w) = read_subject_witness(&eff.lang) {
                     out.emit(
-                        kc.conditions[0].values.span,
-                        format!("role {} accepts Spacelift OIDC subjects of read runs, e.g. `{w}`, but can write: {}", role.name, access.evidence),
+                        eff.allow.conditions[0].values.span,
+                        format!(
+                            "role {} accepts Spacelift OIDC subjects of read runs, e.g. `{w}`, but can write: {}{}",
+                            role.name,
+                            access.evidence,
+                            eff.refusal.note()
+                        ),
                     )
                     .secondary(st.span, "in this statement")
                     .help("require `:scope:write` at the end of the subject");
@@ -93,4 +100,18 @@ impl Rule for ReadWriteScope {
             }
         }
     }
+}
+
+/// Spacelift OIDC subjects (FACTS.md): `space:<space>:stack:<stack>:run_type:<type>:scope:<read|write>`.
+const SPACELIFT_SUBJECT: &str =
+    "space:[a-z0-9_-]+:stack:[a-z0-9_-]+:run_type:(?:PROPOSED|TRACKED|TASK|TESTING|DESTROY):scope:read";
+
+/// A read-scope subject the language accepts, as realistic as the language allows: a proposed
+/// run (a pull request's plan) first, then any documented subject, then any text.
+fn read_subject_witness(lang: &Lang) -> Option<String> {
+    let proposed = SPACELIFT_SUBJECT.replace("(?:PROPOSED|TRACKED|TASK|TESTING|DESTROY)", "PROPOSED");
+    [proposed.as_str(), SPACELIFT_SUBJECT, ".*:scope:read"]
+        .iter()
+        .filter_map(|r| Lang::regex(r).ok())
+        .find_map(|l| l.and(lang).shortest_witness().ok().flatten())
 }

@@ -1,8 +1,12 @@
+use crate::analysis::condition_keys::never_present;
 use crate::analysis::external_id::analyse;
 use crate::analysis::reason::Universe;
-use crate::analysis::trust::{EXTERNAL_ID, grammar, key_constraint, spacelift_principals};
+use crate::analysis::trust::{
+    EXTERNAL_ID, accepts_only_literal_wildcards, effective, grammar, requires_presence, spacelift_principals,
+};
 use crate::declare_rule;
-use crate::model::{Policy, Unit};
+use crate::model::{Policy, Statement, Unit};
+use crate::rules::external_id::common::spacelift_external_ids;
 use crate::rules::{Context, Rule, Sink, opening};
 
 declare_rule! {
@@ -10,7 +14,11 @@ declare_rule! {
     /// Reports an `Allow` statement of a trust policy whose conditions can never all hold: for one key, no value
     /// satisfies every condition on it (two `StringEquals` with different values, a
     /// `StringLike` and a `StringNotLike` that cancel out, `Null: true` with a value check),
-    /// or, for Spacelift, an external id pattern that accepts no id Spacelift sends.
+    /// or, for Spacelift, an external id pattern that accepts no id Spacelift sends. A `Deny`
+    /// that refuses every value the statement accepts (for its principals) counts the same,
+    /// and so does a non-negated condition on a key no request carries: a typo'd global key
+    /// (`aws:PrincipleArn`, with a "did you mean") or the claim key of another OIDC provider
+    /// than the one the statement trusts.
     ///
     /// ## Why is this bad?
     /// The statement grants nothing. A role whose only trust statement is unsatisfiable cannot
@@ -47,6 +55,9 @@ impl Rule for UnsatisfiableTrustStatement {
             return;
         }
         for st in policy.statements.iter().filter(|st| st.is_allow() && !st.partial) {
+            if report_never_present_key(st, out) {
+                continue;
+            }
             let mut keys: Vec<String> = Vec::new();
             for c in &st.conditions {
                 if let Some(k) = c.key.as_str()
@@ -56,13 +67,29 @@ impl Rule for UnsatisfiableTrustStatement {
                 }
             }
             for key in &keys {
-                let Some(kc) = key_constraint(unit, policy, st, key) else { continue };
-                if !kc.required {
+                // `*` under StringEquals on the external id: TL105 reports it with this consequence.
+                if st.conditions_on(key).any(accepts_only_literal_wildcards) {
                     continue;
                 }
+                let Some(eff) = effective(unit, policy, st, key) else { continue };
+                if eff.absent {
+                    continue;
+                }
+                let kc = &eff.allow;
                 let is_external_id = key.eq_ignore_ascii_case(EXTERNAL_ID);
                 let universe = if is_external_id { Universe::sts_external_id() } else { Universe::any() };
-                let Ok(empty) = kc.lang.is_empty_in(&universe) else { continue };
+                let Ok(empty) = eff.lang.is_empty_in(&universe) else { continue };
+                // Only a Deny that refused what the Allow accepts is worth naming.
+                let by_deny = match (empty, eff.denied()) {
+                    (true, true) => kc.lang.is_empty_in(&universe).ok() == Some(false),
+                    _ => false,
+                };
+                let denied = if by_deny {
+                    let labels: Vec<String> = eff.refusal.by.iter().map(|d| d.label()).collect();
+                    format!(" once the Deny in {} is applied", labels.join(", "))
+                } else {
+                    String::new()
+                };
                 let ops: Vec<String> = kc
                     .conditions
                     .iter()
@@ -76,27 +103,50 @@ impl Rule for UnsatisfiableTrustStatement {
                     .collect();
                 if empty {
                     let span = kc.conditions.first().map(|c| c.operator_span).unwrap_or(opening(st.span));
-                    out.emit(
-                        span,
-                        format!(
-                            "no value of {key} satisfies every condition ({}): {} grants nothing",
-                            ops.join("; "),
-                            st.label()
-                        ),
-                    )
-                    .secondary(st.span, "in this statement")
-                    .help("merge the conditions on this key into one operator with the values you expect");
+                    let help = if by_deny {
+                        "narrow the Deny so it leaves the values this statement is for, or remove the statement"
+                    } else {
+                        "merge the conditions on this key into one operator with the values you expect"
+                    };
+                    let mut finding = out
+                        .emit(
+                            span,
+                            format!(
+                                "no value of {key} satisfies every condition ({}){denied}: {} grants nothing",
+                                ops.join("; "),
+                                st.label()
+                            ),
+                        )
+                        .secondary(st.span, "in this statement")
+                        .help(help);
+                    if by_deny {
+                        for d in &eff.refusal.by {
+                            finding = finding.secondary(d.span, "refused by this Deny");
+                        }
+                    }
                     continue;
                 }
                 if is_external_id && !spacelift_principals(st).is_empty() {
+                    // When every value alone matches no Spacelift id, TL201 reports each one;
+                    // this finding is for conditions that only together exclude every id.
+                    let values: Vec<_> = spacelift_external_ids(unit, policy)
+                        .into_iter()
+                        .filter(|v| std::ptr::eq(v.statement, st))
+                        .collect();
+                    if !eff.denied()
+                        && !values.is_empty()
+                        && values.iter().all(|v| v.analysis.current.is_none() && v.analysis.legacy.is_none())
+                    {
+                        continue;
+                    }
                     let Some(g) = grammar() else { continue };
-                    let Ok(a) = analyse(&kc.lang, g) else { continue };
+                    let Ok(a) = analyse(&eff.lang, g) else { continue };
                     if a.current.is_none() && a.legacy.is_none() {
                         let why =
                             a.invalid.map(|d| d.to_string()).unwrap_or_else(|| "no valid id matches".into());
                         out.emit(
                             kc.conditions[0].values.span,
-                            format!("the sts:ExternalId condition accepts no external id Spacelift sends ({why}): {} grants nothing", st.label()),
+                            format!("the sts:ExternalId condition accepts no external id Spacelift sends ({why}){denied}: {} grants nothing", st.label()),
                         )
                         .secondary(st.span, "in this statement")
                         .help("Spacelift sends `<account>@<integration id>@<stack>@<read|write>`");
@@ -105,4 +155,32 @@ impl Rule for UnsatisfiableTrustStatement {
             }
         }
     }
+}
+
+/// A non-negated condition on a key no request carries: the statement grants nothing. One
+/// finding per statement (the first such key), since the statement is dead either way.
+fn report_never_present_key(st: &Statement, out: &mut Sink) -> bool {
+    for c in st.conditions.iter().filter(|c| requires_presence(c)) {
+        let Some(key) = c.key.as_str() else { continue };
+        let Some(np) = never_present(st, key) else { continue };
+        let hint = np.did_you_mean.as_ref().map(|k| format!(" (did you mean `{k}`?)")).unwrap_or_default();
+        let finding = out
+            .emit(
+                c.key.span,
+                format!(
+                    "{}{hint}: no request carries it, so `{}` on it is never true and {} grants nothing",
+                    np.reason,
+                    c.operator.raw,
+                    st.label()
+                ),
+            )
+            .label("never present")
+            .secondary(st.span, "in this statement");
+        match &np.did_you_mean {
+            Some(k) => finding.help(format!("write `{k}`")),
+            None => finding.help("use a condition key the request carries"),
+        };
+        return true;
+    }
+    false
 }

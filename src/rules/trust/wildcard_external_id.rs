@@ -1,5 +1,5 @@
 use crate::analysis::reason::Universe;
-use crate::analysis::trust::{EXTERNAL_ID, key_constraint};
+use crate::analysis::trust::{EXTERNAL_ID, effective};
 use crate::declare_rule;
 use crate::model::{Policy, Unit};
 use crate::rules::{Context, Rule, Sink};
@@ -8,7 +8,8 @@ declare_rule! {
     /// ## What it does
     /// Computes, over the patterns, every external id the statement's conditions accept, and
     /// reports the condition when that set is every value STS lets a caller send (2 to 1224
-    /// characters of `[\w+=,.@:/-]`): `*`, `?*`, `??*` and the like.
+    /// characters of `[\w+=,.@:/-]`): `*`, `?*`, `??*` and the like. What `Deny`
+    /// statements refuse to the statement's principals is taken out first.
     ///
     /// ## Why is this bad?
     /// A condition that every caller satisfies is the same as no condition: the role is open
@@ -40,11 +41,13 @@ impl Rule for WildcardExternalId {
     fn check_policy(&self, _cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
         let universe = Universe::sts_external_id();
         for st in policy.statements.iter().filter(|st| st.is_allow()) {
-            let Some(kc) = key_constraint(unit, policy, st, EXTERNAL_ID) else { continue };
+            let Some(eff) = effective(unit, policy, st, EXTERNAL_ID) else { continue };
+            let kc = &eff.allow;
             if kc.conditions.is_empty() || !kc.required {
                 continue;
             }
-            if kc.lang.is_universal_over(&universe).is_err() {
+            // A Deny that refuses some ids narrows the statement: only what is left counts.
+            if eff.lang.is_universal_over(&universe).is_err() {
                 continue;
             }
             let first = kc.conditions[0];
@@ -53,8 +56,9 @@ impl Rule for WildcardExternalId {
             out.emit(
                 first.values.span,
                 format!(
-                    "the sts:ExternalId condition (`{}`) accepts every external id a caller can send, even `aa`",
-                    shown.join("`, `")
+                    "the sts:ExternalId condition (`{}`) accepts every external id a caller can send, even `aa`{}",
+                    shown.join("`, `"),
+                    eff.refusal.note()
                 ),
             )
             .label("matches every external id")

@@ -1,19 +1,27 @@
+use crate::analysis::trust::{
+    accepts_only_literal_wildcards, describe_principals, has_wildcard, is_literal_wildcard_id,
+    spacelift_principals,
+};
 use crate::declare_rule;
-use crate::model::{BaseOp, Policy, Unit};
-use crate::rules::{Context, Rule, Sink};
+use crate::model::{BaseOp, Condition, Policy, Statement, Unit};
+use crate::rules::{Context, Rule, Severity, Sink};
 
 declare_rule! {
     /// ## What it does
     /// Reports `*` or `?` inside a value of `StringEquals`, `StringEqualsIgnoreCase` or their
-    /// negations, where they are matched literally, and inside `ArnEquals`/`ArnNotEquals`.
-    /// Policy variables such as `${*}` are not counted.
+    /// negations, where they are matched literally, and (as an info note) inside
+    /// `ArnEquals`/`ArnNotEquals`, where AWS matches them as wildcards exactly as `ArnLike` does.
+    /// Policy variables such as `${*}` are not counted. On `sts:ExternalId` such a value can
+    /// never be sent (STS rejects `*` and `?` in external ids): the finding says so, is an
+    /// error when no value of the condition can match (the statement grants nothing), and the
+    /// rules that would report the consequences (TL112, TL201-TL205) leave the value to it.
     ///
     /// ## Why is this bad?
     /// `"StringEquals": {"sts:ExternalId": "acme@*"}` only accepts the literal string `acme@*`,
     /// which Spacelift never sends: every run fails with AccessDenied. The author almost always
     /// meant `StringLike`. AWS documents `ArnEquals` with the same per-part wildcards as
-    /// `ArnLike`, but other tools and readers take `Equals` literally; write `ArnLike` so the
-    /// pattern's intent is plain.
+    /// `ArnLike`, so there the pattern works; but readers and other tools take `Equals`
+    /// literally, so `ArnLike` says what the policy does.
     ///
     /// ## Example
     /// ```json
@@ -32,25 +40,8 @@ declare_rule! {
         name: "wildcard-in-exact-match",
         severity: Warning,
         family: Trust,
-        summary: "`*` or `?` in an exact-match operator, matched literally",
+        summary: "`*` or `?` under an exact-match operator: literal in `StringEquals`, a wildcard in `ArnEquals`",
     }
-}
-
-fn has_wildcard(value: &str) -> bool {
-    // `${*}`, `${?}` and other policy variables are not wildcards.
-    let mut rest = value;
-    let mut plain = String::new();
-    while let Some(start) = rest.find("${") {
-        plain.push_str(&rest[..start]);
-        match rest[start..].find('}') {
-            Some(end) => rest = &rest[start + end + 1..],
-            None => {
-                rest = "";
-            }
-        }
-    }
-    plain.push_str(rest);
-    plain.contains('*') || plain.contains('?')
 }
 
 impl Rule for WildcardInExactMatch {
@@ -66,22 +57,71 @@ impl Rule for WildcardInExactMatch {
                     _ => continue,
                 };
                 for (value, span) in c.values.known().filter(|(v, _)| has_wildcard(v)) {
-                    let message = if literal {
-                        format!(
-                            "`{value}` under `{}` is matched literally: `*` and `?` are not wildcards here",
-                            c.operator.raw
+                    if is_literal_wildcard_id(c, value) {
+                        report_unsendable_id(out, st, c, value, span);
+                        continue;
+                    }
+                    if literal {
+                        out.emit(
+                            span,
+                            format!(
+                                "`{value}` under `{}` is matched literally: `*` and `?` are not wildcards here",
+                                c.operator.raw
+                            ),
                         )
-                    } else {
-                        format!(
-                            "`{value}` uses wildcards under `{}`; the intent reads as an exact match",
-                            c.operator.raw
-                        )
-                    };
-                    out.emit(span, message)
                         .secondary(c.operator_span, "exact-match operator")
                         .help(format!("use `{like}` for a pattern"));
+                    } else {
+                        // AWS documents ArnEquals with ArnLike's wildcards: it works, it only reads
+                        // as an exact match.
+                        out.emit(
+                            span,
+                            format!(
+                                "`{value}` has wildcards under `{}`, which AWS matches as `{like}` does: the operator reads as an exact match",
+                                c.operator.raw
+                            ),
+                        )
+                        .severity(Severity::Info)
+                        .secondary(c.operator_span, "wildcards work here")
+                        .help(format!("write `{like}` so the pattern reads as one"));
+                    }
                 }
             }
         }
+    }
+}
+
+/// The root cause with its consequences: the value can never be sent, so the condition (when
+/// all its values are such) and with it the statement accept nothing.
+fn report_unsendable_id(
+    out: &mut Sink,
+    st: &Statement,
+    c: &Condition,
+    value: &str,
+    span: crate::source::Span,
+) {
+    let whole = accepts_only_literal_wildcards(c);
+    let consequence = if !whole {
+        "this value matches no request".to_string()
+    } else if !spacelift_principals(st).is_empty() {
+        format!(
+            "no external id Spacelift sends can match, so {} grants nothing and runs will fail",
+            st.label()
+        )
+    } else {
+        format!("no caller can match it, so {} grants nothing to {}", st.label(), describe_principals(st))
+    };
+    let finding = out
+        .emit(
+            span,
+            format!(
+                "`{value}` under `{}` is matched literally, and STS never accepts `*` or `?` in an external id: {consequence}",
+                c.operator.raw
+            ),
+        )
+        .secondary(c.operator_span, "exact-match operator")
+        .help("use `StringLike` for a pattern");
+    if whole {
+        finding.severity(Severity::Error);
     }
 }

@@ -1,0 +1,170 @@
+//! `trustlint simulate`: flags and configuration -> [`crate::simulate::Options`], load the
+//! input, simulate, print, exit status (0 every expectation held, 1 one did not, 2 usage).
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use crate::aws::spacelift::{Phase, SpaceliftEnvironment};
+use crate::cli::{PhaseArg, SimulateArgs, SpaceliftEnvironmentArg, VerifyFormat};
+use std::process::ExitCode;
+
+use crate::Error;
+use crate::commands::{EXIT_FINDINGS, EXIT_OK, exit, write_stdout};
+use crate::config::Settings;
+use crate::config::file::{self as config_file, Date};
+use crate::simulate::{self, Options, SpaceliftRun, load};
+
+pub fn run(args: &SimulateArgs) -> Result<ExitCode, Error> {
+    let (text, passed) = prepare_and_simulate(args).map_err(Error::Usage)?;
+    write_stdout(&text)?;
+    Ok(exit(if passed { EXIT_OK } else { EXIT_FINDINGS }))
+}
+
+/// The rendered report and whether every expectation held; `Err` is a usage error.
+fn prepare_and_simulate(args: &SimulateArgs) -> Result<(String, bool), String> {
+    let settings = settings(args)?;
+    let opts = options(args, &settings)?;
+    let (input, loaded) = match (&args.path, &args.role_arn) {
+        (Some(path), _) => (path.display().to_string(), load::load_path(path, &settings)?),
+        (None, Some(arn)) => {
+            let (name, text) = fetch(args, arn)?;
+            let loaded = load::load_text(&name, &text, &settings)?;
+            (name, loaded)
+        }
+        (None, None) => return Err("give a PATH or --role-arn ARN".into()),
+    };
+    let target = load::select(&loaded.unit, args.role.as_deref())?;
+    let policy_index = target.policy;
+    let sim = simulate::simulate(input, &loaded, target, &opts)?;
+    let policy = &loaded.unit.policies[policy_index];
+    let text = match args.format {
+        VerifyFormat::Json => format!("{}\n", simulate::render::json(&sim, policy, &loaded.sources)),
+        VerifyFormat::Human => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            simulate::render::human(&sim, policy, &loaded.sources, color)
+        }
+    };
+    Ok((text, sim.passed()))
+}
+
+/// Settings from the configuration file (`--config`, else the nearest one) and flags.
+fn settings(args: &SimulateArgs) -> Result<Settings, String> {
+    let mut s = Settings::default();
+    let path = match (&args.config, args.no_config) {
+        (_, true) => None,
+        (Some(p), _) => Some(p.clone()),
+        (None, false) => config_file::discover(Path::new(".")),
+    };
+    if let Some(path) = path {
+        let rules = crate::rule_set(None).map_err(|e| e.to_string())?;
+        let names: Vec<(&str, &str)> = rules.iter().map(|r| (r.meta().code, r.meta().name)).collect();
+        let c = config_file::load(&path, &names, Date::today()?).map_err(|e| e.to_string())?;
+        c.apply_settings(&mut s);
+    }
+    if let Some(a) = &args.spacelift_account {
+        s.spacelift_account = Some(a.clone());
+    }
+    if let Some(env) = args.spacelift_environment {
+        s.spacelift_environment = match env {
+            SpaceliftEnvironmentArg::SpaceliftIo => SpaceliftEnvironment::Eu,
+            SpaceliftEnvironmentArg::UsSpaceliftIo => SpaceliftEnvironment::Us,
+        };
+    }
+    Ok(s)
+}
+
+fn key_value(flag: &str, text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+        _ => Err(format!("{flag} `{text}`: expected KEY=VALUE")),
+    }
+}
+
+fn options(args: &SimulateArgs, settings: &Settings) -> Result<Options, String> {
+    let mut runs = Vec::new();
+    if let Some(stack) = &args.spacelift_stack {
+        let mut phases: Vec<Phase> = args
+            .phase
+            .iter()
+            .map(|p| match p {
+                PhaseArg::Read => Phase::Read,
+                PhaseArg::Write => Phase::Write,
+            })
+            .collect();
+        phases.dedup();
+        for phase in phases {
+            runs.push(SpaceliftRun {
+                stack: stack.clone(),
+                phase,
+                tag_session: false,
+                attachment: None,
+                module: false,
+                custom_external_id: None,
+                worker: false,
+            });
+        }
+    }
+    let tags = args.tag.iter().map(|t| key_value("--tag", t)).collect::<Result<Vec<_>, _>>()?;
+    let mut context = Vec::new();
+    for c in &args.context {
+        let (k, v) = key_value("--context", c)?;
+        if !k.contains(':') {
+            return Err(format!("--context `{c}`: a condition key has a prefix (`aws:PrincipalOrgID`)"));
+        }
+        context.push((k, v));
+    }
+    let mut notes = Vec::new();
+    let spacelift = !runs.is_empty() || args.as_spacelift;
+    if spacelift && args.integration_id.is_none() {
+        notes.push(format!(
+            "no --integration-id: using {}, which only matches patterns with `*` in the \
+             integration-id part (or, in Terraform, the integration's own id)",
+            simulate::request::DEFAULT_INTEGRATION_ID
+        ));
+    }
+    Ok(Options {
+        principal: args.principal.clone(),
+        external_id: args.external_id.clone(),
+        spacelift_runs: runs,
+        as_spacelift: args.as_spacelift,
+        spacelift_account: settings.spacelift_account.clone(),
+        environment: settings.spacelift_environment,
+        partition: settings.partition.clone(),
+        integration_id: args.integration_id.clone(),
+        session_name: args.session_name.clone(),
+        source_identity: args.source_identity.clone(),
+        tags,
+        mfa: args.mfa,
+        source_account: args.source_account.clone(),
+        source_arn: args.source_arn.clone(),
+        context,
+        expect_deny: args.expect_deny,
+        probes: !args.no_probes,
+        notes,
+    })
+}
+
+/// The live trust policy through `iam:GetRole` (the `verify` feature's AWS client).
+#[cfg(feature = "verify")]
+fn fetch(args: &SimulateArgs, arn: &str) -> Result<(String, String), String> {
+    use crate::verify::{Aws, AwsOptions};
+    crate::aws::arn::validate(arn, crate::aws::arn::ArnUse::Role).map_err(|e| format!("--role-arn: {e}"))?;
+    let opts = AwsOptions {
+        region: args.region.clone(),
+        endpoint_url: args.endpoint_url.clone(),
+        ..AwsOptions::default()
+    };
+    let aws = Aws::new(&opts).map_err(|e| crate::verify::command::describe(&e))?;
+    let info = aws
+        .get_role(arn)
+        .map_err(|e| format!("iam:GetRole {arn}: {}", crate::verify::command::describe(&e)))?;
+    Ok((format!("iam:GetRole {}", info.role_name), info.trust_policy_json))
+}
+
+#[cfg(not(feature = "verify"))]
+fn fetch(_args: &SimulateArgs, _arn: &str) -> Result<(String, String), String> {
+    Err("this trustlint was built without the `verify` feature, so --role-arn (iam:GetRole) is not \
+         available; save the trust policy (`aws iam get-role --query Role.AssumeRolePolicyDocument`) \
+         and pass it as PATH"
+        .into())
+}
