@@ -15,4 +15,5 @@ if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
     exit 1
   fi
 fi
+command -v dot >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz; } || echo "ci-verify-deps: no graphviz; tests/graph.rs skips its dot -Tsvg test" >&2
 bash "$ROOT/scripts/setup-moto.sh"

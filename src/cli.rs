@@ -29,6 +29,9 @@ pub enum Command {
     /// Parse a Spacelift external id, or analyse a pattern (--pattern): which accounts, stacks
     /// and phases it accepts, with witnesses
     ExternalId(ExternalIdArgs),
+    /// Print who can assume whom: roles, profiles and provider/backend assume_role settings,
+    /// each hop decided by the caller's identity policies and the target's trust
+    Graph(GraphArgs),
     /// Live check against STS: static checks, iam:GetRole, sts:AssumeRole, negative probes
     Verify(VerifyArgs),
     /// Offline: what STS would answer to sts:AssumeRole on a trust policy, with the deciding
@@ -184,6 +187,10 @@ pub struct CheckArgs {
     /// every file)
     #[arg(long, value_name = "NAME=VALUE")]
     pub var: Vec<String>,
+    /// An AWS shared config or credentials file to read profiles from (repeatable); not
+    /// reported as committed keys (TL605), unlike such files found in PATHS
+    #[arg(long, value_name = "FILE")]
+    pub aws_config: Vec<PathBuf>,
     /// Name to report for `-` (standard input)
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
@@ -243,6 +250,30 @@ pub enum PatternOperator {
     Like,
     /// `StringEquals`: matched literally
     Equals,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Text,
+    Json,
+    Dot,
+    Mermaid,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// Files and directories to read
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Output format: one hop a line, JSON, Graphviz DOT or Mermaid
+    #[arg(long, value_enum, default_value_t = GraphFormat::Text)]
+    pub format: GraphFormat,
+    /// An AWS shared config or credentials file to read profiles from (repeatable)
+    #[arg(long, value_name = "FILE")]
+    pub aws_config: Vec<PathBuf>,
+    /// -v: on standard error, the graph's size and the time it took to build
+    #[arg(short = 'v', action = clap::ArgAction::Count)]
+    pub verbose: u8,
 }
 
 #[derive(Debug, Args)]

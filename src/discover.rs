@@ -12,6 +12,9 @@ pub enum FileClass {
     Terraform,
     /// `*.tf.json`
     TerraformJson,
+    /// An AWS shared config or credentials file (`config`, `credentials`, `*.aws-config`, or any
+    /// file in `.aws/`); read only if its content is one (or it was named).
+    AwsConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -32,9 +35,21 @@ pub fn classify(path: &Path) -> Option<FileClass> {
         Some(FileClass::Terraform)
     } else if name.ends_with(".json") {
         Some(FileClass::Json)
+    } else if name == "config"
+        || name == "credentials"
+        || name.ends_with(".aws-config")
+        || path.parent().and_then(Path::file_name).is_some_and(|d| d == ".aws")
+    {
+        Some(FileClass::AwsConfig)
     } else {
         None
     }
+}
+
+/// Hidden files and directories are skipped when walking, except `.aws/` (shared config files
+/// committed into a repository are what TL605 is for).
+fn walked(entry: &ignore::DirEntry) -> bool {
+    entry.depth() == 0 || entry.file_name() == ".aws" || !entry.file_name().to_string_lossy().starts_with('.')
 }
 
 fn display(path: &Path) -> String {
@@ -57,8 +72,12 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Discovered>, Error> {
             }
             continue;
         }
-        let walker =
-            ignore::WalkBuilder::new(root).require_git(false).sort_by_file_name(|a, b| a.cmp(b)).build();
+        let walker = ignore::WalkBuilder::new(root)
+            .require_git(false)
+            .hidden(false)
+            .filter_entry(walked)
+            .sort_by_file_name(|a, b| a.cmp(b))
+            .build();
         for entry in walker {
             let entry = entry.map_err(|e| Error::Walk { path: root.clone(), message: e.to_string() })?;
             if !entry.file_type().is_some_and(|t| t.is_file()) {
@@ -126,6 +145,24 @@ pub fn terraform_modules(found: &[Discovered]) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn walk_reads_dot_aws_and_skips_other_hidden_directories() {
+        let dir = tempfile::tempdir().unwrap();
+        for d in [".aws", ".git", "team"] {
+            std::fs::create_dir(dir.path().join(d)).unwrap();
+        }
+        for f in [".aws/config", ".aws/credentials", ".git/config", "team/dev.aws-config", ".hidden.json"] {
+            std::fs::write(dir.path().join(f), "").unwrap();
+        }
+        let found = discover(&[dir.path().to_path_buf()]).unwrap();
+        let names: Vec<String> = found
+            .iter()
+            .map(|d| d.path.strip_prefix(dir.path()).unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, [".aws/config", ".aws/credentials", "team/dev.aws-config"]);
+        assert!(found.iter().all(|d| d.class == FileClass::AwsConfig));
+    }
 
     #[test]
     fn named_tf_file_brings_its_module() {

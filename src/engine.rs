@@ -28,6 +28,9 @@ pub struct StdinInput {
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
+    /// `--aws-config FILE`: shared config/credentials files read for their profiles only (not
+    /// part of the scanned tree, so TL605 does not report the user's own keys).
+    pub aws_config: Vec<PathBuf>,
     pub stdin: Option<StdinInput>,
     pub settings: Settings,
     pub lint: LintOptions,
@@ -169,6 +172,13 @@ enum Job {
         dir: PathBuf,
         files: Vec<Discovered>,
     },
+    /// The AWS shared config and credentials files of one directory (profiles refer to each
+    /// other across the two); `in_tree[i]` is false for files given with `--aws-config`.
+    AwsConfig {
+        display: String,
+        files: Vec<Discovered>,
+        in_tree: Vec<bool>,
+    },
 }
 
 pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
@@ -179,7 +189,8 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     };
     let rules = selected(all.rules(), &opts.lint)?;
     let known = all.names();
-    let jobs = jobs(discover::discover(&opts.paths)?, opts.stdin.as_ref());
+    let jobs =
+        jobs(discover::discover(&opts.paths)?, aws_config_files(&opts.aws_config)?, opts.stdin.as_ref());
     let tell = |e: ProgressEvent| {
         if let Some(p) = &opts.progress {
             (p.0)(e);
@@ -187,12 +198,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     };
     tell(ProgressEvent::Start(jobs.len()));
     let sources = SourceMap::new();
-    let input = &InputOptions {
-        roots: input::terraform::files::canonical_roots(&scan_roots(&opts.paths)),
-        var_files: opts.var_files.clone(),
-        vars: opts.vars.clone(),
-        ..input_options(&opts.settings)
-    };
+    let input = &run_input(opts);
     let results: Vec<Result<UnitResult, Error>> = jobs
         .par_iter()
         .map(|job| run_job(job, &rules, &known, &opts.settings, input, &sources, opts.policy_places))
@@ -208,23 +214,68 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     Ok(Report { findings, rules: all, sources, files, policies, elapsed: start.elapsed(), places })
 }
 
-/// One job per JSON file, per Terraform module directory, and for standard input.
-fn jobs(found: Vec<Discovered>, stdin: Option<&StdinInput>) -> Vec<Job> {
+/// `--aws-config` files: named, so read whatever their name; missing files are errors.
+fn aws_config_files(paths: &[PathBuf]) -> Result<Vec<Discovered>, Error> {
+    let mut out = Vec::new();
+    for path in paths {
+        std::fs::metadata(path).map_err(|e| Error::Path { path: path.clone(), source: e })?;
+        let display = path.to_string_lossy();
+        let display = display.strip_prefix("./").unwrap_or(&display).to_string();
+        out.push(Discovered { display, path: path.clone(), class: FileClass::AwsConfig, explicit: true });
+    }
+    Ok(out)
+}
+
+/// The directory a file is in, as the user would name it.
+fn display_dir(display: &str) -> String {
+    std::path::Path::new(display)
+        .parent()
+        .map(|p| p.to_string_lossy().into_owned())
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| ".".into())
+}
+
+/// What the readers of one run are told: scan roots, variables, input settings.
+fn run_input(opts: &CheckOptions) -> InputOptions {
+    InputOptions {
+        roots: input::terraform::files::canonical_roots(&scan_roots(&opts.paths)),
+        var_files: opts.var_files.clone(),
+        vars: opts.vars.clone(),
+        ..input_options(&opts.settings)
+    }
+}
+
+/// One job per JSON file, per Terraform module directory, per directory of AWS config files, and
+/// for standard input.
+fn jobs(found: Vec<Discovered>, aws_config: Vec<Discovered>, stdin: Option<&StdinInput>) -> Vec<Job> {
     let mut jobs: Vec<Job> = Vec::new();
     let mut modules: std::collections::BTreeMap<PathBuf, (String, Vec<Discovered>)> = Default::default();
-    for d in found {
+    type AwsGroup = (String, Vec<Discovered>, Vec<bool>);
+    let mut aws: std::collections::BTreeMap<PathBuf, AwsGroup> = Default::default();
+    let tagged = found.into_iter().map(|d| (d, true)).chain(aws_config.into_iter().map(|d| (d, false)));
+    for (d, in_tree) in tagged {
+        if d.class == FileClass::AwsConfig {
+            let dir = d.path.parent().map(PathBuf::from).unwrap_or_default();
+            if aws.get(&dir).is_some_and(|g| g.1.iter().any(|f| f.path == d.path)) {
+                continue;
+            }
+            let group = aws.entry(dir).or_insert_with(|| (display_dir(&d.display), Vec::new(), Vec::new()));
+            group.1.push(d);
+            group.2.push(in_tree);
+            continue;
+        }
         match d.class {
             FileClass::Json => jobs.push(Job::Json(d)),
             FileClass::Terraform | FileClass::TerraformJson => {
                 let dir = d.path.parent().map(PathBuf::from).unwrap_or_default();
-                let display = std::path::Path::new(&d.display)
-                    .parent()
-                    .map(|p| p.to_string_lossy().into_owned())
-                    .filter(|p| !p.is_empty())
-                    .unwrap_or_else(|| ".".into());
+                let display = display_dir(&d.display);
                 modules.entry(dir).or_insert_with(|| (display, Vec::new())).1.push(d);
             }
+            FileClass::AwsConfig => {}
         }
+    }
+    for (display, files, in_tree) in aws.into_values() {
+        jobs.push(Job::AwsConfig { display, files, in_tree });
     }
     for (dir, (display, files)) in modules {
         jobs.push(Job::Terraform { display, dir, files });
@@ -245,12 +296,66 @@ fn run_job(
     sources: &SourceMap,
     policy_places: bool,
 ) -> Result<UnitResult, Error> {
+    let (unit, nfiles) = load_job(job, input, sources)?;
+    let json_path = match job {
+        Job::Json(d) => Some(d.path.clone()),
+        _ => None,
+    };
+    let Some(mut unit) = unit else {
+        return Ok(UnitResult {
+            findings: Vec::new(),
+            files: nfiles,
+            policies: 0,
+            json_path,
+            templates: Vec::new(),
+            places: Vec::new(),
+        });
+    };
+    let findings = check_unit(rules, known, settings, sources, &mut unit);
+    let templates = std::mem::take(&mut unit.template_files);
+    let places = if policy_places { place_lines(&unit, sources) } else { Vec::new() };
+    Ok(UnitResult { findings, files: nfiles, policies: unit.policies.len(), json_path, templates, places })
+}
+
+/// Every unit of a run, parsed and with role access computed, but not checked (what `graph`
+/// builds on), with the sources they point into.
+pub fn load_units(opts: &CheckOptions) -> Result<(Vec<Unit>, SourceMap), Error> {
+    let jobs =
+        jobs(discover::discover(&opts.paths)?, aws_config_files(&opts.aws_config)?, opts.stdin.as_ref());
+    let sources = SourceMap::new();
+    let input = &run_input(opts);
+    let loaded: Vec<Result<(Option<Unit>, usize), Error>> =
+        jobs.par_iter().map(|job| load_job(job, input, &sources)).collect();
+    let mut units = Vec::new();
+    for r in loaded {
+        if let (Some(mut unit), _) = r? {
+            crate::analysis::access::compute(&mut unit);
+            units.push(unit);
+        }
+    }
+    Ok((units, sources))
+}
+
+/// Reads and parses one job's files: the unit (`None` when they are not ours) and files read.
+fn load_job(job: &Job, input: &InputOptions, sources: &SourceMap) -> Result<(Option<Unit>, usize), Error> {
     let mut nfiles = 1;
     let unit = match job {
         Job::Json(d) => {
             let text = read_text(&d.path)?;
-            let source = sources.add(d.display.clone(), d.path.clone(), text);
-            input::json::parse_file(&source, input, d.explicit)
+            if d.explicit
+                && !text.trim_start().starts_with('{')
+                && input::aws_config::looks_like_aws_config(&text)
+            {
+                // A named file of any name that is a shared config file, not JSON.
+                let source = sources.add(d.display.clone(), d.path.clone(), input::aws_config::redact(&text));
+                Some(input::aws_config::parse_files(&d.display, &[source], &[true]))
+            } else {
+                let source = sources.add(d.display.clone(), d.path.clone(), text);
+                input::json::parse_file(&source, input, d.explicit)
+            }
+        }
+        Job::AwsConfig { display, files, in_tree } => {
+            aws_config_unit(display, files, in_tree, sources, &mut nfiles)?
         }
         Job::Stdin(s) => {
             let path = PathBuf::from(&s.name);
@@ -274,24 +379,32 @@ fn run_job(
             Some(input::terraform::parse_module(display, dir.clone(), &loaded, sources, input))
         }
     };
-    let json_path = match job {
-        Job::Json(d) => Some(d.path.clone()),
-        _ => None,
-    };
-    let Some(mut unit) = unit else {
-        return Ok(UnitResult {
-            findings: Vec::new(),
-            files: nfiles,
-            policies: 0,
-            json_path,
-            templates: Vec::new(),
-            places: Vec::new(),
-        });
-    };
-    let findings = check_unit(rules, known, settings, sources, &mut unit);
-    let templates = std::mem::take(&mut unit.template_files);
-    let places = if policy_places { place_lines(&unit, sources) } else { Vec::new() };
-    Ok(UnitResult { findings, files: nfiles, policies: unit.policies.len(), json_path, templates, places })
+    Ok((unit, nfiles))
+}
+
+/// Reads one directory's AWS config files (secrets masked before they are stored); files that
+/// are not shared config files by content are skipped unless named.
+fn aws_config_unit(
+    display: &str,
+    files: &[Discovered],
+    in_tree: &[bool],
+    sources: &SourceMap,
+    nfiles: &mut usize,
+) -> Result<Option<Unit>, Error> {
+    let (mut loaded, mut flags) = (Vec::new(), Vec::new());
+    for (f, &tree) in files.iter().zip(in_tree) {
+        let text = read_text(&f.path)?;
+        if !f.explicit && !input::aws_config::looks_like_aws_config(&text) {
+            continue;
+        }
+        loaded.push(sources.add(f.display.clone(), f.path.clone(), input::aws_config::redact(&text)));
+        flags.push(tree);
+    }
+    *nfiles = loaded.len();
+    if loaded.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(input::aws_config::parse_files(display, &loaded, &flags)))
 }
 
 /// The directories a run reads inside: each scanned directory, a named file's directory, and

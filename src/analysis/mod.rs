@@ -7,6 +7,7 @@ pub mod condition_keys;
 pub use trust::deny;
 pub mod external_id;
 pub mod github_subject;
+pub mod graph;
 pub mod reason;
 pub mod request;
 pub mod trust;

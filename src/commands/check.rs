@@ -94,6 +94,7 @@ pub fn options(args: &CheckArgs) -> Result<Prepared, Error> {
         }
     }
     opts.policy_places = args.policy_places;
+    opts.aws_config = args.aws_config.clone();
     let s = &mut opts.settings;
     if let Some(kind) = args.policy_kind {
         s.policy_kind = match kind {

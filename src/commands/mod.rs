@@ -4,6 +4,7 @@
 pub mod check;
 pub mod completions;
 pub mod external_id;
+pub mod graph;
 pub mod rules;
 pub mod simulate;
 pub mod verify;
@@ -24,6 +25,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Rules(args) => rules::list(args),
         Command::Explain(args) => rules::explain(args),
         Command::ExternalId(args) => external_id::run(args),
+        Command::Graph(args) => graph::run(args),
         Command::Verify(args) => Ok(exit(verify::run(args))),
         Command::Completions(args) => completions::completions(args),
         Command::Man => completions::man(),

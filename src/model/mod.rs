@@ -1,5 +1,6 @@
 //! The one model every input format is turned into. Rules read only this.
 
+pub mod aws_config;
 pub mod operator;
 pub mod policy;
 pub mod terraform;
@@ -75,6 +76,8 @@ pub struct Unit {
     pub unread_policies: Vec<UnreadPolicy>,
     /// Files the module renders with `templatefile()`: templates, not documents of their own.
     pub template_files: Vec<std::path::PathBuf>,
+    /// Sections of AWS shared config and credentials files.
+    pub aws_profiles: aws_config::AwsProfiles,
 }
 
 /// A policy place (a Terraform attribute that holds a policy) whose value is unknown, and why.

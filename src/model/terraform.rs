@@ -13,6 +13,9 @@ pub enum AssumeOrigin {
     ProviderWebIdentity { alias: Option<String> },
     /// `terraform { backend "s3" { assume_role = { } } }` or the older top-level keys.
     Backend,
+    /// A profile of an AWS shared config file with `role_arn`; `chained` when its
+    /// `source_profile` itself assumes a role (role chaining).
+    Profile { name: String, chained: bool },
 }
 
 impl AssumeOrigin {
@@ -27,6 +30,7 @@ impl AssumeOrigin {
                 "provider \"aws\" assume_role_with_web_identity".into()
             }
             AssumeOrigin::Backend => "backend \"s3\" assume_role".into(),
+            AssumeOrigin::Profile { name, .. } => format!("profile {name}"),
         }
     }
 }

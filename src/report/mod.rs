@@ -4,6 +4,7 @@
 pub mod concise;
 pub mod github;
 pub mod gitlab;
+pub mod graph;
 pub mod human;
 pub mod json;
 pub mod junit;

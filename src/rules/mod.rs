@@ -3,6 +3,7 @@
 pub mod external_id;
 pub mod grammar;
 pub mod permissions;
+pub mod profiles;
 pub mod registry;
 pub mod spacelift;
 pub mod terraform;
@@ -27,6 +28,7 @@ pub enum Family {
     Permissions,
     Terraform,
     Spacelift,
+    Profiles,
 }
 
 impl Family {
@@ -38,6 +40,7 @@ impl Family {
             Family::Permissions => "permissions",
             Family::Terraform => "terraform",
             Family::Spacelift => "spacelift",
+            Family::Profiles => "profiles",
         }
     }
 
@@ -49,6 +52,7 @@ impl Family {
             Family::Permissions,
             Family::Terraform,
             Family::Spacelift,
+            Family::Profiles,
         ]
         .into_iter()
         .find(|f| f.name() == s)

@@ -5,6 +5,7 @@ use crate::rules::Rule;
 use crate::rules::external_id::*;
 use crate::rules::grammar::*;
 use crate::rules::permissions::*;
+use crate::rules::profiles::*;
 use crate::rules::spacelift::*;
 use crate::rules::terraform::*;
 use crate::rules::trust::*;
@@ -60,6 +61,11 @@ pub fn builtin() -> Vec<Box<dyn Rule>> {
         Box::new(trust_rejects_attachment::TrustRejectsAttachment),
         Box::new(legacy_aws_role::LegacyAwsRole),
         Box::new(too_many_integrations::TooManyIntegrations),
+        Box::new(source_profile_chain::SourceProfileChain),
+        Box::new(source_profile_conflict::SourceProfileConflict),
+        Box::new(invalid_credential_source::InvalidCredentialSource),
+        Box::new(invalid_mfa_serial::InvalidMfaSerial),
+        Box::new(long_term_keys_in_tree::LongTermKeysInTree),
     ]
 }
 

@@ -10,7 +10,9 @@ declare_rule! {
     /// Reports a provider or backend `assume_role.duration` outside 15 minutes to 12 hours, or
     /// above 1 hour when the credentials are chained (`terraform.chained-credentials = true`,
     /// the default: inside a CI run the provider assumes the role with credentials that came
-    /// from assuming another role).
+    /// from assuming another role). AWS shared config profiles are checked too: their
+    /// `duration_seconds` outside 900..43200, or above 3600 when the profile's
+    /// `source_profile` itself assumes a role.
     ///
     /// ## Why is this bad?
     /// STS rejects durations outside 900..43200 seconds, and role chaining caps sessions at one
@@ -63,13 +65,22 @@ impl Rule for AssumeRoleDuration {
             if !(f64::from(DURATION_MIN_SECS)..=f64::from(DURATION_MAX_SECS)).contains(&secs) {
                 out.emit(d.span, format!("{what} duration `{text}` is outside 15m..12h"))
                     .help("STS accepts 900 to 43200 seconds; write a value such as `1h`");
-            } else if secs > f64::from(CHAINED_DURATION_MAX_SECS)
-                // Web identity federation is not role chaining.
-                && cx.settings.chained_credentials
-                && !matches!(c.origin, AssumeOrigin::ProviderWebIdentity { .. })
-            {
+            } else if secs > f64::from(CHAINED_DURATION_MAX_SECS) {
+                let help = match c.origin {
+                    // A profile's chaining is known: its source_profile assumes a role itself.
+                    AssumeOrigin::Profile { chained: true, .. } => {
+                        "its source_profile is itself an assumed role, and chained sessions last at most 3600 seconds"
+                    }
+                    AssumeOrigin::Profile { chained: false, .. } => continue,
+                    // Web identity federation is not role chaining.
+                    AssumeOrigin::ProviderWebIdentity { .. } => continue,
+                    _ if !cx.settings.chained_credentials => continue,
+                    _ => {
+                        "chained credentials (assuming a role from a CI run's role) last at most `1h`; set `terraform.chained-credentials = false` if these are not chained"
+                    }
+                };
                 out.emit(d.span, format!("{what} duration `{text}` exceeds the 1h limit of role chaining"))
-                    .help("chained credentials (assuming a role from a CI run's role) last at most `1h`; set `terraform.chained-credentials = false` if these are not chained");
+                    .help(help);
             }
         }
     }

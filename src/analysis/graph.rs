@@ -1,0 +1,411 @@
+//! Who can become whom: the "can assume" graph over every unit of a run. Each hop is decided by
+//! both sides: the caller's identity policies must allow `sts:AssumeRole` on the target's ARN
+//! (Deny and `NotResource` honoured) and the target's trust policy must admit the caller (the
+//! request evaluator, with the hop's external id and MFA). What cannot be decided statically
+//! keeps the hop *possible*.
+
+use std::collections::HashMap;
+
+use crate::analysis::request::{Decision, Request, evaluate};
+use crate::aws::arn;
+use crate::model::terraform::AssumeOrigin;
+use crate::model::{Policy, Role, Statement, Unit, action_matches};
+use crate::source::Span;
+use crate::wildcard::glob_match;
+
+const ASSUME: &str = "sts:AssumeRole";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NodeKind {
+    /// A role of a dump or a Terraform module.
+    Role,
+    /// A role named by an ARN whose policies are not in the run.
+    ExternalRole,
+    /// A profile of an AWS shared config file.
+    Profile,
+    /// A Terraform provider or backend `assume_role` setting (its caller is the CI run's identity).
+    AssumeRoleSetting,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Node {
+    /// A role ARN, a Terraform address, `profile <name>` or `<module>: provider "aws" ...`.
+    pub id: String,
+    pub kind: NodeKind,
+    #[serde(skip)]
+    pub span: Option<Span>,
+    /// Index into the run's units; `None` for external roles.
+    #[serde(skip)]
+    pub unit: Option<usize>,
+    #[serde(skip)]
+    pub role: Option<usize>,
+}
+
+/// What one side of a hop says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    Yes,
+    No,
+    Unknown,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Side {
+    pub verdict: Verdict,
+    /// The deciding statement, or why it cannot be decided.
+    pub reason: String,
+    /// The deciding statement's span, when there is one.
+    #[serde(skip)]
+    pub span: Option<Span>,
+}
+
+impl Side {
+    fn new(verdict: Verdict, reason: impl Into<String>, span: Option<Span>) -> Side {
+        Side { verdict, reason: reason.into(), span }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Edge {
+    pub from: usize,
+    pub to: usize,
+    /// The caller's identity policies.
+    pub caller: Side,
+    /// The target's trust policy.
+    pub trust: Side,
+}
+
+impl Edge {
+    /// Both sides allow the hop for certain.
+    pub fn certain(&self) -> bool {
+        self.caller.verdict == Verdict::Yes && self.trust.verdict == Verdict::Yes
+    }
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Graph {
+    pub nodes: Vec<Node>,
+    pub edges: Vec<Edge>,
+}
+
+/// What the caller of a hop sends with `AssumeRole`.
+#[derive(Debug, Clone, Default)]
+struct Hop<'a> {
+    external_id: Option<&'a str>,
+    mfa: bool,
+}
+
+impl Graph {
+    fn add(&mut self, node: Node, index: &mut HashMap<String, usize>) -> usize {
+        if let Some(&i) = index.get(&node.id) {
+            return i;
+        }
+        index.insert(node.id.clone(), self.nodes.len());
+        self.nodes.push(node);
+        self.nodes.len() - 1
+    }
+}
+
+/// Builds the graph of a run, once, over every unit.
+pub fn build(units: &[Unit]) -> Graph {
+    let mut g = Graph::default();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for (u, unit) in units.iter().enumerate() {
+        for (r, role) in unit.roles.iter().enumerate() {
+            let id = role.arn.clone().unwrap_or_else(|| role.subject.clone());
+            g.add(
+                Node { id, kind: NodeKind::Role, span: Some(role.span), unit: Some(u), role: Some(r) },
+                &mut index,
+            );
+        }
+    }
+    let roles: Vec<usize> = (0..g.nodes.len()).collect();
+    role_hops(units, &mut g, &roles);
+    for (u, unit) in units.iter().enumerate() {
+        setting_hops(units, u, unit, &mut g, &mut index);
+    }
+    g
+}
+
+fn role_of<'a>(units: &'a [Unit], node: &Node) -> Option<(&'a Unit, &'a Role)> {
+    let unit = units.get(node.unit?)?;
+    Some((unit, unit.roles.get(node.role?)?))
+}
+
+/// Role -> role hops: every pair whose caller allows `sts:AssumeRole` somewhere.
+fn role_hops(units: &[Unit], g: &mut Graph, roles: &[usize]) {
+    let mut edges = Vec::new();
+    for &from in roles {
+        let Some((unit, role)) = role_of(units, &g.nodes[from]) else { continue };
+        if !may_assume_anything(unit, role) {
+            continue;
+        }
+        for &to in roles {
+            let Some(target_arn) = g.nodes[to].id.starts_with("arn:").then_some(g.nodes[to].id.as_str())
+            else {
+                continue;
+            };
+            if from == to {
+                continue;
+            }
+            let caller = identity_side(unit, role, target_arn);
+            if caller.verdict == Verdict::No {
+                continue;
+            }
+            let trust = trust_side(units, &g.nodes[to], role.arn.as_deref(), &Hop::default(), true);
+            if trust.verdict != Verdict::No {
+                edges.push(Edge { from, to, caller, trust });
+            }
+        }
+    }
+    g.edges.extend(edges);
+}
+
+fn may_assume_anything(unit: &Unit, role: &Role) -> bool {
+    !role.managed_policies.is_empty()
+        || role
+            .permissions
+            .iter()
+            .filter_map(|&p| unit.policies.get(p))
+            .any(|p| p.statements.iter().any(|st| st.is_allow() && (covers_action(st) || st.partial)))
+}
+
+fn covers_action(st: &Statement) -> bool {
+    match (&st.action, &st.not_action) {
+        (Some(a), _) => a.known().any(|(p, _)| action_matches(p, ASSUME)) || a.partial,
+        (None, Some(na)) => !na.known().any(|(p, _)| action_matches(p, ASSUME)),
+        (None, None) => false,
+    }
+}
+
+fn covers_resource(st: &Statement, target: &str) -> Option<bool> {
+    match (&st.resource, &st.not_resource) {
+        (Some(r), _) => {
+            if r.known().any(|(p, _)| glob_match(p, target)) {
+                Some(true)
+            } else if r.is_fully_known() {
+                Some(false)
+            } else {
+                None
+            }
+        }
+        (None, Some(nr)) => {
+            if nr.known().any(|(p, _)| glob_match(p, target)) {
+                Some(false)
+            } else if nr.is_fully_known() {
+                Some(true)
+            } else {
+                None
+            }
+        }
+        (None, None) => Some(false),
+    }
+}
+
+fn where_(unit: &Unit, policy: &Policy, st: &Statement) -> String {
+    let whose = policy.subject.clone().unwrap_or_else(|| unit.name.clone());
+    format!("{} of {whose}", st.label())
+}
+
+/// Do the caller role's identity policies allow `sts:AssumeRole` on `target`?
+fn identity_side(unit: &Unit, role: &Role, target: &str) -> Side {
+    let mut allow: Option<Side> = None;
+    let mut unknown: Option<Side> = None;
+    for policy in role.permissions.iter().filter_map(|&p| unit.policies.get(p)) {
+        for st in &policy.statements {
+            if !covers_action(st) {
+                continue;
+            }
+            // Formatted only for the statement that decides: most pairs decide nothing.
+            let at = || where_(unit, policy, st);
+            let applies = if st.partial { None } else { covers_resource(st, target) };
+            let conditional = !st.conditions.is_empty();
+            match (applies, st.is_deny(), conditional) {
+                (Some(true), true, false) => {
+                    return Side::new(Verdict::No, format!("{} denies", at()), Some(st.span));
+                }
+                (Some(false), _, _) => {}
+                (Some(true), false, false) if st.is_allow() => {
+                    allow.get_or_insert_with(|| {
+                        Side::new(Verdict::Yes, format!("{} allows", at()), Some(st.span))
+                    });
+                }
+                (Some(true), false, true) if st.is_allow() => {
+                    unknown.get_or_insert(Side::new(
+                        Verdict::Unknown,
+                        format!("{} allows under conditions", at()),
+                        Some(st.span),
+                    ));
+                }
+                (_, true, _) | (None, _, _) => {
+                    unknown.get_or_insert(Side::new(
+                        Verdict::Unknown,
+                        format!("{} cannot be decided", at()),
+                        Some(st.span),
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+    match (allow, unknown) {
+        (Some(a), None) => a,
+        (_, Some(u)) => u,
+        (None, None) if !role.managed_policies.is_empty() => {
+            Side::new(Verdict::Unknown, "attached managed policies are not in the run", None)
+        }
+        (None, None) => Side::new(Verdict::No, "no statement allows sts:AssumeRole on it", None),
+    }
+}
+
+/// Does the target's trust admit `caller` with what the hop sends? `free_context`: the caller
+/// may send any external id or tags (an SDK call), so a failing condition leaves it possible.
+/// An unknown caller is tried as each principal the trust names: if none of them gets in with
+/// what the hop sends, the hop fails whoever calls.
+fn trust_side(units: &[Unit], target: &Node, caller: Option<&str>, hop: &Hop, free_context: bool) -> Side {
+    let Some((unit, role)) = role_of(units, target) else {
+        return Side::new(Verdict::Unknown, "the target's trust policy is not in the run", None);
+    };
+    let Some(policy) = role.trust.and_then(|t| unit.policies.get(t)) else {
+        return Side::new(Verdict::Unknown, "the target's trust policy is not known", None);
+    };
+    let whose = format!("trust of {}", role.subject);
+    if let Some(caller) = caller {
+        return admits(policy, caller, hop, free_context, &whose);
+    }
+    let mut failed: Option<Side> = None;
+    for candidate in named_principals(policy) {
+        let side = admits(policy, &candidate, hop, free_context, &whose);
+        match side.verdict {
+            Verdict::No => {
+                failed.get_or_insert(side);
+            }
+            _ => {
+                let reason =
+                    format!("admits {candidate} ({}); the caller's ARN is not known statically", side.reason);
+                return Side::new(Verdict::Unknown, reason, side.span);
+            }
+        }
+    }
+    failed.unwrap_or_else(|| {
+        Side::new(
+            Verdict::Unknown,
+            format!("the caller's ARN is not known statically ({whose})"),
+            Some(policy.span),
+        )
+    })
+}
+
+/// The `AWS` principals a trust policy's statements name, as caller ARNs.
+fn named_principals(policy: &Policy) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for st in policy.statements.iter().filter(|s| s.is_allow()) {
+        let Some(p) = &st.principal else { continue };
+        for v in p.values_of("AWS").filter_map(|v| v.as_str()) {
+            let arn =
+                if crate::aws::is_account_id(v) { format!("arn:aws:iam::{v}:root") } else { v.to_string() };
+            if !out.contains(&arn) {
+                out.push(arn);
+            }
+        }
+    }
+    out
+}
+
+fn admits(policy: &Policy, caller: &str, hop: &Hop, free_context: bool, whose: &str) -> Side {
+    let mut req = Request::new(caller, ASSUME);
+    if let Some(id) = hop.external_id {
+        req = req.with("sts:ExternalId", id);
+    }
+    if hop.mfa {
+        req = req.with("aws:MultiFactorAuthPresent", "true");
+    }
+    let eval = evaluate(policy, &req);
+    // The statement a reason line starts with, for its span.
+    let at = |needle: &str| {
+        let line = eval.reasons.iter().find(|r| r.contains(needle))?;
+        let st = policy.statements.iter().find(|st| line.starts_with(&st.label()));
+        Some((line.clone(), st.map_or(policy.span, |st| st.span)))
+    };
+    let side = |verdict, found: Option<(String, Span)>, fallback: String| match found {
+        Some((line, span)) => Side::new(verdict, format!("{line} ({whose})"), Some(span)),
+        None => Side::new(verdict, format!("{fallback} ({whose})"), Some(policy.span)),
+    };
+    match eval.decision {
+        Decision::Allow => side(Verdict::Yes, at("allows"), "allowed".into()),
+        Decision::ExplicitDeny => side(Verdict::No, at("denies"), "denied".into()),
+        Decision::Unknown => side(Verdict::Unknown, at("cannot be decided"), eval.reasons.join("; ")),
+        Decision::ImplicitDeny => match at("does not hold") {
+            Some((line, span)) if free_context => Side::new(
+                Verdict::Unknown,
+                format!("{line}: possible if the caller sends it ({whose})"),
+                Some(span),
+            ),
+            found @ Some(_) => side(Verdict::No, found, String::new()),
+            None => side(Verdict::No, None, format!("no statement admits {caller}")),
+        },
+    }
+}
+
+/// The node a role ARN written in a setting names: a role of the run by ARN, else a role of the
+/// same unit by name (Terraform roles have no ARN before apply), else an external role.
+fn target(
+    units: &[Unit],
+    g: &mut Graph,
+    index: &mut HashMap<String, usize>,
+    unit: usize,
+    role_arn: &str,
+) -> usize {
+    if let Some(&i) = index.get(role_arn) {
+        return i;
+    }
+    let name = arn::role_name(role_arn);
+    if let Some(i) = g.nodes.iter().position(|n| {
+        n.unit == Some(unit)
+            && role_of(units, n).is_some_and(|(_, r)| r.arn.is_none() && Some(r.name.as_str()) == name)
+    }) {
+        return i;
+    }
+    g.add(
+        Node { id: role_arn.to_string(), kind: NodeKind::ExternalRole, span: None, unit: None, role: None },
+        index,
+    )
+}
+
+/// Hops of profiles and provider/backend `assume_role` settings of one unit.
+fn setting_hops(units: &[Unit], u: usize, unit: &Unit, g: &mut Graph, index: &mut HashMap<String, usize>) {
+    for cfg in &unit.assume_roles {
+        let Some(role_arn) = cfg.role_arn.as_ref().and_then(|v| v.as_str()) else { continue };
+        let (id, kind) = match &cfg.origin {
+            AssumeOrigin::Profile { name, .. } => (format!("profile {name}"), NodeKind::Profile),
+            other => (format!("{}: {}", unit.name, other.describe()), NodeKind::AssumeRoleSetting),
+        };
+        let from = g.add(Node { id, kind, span: Some(cfg.span), unit: Some(u), role: None }, index);
+        let to = target(units, g, index, u, role_arn);
+        // A profile whose source_profile assumes a role calls as that role.
+        let caller_arn = match &cfg.origin {
+            AssumeOrigin::Profile { name, chained: true } => unit
+                .aws_profiles
+                .setting(name, "source_profile")
+                .and_then(|s| s.value.as_str())
+                .and_then(|src| unit.aws_profiles.setting(src, "role_arn"))
+                .and_then(|s| s.value.as_str()),
+            _ => None,
+        };
+        let caller = match caller_arn
+            .and_then(|a| index.get(a).copied())
+            .and_then(|i| role_of(units, &g.nodes[i]))
+        {
+            Some((cu, role)) => identity_side(cu, role, role_arn),
+            None => Side::new(Verdict::Unknown, "the caller's identity policies are not in the run", None),
+        };
+        let hop = Hop {
+            external_id: cfg.external_id.as_ref().and_then(|v| v.as_str()),
+            mfa: matches!(&cfg.origin, AssumeOrigin::Profile { name, .. } if unit.aws_profiles.setting(name, "mfa_serial").is_some()),
+        };
+        let trust = trust_side(units, &g.nodes[to].clone(), caller_arn, &hop, false);
+        g.edges.push(Edge { from, to, caller, trust });
+    }
+}
