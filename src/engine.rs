@@ -1,6 +1,7 @@
 //! The `check` pipeline: discover, load, parse, analyse (in parallel per unit), filter, sort.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -13,7 +14,9 @@ use crate::input;
 use crate::model::Unit;
 use crate::rules::registry::{self, selector_matches};
 use crate::rules::{Context, Finding, Rule, Sink};
-use crate::source::SourceMap;
+use crate::load;
+use crate::model::ReadFailure;
+use crate::source::{Source, SourceMap, Span};
 
 /// Text read from standard input (`-`), reported under `name`.
 #[derive(Debug, Clone)]
@@ -111,15 +114,17 @@ enum Job {
         dir: PathBuf,
         files: Vec<Discovered>,
     },
+    /// A path the walk could not list: reported, nothing to parse.
+    Unlisted(discover::Problem),
 }
 
 pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     let start = Instant::now();
     let rules = selected(rule_set(opts.rules_dir.as_deref())?, &opts.lint)?;
     let found = discover::discover(&opts.paths)?;
-    let mut jobs: Vec<Job> = Vec::new();
+    let mut jobs: Vec<Job> = found.problems.into_iter().map(Job::Unlisted).collect();
     let mut modules: std::collections::BTreeMap<PathBuf, (String, Vec<Discovered>)> = Default::default();
-    for d in found {
+    for d in found.files {
         match d.class {
             FileClass::Json => jobs.push(Job::Json(d)),
             FileClass::Terraform | FileClass::TerraformJson => {
@@ -148,49 +153,15 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     tell(ProgressEvent::Start(jobs.len()));
     let sources = SourceMap::new();
     let settings = &opts.settings;
-    let results: Vec<Result<UnitResult, Error>> = jobs
+    let results: Vec<UnitResult> = jobs
         .par_iter()
-        .map(|job| {
-            let mut nfiles = 1;
-            let unit = match job {
-                Job::Json(d) => {
-                    let text = read_text(&d.path)?;
-                    let source = sources.add(d.display.clone(), d.path.clone(), text);
-                    input::json::parse_file(&source, settings, d.explicit)
-                }
-                Job::Stdin(s) => {
-                    let path = PathBuf::from(&s.name);
-                    let source = sources.add(s.name.clone(), path.clone(), s.text.clone());
-                    // The reported name decides the format, as for files (`--stdin-filename main.tf`).
-                    match discover::classify(&path) {
-                        Some(FileClass::Terraform) => {
-                            let dir = path.parent().map(PathBuf::from).unwrap_or_default();
-                            Some(input::terraform::parse_module(&s.name, dir, &[source], &sources, settings))
-                        }
-                        _ => input::json::parse_file(&source, settings, true),
-                    }
-                }
-                Job::Terraform { display, dir, files } => {
-                    let mut loaded = Vec::with_capacity(files.len());
-                    for f in files {
-                        let text = read_text(&f.path)?;
-                        loaded.push(sources.add(f.display.clone(), f.path.clone(), text));
-                    }
-                    nfiles = files.len();
-                    Some(input::terraform::parse_module(display, dir.clone(), &loaded, &sources, settings))
-                }
-            };
-            let Some(mut unit) = unit else { return Ok((Vec::new(), nfiles, 0)) };
-            let findings = check_unit(&rules, settings, &sources, &mut unit);
-            Ok((findings, nfiles, unit.policies.len()))
-        })
+        .map(|job| run_job(job, &rules, settings, &sources))
         .inspect(|_| tell(ProgressEvent::Advance))
         .collect();
 
     let mut findings = Vec::new();
     let (mut files, mut policies) = (0, 0);
-    for r in results {
-        let (f, nfiles, npolicies) = r?;
+    for (f, nfiles, npolicies) in results {
         findings.extend(f);
         files += nfiles;
         policies += npolicies;
@@ -199,6 +170,123 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     apply_per_path(&mut findings, &opts.lint, &sources);
     order_and_dedup(&mut findings, &sources);
     Ok(Report { findings, sources, files, policies, elapsed: start.elapsed() })
+}
+
+/// Reads, parses and checks one job. Never fails: what cannot be read is a TL001 finding.
+fn run_job(job: &Job, rules: &[Box<dyn Rule>], settings: &Settings, sources: &SourceMap) -> UnitResult {
+    let mut nfiles = 1;
+    let unit = match job {
+        Job::Json(d) => match load(d, sources) {
+            Loaded::Text(source, failures) => input::json::parse_file(&source, settings, d.explicit)
+                .map(|unit| with_read_failures(unit, failures)),
+            Loaded::Failed(source, failure) => Some(failed_unit(&source, failure)),
+            Loaded::Skipped => None,
+        },
+        Job::Stdin(s) => {
+            let path = PathBuf::from(&s.name);
+            let source = sources.add(s.name.clone(), path.clone(), s.text.clone());
+            // The reported name decides the format, as for files (`--stdin-filename main.tf`).
+            match discover::classify(&path) {
+                Some(FileClass::Terraform) => {
+                    let dir = path.parent().map(PathBuf::from).unwrap_or_default();
+                    Some(input::terraform::parse_module(&s.name, dir, &[source], sources, settings))
+                }
+                _ => input::json::parse_file(&source, settings, true),
+            }
+        }
+        Job::Terraform { display, dir, files } => {
+            let mut loaded = Vec::with_capacity(files.len());
+            let mut failures = Vec::new();
+            for f in files {
+                match load(f, sources) {
+                    Loaded::Text(source, fs) => {
+                        loaded.push(source);
+                        failures.extend(fs);
+                    }
+                    Loaded::Failed(_, failure) => failures.push(failure),
+                    Loaded::Skipped => {}
+                }
+            }
+            nfiles = files.len();
+            let unit = input::terraform::parse_module(display, dir.clone(), &loaded, sources, settings);
+            Some(with_read_failures(unit, failures))
+        }
+        Job::Unlisted(p) => {
+            let source = sources.add(p.display.clone(), p.path.clone(), String::new());
+            let failure = ReadFailure {
+                span: Span::new(source.id, 0, 0),
+                message: p.message.clone(),
+                label: "not read",
+                help: "make the directory readable by the user running trustlint; the other files were still checked",
+            };
+            nfiles = 0;
+            Some(failed_unit(&source, failure))
+        }
+    };
+    let Some(mut unit) = unit else { return (Vec::new(), nfiles, 0) };
+    let findings = check_unit(rules, settings, sources, &mut unit);
+    (findings, nfiles, unit.policies.len())
+}
+
+/// A file read into the source map, or why it was not.
+enum Loaded {
+    /// Text to parse, with what was wrong with its encoding (reported only if it is parsed as
+    /// one of ours).
+    Text(Arc<Source>, Vec<ReadFailure>),
+    /// Nothing to parse: an empty source under the file's name, and the reason.
+    Failed(Arc<Source>, ReadFailure),
+    /// A walked file in another encoding that does not look like anything trustlint reads.
+    Skipped,
+}
+
+fn load(d: &Discovered, sources: &SourceMap) -> Loaded {
+    match load::read_path(&d.path) {
+        Ok(decoded) => {
+            let invalid_at = decoded.invalid_at;
+            let source = sources.add(d.display.clone(), d.path.clone(), decoded.text);
+            let mut failures = Vec::new();
+            if decoded.bom {
+                failures.push(ReadFailure {
+                    span: Span::new(source.id, 0, 0),
+                    message: "file starts with a UTF-8 byte order mark; IAM and Terraform read UTF-8 without one"
+                        .into(),
+                    label: "byte order mark before this",
+                    help: "save the file as UTF-8 without a byte order mark",
+                });
+            }
+            if let Some(at) = invalid_at {
+                failures.push(ReadFailure {
+                    span: Span::new(source.id, at, at + '\u{FFFD}'.len_utf8()),
+                    message: "file is not valid UTF-8 (first invalid byte sequence here); IAM and Terraform read UTF-8".into(),
+                    label: "invalid UTF-8",
+                    help: "save the file as UTF-8; this byte is from another encoding (e.g. Latin-1 or Windows-1252)",
+                });
+            }
+            Loaded::Text(source, failures)
+        }
+        Err(e) => {
+            if let load::LoadError::Utf16 { text, .. } = &e
+                && !d.explicit
+                && d.class == FileClass::Json
+                && !input::json::looks_like_ours(text)
+            {
+                return Loaded::Skipped;
+            }
+            let source = sources.add(d.display.clone(), d.path.clone(), String::new());
+            let failure =
+                ReadFailure { span: Span::new(source.id, 0, 0), message: e.message(), label: e.label(), help: e.help() };
+            Loaded::Failed(source, failure)
+        }
+    }
+}
+
+fn with_read_failures(mut unit: Unit, failures: Vec<ReadFailure>) -> Unit {
+    unit.read_failures.extend(failures);
+    unit
+}
+
+fn failed_unit(source: &Source, failure: ReadFailure) -> Unit {
+    Unit { name: source.name.clone(), sources: vec![source.id], read_failures: vec![failure], ..Unit::default() }
 }
 
 /// What every parsed unit goes through: role access levels, the rules, inline suppressions.
@@ -220,16 +308,6 @@ fn check_unit(
 fn order_and_dedup(findings: &mut Vec<Finding>, sources: &SourceMap) {
     sort_findings(findings, sources);
     findings.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
-}
-
-/// Reads a file as UTF-8 text; invalid UTF-8 is replaced rather than failing the run, so the
-/// parser can still point at the problem.
-fn read_text(path: &std::path::Path) -> Result<String, Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::Path { path: path.to_path_buf(), source: e })?;
-    Ok(match String::from_utf8(bytes) {
-        Ok(s) => s,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    })
 }
 
 /// Lints one JSON policy text (e.g. a trust policy fetched with `iam:GetRole`) with every rule,

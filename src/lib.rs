@@ -13,6 +13,7 @@ pub mod discover;
 pub mod eval;
 pub mod external_id;
 pub mod input;
+pub mod load;
 pub mod model;
 pub mod reason;
 pub mod report;
@@ -35,8 +36,6 @@ use std::path::PathBuf;
 pub enum Error {
     #[error("{}: {source}", path.display())]
     Path { path: PathBuf, source: std::io::Error },
-    #[error("cannot walk {}: {message}", path.display())]
-    Walk { path: PathBuf, message: String },
     #[error(transparent)]
     Rules(#[from] declarative::DeclarativeError),
     #[error(

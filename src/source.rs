@@ -45,6 +45,9 @@ pub struct Source {
     pub name: String,
     pub path: PathBuf,
     pub text: String,
+    /// Read through a link that leaves the scanned root: reports may name it and its lines,
+    /// never print its bytes (it may be `/proc/self/environ`).
+    pub hidden: bool,
     line_starts: Vec<usize>,
 }
 
@@ -52,7 +55,7 @@ impl Source {
     pub fn new(id: SourceId, name: String, path: PathBuf, text: String) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Source { id, name, path, text, line_starts }
+        Source { id, name, path, text, hidden: false, line_starts }
     }
 
     /// Line and column of a byte offset (clamped to the text, snapped to a char boundary).
@@ -115,6 +118,18 @@ impl SourceMap {
         let mut guard = self.sources.write().unwrap_or_else(|e| e.into_inner());
         let id = SourceId(guard.len() as u32);
         let source = Arc::new(Source::new(id, name, path, text));
+        guard.push(source.clone());
+        source
+    }
+
+    /// Like [`SourceMap::add`], for text read through a link out of the scanned root: findings
+    /// in it are reported by place, without a code frame.
+    pub fn add_hidden(&self, name: String, path: PathBuf, text: String) -> Arc<Source> {
+        let mut guard = self.sources.write().unwrap_or_else(|e| e.into_inner());
+        let id = SourceId(guard.len() as u32);
+        let mut source = Source::new(id, name, path, text);
+        source.hidden = true;
+        let source = Arc::new(source);
         guard.push(source.clone());
         source
     }

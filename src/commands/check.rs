@@ -1,6 +1,6 @@
 //! `trustlint check`: options from configuration and flags, run, report, exit status.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -54,10 +54,11 @@ pub fn options(args: &CheckArgs) -> Result<Prepared, String> {
     }
     for p in &args.paths {
         if p.as_os_str() == "-" {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| format!("cannot read standard input: {e}"))?;
+            // Bounded like files; a BOM or invalid bytes are left for the parser to point at.
+            let text = match crate::load::read_stream(std::io::stdin().lock()) {
+                Ok(decoded) => decoded.text,
+                Err(e) => return Err(format!("standard input: {}", e.message())),
+            };
             let name = args.stdin_filename.clone().unwrap_or_else(|| "-".into());
             opts.stdin = Some(StdinInput { name, text });
         } else {
