@@ -268,9 +268,17 @@ fn describe(node: &Node) -> String {
 pub fn collect_duplicates(node: &Node, out: &mut Vec<DuplicateKey>) {
     match &node.kind {
         NodeKind::Object(members) => {
-            for (i, m) in members.iter().enumerate() {
-                if let Some(first) = members[..i].iter().find(|p| p.key == m.key) {
-                    out.push(DuplicateKey { key: m.key.clone(), span: m.key_span, first: first.key_span });
+            // One map per object: linear in the number of keys (100,000 repeated keys included).
+            let mut first: std::collections::HashMap<&str, crate::source::Span> =
+                std::collections::HashMap::with_capacity(members.len());
+            for m in members {
+                match first.entry(m.key.as_str()) {
+                    std::collections::hash_map::Entry::Occupied(f) => {
+                        out.push(DuplicateKey { key: m.key.clone(), span: m.key_span, first: *f.get() });
+                    }
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(m.key_span);
+                    }
                 }
                 collect_duplicates(&m.value, out);
             }

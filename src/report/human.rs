@@ -101,7 +101,7 @@ impl Window {
             text.push('\n');
         }
         let cut = lines.get(first - from).map_or(0, |(r, _)| r.start);
-        let left_out = src.text[src.line_range(first).start..cut].chars().count();
+        let left_out = src.line_col(cut).column - 1;
         let column_base = left_out.saturating_sub(if left_out > 0 { 1 } else { 0 });
         let source = Source::new(src.id, src.name.clone(), src.path.clone(), text);
         Some(Window { source, line_base: from - 1, column_base, lines })
