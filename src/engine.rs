@@ -182,18 +182,7 @@ fn run_job(job: &Job, rules: &[Box<dyn Rule>], settings: &Settings, sources: &So
             Loaded::Failed(source, failure) => Some(failed_unit(&source, failure)),
             Loaded::Skipped => None,
         },
-        Job::Stdin(s) => {
-            let path = PathBuf::from(&s.name);
-            let source = sources.add(s.name.clone(), path.clone(), s.text.clone());
-            // The reported name decides the format, as for files (`--stdin-filename main.tf`).
-            match discover::classify(&path) {
-                Some(FileClass::Terraform) => {
-                    let dir = path.parent().map(PathBuf::from).unwrap_or_default();
-                    Some(input::terraform::parse_module(&s.name, dir, &[source], sources, settings))
-                }
-                _ => input::json::parse_file(&source, settings, true),
-            }
-        }
+        Job::Stdin(s) => parse_named(&s.name, s.text.clone(), settings, sources),
         Job::Terraform { display, dir, files } => {
             let mut loaded = Vec::with_capacity(files.len());
             let mut failures = Vec::new();
@@ -226,6 +215,37 @@ fn run_job(job: &Job, rules: &[Box<dyn Rule>], settings: &Settings, sources: &So
     let Some(mut unit) = unit else { return (Vec::new(), nfiles, 0) };
     let findings = check_unit(rules, settings, sources, &mut unit);
     (findings, nfiles, unit.policies.len())
+}
+
+/// Parses in-memory text as a file called `name`: the name decides the format, as for files
+/// (`--stdin-filename main.tf`).
+fn parse_named(name: &str, text: String, settings: &Settings, sources: &SourceMap) -> Option<Unit> {
+    let path = PathBuf::from(name);
+    let source = sources.add(name.to_owned(), path.clone(), text);
+    match discover::classify(&path) {
+        Some(FileClass::Terraform | FileClass::TerraformJson) => {
+            let dir = path.parent().map(PathBuf::from).unwrap_or_default();
+            Some(input::terraform::parse_module(name, dir, &[source], sources, settings))
+        }
+        _ => input::json::parse_file(&source, settings, true),
+    }
+}
+
+/// Lints in-memory text as a file called `name` with the given rules (the fuzz targets keep
+/// one rule set for millions of inputs): findings sorted, and the sources they point into.
+pub(crate) fn lint_named(
+    name: &str,
+    text: &str,
+    settings: &Settings,
+    rules: &[Box<dyn Rule>],
+) -> (Vec<Finding>, SourceMap) {
+    let sources = SourceMap::new();
+    let mut findings = match parse_named(name, text.to_owned(), settings, &sources) {
+        Some(mut unit) => check_unit(rules, settings, &sources, &mut unit),
+        None => Vec::new(),
+    };
+    order_and_dedup(&mut findings, &sources);
+    (findings, sources)
 }
 
 /// A file read into the source map, or why it was not.

@@ -12,6 +12,7 @@ pub mod declarative;
 pub mod discover;
 pub mod eval;
 pub mod external_id;
+pub mod fuzz;
 pub mod input;
 pub mod load;
 pub mod model;

@@ -55,7 +55,7 @@ pub struct Source {
 }
 
 /// Bytes between two entries of [`Source`]'s character checkpoints.
-const CHECKPOINT: usize = 4096;
+const CHECKPOINT: usize = 512;
 
 fn is_lead(b: u8) -> bool {
     (b as i8) >= -0x40
