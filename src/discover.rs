@@ -68,7 +68,12 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery, Error> {
             // A named file is read whatever its extension (JSON is the fallback), and so is a
             // FIFO, a character device or `/dev/stdin`: the user asked for it.
             let class = classify(root).unwrap_or(FileClass::Json);
-            found.files.push(Discovered { display: display(root), path: root.clone(), class, explicit: true });
+            found.files.push(Discovered {
+                display: display(root),
+                path: root.clone(),
+                class,
+                explicit: true,
+            });
             if meta.is_file() && matches!(class, FileClass::Terraform | FileClass::TerraformJson) {
                 // A Terraform file is only meaningful with its module: read the whole directory
                 // (pre-commit passes just the changed files).
@@ -106,7 +111,12 @@ fn walk(root: &Path, found: &mut Discovery) {
         }
         let path = entry.path();
         if let Some(class) = classify(path) {
-            found.files.push(Discovered { display: display(path), path: path.to_path_buf(), class, explicit: false });
+            found.files.push(Discovered {
+                display: display(path),
+                path: path.to_path_buf(),
+                class,
+                explicit: false,
+            });
         }
     }
 }
@@ -121,7 +131,8 @@ fn walk_problem(root: &Path, e: &ignore::Error) -> Problem {
                 path.get_or_insert_with(|| p.clone());
                 err = inner;
             }
-            ignore::Error::WithDepth { err: inner, .. } | ignore::Error::WithLineNumber { err: inner, .. } => {
+            ignore::Error::WithDepth { err: inner, .. }
+            | ignore::Error::WithLineNumber { err: inner, .. } => {
                 err = inner;
             }
             _ => break,
@@ -160,7 +171,9 @@ fn module_siblings(file: &Path, found: &mut Discovery) {
             path
         };
         let class = classify(&path);
-        if matches!(class, Some(FileClass::Terraform | FileClass::TerraformJson)) && path.is_file() {
+        // Regular files only, links not followed: as in a walk, the module never reaches out.
+        let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+        if matches!(class, Some(FileClass::Terraform | FileClass::TerraformJson)) && regular {
             found.files.push(Discovered {
                 display: display(&path),
                 path,

@@ -11,11 +11,11 @@ use crate::config::{LintOptions, Settings};
 use crate::declarative;
 use crate::discover::{self, Discovered, FileClass};
 use crate::input;
+use crate::load;
+use crate::model::ReadFailure;
 use crate::model::Unit;
 use crate::rules::registry::{self, selector_matches};
 use crate::rules::{Context, Finding, Rule, Sink};
-use crate::load;
-use crate::model::ReadFailure;
 use crate::source::{Source, SourceMap, Span};
 
 /// Text read from standard input (`-`), reported under `name`.
@@ -62,6 +62,8 @@ pub struct Report {
     pub files: usize,
     pub policies: usize,
     pub elapsed: Duration,
+    /// Units whose reasoning budget ran out (some answers are unknown), one line each.
+    pub over_budget: Vec<String>,
 }
 
 /// Every rule (built-in and declarative, plus `rules_dir`), before selection.
@@ -101,8 +103,9 @@ fn selected(rules: Vec<Box<dyn Rule>>, lint: &LintOptions) -> Result<Vec<Box<dyn
         .collect())
 }
 
-/// Findings, files read and policies seen for one unit.
-type UnitResult = (Vec<Finding>, usize, usize);
+/// Findings, files read and policies seen for one unit, and a note if its reasoning budget ran
+/// out.
+type UnitResult = (Vec<Finding>, usize, usize, Option<String>);
 
 /// A unit of work before parsing: one JSON file, or one Terraform module directory.
 enum Job {
@@ -161,15 +164,17 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
 
     let mut findings = Vec::new();
     let (mut files, mut policies) = (0, 0);
-    for (f, nfiles, npolicies) in results {
+    let mut over_budget = Vec::new();
+    for (f, nfiles, npolicies, note) in results {
         findings.extend(f);
+        over_budget.extend(note);
         files += nfiles;
         policies += npolicies;
     }
     apply_severity(&mut findings, &opts.lint);
     apply_per_path(&mut findings, &opts.lint, &sources);
     order_and_dedup(&mut findings, &sources);
-    Ok(Report { findings, sources, files, policies, elapsed: start.elapsed() })
+    Ok(Report { findings, sources, files, policies, elapsed: start.elapsed(), over_budget })
 }
 
 /// Reads, parses and checks one job. Never fails: what cannot be read is a TL001 finding.
@@ -212,9 +217,17 @@ fn run_job(job: &Job, rules: &[Box<dyn Rule>], settings: &Settings, sources: &So
             Some(failed_unit(&source, failure))
         }
     };
-    let Some(mut unit) = unit else { return (Vec::new(), nfiles, 0) };
-    let findings = check_unit(rules, settings, sources, &mut unit);
-    (findings, nfiles, unit.policies.len())
+    let Some(mut unit) = unit else { return (Vec::new(), nfiles, 0, None) };
+    let limit = crate::reason::budget::STEPS_PER_POLICY.saturating_mul(unit.policies.len().max(1));
+    let (findings, spent) =
+        crate::reason::budget::with_budget(limit, || check_unit(rules, settings, sources, &mut unit));
+    let note = spent.exhausted.then(|| {
+        format!(
+            "{}: reasoning budget of {} steps spent; later questions about its conditions are unknown and the rules asking them stayed silent",
+            unit.name, spent.limit
+        )
+    });
+    (findings, nfiles, unit.policies.len(), note)
 }
 
 /// Parses in-memory text as a file called `name`: the name decides the format, as for files
@@ -268,8 +281,9 @@ fn load(d: &Discovered, sources: &SourceMap) -> Loaded {
             if decoded.bom {
                 failures.push(ReadFailure {
                     span: Span::new(source.id, 0, 0),
-                    message: "file starts with a UTF-8 byte order mark; IAM and Terraform read UTF-8 without one"
-                        .into(),
+                    message:
+                        "file starts with a UTF-8 byte order mark; IAM and Terraform read UTF-8 without one"
+                            .into(),
                     label: "byte order mark before this",
                     help: "save the file as UTF-8 without a byte order mark",
                 });
@@ -293,8 +307,12 @@ fn load(d: &Discovered, sources: &SourceMap) -> Loaded {
                 return Loaded::Skipped;
             }
             let source = sources.add(d.display.clone(), d.path.clone(), String::new());
-            let failure =
-                ReadFailure { span: Span::new(source.id, 0, 0), message: e.message(), label: e.label(), help: e.help() };
+            let failure = ReadFailure {
+                span: Span::new(source.id, 0, 0),
+                message: e.message(),
+                label: e.label(),
+                help: e.help(),
+            };
             Loaded::Failed(source, failure)
         }
     }
@@ -306,7 +324,12 @@ fn with_read_failures(mut unit: Unit, failures: Vec<ReadFailure>) -> Unit {
 }
 
 fn failed_unit(source: &Source, failure: ReadFailure) -> Unit {
-    Unit { name: source.name.clone(), sources: vec![source.id], read_failures: vec![failure], ..Unit::default() }
+    Unit {
+        name: source.name.clone(),
+        sources: vec![source.id],
+        read_failures: vec![failure],
+        ..Unit::default()
+    }
 }
 
 /// What every parsed unit goes through: role access levels, the rules, inline suppressions.

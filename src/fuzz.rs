@@ -14,9 +14,12 @@ use crate::reason::{Lang, PatternKind, VarMode};
 use crate::report::human::{HumanOptions, render_findings};
 use crate::rules::Rule;
 
+/// One fuzz target's body: raw bytes in, a panic on a broken invariant.
+pub type Target = fn(&[u8]);
+
 /// The fuzz targets, by name (the name of the file in `fuzz/fuzz_targets/` and of the corpus
 /// directory): `(name, function)`.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("policy_json", policy_json),
     ("terraform_hcl", terraform_hcl),
     ("terraform_json", terraform_json),
@@ -42,7 +45,12 @@ fn document(name: &str, data: &[u8]) {
     let (findings, sources) = crate::engine::lint_named(name, &text, &settings, rules());
     for f in &findings {
         let len = sources.get(f.span.src).map_or(0, |s| s.text.len());
-        assert!(f.span.start <= f.span.end && f.span.end <= len, "{}: span {:?} outside its source", f.code, f.span);
+        assert!(
+            f.span.start <= f.span.end && f.span.end <= len,
+            "{}: span {:?} outside its source",
+            f.code,
+            f.span
+        );
     }
     let mut out = Vec::new();
     let opts = HumanOptions { color: false, width: 100, summary: false };

@@ -54,7 +54,9 @@ impl LoadError {
 
     pub fn help(&self) -> &'static str {
         match self {
-            LoadError::Io(_) => "make the file readable by the user running trustlint; the other files were still checked",
+            LoadError::Io(_) => {
+                "make the file readable by the user running trustlint; the other files were still checked"
+            }
             LoadError::TooLarge { .. } => "lint a smaller file, or split the document",
             LoadError::Utf16 { .. } => "save the file as UTF-8 without a byte order mark",
         }
@@ -124,7 +126,7 @@ fn utf16_order(bytes: &[u8]) -> Option<bool> {
         Some([0xFE, 0xFF]) => return Some(true),
         _ => {}
     }
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     // Sample the start: policy text is ASCII-heavy, so one byte of each pair is NUL.
@@ -168,7 +170,10 @@ mod tests {
             assert_eq!(text, r#"{"Statement": []}"#);
         }
         let message = decode(utf16("{}", false, true)).unwrap_err().message();
-        assert_eq!(message, "file is UTF-16 (little-endian, with a byte order mark); IAM and Terraform read UTF-8");
+        assert_eq!(
+            message,
+            "file is UTF-16 (little-endian, with a byte order mark); IAM and Terraform read UTF-8"
+        );
     }
 
     #[test]

@@ -191,6 +191,9 @@ pub fn run(args: &CheckArgs) -> i32 {
             return EXIT_USAGE;
         }
     };
+    for note in &report.over_budget {
+        eprintln!("warning: {note}");
+    }
     if args.verbose > 1 {
         for name in report.sources.names() {
             eprintln!("read {name}");

@@ -280,7 +280,12 @@ pub fn collect_duplicates(node: &Node, out: &mut Vec<DuplicateKey>) {
                             Some(i) => out[i].count += 1,
                             None => {
                                 e.insert((first, Some(out.len())));
-                                out.push(DuplicateKey { key: m.key.clone(), span: m.key_span, first, count: 2 });
+                                out.push(DuplicateKey {
+                                    key: m.key.clone(),
+                                    span: m.key_span,
+                                    first,
+                                    count: 2,
+                                });
                             }
                         }
                     }

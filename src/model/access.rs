@@ -105,7 +105,11 @@ impl Allowed {
         let wanted: Vec<(ActionInfo, String)> =
             only.iter().filter_map(|a| cat.lookup(a)).map(|i| (i, i.full_name())).collect();
         let expand = |pattern: &str| -> Vec<ActionInfo> {
-            wanted.iter().filter(|(_, name)| crate::wildcard::glob_match(pattern, name)).map(|(i, _)| *i).collect()
+            wanted
+                .iter()
+                .filter(|(_, name)| crate::wildcard::glob_match(pattern, name))
+                .map(|(i, _)| *i)
+                .collect()
         };
         Allowed::collect(unit, policies, skip, &expand)
     }

@@ -109,7 +109,10 @@ impl Window {
 
     /// Excerpt offset of a file offset the window shows.
     fn exact(&self, offset: usize) -> Option<usize> {
-        self.lines.iter().find(|(r, _)| r.contains(&offset) || offset == r.end).map(|(r, at)| at + offset - r.start)
+        self.lines
+            .iter()
+            .find(|(r, _)| r.contains(&offset) || offset == r.end)
+            .map(|(r, at)| at + offset - r.start)
     }
 
     /// The primary span in the excerpt: its end is cut at the window's edge.

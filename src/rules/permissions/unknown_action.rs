@@ -94,4 +94,3 @@ impl Rule for UnknownAction {
         }
     }
 }
-
