@@ -311,7 +311,7 @@ fn many_wildcard_external_id_patterns() {
         })
         .collect();
     let policy = format!(r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#, statements.join(","));
-    let r = assert_bounded("patterns.json", &policy, Duration::from_secs(120), None);
+    let r = assert_bounded("patterns.json", &policy, Duration::from_secs(180), None);
     assert!(
         r.stderr.contains("warning: patterns.json: reasoning budget of 8000000 steps spent; later questions about its conditions are unknown"),
         "{}",
