@@ -302,3 +302,40 @@ pub fn summary_line(findings: &[Finding], files: usize, elapsed: std::time::Dura
     let files = plural(files, "file");
     format!("{errors}, {warnings}, {infos} info in {files} ({:.2} s)", elapsed.as_secs_f64())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Sink;
+    use crate::rules::grammar::parse_error::ParseError;
+    use crate::source::Span;
+
+    fn render_one(sources: &SourceMap, span: Span) -> String {
+        let mut sink = Sink::new(&ParseError::META);
+        sink.emit(span, "something is wrong").label("here");
+        let mut out = Vec::new();
+        let opts = HumanOptions { color: false, width: 100, summary: false };
+        render_findings(&mut out, &sink.findings, sources, &opts).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_hidden_source_is_named_but_never_printed() {
+        let sources = SourceMap::new();
+        let s = sources.add_hidden("env".into(), "env".into(), "A=1\nSECRET=hunter2\n".into());
+        let out = render_one(&sources, Span::new(s.id, 4, 10));
+        assert!(out.contains("env:2:1: something is wrong"), "{out}");
+        assert!(!out.contains("hunter2") && !out.contains("SECRET"), "{out}");
+    }
+
+    #[test]
+    fn a_long_line_is_shown_as_a_window() {
+        let sources = SourceMap::new();
+        let text = format!("{}TARGET{}\n", "a".repeat(100_000), "b".repeat(100_000));
+        let s = sources.add("one-line.json".into(), "one-line.json".into(), text);
+        let out = render_one(&sources, Span::new(s.id, 100_000, 100_006));
+        assert!(out.contains("╭─[one-line.json:1:100001]"), "{out}");
+        assert!(out.contains("…aaaa") && out.contains("TARGETbbb") && out.contains("bbb…"), "{out}");
+        assert!(out.len() < 1_000, "{} bytes", out.len());
+    }
+}
