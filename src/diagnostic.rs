@@ -59,12 +59,12 @@ pub struct Finding {
 
 impl Finding {
     pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
-        self.help = Some(help.into());
+        self.help = Some(bounded(help.into()));
         self
     }
 
     pub fn label(&mut self, label: impl Into<String>) -> &mut Self {
-        self.label = Some(label.into());
+        self.label = Some(bounded(label.into()));
         self
     }
 
@@ -83,3 +83,22 @@ impl Finding {
         self
     }
 }
+
+/// `text` cut in the middle (with `…`) to [`MAX_MESSAGE_CHARS`].
+pub fn bounded(text: String) -> String {
+    if text.len() <= MAX_MESSAGE_CHARS {
+        return text;
+    }
+    let n = text.chars().count();
+    if n <= MAX_MESSAGE_CHARS {
+        return text;
+    }
+    let keep = MAX_MESSAGE_CHARS / 2;
+    let head: String = text.chars().take(keep).collect();
+    let tail: String = text.chars().skip(n - keep).collect();
+    format!("{head}…{tail}")
+}
+
+/// Longest message, help or label text, in characters. Messages quote values from the input;
+/// a 2 MB `Action` string must not become a 2 MB message in every report format.
+pub const MAX_MESSAGE_CHARS: usize = 1000;

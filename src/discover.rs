@@ -57,57 +57,130 @@ fn display(path: &Path) -> String {
     s.strip_prefix("./").unwrap_or(&s).to_string()
 }
 
-pub fn discover(paths: &[PathBuf]) -> Result<Vec<Discovered>, Error> {
-    let mut out = Vec::new();
+/// A path that could not be listed during a walk (an unreadable directory, a vanished entry):
+/// reported as a finding, and the walk goes on.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    pub display: String,
+    pub path: PathBuf,
+    pub message: String,
+}
+
+/// What a walk found: the files to read and the paths it could not list.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub files: Vec<Discovered>,
+    pub problems: Vec<Problem>,
+}
+
+/// Files to lint under `paths`. Only a named path that does not exist is an error (a usage
+/// mistake); anything unreadable below it is a [`Problem`].
+pub fn discover(paths: &[PathBuf]) -> Result<Discovery, Error> {
+    let mut found = Discovery::default();
     for root in paths {
         let meta = std::fs::metadata(root).map_err(|e| Error::Path { path: root.clone(), source: e })?;
-        if meta.is_file() {
-            // A named file is read whatever its extension; JSON is the fallback.
+        if !meta.is_dir() {
+            // A named file is read whatever its extension (JSON is the fallback), and so is a
+            // FIFO, a character device or `/dev/stdin`: the user asked for it.
             let class = classify(root).unwrap_or(FileClass::Json);
-            out.push(Discovered { display: display(root), path: root.clone(), class, explicit: true });
-            if matches!(class, FileClass::Terraform | FileClass::TerraformJson) {
+            found.files.push(Discovered {
+                display: display(root),
+                path: root.clone(),
+                class,
+                explicit: true,
+            });
+            if meta.is_file() && matches!(class, FileClass::Terraform | FileClass::TerraformJson) {
                 // A Terraform file is only meaningful with its module: read the whole directory
                 // (pre-commit passes just the changed files).
-                module_siblings(root, &mut out)?;
+                module_siblings(root, &mut found);
             }
             continue;
         }
-        let walker = ignore::WalkBuilder::new(root)
-            .require_git(false)
-            .hidden(false)
-            .filter_entry(walked)
-            .sort_by_file_name(|a, b| a.cmp(b))
-            .build();
-        for entry in walker {
-            let entry = entry.map_err(|e| Error::Walk { path: root.clone(), message: e.to_string() })?;
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                continue;
-            }
-            let path = entry.path();
-            if let Some(class) = classify(path) {
-                out.push(Discovered {
-                    display: display(path),
-                    path: path.to_path_buf(),
-                    class,
-                    explicit: false,
-                });
-            }
-        }
+        walk(root, &mut found);
     }
+    let out = &mut found.files;
     out.sort_by(|a, b| a.path.cmp(&b.path).then(b.explicit.cmp(&a.explicit)));
     // Keep one entry per file; a file named on the command line stays explicit.
     out.dedup_by(|a, b| a.path == b.path);
     out.sort();
-    Ok(out)
+    found.problems.sort();
+    found.problems.dedup();
+    Ok(found)
+}
+
+/// Walks a directory (a directory named `x.json` too) with `.gitignore` honoured. Only regular
+/// files are read: a FIFO or device met during a walk would block or never end. Symbolic links
+/// are not followed, so a walk never leaves its root.
+fn walk(root: &Path, found: &mut Discovery) {
+    let walker = ignore::WalkBuilder::new(root)
+        .require_git(false)
+        .hidden(false)
+        .filter_entry(walked)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                found.problems.push(walk_problem(root, &e));
+                continue;
+            }
+        };
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let path = entry.path();
+        if let Some(class) = classify(path) {
+            found.files.push(Discovered {
+                display: display(path),
+                path: path.to_path_buf(),
+                class,
+                explicit: false,
+            });
+        }
+    }
+}
+
+/// The path and OS error inside an `ignore` error (which nests them in several ways).
+fn walk_problem(root: &Path, e: &ignore::Error) -> Problem {
+    let mut err = e;
+    let mut path = None;
+    loop {
+        match err {
+            ignore::Error::WithPath { path: p, err: inner } => {
+                path.get_or_insert_with(|| p.clone());
+                err = inner;
+            }
+            ignore::Error::WithDepth { err: inner, .. }
+            | ignore::Error::WithLineNumber { err: inner, .. } => {
+                err = inner;
+            }
+            _ => break,
+        }
+    }
+    let path = path.unwrap_or_else(|| root.to_path_buf());
+    let message = match err {
+        ignore::Error::Io(io) => format!("cannot read the directory: {io}"),
+        ignore::Error::Loop { child, .. } => format!("file system loop at {}", child.display()),
+        other => format!("cannot walk the directory: {other}"),
+    };
+    Problem { display: display(&path), path, message }
 }
 
 /// Every `*.tf` / `*.tf.json` in the directory of the named Terraform file `file`.
-fn module_siblings(file: &Path, out: &mut Vec<Discovered>) -> Result<(), Error> {
+fn module_siblings(file: &Path, found: &mut Discovery) {
     let dir = match file.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let entries = std::fs::read_dir(&dir).map_err(|e| Error::Path { path: dir.clone(), source: e })?;
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            let message = format!("cannot read the directory: {e}");
+            found.problems.push(Problem { display: display(&dir), path: dir, message });
+            return;
+        }
+    };
     let mut siblings: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
     siblings.sort();
     for path in siblings {
@@ -118,8 +191,10 @@ fn module_siblings(file: &Path, out: &mut Vec<Discovered>) -> Result<(), Error> 
             path
         };
         let class = classify(&path);
-        if matches!(class, Some(FileClass::Terraform | FileClass::TerraformJson)) && path.is_file() {
-            out.push(Discovered {
+        // Regular files only, links not followed: as in a walk, the module never reaches out.
+        let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+        if matches!(class, Some(FileClass::Terraform | FileClass::TerraformJson)) && regular {
+            found.files.push(Discovered {
                 display: display(&path),
                 path,
                 class: class.unwrap_or(FileClass::Terraform),
@@ -127,7 +202,6 @@ fn module_siblings(file: &Path, out: &mut Vec<Discovered>) -> Result<(), Error> 
             });
         }
     }
-    Ok(())
 }
 
 /// The Terraform module directories among discovered files (each read as one unit), sorted.
@@ -157,11 +231,12 @@ mod tests {
         }
         let found = discover(&[dir.path().to_path_buf()]).unwrap();
         let names: Vec<String> = found
+            .files
             .iter()
             .map(|d| d.path.strip_prefix(dir.path()).unwrap().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, [".aws/config", ".aws/credentials", "team/dev.aws-config"]);
-        assert!(found.iter().all(|d| d.class == FileClass::AwsConfig));
+        assert!(found.files.iter().all(|d| d.class == FileClass::AwsConfig));
     }
 
     #[test]
@@ -172,7 +247,7 @@ mod tests {
         for f in ["main.tf", "iam.tf", "vars.tf.json", "policy.json"] {
             std::fs::write(m.join(f), "").unwrap();
         }
-        let found = discover(&[m.join("main.tf"), m.join("iam.tf"), m.join("policy.json")]).unwrap();
+        let found = discover(&[m.join("main.tf"), m.join("iam.tf"), m.join("policy.json")]).unwrap().files;
         let names: Vec<(String, bool)> = found
             .iter()
             .map(|d| (d.path.file_name().unwrap().to_string_lossy().into_owned(), d.explicit))

@@ -12,11 +12,14 @@ use crate::config::{LintOptions, Settings};
 use crate::declarative;
 use crate::discover::{self, Discovered, FileClass};
 use crate::input::{self, InputOptions};
+use crate::load;
+use crate::model::ReadFailure;
 use crate::model::Unit;
 use crate::rules::HasMeta;
 use crate::rules::registry;
 use crate::rules::{Context, Finding, Rule, RuleMeta, Sink};
 use crate::source::SourceMap;
+use crate::source::{Source, Span};
 
 /// Text read from standard input (`-`), reported under `name`.
 #[derive(Debug, Clone)]
@@ -108,6 +111,8 @@ pub struct Report {
     /// With [`CheckOptions::policy_places`]: one tab-separated line per policy place,
     /// `path line subject kind status reason` (status `linted`, `partial` or `unknown`).
     pub places: Vec<String>,
+    /// Units whose reasoning budget ran out (some answers are unknown), one line each.
+    pub over_budget: Vec<String>,
 }
 
 /// Every rule (built-in and declarative, plus `rules_dir`), before selection.
@@ -160,6 +165,8 @@ struct UnitResult {
     templates: Vec<PathBuf>,
     /// `check --policy-places` lines.
     places: Vec<String>,
+    /// Set when the unit's reasoning budget ran out (some answers are unknown).
+    over_budget: Option<String>,
 }
 
 /// A unit of work before parsing: one JSON file, or one Terraform module directory.
@@ -179,6 +186,8 @@ enum Job {
         files: Vec<Discovered>,
         in_tree: Vec<bool>,
     },
+    /// A path the walk could not list: reported, nothing to parse.
+    Unlisted(discover::Problem),
 }
 
 pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
@@ -189,8 +198,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     };
     let rules = selected(all.rules(), &opts.lint)?;
     let known = all.names();
-    let jobs =
-        jobs(discover::discover(&opts.paths)?, aws_config_files(&opts.aws_config)?, opts.stdin.as_ref());
+    let jobs = all_jobs(opts)?;
     let tell = |e: ProgressEvent| {
         if let Some(p) = &opts.progress {
             (p.0)(e);
@@ -207,11 +215,29 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     let mut results: Vec<UnitResult> = results.into_iter().collect::<Result<_, _>>()?;
     let mut places: Vec<String> = results.iter_mut().flat_map(|r| std::mem::take(&mut r.places)).collect();
     places.sort();
+    let over_budget: Vec<String> = results.iter_mut().filter_map(|r| r.over_budget.take()).collect();
     let (mut findings, files, policies) = merge(results);
     apply_severity(&mut findings, &opts.lint);
     apply_per_path(&mut findings, &opts.lint, &sources);
     order_and_dedup(&mut findings, &sources);
-    Ok(Report { findings, rules: all, sources, files, policies, elapsed: start.elapsed(), places })
+    Ok(Report {
+        findings,
+        rules: all,
+        sources,
+        files,
+        policies,
+        elapsed: start.elapsed(),
+        places,
+        over_budget,
+    })
+}
+
+/// Every job of a run: paths the walk could not list first (reported), then the files.
+fn all_jobs(opts: &CheckOptions) -> Result<Vec<Job>, Error> {
+    let found = discover::discover(&opts.paths)?;
+    let mut out: Vec<Job> = found.problems.into_iter().map(Job::Unlisted).collect();
+    out.extend(jobs(found.files, aws_config_files(&opts.aws_config)?, opts.stdin.as_ref()));
+    Ok(out)
 }
 
 /// `--aws-config` files: named, so read whatever their name; missing files are errors.
@@ -309,19 +335,36 @@ fn run_job(
             json_path,
             templates: Vec::new(),
             places: Vec::new(),
+            over_budget: None,
         });
     };
-    let findings = check_unit(rules, known, settings, sources, &mut unit);
+    let limit = crate::analysis::reason::budget::STEPS_PER_POLICY.saturating_mul(unit.policies.len().max(1));
+    let (findings, spent) = crate::analysis::reason::budget::with_budget(limit, || {
+        check_unit(rules, known, settings, sources, &mut unit)
+    });
+    let over_budget = spent.exhausted.then(|| {
+        format!(
+            "{}: reasoning budget of {} steps spent; later questions about its conditions are unknown and the rules asking them stayed silent",
+            unit.name, spent.limit
+        )
+    });
     let templates = std::mem::take(&mut unit.template_files);
     let places = if policy_places { place_lines(&unit, sources) } else { Vec::new() };
-    Ok(UnitResult { findings, files: nfiles, policies: unit.policies.len(), json_path, templates, places })
+    Ok(UnitResult {
+        findings,
+        files: nfiles,
+        policies: unit.policies.len(),
+        json_path,
+        templates,
+        places,
+        over_budget,
+    })
 }
 
 /// Every unit of a run, parsed and with role access computed, but not checked (what `graph`
 /// builds on), with the sources they point into.
 pub fn load_units(opts: &CheckOptions) -> Result<(Vec<Unit>, SourceMap), Error> {
-    let jobs =
-        jobs(discover::discover(&opts.paths)?, aws_config_files(&opts.aws_config)?, opts.stdin.as_ref());
+    let jobs = all_jobs(opts)?;
     let sources = SourceMap::new();
     let input = &run_input(opts);
     let loaded: Vec<Result<(Option<Unit>, usize), Error>> =
@@ -340,20 +383,7 @@ pub fn load_units(opts: &CheckOptions) -> Result<(Vec<Unit>, SourceMap), Error> 
 fn load_job(job: &Job, input: &InputOptions, sources: &SourceMap) -> Result<(Option<Unit>, usize), Error> {
     let mut nfiles = 1;
     let unit = match job {
-        Job::Json(d) => {
-            let text = read_text(&d.path)?;
-            if d.explicit
-                && !text.trim_start().starts_with('{')
-                && input::aws_config::looks_like_aws_config(&text)
-            {
-                // A named file of any name that is a shared config file, not JSON.
-                let source = sources.add(d.display.clone(), d.path.clone(), input::aws_config::redact(&text));
-                Some(input::aws_config::parse_files(&d.display, &[source], &[true]))
-            } else {
-                let source = sources.add(d.display.clone(), d.path.clone(), text);
-                input::json::parse_file(&source, input, d.explicit)
-            }
-        }
+        Job::Json(d) => json_job(d, input, sources),
         Job::AwsConfig { display, files, in_tree } => {
             aws_config_unit(display, files, in_tree, sources, &mut nfiles)?
         }
@@ -362,7 +392,7 @@ fn load_job(job: &Job, input: &InputOptions, sources: &SourceMap) -> Result<(Opt
             let source = sources.add(s.name.clone(), path.clone(), s.text.clone());
             // The reported name decides the format, as for files (`--stdin-filename main.tf`).
             match discover::classify(&path) {
-                Some(FileClass::Terraform) => {
+                Some(FileClass::Terraform | FileClass::TerraformJson) => {
                     let dir = path.parent().map(PathBuf::from).unwrap_or_default();
                     Some(input::terraform::parse_module(&s.name, dir, &[source], sources, input))
                 }
@@ -371,15 +401,56 @@ fn load_job(job: &Job, input: &InputOptions, sources: &SourceMap) -> Result<(Opt
         }
         Job::Terraform { display, dir, files } => {
             let mut loaded = Vec::with_capacity(files.len());
+            let mut failures = Vec::new();
             for f in files {
-                let text = read_text(&f.path)?;
-                loaded.push(sources.add(f.display.clone(), f.path.clone(), text));
+                match load(f, sources) {
+                    Loaded::Text(source, fs) => {
+                        loaded.push(source);
+                        failures.extend(fs);
+                    }
+                    Loaded::Failed(_, failure) => failures.push(failure),
+                    Loaded::Skipped => {}
+                }
             }
             nfiles = files.len();
-            Some(input::terraform::parse_module(display, dir.clone(), &loaded, sources, input))
+            let unit = input::terraform::parse_module(display, dir.clone(), &loaded, sources, input);
+            Some(with_read_failures(unit, failures))
+        }
+        Job::Unlisted(p) => {
+            let source = sources.add(p.display.clone(), p.path.clone(), String::new());
+            let failure = ReadFailure {
+                span: Span::new(source.id, 0, 0),
+                message: p.message.clone(),
+                label: "not read",
+                help: "make the directory readable by the user running trustlint; the other files were still checked",
+            };
+            nfiles = 0;
+            Some(failed_unit(&source, failure))
         }
     };
     Ok((unit, nfiles))
+}
+
+/// One JSON file (or a named shared config file of any name), read within the size cap; what
+/// cannot be read is a unit holding the read failure.
+fn json_job(d: &Discovered, input: &InputOptions, sources: &SourceMap) -> Option<Unit> {
+    match load(d, sources) {
+        Loaded::Text(source, failures) => {
+            if d.explicit
+                && !source.text.trim_start().starts_with('{')
+                && input::aws_config::looks_like_aws_config(&source.text)
+            {
+                // A named file of any name that is a shared config file, not JSON: findings
+                // point into a masked copy, so no secret can be printed.
+                let masked =
+                    sources.add(d.display.clone(), d.path.clone(), input::aws_config::redact(&source.text));
+                return Some(input::aws_config::parse_files(&d.display, &[masked], &[true]));
+            }
+            input::json::parse_file(&source, input, d.explicit).map(|unit| with_read_failures(unit, failures))
+        }
+        Loaded::Failed(source, failure) => Some(failed_unit(&source, failure)),
+        Loaded::Skipped => None,
+    }
 }
 
 /// Reads one directory's AWS config files (secrets masked before they are stored); files that
@@ -405,6 +476,114 @@ fn aws_config_unit(
         return Ok(None);
     }
     Ok(Some(input::aws_config::parse_files(display, &loaded, &flags)))
+}
+
+/// A file read into the source map, or why it was not.
+enum Loaded {
+    /// Text to parse, with what was wrong with its encoding (reported only if it is parsed as
+    /// one of ours).
+    Text(Arc<Source>, Vec<ReadFailure>),
+    /// Nothing to parse: an empty source under the file's name, and the reason.
+    Failed(Arc<Source>, ReadFailure),
+    /// A walked file in another encoding that does not look like anything trustlint reads.
+    Skipped,
+}
+
+fn load(d: &Discovered, sources: &SourceMap) -> Loaded {
+    match load::read_path(&d.path) {
+        Ok(decoded) => {
+            let invalid_at = decoded.invalid_at;
+            let source = sources.add(d.display.clone(), d.path.clone(), decoded.text);
+            let mut failures = Vec::new();
+            if decoded.bom {
+                failures.push(ReadFailure {
+                    span: Span::new(source.id, 0, 0),
+                    message:
+                        "file starts with a UTF-8 byte order mark; IAM and Terraform read UTF-8 without one"
+                            .into(),
+                    label: "byte order mark before this",
+                    help: "save the file as UTF-8 without a byte order mark",
+                });
+            }
+            if let Some(at) = invalid_at {
+                failures.push(ReadFailure {
+                    span: Span::new(source.id, at, at + '\u{FFFD}'.len_utf8()),
+                    message: "file is not valid UTF-8 (first invalid byte sequence here); IAM and Terraform read UTF-8".into(),
+                    label: "invalid UTF-8",
+                    help: "save the file as UTF-8; this byte is from another encoding (e.g. Latin-1 or Windows-1252)",
+                });
+            }
+            Loaded::Text(source, failures)
+        }
+        Err(e) => {
+            if let load::LoadError::Utf16 { text, .. } = &e
+                && !d.explicit
+                && d.class == FileClass::Json
+                && !input::json::looks_like_ours(text)
+            {
+                return Loaded::Skipped;
+            }
+            let source = sources.add(d.display.clone(), d.path.clone(), String::new());
+            let failure = ReadFailure {
+                span: Span::new(source.id, 0, 0),
+                message: e.message(),
+                label: e.label(),
+                help: e.help(),
+            };
+            Loaded::Failed(source, failure)
+        }
+    }
+}
+
+fn with_read_failures(mut unit: Unit, failures: Vec<ReadFailure>) -> Unit {
+    unit.read_failures.extend(failures);
+    unit
+}
+
+fn failed_unit(source: &Source, failure: ReadFailure) -> Unit {
+    Unit {
+        name: source.name.clone(),
+        sources: vec![source.id],
+        read_failures: vec![failure],
+        ..Unit::default()
+    }
+}
+
+/// Reads a file as UTF-8 text for the readers that take it whole (AWS config files); invalid
+/// UTF-8 is replaced rather than failing the run, so the parser can still point at the problem.
+fn read_text(path: &std::path::Path) -> Result<String, Error> {
+    let decoded =
+        load::read_path(path).map_err(|e| Error::Usage(format!("{}: {}", path.display(), e.message())))?;
+    Ok(decoded.text)
+}
+
+/// Lints `text` as a file called `name` would be (its name decides the format), with `rules`:
+/// what the fuzz targets drive.
+pub(crate) fn lint_named(
+    name: &str,
+    text: &str,
+    settings: &Settings,
+    rules: &[Box<dyn Rule>],
+) -> (Vec<Finding>, SourceMap) {
+    let sources = SourceMap::new();
+    let path = PathBuf::from(name);
+    let source = sources.add(name.to_owned(), path.clone(), text.to_owned());
+    let input = input_options(settings);
+    let unit = match discover::classify(&path) {
+        Some(FileClass::Terraform | FileClass::TerraformJson) => {
+            let dir = path.parent().map(PathBuf::from).unwrap_or_default();
+            Some(input::terraform::parse_module(name, dir, &[source], &sources, &input))
+        }
+        _ => input::json::parse_file(&source, &input, true),
+    };
+    let all: Vec<&dyn Rule> = rules.iter().map(|r| r.as_ref()).collect();
+    let known: Vec<(&str, &str)> = rules.iter().map(|r| (r.meta().code, r.meta().name)).collect();
+    let mut findings = match unit {
+        Some(mut unit) => check_unit(&all, &known, settings, &sources, &mut unit),
+        None => Vec::new(),
+    };
+    order_and_dedup(&mut findings, &sources);
+    (findings, sources)
 }
 
 /// The directories a run reads inside: each scanned directory, a named file's directory, and
@@ -487,16 +666,6 @@ fn check_unit(
 fn order_and_dedup(findings: &mut Vec<Finding>, sources: &SourceMap) {
     sort_findings(findings, sources);
     findings.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
-}
-
-/// Reads a file as UTF-8 text; invalid UTF-8 is replaced rather than failing the run, so the
-/// parser can still point at the problem.
-fn read_text(path: &std::path::Path) -> Result<String, Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::Path { path: path.to_path_buf(), source: e })?;
-    Ok(match String::from_utf8(bytes) {
-        Ok(s) => s,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    })
 }
 
 /// Lints one JSON policy text (e.g. a trust policy fetched with `iam:GetRole`) with every rule,

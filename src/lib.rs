@@ -13,7 +13,9 @@ pub mod config;
 pub mod declarative;
 pub mod diagnostic;
 pub mod discover;
+pub mod fuzz;
 pub mod input;
+pub mod load;
 pub mod model;
 pub mod report;
 pub mod rules;
@@ -36,8 +38,6 @@ use std::path::PathBuf;
 pub enum Error {
     #[error("{}: {source}", path.display())]
     Path { path: PathBuf, source: std::io::Error },
-    #[error("cannot walk {}: {message}", path.display())]
-    Walk { path: PathBuf, message: String },
     #[error(transparent)]
     Rules(#[from] declarative::DeclarativeError),
     #[error(

@@ -57,14 +57,40 @@ pub struct Source {
     pub name: String,
     pub path: PathBuf,
     pub text: String,
+    /// Read through a link that leaves the scanned root: reports may name it and its lines,
+    /// never print its bytes (it may be `/proc/self/environ`).
+    pub hidden: bool,
     line_starts: Vec<usize>,
+    /// Characters (UTF-8 lead bytes) before every multiple of [`CHECKPOINT`] bytes, so a column
+    /// on a 200 MB one-line file costs at most one checkpoint's scan, not the whole line.
+    char_checkpoints: Vec<usize>,
+}
+
+/// Bytes between two entries of [`Source`]'s character checkpoints.
+const CHECKPOINT: usize = 512;
+
+fn is_lead(b: u8) -> bool {
+    (b as i8) >= -0x40
 }
 
 impl Source {
     pub fn new(id: SourceId, name: String, path: PathBuf, text: String) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Source { id, name, path, text, line_starts }
+        let mut char_checkpoints = Vec::with_capacity(text.len() / CHECKPOINT + 1);
+        let mut chars = 0;
+        for chunk in text.as_bytes().chunks(CHECKPOINT) {
+            char_checkpoints.push(chars);
+            chars += chunk.iter().filter(|&&b| is_lead(b)).count();
+        }
+        Source { id, name, path, text, hidden: false, line_starts, char_checkpoints }
+    }
+
+    /// Characters in `text[..offset]`.
+    fn chars_before(&self, offset: usize) -> usize {
+        let k = offset / CHECKPOINT;
+        let base = self.char_checkpoints.get(k).copied().unwrap_or(0);
+        base + self.text.as_bytes()[k * CHECKPOINT..offset].iter().filter(|&&b| is_lead(b)).count()
     }
 
     /// Line and column of a byte offset (clamped to the text, snapped to a char boundary).
@@ -75,7 +101,11 @@ impl Source {
         }
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let column = self.text[start..offset].chars().count() + 1;
+        let column = if offset - start <= CHECKPOINT {
+            self.text[start..offset].chars().count() + 1
+        } else {
+            self.chars_before(offset) - self.chars_before(start) + 1
+        };
         LineCol { line: line + 1, column }
     }
 
@@ -131,6 +161,18 @@ impl SourceMap {
         source
     }
 
+    /// Like [`SourceMap::add`], for text read through a link out of the scanned root: findings
+    /// in it are reported by place, without a code frame.
+    pub fn add_hidden(&self, name: String, path: PathBuf, text: String) -> Arc<Source> {
+        let mut guard = self.sources.write().unwrap_or_else(|e| e.into_inner());
+        let id = SourceId(guard.len() as u32);
+        let mut source = Source::new(id, name, path, text);
+        source.hidden = true;
+        let source = Arc::new(source);
+        guard.push(source.clone());
+        source
+    }
+
     /// The source already loaded from `path`, if any.
     pub fn find_path(&self, path: &Path) -> Option<Arc<Source>> {
         let guard = self.sources.read().unwrap_or_else(|e| e.into_inner());
@@ -174,5 +216,14 @@ mod tests {
         // "éé " is 5 bytes; 'x' is the 4th scalar on line 2.
         assert_eq!(s.line_col(8), LineCol { line: 2, column: 4 });
         assert_eq!(s.line_range(2), 3..9);
+    }
+
+    #[test]
+    fn columns_on_long_lines_use_checkpoints() {
+        let text = format!("x\n{}{}z", "é".repeat(5000), "a".repeat(7000));
+        let s = Source::new(SourceId(0), "a".into(), "a".into(), text.clone());
+        let z = text.len() - 1;
+        assert_eq!(s.line_col(z), LineCol { line: 2, column: 12001 });
+        assert_eq!(s.line_col(2 + 10000), LineCol { line: 2, column: 5001 });
     }
 }

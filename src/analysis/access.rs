@@ -89,8 +89,38 @@ impl Allowed {
     /// Allowed actions of the given policies of `unit`. Statements for which `skip` is true are
     /// ignored as grants (TL307 skips what TL301 already reports).
     pub fn of(unit: &Unit, policies: &[usize], skip: impl Fn(&Statement) -> bool) -> Allowed {
-        let mut out = Allowed::default();
+        Allowed::collect(unit, policies, skip, &|p| catalog().expand(p))
+    }
+
+    /// Like [`Allowed::of`], restricted to the catalog actions `only` (`service:Name`): each
+    /// value is matched against those few names instead of expanded against the whole catalog,
+    /// so 20,000 statements of `ec2:*` cost 20,000 small matches (TL307 asks about ~25 actions).
+    pub fn of_only(
+        unit: &Unit,
+        policies: &[usize],
+        skip: impl Fn(&Statement) -> bool,
+        only: &[&str],
+    ) -> Allowed {
         let cat = catalog();
+        let wanted: Vec<(ActionInfo, String)> =
+            only.iter().filter_map(|a| cat.lookup(a)).map(|i| (i, i.full_name())).collect();
+        let expand = |pattern: &str| -> Vec<ActionInfo> {
+            wanted
+                .iter()
+                .filter(|(_, name)| crate::wildcard::glob_match(pattern, name))
+                .map(|(i, _)| *i)
+                .collect()
+        };
+        Allowed::collect(unit, policies, skip, &expand)
+    }
+
+    fn collect(
+        unit: &Unit,
+        policies: &[usize],
+        skip: impl Fn(&Statement) -> bool,
+        expand: &dyn Fn(&str) -> Vec<ActionInfo>,
+    ) -> Allowed {
+        let mut out = Allowed::default();
         let mut denies: Vec<&Statement> = Vec::new();
         for &pi in policies {
             let Some(policy) = unit.policies.get(pi) else { continue };
@@ -108,16 +138,16 @@ impl Allowed {
                 }
                 if let Some(actions) = &st.action {
                     for (pattern, span) in actions.known() {
-                        for action in cat.expand(pattern) {
+                        for action in expand(pattern) {
                             let broad = is_broad_for(st, action.service);
                             out.add(Grant { action, span, policy: pi, broad });
                         }
                     }
                 } else if let Some(not) = &st.not_action {
-                    let excluded: Vec<ActionInfo> = not.known().flat_map(|(p, _)| cat.expand(p)).collect();
+                    let excluded: Vec<ActionInfo> = not.known().flat_map(|(p, _)| expand(p)).collect();
                     let excluded: std::collections::HashSet<_> =
                         excluded.iter().map(|a| (a.service, a.name)).collect();
-                    for action in cat.expand("*") {
+                    for action in expand("*") {
                         let broad = is_broad_for(st, action.service);
                         if !excluded.contains(&(action.service, action.name)) {
                             out.add(Grant { action, span: not.span, policy: pi, broad });
@@ -140,7 +170,7 @@ impl Allowed {
                         out.denies_everything = true;
                         out.grants.clear();
                     }
-                    for a in cat.expand(pattern) {
+                    for a in expand(pattern) {
                         out.grants.remove(&(a.service, a.name));
                     }
                 }
@@ -148,7 +178,7 @@ impl Allowed {
                 && not.is_fully_known()
             {
                 let kept: std::collections::HashSet<_> =
-                    not.known().flat_map(|(p, _)| cat.expand(p)).map(|a| (a.service, a.name)).collect();
+                    not.known().flat_map(|(p, _)| expand(p)).map(|a| (a.service, a.name)).collect();
                 out.grants.retain(|k, _| kept.contains(k));
             }
         }

@@ -1,6 +1,6 @@
 //! `trustlint check`: options from configuration and flags, run, report, exit status.
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -83,10 +83,11 @@ pub fn options(args: &CheckArgs) -> Result<Prepared, Error> {
     }
     for p in &args.paths {
         if p.as_os_str() == "-" {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| Error::Usage(format!("cannot read standard input: {e}")))?;
+            // Bounded like files; a BOM or invalid bytes are left for the parser to point at.
+            let text = match crate::load::read_stream(std::io::stdin().lock()) {
+                Ok(decoded) => decoded.text,
+                Err(e) => return Err(Error::Usage(format!("standard input: {}", e.message()))),
+            };
             let name = args.stdin_filename.clone().unwrap_or_else(|| "-".into());
             opts.stdin = Some(StdinInput { name, text });
         } else {
@@ -208,6 +209,9 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
         bar.finish_and_clear();
     }
     let mut report = result?;
+    for note in &report.over_budget {
+        eprintln!("warning: {note}");
+    }
     for line in &report.places {
         eprintln!("{line}");
     }

@@ -31,7 +31,7 @@ pub fn detect(root: &Node) -> JsonDocument {
 }
 
 /// Text that is probably one of ours even though it does not parse.
-fn looks_like_ours(text: &str) -> bool {
+pub fn looks_like_ours(text: &str) -> bool {
     ["\"Statement\"", "\"RoleDetailList\"", "\"planned_values\"", "\"Effect\""]
         .iter()
         .any(|k| text.contains(k))

@@ -277,9 +277,30 @@ fn describe(node: &Node) -> String {
 pub fn collect_duplicates(node: &Node, out: &mut Vec<DuplicateKey>) {
     match &node.kind {
         NodeKind::Object(members) => {
-            for (i, m) in members.iter().enumerate() {
-                if let Some(first) = members[..i].iter().find(|p| p.key == m.key) {
-                    out.push(DuplicateKey { key: m.key.clone(), span: m.key_span, first: first.key_span });
+            // One map per object: linear in the number of keys, and one entry per repeated key
+            // (100,000 copies of a key are one finding that counts them).
+            let mut seen: std::collections::HashMap<&str, (crate::source::Span, Option<usize>)> =
+                std::collections::HashMap::with_capacity(members.len());
+            for m in members {
+                match seen.entry(m.key.as_str()) {
+                    std::collections::hash_map::Entry::Occupied(mut e) => {
+                        let (first, reported) = *e.get();
+                        match reported {
+                            Some(i) => out[i].count += 1,
+                            None => {
+                                e.insert((first, Some(out.len())));
+                                out.push(DuplicateKey {
+                                    key: m.key.clone(),
+                                    span: m.key_span,
+                                    first,
+                                    count: 2,
+                                });
+                            }
+                        }
+                    }
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert((m.key_span, None));
+                    }
                 }
                 collect_duplicates(&m.value, out);
             }

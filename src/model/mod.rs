@@ -53,6 +53,16 @@ pub struct ParseFailure {
     pub what: &'static str,
 }
 
+/// A file could not be read or is not UTF-8 (unreadable, vanished, too large, UTF-16, a byte
+/// order mark, invalid bytes): becomes TL001 at `span`, with its own message and help.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadFailure {
+    pub span: Span,
+    pub message: String,
+    pub label: &'static str,
+    pub help: &'static str,
+}
+
 /// One unit of analysis: a JSON file, or a Terraform module (a directory). Rules run per unit,
 /// in parallel across units.
 #[derive(Debug, Clone, Default)]
@@ -62,6 +72,7 @@ pub struct Unit {
     pub policies: Vec<Policy>,
     pub roles: Vec<Role>,
     pub parse_failures: Vec<ParseFailure>,
+    pub read_failures: Vec<ReadFailure>,
     /// Terraform provider/backend `assume_role` settings.
     pub assume_roles: Vec<terraform::AssumeRoleConfig>,
     /// Credentials written into provider/backend blocks.

@@ -285,8 +285,11 @@ pub enum PolicyQuota {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DuplicateKey {
     pub key: String,
+    /// The second occurrence.
     pub span: Span,
     pub first: Span,
+    /// Occurrences of the key in the object (2 or more).
+    pub count: usize,
 }
 
 /// An element whose value has the wrong shape (`"Action": 5`): IAM rejects the document.

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-pub use crate::diagnostic::{Finding, Severity};
+pub use crate::diagnostic::{Finding, MAX_MESSAGE_CHARS, Severity, bounded};
 
 use crate::config::Settings;
 use crate::model::{Policy, Unit};
@@ -158,7 +158,7 @@ impl<'m> Sink<'m> {
             name: Cow::Borrowed(self.meta.name),
             severity: self.meta.severity,
             span,
-            message: message.into(),
+            message: bounded(message.into()),
             help: None,
             label: None,
             secondary: Vec::new(),

@@ -32,8 +32,9 @@ const LIST_MAX: usize = 10;
 /// Reads PATH: one JSON file, or one Terraform module (a directory or a file of it).
 pub fn load_path(path: &Path, settings: &Settings) -> Result<Loaded, String> {
     let found = discover::discover(&[path.to_path_buf()]).map_err(|e| e.to_string())?;
-    let json: Vec<_> = found.iter().filter(|d| d.class == FileClass::Json).collect();
+    let json: Vec<_> = found.files.iter().filter(|d| d.class == FileClass::Json).collect();
     let mut dirs: Vec<PathBuf> = found
+        .files
         .iter()
         .filter(|d| d.class != FileClass::Json)
         .map(|d| d.path.parent().map(PathBuf::from).unwrap_or_default())
@@ -48,14 +49,14 @@ pub fn load_path(path: &Path, settings: &Settings) -> Result<Loaded, String> {
         input::json::parse_file(&source, &input, true)
             .ok_or_else(|| format!("{}: not a document trustlint reads", d.display))?
     } else if dirs.len() == 1 && json.is_empty() {
-        let files: Vec<_> = found.iter().filter(|d| d.class != FileClass::Json).collect();
+        let files: Vec<_> = found.files.iter().filter(|d| d.class != FileClass::Json).collect();
         let mut loaded = Vec::with_capacity(files.len());
         for f in &files {
             loaded.push(sources.add(f.display.clone(), f.path.clone(), read_text(&f.path)?));
         }
         let display = path.to_string_lossy().into_owned();
         input::terraform::parse_module(&display, dirs[0].clone(), &loaded, &sources, &input)
-    } else if found.is_empty() {
+    } else if found.files.is_empty() {
         return Err(format!("{}: no policy JSON or Terraform files", path.display()));
     } else {
         let n = json.len() + dirs.len();

@@ -17,6 +17,11 @@ pub(crate) type Dfa = dense::DFA<Vec<u32>>;
 const NFA_SIZE_LIMIT: usize = 8 << 20;
 const DFA_SIZE_LIMIT: usize = 2 << 20;
 const DETERMINIZE_SIZE_LIMIT: usize = 2 << 20;
+/// Limits for the one-DFA alternation of a condition's values, which is only a shortcut (the
+/// fallback is a union of one DFA per value, searched lazily): failing fast matters more than
+/// succeeding, since determinising twenty `acme@*@stack-N@*` values together costs seconds
+/// before it fails at the full limits.
+pub(crate) const ALTERNATION_SIZE_LIMIT: usize = 256 << 10;
 const NEST_LIMIT: u32 = 64;
 /// Past this many distinct patterns the cache is dropped rather than grown: a long run over many
 /// repositories must not keep every automaton it ever built.
@@ -171,31 +176,42 @@ pub(crate) fn arn_regex(value: &str, wildcards: bool, vars: VarMode) -> Result<S
     Ok(re)
 }
 
-fn cache() -> &'static Mutex<HashMap<String, Arc<Dfa>>> {
-    static CACHE: OnceLock<Mutex<HashMap<String, Arc<Dfa>>>> = OnceLock::new();
+/// Built automata, and patterns that failed to build: a failure (over the size limits) costs as
+/// much as a success, and every rule asks about the same values.
+type Cache = HashMap<(usize, String), Result<Arc<Dfa>, ReasonError>>;
+
+fn cache() -> &'static Mutex<Cache> {
+    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
     CACHE.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
 /// Compiles `regex` (unanchored syntax) into a DFA that accepts exactly the strings the regex
-/// matches in full. Cached by regex text, which covers every distinct (kind, value, flags).
+/// matches in full. Cached by regex text, which covers every distinct (kind, value, flags),
+/// across rules, files and threads.
 pub(crate) fn compile(regex: &str) -> Result<Arc<Dfa>, ReasonError> {
+    compile_within(regex, DFA_SIZE_LIMIT)
+}
+
+/// [`compile`] with another size limit (for the DFA and for determinisation), in bytes.
+pub(crate) fn compile_within(regex: &str, limit: usize) -> Result<Arc<Dfa>, ReasonError> {
+    let key = (limit, regex.to_owned());
     {
         // A poisoned lock only means another thread panicked mid-insert; the map is still valid.
         let map = cache().lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(dfa) = map.get(regex) {
-            return Ok(Arc::clone(dfa));
+        if let Some(built) = map.get(&key) {
+            return built.clone();
         }
     }
     // Built outside the lock so one slow pattern does not serialise every other thread.
-    let dfa = Arc::new(build(regex)?);
+    let built = build(regex, limit).map(Arc::new);
     let mut map = cache().lock().unwrap_or_else(|e| e.into_inner());
     if map.len() >= CACHE_CAPACITY {
         map.clear();
     }
-    Ok(Arc::clone(map.entry(regex.to_owned()).or_insert_with(|| Arc::clone(&dfa))))
+    map.entry(key).or_insert(built).clone()
 }
 
-fn build(regex: &str) -> Result<Dfa, ReasonError> {
+fn build(regex: &str, limit: usize) -> Result<Dfa, ReasonError> {
     // `\z` rather than relying on the eoi transition alone: with MatchKind::All the DFA keeps
     // running after an interior match, and only an end-anchored pattern makes "match state after
     // eoi" mean "the whole input matched".
@@ -205,8 +221,8 @@ fn build(regex: &str) -> Result<Dfa, ReasonError> {
             dense::Config::new()
                 .start_kind(StartKind::Anchored)
                 .match_kind(MatchKind::All)
-                .dfa_size_limit(Some(DFA_SIZE_LIMIT))
-                .determinize_size_limit(Some(DETERMINIZE_SIZE_LIMIT)),
+                .dfa_size_limit(Some(limit))
+                .determinize_size_limit(Some(limit.min(DETERMINIZE_SIZE_LIMIT))),
         )
         .syntax(syntax::Config::new().unicode(true).utf8(true).nest_limit(NEST_LIMIT))
         .thompson(thompson::Config::new().nfa_size_limit(Some(NFA_SIZE_LIMIT)))
@@ -242,7 +258,7 @@ mod tests {
     fn escapes_metacharacters() {
         for s in ["a.b", "(x)", "[", "\\", "é😀", "a b#", "{1}", "\u{0}"] {
             let re = literal_regex(s, false, VarMode::Literal);
-            assert!(build(&re).is_ok(), "{s} -> {re}");
+            assert!(build(&re, DFA_SIZE_LIMIT).is_ok(), "{s} -> {re}");
         }
     }
 }

@@ -14,6 +14,7 @@
 //! characters, and since it finds the shortest witness first, "shortest witness longer than the
 //! maximum" proves there is none within the bound.
 
+pub mod budget;
 mod compile;
 mod search;
 #[cfg(test)]
@@ -40,6 +41,9 @@ pub enum ReasonError {
     /// The product search exceeded its state budget; the answer is unknown.
     #[error("pattern combination too complex to analyse (more than {states} automaton states)")]
     TooComplex { states: usize },
+    /// The reasoning budget of the file (see [`budget`]) is spent; the answer is unknown.
+    #[error("reasoning budget of {steps} steps for this file spent; the answer is unknown")]
+    OverBudget { steps: usize },
     /// A witness was not valid UTF-8; indicates a bug, reported instead of panicking.
     #[error("internal error: witness is not valid UTF-8")]
     InvalidWitness,
@@ -210,8 +214,8 @@ impl Lang {
             // One DFA for the alternation keeps later products small (a condition may list
             // dozens of values); when it exceeds the size limit, fall back to a union of atoms.
             let alternation = regexes.iter().map(|r| format!("(?:{r})")).collect::<Vec<_>>().join("|");
-            if let Ok(lang) = Lang::atom(alternation) {
-                return Ok(lang);
+            if let Ok(dfa) = compile::compile_within(&alternation, compile::ALTERNATION_SIZE_LIMIT) {
+                return Ok(Lang(Arc::new(Node::Atom { dfa, regex: alternation })));
             }
         }
         let langs = regexes.into_iter().map(Lang::atom).collect::<Result<Vec<_>, _>>()?;

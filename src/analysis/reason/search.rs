@@ -167,6 +167,7 @@ impl Product {
         universe: &Universe,
         mut visit: impl FnMut(&[StateID], &[u8]) -> Control,
     ) -> Result<(), ReasonError> {
+        super::budget::spend(super::budget::SEARCH_STEPS)?;
         let reps = self.representatives(universe);
         let min = universe.min_chars;
         let mut nodes: Vec<Node> = Vec::new();
@@ -223,6 +224,7 @@ impl Product {
                         if nodes.len() >= MAX_NODES || nodes.len() * self.dfas.len().max(1) >= MAX_CELLS {
                             return Err(ReasonError::TooComplex { states: nodes.len() });
                         }
+                        super::budget::spend(self.dfas.len().max(1))?;
                         let new = nodes.len();
                         index.insert((key.0.clone(), len), new);
                         nodes.push(Node {

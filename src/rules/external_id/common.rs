@@ -30,7 +30,12 @@ fn analysed(kind: PatternKind, text: &str, vars: VarMode, g: &Grammar) -> Option
     if let Some(hit) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
         return hit.clone().map(|a| (lang, a));
     }
-    let result = analyse(&lang, g).ok().map(Arc::new);
+    let result = match analyse(&lang, g) {
+        Ok(a) => Some(Arc::new(a)),
+        // This file's budget is spent: unknown here, but another file may still decide it.
+        Err(crate::analysis::reason::ReasonError::OverBudget { .. }) => return None,
+        Err(_) => None,
+    };
     let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
     if map.len() >= 4096 {
         map.clear();

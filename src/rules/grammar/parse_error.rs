@@ -8,9 +8,19 @@ declare_rule! {
     /// authorization-details dump but cannot be parsed, at the location of the syntax error,
     /// and a policy element whose value has a shape IAM rejects (`"Action": 5`).
     ///
+    /// It also reports every input that cannot be read as UTF-8 text, naming the path and the
+    /// reason, so nothing is silently left out: a file or directory the operating system refuses
+    /// (permissions, a file that vanished during the run, an I/O error, with the OS error), an
+    /// input over the size limit (32 MiB), a UTF-16 file (by byte order mark or by its NUL bytes;
+    /// during a walk only when it looks like a policy), a UTF-8 byte order mark, and the first
+    /// invalid UTF-8 sequence. A file with a byte order mark or invalid bytes is still analysed
+    /// (without the mark, invalid bytes as U+FFFD).
+    ///
     /// ## Why is this bad?
     /// IAM and Terraform reject the document (`MalformedPolicyDocument`), so nothing in it
-    /// takes effect, and no other rule can check it. The rest of the run goes on.
+    /// takes effect, and no other rule can check it. The rest of the run goes on. Both read
+    /// UTF-8 only: Terraform rejects a byte order mark as an invalid character, and a policy
+    /// saved as UTF-16 by a Windows editor is not JSON to either.
     ///
     /// ## Example
     /// ```json
@@ -29,12 +39,15 @@ declare_rule! {
         name: "parse-error",
         severity: Error,
         family: Grammar,
-        summary: "a file or policy element cannot be parsed",
+        summary: "a file cannot be read or parsed, or a policy element is malformed",
     }
 }
 
 impl Rule for ParseError {
     fn check_unit(&self, _cx: &Context, unit: &Unit, out: &mut Sink) {
+        for failure in &unit.read_failures {
+            out.emit(failure.span, failure.message.clone()).label(failure.label).help(failure.help);
+        }
         for failure in &unit.parse_failures {
             out.emit(failure.span, format!("cannot parse {}: {}", failure.what, failure.message))
                 .label(failure.message.clone())

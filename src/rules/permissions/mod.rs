@@ -15,6 +15,19 @@ pub(crate) fn allow_statements(policy: &Policy) -> impl Iterator<Item = &Stateme
     policy.statements.iter().filter(move |s| policy.is_permission() && s.is_allow())
 }
 
+/// Longest text offered a "did you mean": the catalog's longest action is 71 characters, and
+/// the edit-distance search costs time per character per catalog action, so a 2 MB `Action`
+/// string gets its finding without a suggestion.
+pub const SUGGEST_MAX_CHARS: usize = 128;
+
+/// The catalog's nearest action or service for a misspelt one, for strings of plausible length.
+pub(crate) fn suggest(action: &str) -> Option<String> {
+    if action.len() > SUGGEST_MAX_CHARS {
+        return None;
+    }
+    crate::catalog::catalog().suggest(action)
+}
+
 /// `Action` and `NotAction` lists of a statement.
 pub(crate) fn action_lists(st: &Statement) -> impl Iterator<Item = &ValueList> {
     st.action.iter().chain(st.not_action.iter())

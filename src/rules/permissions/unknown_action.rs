@@ -1,7 +1,7 @@
 use crate::catalog::catalog;
 use crate::declare_rule;
 use crate::model::{Policy, Unit};
-use crate::rules::permissions::{ActionStatus, action_lists, action_status};
+use crate::rules::permissions::{ActionStatus, action_lists, action_status, suggest};
 use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
@@ -50,7 +50,7 @@ impl Rule for UnknownAction {
             for (action, span) in action_lists(st).flat_map(|l| l.known()) {
                 match action_status(action) {
                     ActionStatus::NoPrefix => {
-                        let suggestion = catalog().suggest(action).filter(|s| s.contains(':'));
+                        let suggestion = suggest(action).filter(|s| s.contains(':'));
                         let f = out.emit(span, format!("action `{action}` has no `service:` prefix"));
                         f.label("not `service:Action`");
                         match suggestion {
@@ -66,7 +66,7 @@ impl Rule for UnknownAction {
                         } else {
                             format!("`{}`", service.to_ascii_lowercase())
                         };
-                        let suggestion = catalog().suggest(action).filter(|s| s.contains(':'));
+                        let suggestion = suggest(action).filter(|s| s.contains(':'));
                         let message = match &suggestion {
                             Some(s) => format!(
                                 "{what} `{action}` matches no action of {scope} (catalog of {date}); did you mean `{s}`?"

@@ -53,7 +53,7 @@ impl Rule for UnknownService {
                 } else {
                     span
                 };
-                let suggestion = catalog().suggest(action);
+                let suggestion = super::suggest(action);
                 let prefix = suggestion.as_deref().map(|s| s.split(':').next().unwrap_or(s));
                 let message = match prefix {
                     Some(p) => format!(
