@@ -96,7 +96,29 @@ pub fn options(args: &CheckArgs) -> Result<Prepared, Error> {
     }
     opts.policy_places = args.policy_places;
     opts.aws_config = args.aws_config.clone();
-    let s = &mut opts.settings;
+    apply_setting_flags(args, &mut opts.settings)?;
+    let select: Vec<String> = args.select.iter().filter(|s| !s.trim().is_empty()).cloned().collect();
+    if !select.is_empty() {
+        opts.lint.select = select;
+    }
+    let ignore: Vec<String> = args.ignore.iter().filter(|s| !s.trim().is_empty()).cloned().collect();
+    if !ignore.is_empty() {
+        opts.lint.ignore = ignore;
+    }
+    opts.rules_dir = args.rules_dir.clone();
+    terraform_vars(args, &mut opts).map_err(Error::Usage)?;
+    let threshold = match (args.fail_on, config.as_ref().and_then(|c| c.fail_on)) {
+        (Some(flag), _) => threshold(flag),
+        (None, Some(FailOnSetting::At(s))) => Some(s),
+        (None, Some(FailOnSetting::Never)) => None,
+        (None, None) => Some(Severity::Warning),
+    };
+    Ok(Prepared { opts, threshold, config })
+}
+
+/// The flags that set what the rules read (`--policy-kind`, `--role-access`, Spacelift facts,
+/// `--trusted-account`); they win over the configuration file.
+fn apply_setting_flags(args: &CheckArgs, s: &mut crate::config::Settings) -> Result<(), Error> {
     if let Some(kind) = args.policy_kind {
         s.policy_kind = match kind {
             PolicyKindArg::Auto => None,
@@ -129,23 +151,7 @@ pub fn options(args: &CheckArgs) -> Result<Prepared, Error> {
         }
         s.trusted_accounts.push(id.clone());
     }
-    let select: Vec<String> = args.select.iter().filter(|s| !s.trim().is_empty()).cloned().collect();
-    if !select.is_empty() {
-        opts.lint.select = select;
-    }
-    let ignore: Vec<String> = args.ignore.iter().filter(|s| !s.trim().is_empty()).cloned().collect();
-    if !ignore.is_empty() {
-        opts.lint.ignore = ignore;
-    }
-    opts.rules_dir = args.rules_dir.clone();
-    terraform_vars(args, &mut opts).map_err(Error::Usage)?;
-    let threshold = match (args.fail_on, config.as_ref().and_then(|c| c.fail_on)) {
-        (Some(flag), _) => threshold(flag),
-        (None, Some(FailOnSetting::At(s))) => Some(s),
-        (None, Some(FailOnSetting::Never)) => None,
-        (None, None) => Some(Severity::Warning),
-    };
-    Ok(Prepared { opts, threshold, config })
+    Ok(())
 }
 
 fn threshold(fail_on: FailOn) -> Option<Severity> {

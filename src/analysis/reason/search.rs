@@ -213,11 +213,7 @@ impl Product {
                             nodes[other].dist = nd;
                             nodes[other].parent = id;
                             nodes[other].byte = b;
-                            if cost == 0 {
-                                queue.push_front(other);
-                            } else {
-                                queue.push_back(other);
-                            }
+                            enqueue(&mut queue, other, cost);
                         }
                     }
                     None => {
@@ -235,11 +231,7 @@ impl Product {
                             byte: b,
                             settled: false,
                         });
-                        if cost == 0 {
-                            queue.push_front(new);
-                        } else {
-                            queue.push_back(new);
-                        }
+                        enqueue(&mut queue, new, cost);
                     }
                 }
             }
@@ -270,4 +262,13 @@ fn path_to(nodes: &[Node], mut id: usize) -> Vec<u8> {
     }
     out.reverse();
     out
+}
+
+/// 0-1 BFS: a step that adds no character is explored before those that do.
+fn enqueue(queue: &mut VecDeque<usize>, node: usize, cost: u32) {
+    if cost == 0 {
+        queue.push_front(node);
+    } else {
+        queue.push_back(node);
+    }
 }

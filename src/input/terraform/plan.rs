@@ -88,53 +88,7 @@ pub fn parse_plan(root: &Node, source: &Source) -> Unit {
     }
     let mut policy_arns: Vec<(String, usize)> = Vec::new();
     for r in res.iter().filter(|r| r.ty == "aws_iam_role") {
-        let idx = unit.roles.len();
-        let name = r.values.get("name").and_then(Node::as_str).unwrap_or(&r.address).to_string();
-        unit.roles.push(Role {
-            name,
-            subject: r.address.clone(),
-            span: r.span,
-            arn: r.values.get("arn").and_then(Node::as_str).map(str::to_string),
-            trust: None,
-            permissions: Vec::new(),
-            managed_policies: Vec::new(),
-            access: None,
-            tag_session_required: None,
-        });
-        let trust = r.values.get("assume_role_policy");
-        unit.roles[idx].trust = add_policy(
-            &mut unit,
-            source,
-            trust,
-            PolicyKind::Trust,
-            PolicyQuota::Trust,
-            &r.address,
-            Some(idx),
-        );
-        if let Some(NodeKind::Array(items)) = r.values.get("inline_policy").map(|n| &n.kind) {
-            for item in items {
-                let subject = format!("{}.inline_policy", r.address);
-                let p = item.get("policy");
-                if let Some(p) = add_policy(
-                    &mut unit,
-                    source,
-                    p,
-                    PolicyKind::Permission,
-                    PolicyQuota::Inline,
-                    &subject,
-                    Some(idx),
-                ) {
-                    unit.roles[idx].permissions.push(p);
-                }
-            }
-        }
-        if let Some(NodeKind::Array(items)) = r.values.get("managed_policy_arns").map(|n| &n.kind) {
-            for i in items {
-                if let Some(t) = i.as_str() {
-                    unit.roles[idx].managed_policies.push(Value::known(t, i.span));
-                }
-            }
-        }
+        plan_role(&mut unit, source, r);
     }
     for r in res.iter().filter(|r| r.ty == "aws_iam_policy") {
         let p = r.values.get("policy");
@@ -145,68 +99,8 @@ pub fn parse_plan(root: &Node, source: &Source) -> Unit {
             policy_arns.push((arn.to_string(), p));
         }
     }
-    let role_by_name = |unit: &Unit, n: Option<&Node>| {
-        let name = n.and_then(Node::as_str)?;
-        unit.roles.iter().position(|r| r.name == name)
-    };
     for r in &res {
-        match r.ty {
-            "aws_iam_role_policy" => {
-                let role = role_by_name(&unit, r.values.get("role"));
-                let p = r.values.get("policy");
-                if let Some(p) = add_policy(
-                    &mut unit,
-                    source,
-                    p,
-                    PolicyKind::Permission,
-                    PolicyQuota::Inline,
-                    &r.address,
-                    role,
-                ) && let Some(role) = role
-                {
-                    unit.roles[role].permissions.push(p);
-                }
-            }
-            "aws_iam_user_policy" | "aws_iam_group_policy" => {
-                let p = r.values.get("policy");
-                add_policy(
-                    &mut unit,
-                    source,
-                    p,
-                    PolicyKind::Permission,
-                    PolicyQuota::Inline,
-                    &r.address,
-                    None,
-                );
-            }
-            ty if standalone(ty).is_some() => {
-                let Some((attr, kind, quota, what)) = standalone(ty) else { continue };
-                if ty == "aws_organizations_policy"
-                    && r.values
-                        .get("type")
-                        .and_then(Node::as_str)
-                        .is_some_and(|t| t != "SERVICE_CONTROL_POLICY")
-                {
-                    continue;
-                }
-                if let Some(p) =
-                    add_policy(&mut unit, source, r.values.get(attr), kind, quota, &r.address, None)
-                    && let Some(what) = what
-                {
-                    unit.policies[p].owner = Some(format!("{what} of {}", r.address));
-                }
-            }
-            "aws_iam_role_policy_attachment" => {
-                let Some(role) = role_by_name(&unit, r.values.get("role")) else { continue };
-                let Some(arn) = r.values.get("policy_arn") else { continue };
-                let Some(text) = arn.as_str() else { continue };
-                match policy_arns.iter().find(|(a, _)| a == text) {
-                    Some(&(_, p)) => unit.roles[role].permissions.push(p),
-                    None => unit.roles[role].managed_policies.push(Value::known(text, arn.span)),
-                }
-            }
-            _ => {}
-        }
+        plan_resource(&mut unit, source, r, &policy_arns);
     }
     unit
 }
@@ -219,4 +113,91 @@ fn standalone(ty: &str) -> Option<(&'static str, PolicyKind, PolicyQuota, Option
         return Some((attr, PolicyKind::Resource, PolicyQuota::Resource, Some(what)));
     }
     OTHER_POLICIES.iter().find(|r| r.0 == ty).map(|&(_, attr, kind, quota)| (attr, kind, quota, None))
+}
+
+/// The role of a plan with its trust, inline policies and managed policy ARNs.
+fn plan_role(unit: &mut Unit, source: &Source, r: &PlanRes) {
+    let idx = unit.roles.len();
+    let name = r.values.get("name").and_then(Node::as_str).unwrap_or(&r.address).to_string();
+    unit.roles.push(Role {
+        name,
+        subject: r.address.clone(),
+        span: r.span,
+        arn: r.values.get("arn").and_then(Node::as_str).map(str::to_string),
+        trust: None,
+        permissions: Vec::new(),
+        managed_policies: Vec::new(),
+        access: None,
+        tag_session_required: None,
+    });
+    let trust = r.values.get("assume_role_policy");
+    unit.roles[idx].trust =
+        add_policy(unit, source, trust, PolicyKind::Trust, PolicyQuota::Trust, &r.address, Some(idx));
+    if let Some(NodeKind::Array(items)) = r.values.get("inline_policy").map(|n| &n.kind) {
+        for item in items {
+            let subject = format!("{}.inline_policy", r.address);
+            let p = item.get("policy");
+            if let Some(p) =
+                add_policy(unit, source, p, PolicyKind::Permission, PolicyQuota::Inline, &subject, Some(idx))
+            {
+                unit.roles[idx].permissions.push(p);
+            }
+        }
+    }
+    if let Some(NodeKind::Array(items)) = r.values.get("managed_policy_arns").map(|n| &n.kind) {
+        for i in items {
+            if let Some(t) = i.as_str() {
+                unit.roles[idx].managed_policies.push(Value::known(t, i.span));
+            }
+        }
+    }
+}
+
+/// The role (by name) a plan resource names in `attr`.
+fn role_by_name(unit: &Unit, n: Option<&Node>) -> Option<usize> {
+    let name = n.and_then(Node::as_str)?;
+    unit.roles.iter().position(|r| r.name == name)
+}
+
+/// Role policies, attachments, user/group policies and standalone policies of a plan.
+fn plan_resource(unit: &mut Unit, source: &Source, r: &PlanRes, policy_arns: &[(String, usize)]) {
+    match r.ty {
+        "aws_iam_role_policy" => {
+            let role = role_by_name(unit, r.values.get("role"));
+            let p = r.values.get("policy");
+            if let Some(p) =
+                add_policy(unit, source, p, PolicyKind::Permission, PolicyQuota::Inline, &r.address, role)
+                && let Some(role) = role
+            {
+                unit.roles[role].permissions.push(p);
+            }
+        }
+        "aws_iam_user_policy" | "aws_iam_group_policy" => {
+            let p = r.values.get("policy");
+            add_policy(unit, source, p, PolicyKind::Permission, PolicyQuota::Inline, &r.address, None);
+        }
+        ty if standalone(ty).is_some() => {
+            let Some((attr, kind, quota, what)) = standalone(ty) else { return };
+            if ty == "aws_organizations_policy"
+                && r.values.get("type").and_then(Node::as_str).is_some_and(|t| t != "SERVICE_CONTROL_POLICY")
+            {
+                return;
+            }
+            if let Some(p) = add_policy(unit, source, r.values.get(attr), kind, quota, &r.address, None)
+                && let Some(what) = what
+            {
+                unit.policies[p].owner = Some(format!("{what} of {}", r.address));
+            }
+        }
+        "aws_iam_role_policy_attachment" => {
+            let Some(role) = role_by_name(unit, r.values.get("role")) else { return };
+            let Some(arn) = r.values.get("policy_arn") else { return };
+            let Some(text) = arn.as_str() else { return };
+            match policy_arns.iter().find(|(a, _)| a == text) {
+                Some(&(_, p)) => unit.roles[role].permissions.push(p),
+                None => unit.roles[role].managed_policies.push(Value::known(text, arn.span)),
+            }
+        }
+        _ => {}
+    }
 }

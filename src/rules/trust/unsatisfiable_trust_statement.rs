@@ -8,6 +8,7 @@ use crate::declare_rule;
 use crate::model::{Policy, Statement, Unit};
 use crate::rules::external_id::common::spacelift_external_ids;
 use crate::rules::{Context, Rule, Sink, opening};
+use crate::source::Span;
 
 declare_rule! {
     /// ## What it does
@@ -58,100 +59,8 @@ impl Rule for UnsatisfiableTrustStatement {
             if report_never_present_key(st, out) {
                 continue;
             }
-            let mut keys: Vec<String> = Vec::new();
-            for c in &st.conditions {
-                if let Some(k) = c.key.as_str()
-                    && !keys.iter().any(|x| x.eq_ignore_ascii_case(k))
-                {
-                    keys.push(k.to_string());
-                }
-            }
-            for key in &keys {
-                // `*` under StringEquals on the external id: TL105 reports it with this consequence.
-                if st.conditions_on(key).any(accepts_only_literal_wildcards) {
-                    continue;
-                }
-                let Some(eff) = effective(unit, policy, st, key) else { continue };
-                if eff.absent {
-                    continue;
-                }
-                let kc = &eff.allow;
-                let is_external_id = key.eq_ignore_ascii_case(EXTERNAL_ID);
-                let universe = if is_external_id { Universe::sts_external_id() } else { Universe::any() };
-                let Ok(empty) = eff.lang.is_empty_in(&universe) else { continue };
-                // Only a Deny that refused what the Allow accepts is worth naming.
-                let by_deny = match (empty, eff.denied()) {
-                    (true, true) => kc.lang.is_empty_in(&universe).ok() == Some(false),
-                    _ => false,
-                };
-                let denied = if by_deny {
-                    let labels: Vec<String> = eff.refusal.by.iter().map(|d| d.label()).collect();
-                    format!(" once the Deny in {} is applied", labels.join(", "))
-                } else {
-                    String::new()
-                };
-                let ops: Vec<String> = kc
-                    .conditions
-                    .iter()
-                    .map(|c| {
-                        format!(
-                            "{} {}",
-                            c.operator.raw,
-                            c.values.known().map(|(v, _)| v).collect::<Vec<_>>().join("|")
-                        )
-                    })
-                    .collect();
-                if empty {
-                    let span = kc.conditions.first().map(|c| c.operator_span).unwrap_or(opening(st.span));
-                    let help = if by_deny {
-                        "narrow the Deny so it leaves the values this statement is for, or remove the statement"
-                    } else {
-                        "merge the conditions on this key into one operator with the values you expect"
-                    };
-                    let mut finding = out
-                        .emit(
-                            span,
-                            format!(
-                                "no value of {key} satisfies every condition ({}){denied}: {} grants nothing",
-                                ops.join("; "),
-                                st.label()
-                            ),
-                        )
-                        .secondary(st.span, "in this statement")
-                        .help(help);
-                    if by_deny {
-                        for d in &eff.refusal.by {
-                            finding = finding.secondary(d.span, "refused by this Deny");
-                        }
-                    }
-                    continue;
-                }
-                if is_external_id && !spacelift_principals(st).is_empty() {
-                    // When every value alone matches no Spacelift id, TL201 reports each one;
-                    // this finding is for conditions that only together exclude every id.
-                    let values: Vec<_> = spacelift_external_ids(unit, policy)
-                        .into_iter()
-                        .filter(|v| std::ptr::eq(v.statement, st))
-                        .collect();
-                    if !eff.denied()
-                        && !values.is_empty()
-                        && values.iter().all(|v| v.analysis.current.is_none() && v.analysis.legacy.is_none())
-                    {
-                        continue;
-                    }
-                    let Some(g) = grammar() else { continue };
-                    let Ok(a) = analyse(&eff.lang, g) else { continue };
-                    if a.current.is_none() && a.legacy.is_none() {
-                        let why =
-                            a.invalid.map(|d| d.to_string()).unwrap_or_else(|| "no valid id matches".into());
-                        out.emit(
-                            kc.conditions[0].values.span,
-                            format!("the sts:ExternalId condition accepts no external id Spacelift sends ({why}){denied}: {} grants nothing", st.label()),
-                        )
-                        .secondary(st.span, "in this statement")
-                        .help("Spacelift sends `<account>@<integration id>@<stack>@<read|write>`");
-                    }
-                }
+            for key in &condition_keys(st) {
+                check_key(unit, policy, st, key, out);
             }
         }
     }
@@ -183,4 +92,115 @@ fn report_never_present_key(st: &Statement, out: &mut Sink) -> bool {
         return true;
     }
     false
+}
+
+/// The condition keys of a statement, once each (IAM compares key names case-insensitively).
+fn condition_keys(st: &Statement) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for c in &st.conditions {
+        if let Some(k) = c.key.as_str()
+            && !keys.iter().any(|x| x.eq_ignore_ascii_case(k))
+        {
+            keys.push(k.to_string());
+        }
+    }
+    keys
+}
+
+/// Whether the conditions on `key` (after the Deny statements) leave any value, and for the
+/// external id of a Spacelift principal, any id Spacelift sends.
+fn check_key(unit: &Unit, policy: &Policy, st: &Statement, key: &str, out: &mut Sink) {
+    // `*` under StringEquals on the external id: TL105 reports it with this consequence.
+    if st.conditions_on(key).any(accepts_only_literal_wildcards) {
+        return;
+    }
+    let Some(eff) = effective(unit, policy, st, key) else { return };
+    if eff.absent {
+        return;
+    }
+    let kc = &eff.allow;
+    let is_external_id = key.eq_ignore_ascii_case(EXTERNAL_ID);
+    let universe = if is_external_id { Universe::sts_external_id() } else { Universe::any() };
+    let Ok(empty) = eff.lang.is_empty_in(&universe) else { return };
+    // Only a Deny that refused what the Allow accepts is worth naming.
+    let by_deny = match (empty, eff.denied()) {
+        (true, true) => kc.lang.is_empty_in(&universe).ok() == Some(false),
+        _ => false,
+    };
+    let denied = if by_deny {
+        let labels: Vec<String> = eff.refusal.by.iter().map(|d| d.label()).collect();
+        format!(" once the Deny in {} is applied", labels.join(", "))
+    } else {
+        String::new()
+    };
+    let ops: Vec<String> = kc
+        .conditions
+        .iter()
+        .map(|c| {
+            format!("{} {}", c.operator.raw, c.values.known().map(|(v, _)| v).collect::<Vec<_>>().join("|"))
+        })
+        .collect();
+    if empty {
+        let span = kc.conditions.first().map(|c| c.operator_span).unwrap_or(opening(st.span));
+        let deny_spans: Vec<Span> =
+            if by_deny { eff.refusal.by.iter().map(|d| d.span).collect() } else { Vec::new() };
+        report_empty(st, key, span, &ops.join("; "), &denied, &deny_spans, out);
+        return;
+    }
+    if is_external_id && !spacelift_principals(st).is_empty() {
+        // When every value alone matches no Spacelift id, TL201 reports each one;
+        // this finding is for conditions that only together exclude every id.
+        let values: Vec<_> = spacelift_external_ids(unit, policy)
+            .into_iter()
+            .filter(|v| std::ptr::eq(v.statement, st))
+            .collect();
+        if !eff.denied()
+            && !values.is_empty()
+            && values.iter().all(|v| v.analysis.current.is_none() && v.analysis.legacy.is_none())
+        {
+            return;
+        }
+        let Some(g) = grammar() else { return };
+        let Ok(a) = analyse(&eff.lang, g) else { return };
+        if a.current.is_none() && a.legacy.is_none() {
+            let why = a.invalid.map(|d| d.to_string()).unwrap_or_else(|| "no valid id matches".into());
+            out.emit(
+                kc.conditions[0].values.span,
+                format!("the sts:ExternalId condition accepts no external id Spacelift sends ({why}){denied}: {} grants nothing", st.label()),
+            )
+            .secondary(st.span, "in this statement")
+            .help("Spacelift sends `<account>@<integration id>@<stack>@<read|write>`");
+        }
+    }
+}
+
+/// The statement's conditions on `key` leave no value (`deny_spans`: the Deny statements that
+/// removed what the Allow accepted, if that is why).
+fn report_empty(
+    st: &Statement,
+    key: &str,
+    span: Span,
+    ops: &str,
+    denied: &str,
+    deny_spans: &[Span],
+    out: &mut Sink,
+) {
+    let help = if deny_spans.is_empty() {
+        "merge the conditions on this key into one operator with the values you expect"
+    } else {
+        "narrow the Deny so it leaves the values this statement is for, or remove the statement"
+    };
+    let mut finding = out
+        .emit(
+            span,
+            format!(
+                "no value of {key} satisfies every condition ({ops}){denied}: {} grants nothing",
+                st.label()
+            ),
+        )
+        .secondary(st.span, "in this statement")
+        .help(help);
+    for d in deny_spans {
+        finding = finding.secondary(*d, "refused by this Deny");
+    }
 }
