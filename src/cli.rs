@@ -1,4 +1,4 @@
-//! Command-line definitions (clap). Behaviour lives in [`crate::commands`].
+//! Command-line definitions (clap). Behaviour lives in the `commands` modules, which read these.
 
 use std::path::PathBuf;
 
@@ -294,7 +294,7 @@ pub struct ExternalIdArgs {
 }
 
 /// `trustlint verify ...`: every argument goes unchanged to the `trustlint-verify` binary, which
-/// holds the AWS SDK (see `commands::verify`).
+/// holds the AWS SDK (see src/commands/verify.rs).
 #[derive(Debug, Args)]
 #[command(disable_help_flag = true)]
 pub struct VerifyArgs {

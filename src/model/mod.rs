@@ -37,7 +37,7 @@ pub struct Role {
     /// (AWS managed policies, read through the catalog; customer managed policies whose document
     /// is not available make the role's access unknown).
     pub managed_policies: Vec<Value>,
-    /// Filled by [`crate::analysis::access::compute`] after parsing (unless the input already set it, e.g.
+    /// Filled by the role-access analysis (`analysis/access.rs`) after parsing (unless the input already set it, e.g.
     /// `--role-access`); `None` when undecidable.
     pub access: Option<RoleAccess>,
     /// Integration settings that require `sts:TagSession` (TL113), when known.
