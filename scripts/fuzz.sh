@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-600}
 shift || true
-all=(policy_json terraform_hcl terraform_json plan_json auth_details external_id pattern)
+all=(policy_json terraform_hcl terraform_json plan_json auth_details aws_config external_id pattern)
 targets=("${@:-${all[@]}}")
 
 if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
@@ -29,6 +29,7 @@ seed() {
     terraform_json) mapfile -t files < <(find fixtures examples -name '*.tf.json' -type f) ;;
     policy_json) mapfile -t files < <(find fixtures examples -name '*.json' ! -name '*.tf.json' -type f -exec grep -l '"Statement"' {} +) ;;
     plan_json) mapfile -t files < <(find fixtures examples -name '*.json' ! -name '*.tf.json' -type f -exec grep -lE '"(planned_values|resource_changes)"' {} +) ;;
+    aws_config) mapfile -t files < <(find fixtures examples -type f \( -name '*.aws-config' -o -name config -o -name credentials -o -path '*/.aws/*' \)) ;;
     auth_details) mapfile -t files < <(find fixtures examples -name '*.json' ! -name '*.tf.json' -type f -exec grep -lE '"(Role|User|Group)DetailList"' {} +) ;;
   esac
   if [ -d "fuzz/seeds/$target" ]; then

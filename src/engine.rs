@@ -567,9 +567,17 @@ pub(crate) fn lint_named(
 ) -> (Vec<Finding>, SourceMap) {
     let sources = SourceMap::new();
     let path = PathBuf::from(name);
-    let source = sources.add(name.to_owned(), path.clone(), text.to_owned());
+    let class = discover::classify(&path);
+    // A shared config file is masked before it is stored, as in a run over files: no secret
+    // can reach a report.
+    let stored = match class {
+        Some(FileClass::AwsConfig) => input::aws_config::redact(text),
+        _ => text.to_owned(),
+    };
+    let source = sources.add(name.to_owned(), path.clone(), stored);
     let input = input_options(settings);
-    let unit = match discover::classify(&path) {
+    let unit = match class {
+        Some(FileClass::AwsConfig) => Some(input::aws_config::parse_files(name, &[source], &[true])),
         Some(FileClass::Terraform | FileClass::TerraformJson) => {
             let dir = path.parent().map(PathBuf::from).unwrap_or_default();
             Some(input::terraform::parse_module(name, dir, &[source], &sources, &input))

@@ -25,21 +25,24 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("terraform_json", terraform_json),
     ("plan_json", plan_json),
     ("auth_details", auth_details),
+    ("aws_config", aws_config),
     ("external_id", external_id),
     ("pattern", pattern),
 ];
 
 fn rules() -> &'static [Box<dyn Rule>] {
     static RULES: OnceLock<Vec<Box<dyn Rule>>> = OnceLock::new();
-    RULES.get_or_init(|| crate::rule_set(None).unwrap_or_default())
+    // The embedded rules failing to load is a bug the fuzzer must report, not zero rules.
+    RULES.get_or_init(|| crate::rule_set(None).expect("the embedded rule set loads"))
 }
 
 /// Lints `data` as a file called `name` and renders the findings; checks that every span lies
-/// in its source and that the reports render.
-fn document(name: &str, data: &[u8]) {
+/// in its source and that the reports render. Returns the decoded text and the human and JSON
+/// reports (empty when the bytes do not decode).
+fn document(name: &str, data: &[u8]) -> (String, String) {
     let text = match crate::load::decode(data.to_vec()) {
         Ok(decoded) => decoded.text,
-        Err(_) => return,
+        Err(_) => return (String::new(), String::new()),
     };
     let settings = Settings::default();
     let (findings, sources) = crate::engine::lint_named(name, &text, &settings, rules());
@@ -55,7 +58,9 @@ fn document(name: &str, data: &[u8]) {
     let mut out = Vec::new();
     let opts = HumanOptions { color: false, width: 100, summary: false };
     render_findings(&mut out, &findings, &sources, &opts).expect("rendering into memory cannot fail");
-    let _ = crate::report::json::render(&findings, &sources, 1, 0);
+    let mut report = String::from_utf8_lossy(&out).into_owned();
+    report.push_str(&crate::report::json::render(&findings, &sources, 1, 0));
+    (text, report)
 }
 
 /// An IAM policy document (`*.json`, kind inferred).
@@ -82,6 +87,29 @@ pub fn plan_json(data: &[u8]) {
 /// A `get-account-authorization-details` dump (detected by content).
 pub fn auth_details(data: &[u8]) {
     document("account.json", data);
+}
+
+/// An AWS shared config or credentials file: whatever it holds, no secret value may appear in
+/// any finding's message, label or help (they are masked before they are stored).
+pub fn aws_config(data: &[u8]) {
+    let (text, report) = document(".aws/config", data);
+    // A value that also appears elsewhere in the file (as a profile name, say) may be quoted
+    // from there; only a value found nowhere else must never be printed.
+    for secret in secret_values(&text).filter(|v| text.matches(v).count() == 1) {
+        assert!(!report.contains(secret), "a secret value reached the report");
+    }
+}
+
+/// The values of secret keys long enough that they cannot appear in a report by chance.
+fn secret_values(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().filter_map(|line| {
+        let (key, value) = line.split_once('=')?;
+        let key = key.trim().to_ascii_lowercase();
+        let secret = key == "aws_secret_access_key" || key == "aws_session_token";
+        let value = value.trim();
+        let shaped = value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'/' || b == b'+');
+        (secret && value.len() >= 16 && shaped).then_some(value)
+    })
 }
 
 fn grammar() -> Option<&'static Grammar> {
@@ -119,5 +147,19 @@ pub fn pattern(data: &[u8]) {
     }
     if let Some(g) = grammar() {
         let _ = external_id::analyse(&lang, g);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_secret_check_sees_secrets_and_the_reports_do_not() {
+        let text = "[default]\naws_access_key_id = AKIA2FXTR7QW3RT5YB4N\naws_secret_access_key = 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\n";
+        assert_eq!(secret_values(text).collect::<Vec<_>>(), ["Zr8pQ2vLxN4mT6bY1cK9dF3hJ5sW7aE0gU2iO4eR"]);
+        let (_, report) = document(".aws/config", text.as_bytes());
+        assert!(report.contains("TL605"), "the committed key is reported: {report}");
+        assert!(!report.contains("Zr8pQ2vL"), "{report}");
     }
 }

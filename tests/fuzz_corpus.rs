@@ -19,6 +19,7 @@ fn seeds(target: &str) -> Vec<PathBuf> {
     let picked: Vec<PathBuf> = match target {
         "terraform_hcl" => files.into_iter().filter(|p| name(p).ends_with(".tf")).collect(),
         "terraform_json" => files.into_iter().filter(|p| name(p).ends_with(".tf.json")).collect(),
+        "aws_config" => files.into_iter().filter(|p| is_aws_config(p)).collect(),
         "policy_json" | "plan_json" | "auth_details" => {
             let keys: &[&str] = match target {
                 "policy_json" => &["\"Statement\""],
@@ -36,6 +37,13 @@ fn seeds(target: &str) -> Vec<PathBuf> {
     let mut out = picked;
     collect(&root.join("fuzz/seeds").join(target), &mut out);
     out
+}
+
+/// Shared config and credentials files, named as `check` finds them.
+fn is_aws_config(p: &Path) -> bool {
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let in_aws = p.parent().and_then(Path::file_name).is_some_and(|d| d == ".aws");
+    name.ends_with(".aws-config") || name == "config" || name == "credentials" || in_aws
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
