@@ -435,17 +435,11 @@ fn load_job(job: &Job, input: &InputOptions, sources: &SourceMap) -> Result<(Opt
 /// cannot be read is a unit holding the read failure.
 fn json_job(d: &Discovered, input: &InputOptions, sources: &SourceMap) -> Option<Unit> {
     match load(d, sources) {
+        Loaded::Text(source, _) if is_named_aws_config(d, &source.text) => {
+            // Stored masked by `load`, so no secret can be printed or found by path.
+            Some(input::aws_config::parse_files(&d.display, &[source], &[true]))
+        }
         Loaded::Text(source, failures) => {
-            if d.explicit
-                && !source.text.trim_start().starts_with('{')
-                && input::aws_config::looks_like_aws_config(&source.text)
-            {
-                // A named file of any name that is a shared config file, not JSON: findings
-                // point into a masked copy, so no secret can be printed.
-                let masked =
-                    sources.add(d.display.clone(), d.path.clone(), input::aws_config::redact(&source.text));
-                return Some(input::aws_config::parse_files(&d.display, &[masked], &[true]));
-            }
             input::json::parse_file(&source, input, d.explicit).map(|unit| with_read_failures(unit, failures))
         }
         Loaded::Failed(source, failure) => Some(failed_unit(&source, failure)),
@@ -489,11 +483,22 @@ enum Loaded {
     Skipped,
 }
 
+/// A file named on the command line, of any name, that is a shared config file rather than JSON.
+fn is_named_aws_config(d: &Discovered, text: &str) -> bool {
+    let terraform = matches!(d.class, FileClass::Terraform | FileClass::TerraformJson);
+    d.explicit && !terraform && !text.trim_start().starts_with('{') && input::aws_config::looks_like_aws_config(text)
+}
+
 fn load(d: &Discovered, sources: &SourceMap) -> Loaded {
     match load::read_path(&d.path) {
         Ok(decoded) => {
             let invalid_at = decoded.invalid_at;
-            let source = sources.add(d.display.clone(), d.path.clone(), decoded.text);
+            let text = if is_named_aws_config(d, &decoded.text) {
+                input::aws_config::redact(&decoded.text)
+            } else {
+                decoded.text
+            };
+            let source = sources.add(d.display.clone(), d.path.clone(), text);
             let mut failures = Vec::new();
             if decoded.bom {
                 failures.push(ReadFailure {
