@@ -483,10 +483,31 @@ enum Loaded {
     Skipped,
 }
 
+/// A named file that is a link resolving outside the directory it was named in (a hook given
+/// `policy.json -> ~/.aws/credentials` by a hostile repository): it is linted, but no byte of
+/// it is printed in a code frame.
+fn leaves_its_directory(path: &std::path::Path) -> bool {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return false;
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    match (std::fs::canonicalize(path), std::fs::canonicalize(dir)) {
+        (Ok(target), Ok(dir)) => !target.starts_with(dir),
+        _ => true,
+    }
+}
+
 /// A file named on the command line, of any name, that is a shared config file rather than JSON.
 fn is_named_aws_config(d: &Discovered, text: &str) -> bool {
     let terraform = matches!(d.class, FileClass::Terraform | FileClass::TerraformJson);
-    d.explicit && !terraform && !text.trim_start().starts_with('{') && input::aws_config::looks_like_aws_config(text)
+    d.explicit
+        && !terraform
+        && !text.trim_start().starts_with('{')
+        && input::aws_config::looks_like_aws_config(text)
 }
 
 fn load(d: &Discovered, sources: &SourceMap) -> Loaded {
@@ -498,7 +519,11 @@ fn load(d: &Discovered, sources: &SourceMap) -> Loaded {
             } else {
                 decoded.text
             };
-            let source = sources.add(d.display.clone(), d.path.clone(), text);
+            let source = if d.explicit && leaves_its_directory(&d.path) {
+                sources.add_hidden(d.display.clone(), d.path.clone(), text)
+            } else {
+                sources.add(d.display.clone(), d.path.clone(), text)
+            };
             let mut failures = Vec::new();
             if decoded.bom {
                 failures.push(ReadFailure {

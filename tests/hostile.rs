@@ -353,3 +353,32 @@ fn one_line_files_print_a_window_per_finding() {
         r.stdout
     );
 }
+
+/// A pre-commit hook or CI job given `trust.json -> /elsewhere/secret.json` by a hostile
+/// repository: the file is still linted, but no byte of it reaches any report.
+#[cfg(unix)]
+#[test]
+fn a_named_link_out_of_its_directory_is_linted_but_never_printed() {
+    let outside = tempfile::tempdir().expect("tempdir");
+    let policy = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"AWS": "*"}},
+  "Action": "sts:AssumeRole", "Condition": {{"StringEquals": {{"aws:PrincipalTag/team": "{SECRET}"}}}}}}]}}"#
+    );
+    std::fs::write(outside.path().join("secret.json"), policy).expect("write");
+    let dir = dir_with(&[]);
+    std::os::unix::fs::symlink(outside.path().join("secret.json"), dir.path().join("trust.json"))
+        .expect("symlink");
+    for format in ["human", "json", "sarif", "github", "gitlab", "junit", "markdown", "concise"] {
+        let r = run(dir.path(), &["check", "--format", format, "trust.json", "other.json"]);
+        assert!(
+            !r.stdout.contains(SECRET) && !r.stderr.contains(SECRET),
+            "{format}: a byte of the link's target was printed:\n{}",
+            r.stdout
+        );
+        assert!(r.stdout.contains("TL102"), "{format}: the linked policy is still linted:\n{}", r.stdout);
+    }
+    // The same text as an ordinary file in the tree is shown in its code frame.
+    std::fs::copy(outside.path().join("secret.json"), dir.path().join("own.json")).expect("copy");
+    let r = run(dir.path(), &["check", "own.json"]);
+    assert!(r.stdout.contains(SECRET), "an ordinary file's code frame shows its text:\n{}", r.stdout);
+}
