@@ -48,7 +48,12 @@ pub struct CheckOptions {
     pub progress: Option<Progress>,
     /// Collect [`Report::places`] (`check --policy-places`).
     pub policy_places: bool,
+    /// Texts read instead of the files at these paths (`check --diff` re-lints fixed text it
+    /// does not write).
+    pub overlay: Overlay,
 }
+
+pub use crate::input::Overlay;
 
 /// What the engine tells a progress display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -267,6 +272,7 @@ fn run_input(opts: &CheckOptions) -> InputOptions {
         roots: input::terraform::files::canonical_roots(&scan_roots(&opts.paths)),
         var_files: opts.var_files.clone(),
         vars: opts.vars.clone(),
+        overlay: opts.overlay.clone(),
         ..input_options(&opts.settings)
     }
 }
@@ -403,7 +409,7 @@ fn load_job(job: &Job, input: &InputOptions, sources: &SourceMap) -> Result<(Opt
             let mut loaded = Vec::with_capacity(files.len());
             let mut failures = Vec::new();
             for f in files {
-                match load(f, sources) {
+                match load(f, sources, input) {
                     Loaded::Text(source, fs) => {
                         loaded.push(source);
                         failures.extend(fs);
@@ -434,7 +440,7 @@ fn load_job(job: &Job, input: &InputOptions, sources: &SourceMap) -> Result<(Opt
 /// One JSON file (or a named shared config file of any name), read within the size cap; what
 /// cannot be read is a unit holding the read failure.
 fn json_job(d: &Discovered, input: &InputOptions, sources: &SourceMap) -> Option<Unit> {
-    match load(d, sources) {
+    match load(d, sources, input) {
         Loaded::Text(source, failures) => {
             if d.explicit
                 && !source.text.trim_start().starts_with('{')
@@ -489,8 +495,12 @@ enum Loaded {
     Skipped,
 }
 
-fn load(d: &Discovered, sources: &SourceMap) -> Loaded {
-    match load::read_path(&d.path) {
+fn load(d: &Discovered, sources: &SourceMap, input: &InputOptions) -> Loaded {
+    let read = match input.overlay.get(&d.path) {
+        Some(text) => Ok(load::Decoded { text: text.clone(), bom: false, invalid_at: None }),
+        None => load::read_path(&d.path),
+    };
+    match read {
         Ok(decoded) => {
             let invalid_at = decoded.invalid_at;
             let source = sources.add(d.display.clone(), d.path.clone(), decoded.text);
