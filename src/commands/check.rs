@@ -142,6 +142,7 @@ fn apply_setting_flags(args: &CheckArgs, s: &mut crate::config::Settings) -> Res
             SpaceliftEnvironmentArg::SpaceliftIo => SpaceliftEnvironment::Eu,
             SpaceliftEnvironmentArg::UsSpaceliftIo => SpaceliftEnvironment::Us,
         };
+        s.spacelift_environment_set = true;
     }
     if !args.trusted_account.is_empty() {
         s.trusted_accounts.clear();
