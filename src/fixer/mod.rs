@@ -88,6 +88,7 @@ pub fn run(opts: &CheckOptions, req: Request) -> Result<(Report, Fixed), Error> 
     let (mut fixed, mut dropped, mut rounds) = (0usize, Vec::new(), 0usize);
     let mut last: HashMap<PathBuf, (String, Vec<String>)> = HashMap::new();
     let mut failures_before: HashMap<PathBuf, usize> = HashMap::new();
+    let mut seen: BTreeSet<(PathBuf, String, String)> = BTreeSet::new();
     let mut report = loop {
         opts.overlay = Arc::new(overlay.clone());
         let report = check(&opts)?;
@@ -122,7 +123,11 @@ pub fn run(opts: &CheckOptions, req: Request) -> Result<(Report, Fixed), Error> 
             let only: Vec<&Fix> = fixes.iter().map(|(_, f)| *f).collect();
             let round = apply::apply(&current, &only, |t| parses(target.class, t));
             for &i in &round.broke {
-                dropped.push(describe(&report.sources, fixes[i].0, "the fixed text would not parse"));
+                // The same fix is offered again on the next round's text: report it once.
+                let (f, x) = fixes[i];
+                if seen.insert((path.clone(), f.code.to_string(), x.message.clone())) {
+                    dropped.push(describe(&report.sources, f, "the fixed text would not parse"));
+                }
             }
             if round.text != current {
                 let descs: Vec<String> = round
