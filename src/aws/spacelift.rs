@@ -98,3 +98,9 @@ pub fn is_account_name(s: &str) -> bool {
         && s.bytes().next().is_some_and(ok)
         && s.bytes().all(|c| ok(c) || c == b'-' || c == b'_')
 }
+
+/// A stack slug or module id as the default grammar reads it: lowercase letters, digits, `-`
+/// and `_` (docs/facts.md: the exact set is unverified).
+pub fn is_stack_id(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_')
+}

@@ -2,7 +2,7 @@
 //! Terraform evaluator (a reference, an interpolation, an escape) has a span that does not hold
 //! its text as written, and gets no fix: rewriting it would change something else.
 
-use crate::model::{Condition, Statement, ValueList};
+use crate::model::{Condition, Policy, Statement, Unit, ValueList};
 use crate::rules::{Context, Edit};
 use crate::source::Span;
 
@@ -158,4 +158,48 @@ pub fn insert_first_member(cx: &Context, obj: Span, key: &str, value: &str) -> O
         " ".to_string()
     };
     Some(Edit::insert(src.id, at, format!("{member}{glue}")))
+}
+
+/// The external-id patterns Spacelift's attachments of the policy's role need, one per stack or
+/// module: `<account>@*@<stack>@<phase>` (`*` for both phases). `None` unless every attachment
+/// of every integration of the role is known exactly (a literal target, known read/write, no
+/// `count`/`for_each`), and there is at least one.
+pub fn attached_patterns(unit: &Unit, policy: &Policy, account: &str) -> Option<Vec<String>> {
+    let role = policy.role?;
+    let integrations: Vec<usize> = (0..unit.spacelift.integrations.len())
+        .filter(|&i| unit.spacelift.integrations[i].role == Some(role))
+        .collect();
+    if integrations.is_empty() || integrations.iter().any(|&i| unit.spacelift.integrations[i].repeated) {
+        return None;
+    }
+    let mut out = Vec::new();
+    for a in unit.spacelift.attachments.iter().filter(|a| !a.is_external_id_source) {
+        match a.integration {
+            Some(i) if integrations.contains(&i) => {}
+            Some(_) => continue,
+            // Not known to be another integration's: it might be this role's.
+            None => return None,
+        }
+        let target = a.target()?.as_str()?;
+        if a.repeated || !crate::aws::spacelift::is_stack_id(target) {
+            return None;
+        }
+        let phase = match (a.read?, a.write?) {
+            (true, true) => "*",
+            (false, true) => "write",
+            (true, false) => "read",
+            (false, false) => continue,
+        };
+        let pattern = format!("{account}@*@{target}@{phase}");
+        if !out.contains(&pattern) {
+            out.push(pattern);
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// A list of string literals in JSON and HCL: `"a"`, or `["a", "b"]`.
+pub fn string_list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| format!("\"{i}\"")).collect();
+    if quoted.len() == 1 { quoted[0].clone() } else { format!("[{}]", quoted.join(", ")) }
 }
