@@ -108,7 +108,7 @@ macro_rules! fix_tests {
     };
 }
 
-fix_tests!(TL002, TL103, TL105, TL106, TL110, TL111, TL113, TL202, TL204);
+fix_tests!(TL002, TL101, TL103, TL105, TL106, TL110, TL111, TL113, TL202, TL204);
 
 #[test]
 fn every_fixable_rule_has_a_fix_pair() {
