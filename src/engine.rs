@@ -48,7 +48,12 @@ pub struct CheckOptions {
     pub progress: Option<Progress>,
     /// Collect [`Report::places`] (`check --policy-places`).
     pub policy_places: bool,
+    /// Texts read instead of the files at these paths (`check --diff` re-lints fixed text it
+    /// does not write).
+    pub overlay: Overlay,
 }
+
+pub use crate::input::Overlay;
 
 /// What the engine tells a progress display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +82,11 @@ pub struct RuleSet(Arc<Vec<Box<dyn Rule>>>);
 impl RuleSet {
     pub fn load(rules_dir: Option<&std::path::Path>) -> Result<RuleSet, Error> {
         Ok(RuleSet(Arc::new(rule_set(rules_dir)?)))
+    }
+
+    /// A rule set of the given rules (embedding trustlint with rules of its own, tests).
+    pub fn from_rules(rules: Vec<Box<dyn Rule>>) -> RuleSet {
+        RuleSet(Arc::new(rules))
     }
 
     pub fn rules(&self) -> &[Box<dyn Rule>] {
@@ -267,6 +277,7 @@ fn run_input(opts: &CheckOptions) -> InputOptions {
         roots: input::terraform::files::canonical_roots(&scan_roots(&opts.paths)),
         var_files: opts.var_files.clone(),
         vars: opts.vars.clone(),
+        overlay: opts.overlay.clone(),
         ..input_options(&opts.settings)
     }
 }
@@ -403,7 +414,7 @@ fn load_job(job: &Job, input: &InputOptions, sources: &SourceMap) -> Result<(Opt
             let mut loaded = Vec::with_capacity(files.len());
             let mut failures = Vec::new();
             for f in files {
-                match load(f, sources) {
+                match load(f, sources, input) {
                     Loaded::Text(source, fs) => {
                         loaded.push(source);
                         failures.extend(fs);
@@ -434,7 +445,7 @@ fn load_job(job: &Job, input: &InputOptions, sources: &SourceMap) -> Result<(Opt
 /// One JSON file (or a named shared config file of any name), read within the size cap; what
 /// cannot be read is a unit holding the read failure.
 fn json_job(d: &Discovered, input: &InputOptions, sources: &SourceMap) -> Option<Unit> {
-    match load(d, sources) {
+    match load(d, sources, input) {
         Loaded::Text(source, _) if is_named_aws_config(d, &source.text) => {
             // Stored masked by `load`, so no secret can be printed or found by path.
             Some(input::aws_config::parse_files(&d.display, &[source], &[true]))
@@ -510,8 +521,12 @@ fn is_named_aws_config(d: &Discovered, text: &str) -> bool {
         && input::aws_config::looks_like_aws_config(text)
 }
 
-fn load(d: &Discovered, sources: &SourceMap) -> Loaded {
-    match load::read_path(&d.path) {
+fn load(d: &Discovered, sources: &SourceMap, input: &InputOptions) -> Loaded {
+    let read = match input.overlay.get(&d.path) {
+        Some(text) => Ok(load::Decoded { text: text.clone(), bom: false, invalid_at: None }),
+        None => load::read_path(&d.path),
+    };
+    match read {
         Ok(decoded) => {
             let invalid_at = decoded.invalid_at;
             let text = if is_named_aws_config(d, &decoded.text) {
