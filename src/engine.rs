@@ -48,6 +48,27 @@ pub struct CheckOptions {
     pub progress: Option<Progress>,
     /// Collect [`Report::places`] (`check --policy-places`).
     pub policy_places: bool,
+    /// Open editor buffers (`trustlint server`): read instead of the files of their paths, and
+    /// read even when no such file exists yet.
+    pub buffers: Buffers,
+}
+
+/// Texts that stand for files (an editor's unsaved buffers), by path as the run names it.
+#[derive(Debug, Clone, Default)]
+pub struct Buffers(Arc<std::collections::BTreeMap<PathBuf, String>>);
+
+impl Buffers {
+    pub fn new(texts: std::collections::BTreeMap<PathBuf, String>) -> Buffers {
+        Buffers(Arc::new(texts))
+    }
+
+    pub fn get(&self, path: &std::path::Path) -> Option<&str> {
+        self.0.get(path).map(String::as_str)
+    }
+
+    fn paths(&self) -> impl Iterator<Item = &PathBuf> {
+        self.0.keys()
+    }
 }
 
 /// What the engine tells a progress display.
@@ -209,7 +230,9 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     let input = &run_input(opts);
     let results: Vec<Result<UnitResult, Error>> = jobs
         .par_iter()
-        .map(|job| run_job(job, &rules, &known, &opts.settings, input, &sources, opts.policy_places))
+        .map(|job| {
+            run_job(job, &rules, &known, &opts.settings, (input, &opts.buffers), &sources, opts.policy_places)
+        })
         .inspect(|_| tell(ProgressEvent::Advance))
         .collect();
     let mut results: Vec<UnitResult> = results.into_iter().collect::<Result<_, _>>()?;
@@ -234,10 +257,34 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
 
 /// Every job of a run: paths the walk could not list first (reported), then the files.
 fn all_jobs(opts: &CheckOptions) -> Result<Vec<Job>, Error> {
-    let found = discover::discover(&opts.paths)?;
+    let unsaved = |p: &std::path::Path| opts.buffers.get(p).is_some();
+    let mut found = discover::discover_open(&opts.paths, &unsaved)?;
+    unsaved_siblings(&opts.buffers, &mut found.files);
     let mut out: Vec<Job> = found.problems.into_iter().map(Job::Unlisted).collect();
     out.extend(jobs(found.files, aws_config_files(&opts.aws_config)?, opts.stdin.as_ref()));
     Ok(out)
+}
+
+/// Open buffers of Terraform files that exist only in the editor, in the directory of a module
+/// the run reads: part of that module.
+fn unsaved_siblings(buffers: &Buffers, files: &mut Vec<Discovered>) {
+    let modules = discover::terraform_modules(files);
+    for path in buffers.paths() {
+        let class = discover::classify(path);
+        let in_module = path.parent().is_some_and(|d| modules.iter().any(|m| m == d));
+        if matches!(class, Some(FileClass::Terraform | FileClass::TerraformJson))
+            && in_module
+            && !files.iter().any(|f| &f.path == path)
+        {
+            files.push(Discovered {
+                display: path.to_string_lossy().into_owned(),
+                path: path.clone(),
+                class: class.unwrap_or(FileClass::Terraform),
+                explicit: false,
+            });
+        }
+    }
+    files.sort();
 }
 
 /// `--aws-config` files: named, so read whatever their name; missing files are errors.
@@ -318,11 +365,11 @@ fn run_job(
     rules: &[&dyn Rule],
     known: &[(&str, &str)],
     settings: &Settings,
-    input: &InputOptions,
+    (input, buffers): (&InputOptions, &Buffers),
     sources: &SourceMap,
     policy_places: bool,
 ) -> Result<UnitResult, Error> {
-    let (unit, nfiles) = load_job(job, input, sources)?;
+    let (unit, nfiles) = load_job(job, input, sources, buffers)?;
     let json_path = match job {
         Job::Json(d) => Some(d.path.clone()),
         _ => None,
@@ -368,7 +415,7 @@ pub fn load_units(opts: &CheckOptions) -> Result<(Vec<Unit>, SourceMap), Error> 
     let sources = SourceMap::new();
     let input = &run_input(opts);
     let loaded: Vec<Result<(Option<Unit>, usize), Error>> =
-        jobs.par_iter().map(|job| load_job(job, input, &sources)).collect();
+        jobs.par_iter().map(|job| load_job(job, input, &sources, &opts.buffers)).collect();
     let mut units = Vec::new();
     for r in loaded {
         if let (Some(mut unit), _) = r? {
@@ -380,12 +427,17 @@ pub fn load_units(opts: &CheckOptions) -> Result<(Vec<Unit>, SourceMap), Error> 
 }
 
 /// Reads and parses one job's files: the unit (`None` when they are not ours) and files read.
-fn load_job(job: &Job, input: &InputOptions, sources: &SourceMap) -> Result<(Option<Unit>, usize), Error> {
+fn load_job(
+    job: &Job,
+    input: &InputOptions,
+    sources: &SourceMap,
+    buffers: &Buffers,
+) -> Result<(Option<Unit>, usize), Error> {
     let mut nfiles = 1;
     let unit = match job {
-        Job::Json(d) => json_job(d, input, sources),
+        Job::Json(d) => json_job(d, input, sources, buffers),
         Job::AwsConfig { display, files, in_tree } => {
-            aws_config_unit(display, files, in_tree, sources, &mut nfiles)?
+            aws_config_unit(display, files, in_tree, (sources, buffers), &mut nfiles)?
         }
         Job::Stdin(s) => {
             let path = PathBuf::from(&s.name);
@@ -403,7 +455,7 @@ fn load_job(job: &Job, input: &InputOptions, sources: &SourceMap) -> Result<(Opt
             let mut loaded = Vec::with_capacity(files.len());
             let mut failures = Vec::new();
             for f in files {
-                match load(f, sources) {
+                match load(f, sources, buffers) {
                     Loaded::Text(source, fs) => {
                         loaded.push(source);
                         failures.extend(fs);
@@ -433,8 +485,8 @@ fn load_job(job: &Job, input: &InputOptions, sources: &SourceMap) -> Result<(Opt
 
 /// One JSON file (or a named shared config file of any name), read within the size cap; what
 /// cannot be read is a unit holding the read failure.
-fn json_job(d: &Discovered, input: &InputOptions, sources: &SourceMap) -> Option<Unit> {
-    match load(d, sources) {
+fn json_job(d: &Discovered, input: &InputOptions, sources: &SourceMap, buffers: &Buffers) -> Option<Unit> {
+    match load(d, sources, buffers) {
         Loaded::Text(source, failures) => {
             if d.explicit
                 && !source.text.trim_start().starts_with('{')
@@ -459,12 +511,15 @@ fn aws_config_unit(
     display: &str,
     files: &[Discovered],
     in_tree: &[bool],
-    sources: &SourceMap,
+    (sources, buffers): (&SourceMap, &Buffers),
     nfiles: &mut usize,
 ) -> Result<Option<Unit>, Error> {
     let (mut loaded, mut flags) = (Vec::new(), Vec::new());
     for (f, &tree) in files.iter().zip(in_tree) {
-        let text = read_text(&f.path)?;
+        let text = match buffers.get(&f.path) {
+            Some(text) => text.to_owned(),
+            None => read_text(&f.path)?,
+        };
         if !f.explicit && !input::aws_config::looks_like_aws_config(&text) {
             continue;
         }
@@ -489,7 +544,10 @@ enum Loaded {
     Skipped,
 }
 
-fn load(d: &Discovered, sources: &SourceMap) -> Loaded {
+fn load(d: &Discovered, sources: &SourceMap, buffers: &Buffers) -> Loaded {
+    if let Some(text) = buffers.get(&d.path) {
+        return buffer_text(d, text, sources);
+    }
     match load::read_path(&d.path) {
         Ok(decoded) => {
             let invalid_at = decoded.invalid_at;
@@ -533,6 +591,22 @@ fn load(d: &Discovered, sources: &SourceMap) -> Loaded {
             Loaded::Failed(source, failure)
         }
     }
+}
+
+/// An open buffer: already text, bounded like a file.
+fn buffer_text(d: &Discovered, text: &str, sources: &SourceMap) -> Loaded {
+    if text.len() as u64 > load::MAX_FILE_BYTES {
+        let e = load::LoadError::TooLarge { size: Some(text.len() as u64) };
+        let source = sources.add(d.display.clone(), d.path.clone(), String::new());
+        let failure = ReadFailure {
+            span: Span::new(source.id, 0, 0),
+            message: e.message(),
+            label: e.label(),
+            help: e.help(),
+        };
+        return Loaded::Failed(source, failure);
+    }
+    Loaded::Text(sources.add(d.display.clone(), d.path.clone(), text.to_owned()), Vec::new())
 }
 
 fn with_read_failures(mut unit: Unit, failures: Vec<ReadFailure>) -> Unit {

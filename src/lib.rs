@@ -19,6 +19,7 @@ pub mod load;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod server;
 pub mod simulate;
 pub mod source;
 pub mod wildcard;
@@ -26,8 +27,8 @@ pub mod wildcard;
 mod engine;
 
 pub use engine::{
-    CheckOptions, Progress, ProgressEvent, Report, RuleSet, StdinInput, check, input_options, lint_text,
-    rule_set, selected,
+    Buffers, CheckOptions, Progress, ProgressEvent, Report, RuleSet, StdinInput, check, input_options,
+    lint_text, rule_set, selected,
 };
 
 use std::path::PathBuf;
