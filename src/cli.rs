@@ -222,6 +222,15 @@ pub struct CheckArgs {
     /// else the current directory]
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
+    /// Apply the safe fixes to the files, then report what is left
+    #[arg(long, conflicts_with = "write_baseline")]
+    pub fix: bool,
+    /// With --fix or --diff: apply the unsafe fixes too (they change who may assume the role)
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print what --fix would change as a unified diff, without writing; exit status 1 when there is a change
+    #[arg(long, conflicts_with = "write_baseline")]
+    pub diff: bool,
     /// Less output on standard error
     #[arg(long, short = 'q')]
     pub quiet: bool,

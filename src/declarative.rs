@@ -89,6 +89,7 @@ pub fn parse_rule(path: &str, text: &str) -> Result<DeclarativeRule, Declarative
             family,
             summary: leak(file.summary),
             docs: leak(file.docs),
+            fix: None,
         },
         policy_kind,
         query,

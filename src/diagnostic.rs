@@ -55,9 +55,85 @@ pub struct Finding {
     /// Context such as the enclosing statement.
     pub secondary: Vec<(Span, String)>,
     pub subject: Option<String>,
+    /// The text edits that correct it, when the right text is certain.
+    pub fix: Option<Fix>,
+}
+
+/// How sure a fix is, as in ruff: a *safe* fix keeps the meaning or only does the obvious
+/// intent and `check --fix` applies it; an *unsafe* one changes who may assume the role, so it
+/// waits for `--unsafe-fixes`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    Safe,
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn name(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+impl fmt::Display for Applicability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Replace the bytes of `span` (in the finding's source text) with `replacement`; an empty span
+/// inserts, an empty replacement deletes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
+}
+
+impl Edit {
+    pub fn replace(span: Span, replacement: impl Into<String>) -> Edit {
+        Edit { span, replacement: replacement.into() }
+    }
+
+    /// Inserts `text` at byte `at` of `span`'s source.
+    pub fn insert(src: crate::source::SourceId, at: usize, text: impl Into<String>) -> Edit {
+        Edit { span: Span::new(src, at, at), replacement: text.into() }
+    }
+
+    pub fn delete(span: Span) -> Edit {
+        Edit { span, replacement: String::new() }
+    }
+}
+
+/// A correction of one finding: edits applied together or not at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub applicability: Applicability,
+    /// What the fix does, in the imperative: "Replace `StringEquals` with `StringLike`".
+    pub message: String,
+    /// Non-overlapping edits, all in the finding's source.
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    pub fn safe(message: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix { applicability: Applicability::Safe, message: message.into(), edits }
+    }
+
+    pub fn unsafe_edits(message: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix { applicability: Applicability::Unsafe, message: message.into(), edits }
+    }
 }
 
 impl Finding {
+    /// Attaches a fix; a fix without edits is no fix.
+    pub fn fix(&mut self, fix: Option<Fix>) -> &mut Self {
+        self.fix = fix.filter(|f| !f.edits.is_empty());
+        self
+    }
+
     pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
         self.help = Some(bounded(help.into()));
         self

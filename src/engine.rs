@@ -48,28 +48,12 @@ pub struct CheckOptions {
     pub progress: Option<Progress>,
     /// Collect [`Report::places`] (`check --policy-places`).
     pub policy_places: bool,
-    /// Open editor buffers (`trustlint server`): read instead of the files of their paths, and
-    /// read even when no such file exists yet.
-    pub buffers: Buffers,
+    /// Texts read instead of the files at these paths (`check --diff` re-lints fixed text it
+    /// does not write).
+    pub overlay: Overlay,
 }
 
-/// Texts that stand for files (an editor's unsaved buffers), by path as the run names it.
-#[derive(Debug, Clone, Default)]
-pub struct Buffers(Arc<std::collections::BTreeMap<PathBuf, String>>);
-
-impl Buffers {
-    pub fn new(texts: std::collections::BTreeMap<PathBuf, String>) -> Buffers {
-        Buffers(Arc::new(texts))
-    }
-
-    pub fn get(&self, path: &std::path::Path) -> Option<&str> {
-        self.0.get(path).map(String::as_str)
-    }
-
-    fn paths(&self) -> impl Iterator<Item = &PathBuf> {
-        self.0.keys()
-    }
-}
+pub use crate::input::Overlay;
 
 /// What the engine tells a progress display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,9 +214,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     let input = &run_input(opts);
     let results: Vec<Result<UnitResult, Error>> = jobs
         .par_iter()
-        .map(|job| {
-            run_job(job, &rules, &known, &opts.settings, (input, &opts.buffers), &sources, opts.policy_places)
-        })
+        .map(|job| run_job(job, &rules, &known, &opts.settings, input, &sources, opts.policy_places))
         .inspect(|_| tell(ProgressEvent::Advance))
         .collect();
     let mut results: Vec<UnitResult> = results.into_iter().collect::<Result<_, _>>()?;
@@ -257,19 +239,19 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
 
 /// Every job of a run: paths the walk could not list first (reported), then the files.
 fn all_jobs(opts: &CheckOptions) -> Result<Vec<Job>, Error> {
-    let unsaved = |p: &std::path::Path| opts.buffers.get(p).is_some();
+    let unsaved = |p: &std::path::Path| opts.overlay.contains_key(p);
     let mut found = discover::discover_open(&opts.paths, &unsaved)?;
-    unsaved_siblings(&opts.buffers, &mut found.files);
+    unsaved_siblings(&opts.overlay, &mut found.files);
     let mut out: Vec<Job> = found.problems.into_iter().map(Job::Unlisted).collect();
     out.extend(jobs(found.files, aws_config_files(&opts.aws_config)?, opts.stdin.as_ref()));
     Ok(out)
 }
 
-/// Open buffers of Terraform files that exist only in the editor, in the directory of a module
+/// Overlay texts of Terraform files that exist only in an editor, in the directory of a module
 /// the run reads: part of that module.
-fn unsaved_siblings(buffers: &Buffers, files: &mut Vec<Discovered>) {
+fn unsaved_siblings(overlay: &Overlay, files: &mut Vec<Discovered>) {
     let modules = discover::terraform_modules(files);
-    for path in buffers.paths() {
+    for path in overlay.keys() {
         let class = discover::classify(path);
         let in_module = path.parent().is_some_and(|d| modules.iter().any(|m| m == d));
         if matches!(class, Some(FileClass::Terraform | FileClass::TerraformJson))
@@ -314,6 +296,7 @@ fn run_input(opts: &CheckOptions) -> InputOptions {
         roots: input::terraform::files::canonical_roots(&scan_roots(&opts.paths)),
         var_files: opts.var_files.clone(),
         vars: opts.vars.clone(),
+        overlay: opts.overlay.clone(),
         ..input_options(&opts.settings)
     }
 }
@@ -365,11 +348,11 @@ fn run_job(
     rules: &[&dyn Rule],
     known: &[(&str, &str)],
     settings: &Settings,
-    (input, buffers): (&InputOptions, &Buffers),
+    input: &InputOptions,
     sources: &SourceMap,
     policy_places: bool,
 ) -> Result<UnitResult, Error> {
-    let (unit, nfiles) = load_job(job, input, sources, buffers)?;
+    let (unit, nfiles) = load_job(job, input, sources)?;
     let json_path = match job {
         Job::Json(d) => Some(d.path.clone()),
         _ => None,
@@ -415,7 +398,7 @@ pub fn load_units(opts: &CheckOptions) -> Result<(Vec<Unit>, SourceMap), Error> 
     let sources = SourceMap::new();
     let input = &run_input(opts);
     let loaded: Vec<Result<(Option<Unit>, usize), Error>> =
-        jobs.par_iter().map(|job| load_job(job, input, &sources, &opts.buffers)).collect();
+        jobs.par_iter().map(|job| load_job(job, input, &sources)).collect();
     let mut units = Vec::new();
     for r in loaded {
         if let (Some(mut unit), _) = r? {
@@ -427,17 +410,12 @@ pub fn load_units(opts: &CheckOptions) -> Result<(Vec<Unit>, SourceMap), Error> 
 }
 
 /// Reads and parses one job's files: the unit (`None` when they are not ours) and files read.
-fn load_job(
-    job: &Job,
-    input: &InputOptions,
-    sources: &SourceMap,
-    buffers: &Buffers,
-) -> Result<(Option<Unit>, usize), Error> {
+fn load_job(job: &Job, input: &InputOptions, sources: &SourceMap) -> Result<(Option<Unit>, usize), Error> {
     let mut nfiles = 1;
     let unit = match job {
-        Job::Json(d) => json_job(d, input, sources, buffers),
+        Job::Json(d) => json_job(d, input, sources),
         Job::AwsConfig { display, files, in_tree } => {
-            aws_config_unit(display, files, in_tree, (sources, buffers), &mut nfiles)?
+            aws_config_unit(display, files, in_tree, (sources, input), &mut nfiles)?
         }
         Job::Stdin(s) => {
             let path = PathBuf::from(&s.name);
@@ -455,7 +433,7 @@ fn load_job(
             let mut loaded = Vec::with_capacity(files.len());
             let mut failures = Vec::new();
             for f in files {
-                match load(f, sources, buffers) {
+                match load(f, sources, input) {
                     Loaded::Text(source, fs) => {
                         loaded.push(source);
                         failures.extend(fs);
@@ -485,8 +463,8 @@ fn load_job(
 
 /// One JSON file (or a named shared config file of any name), read within the size cap; what
 /// cannot be read is a unit holding the read failure.
-fn json_job(d: &Discovered, input: &InputOptions, sources: &SourceMap, buffers: &Buffers) -> Option<Unit> {
-    match load(d, sources, buffers) {
+fn json_job(d: &Discovered, input: &InputOptions, sources: &SourceMap) -> Option<Unit> {
+    match load(d, sources, input) {
         Loaded::Text(source, failures) => {
             if d.explicit
                 && !source.text.trim_start().starts_with('{')
@@ -511,13 +489,13 @@ fn aws_config_unit(
     display: &str,
     files: &[Discovered],
     in_tree: &[bool],
-    (sources, buffers): (&SourceMap, &Buffers),
+    (sources, input): (&SourceMap, &InputOptions),
     nfiles: &mut usize,
 ) -> Result<Option<Unit>, Error> {
     let (mut loaded, mut flags) = (Vec::new(), Vec::new());
     for (f, &tree) in files.iter().zip(in_tree) {
-        let text = match buffers.get(&f.path) {
-            Some(text) => text.to_owned(),
+        let text = match input.overlay.get(&f.path) {
+            Some(text) => text.clone(),
             None => read_text(&f.path)?,
         };
         if !f.explicit && !input::aws_config::looks_like_aws_config(&text) {
@@ -544,11 +522,16 @@ enum Loaded {
     Skipped,
 }
 
-fn load(d: &Discovered, sources: &SourceMap, buffers: &Buffers) -> Loaded {
-    if let Some(text) = buffers.get(&d.path) {
-        return buffer_text(d, text, sources);
-    }
-    match load::read_path(&d.path) {
+fn load(d: &Discovered, sources: &SourceMap, input: &InputOptions) -> Loaded {
+    let read = match input.overlay.get(&d.path) {
+        // Bounded as a file is: an editor buffer can be as large as anything on disk.
+        Some(text) if text.len() as u64 > load::MAX_FILE_BYTES => {
+            Err(load::LoadError::TooLarge { size: Some(text.len() as u64) })
+        }
+        Some(text) => Ok(load::Decoded { text: text.clone(), bom: false, invalid_at: None }),
+        None => load::read_path(&d.path),
+    };
+    match read {
         Ok(decoded) => {
             let invalid_at = decoded.invalid_at;
             let source = sources.add(d.display.clone(), d.path.clone(), decoded.text);
@@ -591,22 +574,6 @@ fn load(d: &Discovered, sources: &SourceMap, buffers: &Buffers) -> Loaded {
             Loaded::Failed(source, failure)
         }
     }
-}
-
-/// An open buffer: already text, bounded like a file.
-fn buffer_text(d: &Discovered, text: &str, sources: &SourceMap) -> Loaded {
-    if text.len() as u64 > load::MAX_FILE_BYTES {
-        let e = load::LoadError::TooLarge { size: Some(text.len() as u64) };
-        let source = sources.add(d.display.clone(), d.path.clone(), String::new());
-        let failure = ReadFailure {
-            span: Span::new(source.id, 0, 0),
-            message: e.message(),
-            label: e.label(),
-            help: e.help(),
-        };
-        return Loaded::Failed(source, failure);
-    }
-    Loaded::Text(sources.add(d.display.clone(), d.path.clone(), text.to_owned()), Vec::new())
 }
 
 fn with_read_failures(mut unit: Unit, failures: Vec<ReadFailure>) -> Unit {

@@ -13,6 +13,7 @@ pub mod config;
 pub mod declarative;
 pub mod diagnostic;
 pub mod discover;
+pub mod fixer;
 pub mod fuzz;
 pub mod input;
 pub mod load;
@@ -27,8 +28,8 @@ pub mod wildcard;
 mod engine;
 
 pub use engine::{
-    Buffers, CheckOptions, Progress, ProgressEvent, Report, RuleSet, StdinInput, check, input_options,
-    lint_text, rule_set, selected,
+    CheckOptions, Progress, ProgressEvent, Report, RuleSet, StdinInput, check, input_options, lint_text,
+    rule_set, selected,
 };
 
 use std::path::PathBuf;

@@ -14,15 +14,16 @@ use crate::baseline::{Baseline, Entry, norm_path};
 use crate::cli::{
     CheckArgs, FailOn, OutputFormat, PolicyKindArg, RoleAccessArg, SeverityArg, SpaceliftEnvironmentArg,
 };
-use crate::commands::{EXIT_FINDINGS, EXIT_OK, exit, write_stdout_bytes};
+use crate::commands::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, exit, write_stdout_bytes};
 use crate::config::RoleAccessFlag;
 use crate::config::file::{self as config_file, Date, FailOnSetting, FileConfig};
 use crate::config::selector::selector_matches;
+use crate::fixer;
 use crate::model::PolicyKind;
 use crate::report::paths::Rebase;
 use crate::report::terminal::{self, ColorEnv, use_color, use_links};
 use crate::report::{self, plural};
-use crate::rules::{Finding, Severity};
+use crate::rules::{Applicability, Finding, Severity};
 use crate::{CheckOptions, Progress, ProgressEvent, Report, RuleSet, StdinInput, check, selected};
 
 /// Everything a run needs, from the configuration file and the flags (flags win).
@@ -198,6 +199,9 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
     {
         return Err(Error::Usage(format!("--root {}: not a directory", root.display())));
     }
+    if args.unsafe_fixes && !args.fix && !args.diff {
+        return Err(Error::Usage("--unsafe-fixes works with --fix or --diff".into()));
+    }
     let Prepared { mut opts, threshold, config } = options(args)?;
     if let Some(c) = &config {
         warn_expired(c);
@@ -207,11 +211,19 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
     }
     let bar = progress_bar(args.quiet);
     opts.progress = bar.as_ref().map(|(_, hook)| hook.clone());
-    let result = check(&opts);
+    let fixing = (args.fix || args.diff)
+        .then_some(fixer::Request { unsafe_fixes: args.unsafe_fixes, write: args.fix && !args.diff });
+    let result = match fixing {
+        Some(req) => fixer::run(&opts, req).map(|(r, fixed)| (r, Some(fixed))),
+        None => check(&opts).map(|r| (r, None)),
+    };
     if let Some((bar, _)) = &bar {
         bar.finish_and_clear();
     }
-    let mut report = result?;
+    let (mut report, outcome) = result?;
+    if args.diff {
+        return print_diff(args, &report, &outcome.unwrap_or_default());
+    }
     for note in &report.over_budget {
         eprintln!("warning: {note}");
     }
@@ -230,12 +242,74 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
     }
     apply_min_severity(args.min_severity, &mut report.findings, &mut fps);
     let failed = threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t));
-    let buf = report::render(format(args.format), &report, &fps, &render_options(args, threshold)?)?;
+    let mut render = render_options(args, threshold)?;
+    render.fixes = fix_counts(args, &report.findings, outcome.as_ref());
+    let buf = report::render(format(args.format), &report, &fps, &render)?;
     match &args.output {
         Some(path) => write_file(path, &buf).map_err(|e| Error::Path { path: path.clone(), source: e })?,
         None => write_stdout_bytes(&buf)?,
     }
+    if let Some(o) = &outcome
+        && !fix_notes(o, args.quiet)
+    {
+        return Ok(exit(EXIT_USAGE));
+    }
     Ok(exit(if failed { EXIT_FINDINGS } else { EXIT_OK }))
+}
+
+/// Fixed and still fixable findings, for the summary line.
+fn fix_counts(args: &CheckArgs, findings: &[Finding], outcome: Option<&fixer::Fixed>) -> report::FixCounts {
+    let left = |a: Applicability| {
+        findings.iter().filter(|f| f.fix.as_ref().is_some_and(|x| x.applicability == a)).count()
+    };
+    report::FixCounts {
+        fixed: outcome.map_or(0, |o| o.fixed),
+        safe: left(Applicability::Safe),
+        unsafe_: left(Applicability::Unsafe),
+        fixing: args.fix,
+        unsafe_fixes: args.unsafe_fixes,
+    }
+}
+
+/// Says on stderr which fixes were dropped and which files could not be written; false when a
+/// file could not be written (the run then exits 2).
+fn fix_notes(o: &fixer::Fixed, quiet: bool) -> bool {
+    for d in &o.dropped {
+        eprintln!("warning: {d}");
+    }
+    if o.rounds >= fixer::MAX_ROUNDS && !quiet {
+        eprintln!("warning: fixes had not settled after {} rounds; run again to finish", fixer::MAX_ROUNDS);
+    }
+    for u in &o.unwritten {
+        eprintln!("error: could not write the fixed file {u}");
+    }
+    o.unwritten.is_empty()
+}
+
+/// `--diff`: every change `--fix` would make, as unified diffs on standard output (or
+/// `--output`); exit status 1 when there is one.
+fn print_diff(args: &CheckArgs, report: &Report, o: &fixer::Fixed) -> Result<ExitCode, Error> {
+    let mut buf = String::new();
+    for c in &o.changed {
+        buf.push_str(&fixer::diff::unified(&c.name, &c.before, &c.after));
+    }
+    match &args.output {
+        Some(path) => {
+            write_file(path, buf.as_bytes()).map_err(|e| Error::Path { path: path.clone(), source: e })?
+        }
+        None => write_stdout_bytes(buf.as_bytes())?,
+    }
+    fix_notes(o, args.quiet);
+    if !args.quiet {
+        let counts = fix_counts(args, &report.findings, Some(o));
+        let mut line =
+            format!("would fix {} in {}", plural(o.fixed, "finding"), plural(o.changed.len(), "file"));
+        if let Some(more) = report::fix_hint(&counts, true) {
+            line.push_str(&format!("; {more}"));
+        }
+        eprintln!("{line}");
+    }
+    Ok(exit(if o.changed.is_empty() { EXIT_OK } else { EXIT_FINDINGS }))
 }
 
 fn format(f: OutputFormat) -> report::Format {
@@ -265,6 +339,7 @@ fn render_options(args: &CheckArgs, threshold: Option<Severity>) -> Result<repor
         root: Rebase::detect(args.root.as_deref()),
         threshold,
         documented,
+        fixes: report::FixCounts::default(),
     })
 }
 

@@ -33,7 +33,13 @@ pub struct InputOptions {
     pub var_files: Vec<PathBuf>,
     /// `--var NAME=VALUE`, in order (a later one wins).
     pub vars: Vec<(String, String)>,
+    /// Texts read instead of the files at these paths (`check --diff` re-lints fixed text it
+    /// does not write).
+    pub overlay: Overlay,
 }
+
+/// File texts that stand in for what is on disk, by the path discovery gives.
+pub type Overlay = std::sync::Arc<std::collections::BTreeMap<PathBuf, String>>;
 
 impl Default for InputOptions {
     fn default() -> Self {
@@ -46,6 +52,7 @@ impl Default for InputOptions {
             roots: Vec::new(),
             var_files: Vec::new(),
             vars: Vec::new(),
+            overlay: Overlay::default(),
         }
     }
 }

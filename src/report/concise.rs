@@ -14,7 +14,11 @@ pub fn render(out: &mut dyn Write, run: &Run, style: &RenderOptions) -> io::Resu
         writeln!(out, "{}:{}:{}: {} {message}", l.path, l.start.line, l.start.column, f.code)?;
     }
     if style.human.summary {
-        writeln!(out, "{}", summary_line(run.findings, run.files, run.elapsed))?;
+        let mut line = summary_line(run.findings, run.files, run.elapsed);
+        if let Some(fixes) = crate::report::fix_summary(&style.fixes) {
+            line.push_str(&format!("; {fixes}"));
+        }
+        writeln!(out, "{line}")?;
     }
     Ok(())
 }

@@ -272,7 +272,11 @@ pub fn render(out: &mut dyn Write, run: &Run, style: &RenderOptions) -> io::Resu
     let docs = |code: &str| if style.links { run.docs_url(code) } else { None };
     render_frames(out, run.findings, run.sources, &style.human, &docs)?;
     if style.human.summary {
-        writeln!(out, "{}", summary_line(run.findings, run.files, run.elapsed))?;
+        let mut line = summary_line(run.findings, run.files, run.elapsed);
+        if let Some(fixes) = crate::report::fix_summary(&style.fixes) {
+            line.push_str(&format!("; {fixes}"));
+        }
+        writeln!(out, "{line}")?;
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::report::locate;
-use crate::rules::{Finding, Severity};
+use crate::rules::{Applicability, Finding, Fix, Severity};
 use crate::source::SourceMap;
 
 #[derive(Serialize)]
@@ -28,6 +28,42 @@ struct FindingOut<'a> {
     message: &'a str,
     help: Option<&'a str>,
     subject: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<FixOut<'a>>,
+}
+
+/// A finding's fix: edits with 1-based positions and byte offsets into the file.
+#[derive(Serialize)]
+struct FixOut<'a> {
+    applicability: Applicability,
+    message: &'a str,
+    edits: Vec<EditOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct EditOut<'a> {
+    start: Position,
+    end: Position,
+    /// Byte offset and length of the replaced text (0 for an insertion).
+    offset: usize,
+    length: usize,
+    replacement: &'a str,
+}
+
+fn fix_out<'a>(fix: &'a Fix, sources: &SourceMap) -> Option<FixOut<'a>> {
+    let mut edits = Vec::with_capacity(fix.edits.len());
+    for e in &fix.edits {
+        let src = sources.get(e.span.src)?;
+        let (start, end) = (src.line_col(e.span.start), src.line_col(e.span.end));
+        edits.push(EditOut {
+            start: Position { line: start.line, column: start.column },
+            end: Position { line: end.line, column: end.column },
+            offset: e.span.start,
+            length: e.span.end - e.span.start,
+            replacement: &e.replacement,
+        });
+    }
+    Some(FixOut { applicability: fix.applicability, message: &fix.message, edits })
 }
 
 #[derive(Serialize)]
@@ -72,6 +108,7 @@ pub fn render(findings: &[Finding], sources: &SourceMap, files: usize, policies:
                 message: &l.finding.message,
                 help: l.finding.help.as_deref(),
                 subject: l.finding.subject.as_deref(),
+                fix: l.finding.fix.as_ref().and_then(|f| fix_out(f, sources)),
             })
             .collect(),
         summary: Summary {

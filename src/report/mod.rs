@@ -50,6 +50,47 @@ pub struct RenderOptions {
     pub threshold: Option<Severity>,
     /// Codes of the rules shipped with trustlint, which have a page under docs/rules/.
     pub documented: HashSet<&'static str>,
+    /// What `--fix` did and what is still fixable (human and concise summary line).
+    pub fixes: FixCounts,
+}
+
+/// Findings fixed by this run and findings left with a fix, by safety.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FixCounts {
+    pub fixed: usize,
+    pub safe: usize,
+    pub unsafe_: usize,
+    /// The run applied fixes (`--fix`).
+    pub fixing: bool,
+    /// Unsafe fixes were asked for (`--unsafe-fixes`).
+    pub unsafe_fixes: bool,
+}
+
+/// `3 fixed, 2 more fixable with --unsafe-fixes`; `None` when there is nothing to say.
+pub fn fix_summary(c: &FixCounts) -> Option<String> {
+    let mut parts = Vec::new();
+    if c.fixed > 0 {
+        parts.push(format!("{} fixed", c.fixed));
+    }
+    if let Some(hint) = fix_hint(c, c.fixed > 0) {
+        parts.push(hint);
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// What more the flags would fix: `2 fixable with --fix`, `1 more fixable with --unsafe-fixes`
+/// (`more` after fixed ones).
+pub fn fix_hint(c: &FixCounts, after_fixed: bool) -> Option<String> {
+    let mut parts = Vec::new();
+    if c.safe > 0 && !c.fixing {
+        parts.push(format!("{} fixable with --fix", c.safe));
+    }
+    if c.unsafe_ > 0 && !c.unsafe_fixes {
+        let more = if after_fixed || !parts.is_empty() { "more " } else { "" };
+        let flags = if c.fixing { "--unsafe-fixes" } else { "--fix --unsafe-fixes" };
+        parts.push(format!("{} {more}fixable with {flags}", c.unsafe_));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 /// What a run produced, as the reporters need it.

@@ -1,6 +1,7 @@
 //! The rule framework: metadata, the `Rule` trait, findings, and the registry.
 
 pub mod external_id;
+pub mod fix;
 pub mod grammar;
 pub mod permissions;
 pub mod profiles;
@@ -13,7 +14,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-pub use crate::diagnostic::{Finding, MAX_MESSAGE_CHARS, Severity, bounded};
+pub use crate::diagnostic::{Applicability, Edit, Finding, Fix, MAX_MESSAGE_CHARS, Severity, bounded};
 
 use crate::config::Settings;
 use crate::model::{Policy, Unit};
@@ -73,6 +74,8 @@ pub struct RuleMeta {
     pub summary: &'static str,
     /// Markdown with the sections `## What it does` .. `## References`.
     pub docs: &'static str,
+    /// The rule offers fixes of this safety (where the right text is certain).
+    pub fix: Option<Applicability>,
 }
 
 impl RuleMeta {
@@ -88,8 +91,12 @@ impl RuleMeta {
 
     /// The rule's documentation page: what `explain` prints and `docs/rules/<CODE>.md` holds.
     pub fn page(&self) -> String {
+        let fix = match self.fix {
+            Some(a) => format!(" Fix: {a}."),
+            None => String::new(),
+        };
         format!(
-            "# {} {}\n\nDefault severity: {}. Family: {}.\n\n{}\n\n{}\n",
+            "# {} {}\n\nDefault severity: {}. Family: {}.{fix}\n\n{}\n\n{}\n",
             self.code,
             self.name,
             self.severity,
@@ -108,6 +115,8 @@ impl RuleMeta {
 /// Declares a rule type from its doc comment and metadata.
 #[macro_export]
 macro_rules! declare_rule {
+    (@fix) => { None };
+    (@fix $fix:ident) => { Some($crate::rules::Applicability::$fix) };
     (
         $(#[doc = $doc:literal])*
         $vis:vis struct $ty:ident {
@@ -115,7 +124,8 @@ macro_rules! declare_rule {
             name: $name:literal,
             severity: $sev:ident,
             family: $fam:ident,
-            summary: $summary:literal $(,)?
+            summary: $summary:literal
+            $(, fix: $fix:ident)? $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -130,6 +140,7 @@ macro_rules! declare_rule {
                 family: $crate::rules::Family::$fam,
                 summary: $summary,
                 docs: concat!($($doc, "\n"),*),
+                fix: $crate::declare_rule!(@fix $($fix)?),
             };
         }
 
@@ -163,6 +174,7 @@ impl<'m> Sink<'m> {
             label: None,
             secondary: Vec::new(),
             subject: None,
+            fix: None,
         });
         let last = self.findings.len() - 1;
         &mut self.findings[last]

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::config::file::FileConfig;
 use crate::discover::{self, FileClass};
 use crate::server::documents::Documents;
-use crate::{Buffers, CheckOptions, Error, Report, RuleSet};
+use crate::{CheckOptions, Error, Report, RuleSet};
 
 /// The unit a document is linted in; a change re-lints only its unit.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -88,7 +88,7 @@ pub fn run(
     let mut opts = CheckOptions {
         paths,
         rules: Some(rules.clone()),
-        buffers: Buffers::new(buffers),
+        overlay: std::sync::Arc::new(buffers),
         ..Default::default()
     };
     if let Some(c) = config {

@@ -33,6 +33,7 @@ fn frame(check: &Check, ex: &Explanation) -> Option<Finding> {
         label: Some(label),
         secondary: ex.secondary.clone(),
         subject: None,
+        fix: None,
     })
 }
 

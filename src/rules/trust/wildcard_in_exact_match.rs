@@ -4,7 +4,7 @@ use crate::analysis::trust::{
 };
 use crate::declare_rule;
 use crate::model::{BaseOp, Condition, Policy, Statement, Unit};
-use crate::rules::{Context, Rule, Severity, Sink};
+use crate::rules::{Context, Finding, Fix, Rule, Severity, Sink, fix};
 
 declare_rule! {
     /// ## What it does
@@ -33,6 +33,12 @@ declare_rule! {
     /// "Condition": {"StringLike": {"sts:ExternalId": "acme@*@stack-a@*"}}
     /// ```
     ///
+    /// ## Fix
+    /// Safe: `StringEquals` becomes `StringLike` and `StringNotEquals` becomes `StringNotLike`
+    /// (prefixes such as `ForAnyValue:` and the `IfExists` suffix are kept). Not offered for the
+    /// `IgnoreCase` operators (`StringLike` is case-sensitive) nor for `ArnEquals`, which already
+    /// matches wildcards.
+    ///
     /// ## References
     /// - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String
     pub struct WildcardInExactMatch {
@@ -41,11 +47,12 @@ declare_rule! {
         severity: Warning,
         family: Trust,
         summary: "`*` or `?` under an exact-match operator: literal in `StringEquals`, a wildcard in `ArnEquals`",
+        fix: Safe,
     }
 }
 
 impl Rule for WildcardInExactMatch {
-    fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
+    fn check_policy(&self, cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
         for st in &policy.statements {
             for c in &st.conditions {
                 let Some(base) = c.operator.base else { continue };
@@ -56,9 +63,10 @@ impl Rule for WildcardInExactMatch {
                     BaseOp::ArnNotEquals => ("ArnNotLike", false),
                     _ => continue,
                 };
+                let fix = like_fix(cx, c, base);
                 for (value, span) in c.values.known().filter(|(v, _)| has_wildcard(v)) {
                     if is_literal_wildcard_id(c, value) {
-                        report_unsendable_id(out, st, c, value, span);
+                        report_unsendable_id(out, st, c, value, span).fix(fix.clone());
                         continue;
                     }
                     if literal {
@@ -70,7 +78,8 @@ impl Rule for WildcardInExactMatch {
                             ),
                         )
                         .secondary(c.operator_span, "exact-match operator")
-                        .help(format!("use `{like}` for a pattern"));
+                        .help(format!("use `{like}` for a pattern"))
+                        .fix(fix.clone());
                     } else {
                         // AWS documents ArnEquals with ArnLike's wildcards: it works, it only reads
                         // as an exact match.
@@ -91,15 +100,26 @@ impl Rule for WildcardInExactMatch {
     }
 }
 
+/// `StringEquals` -> `StringLike` in the operator as written, keeping its prefix and suffix.
+fn like_fix(cx: &Context, c: &Condition, base: BaseOp) -> Option<Fix> {
+    let (old, new) = match base {
+        BaseOp::StringEquals => ("StringEquals", "StringLike"),
+        BaseOp::StringNotEquals => ("StringNotEquals", "StringNotLike"),
+        _ => return None,
+    };
+    let edit = fix::replace_in_literal(cx, c.operator_span, &c.operator.raw, old, new)?;
+    Some(Fix::safe(format!("Replace `{old}` with `{new}`"), vec![edit]))
+}
+
 /// The root cause with its consequences: the value can never be sent, so the condition (when
 /// all its values are such) and with it the statement accept nothing.
-fn report_unsendable_id(
-    out: &mut Sink,
+fn report_unsendable_id<'s>(
+    out: &'s mut Sink,
     st: &Statement,
     c: &Condition,
     value: &str,
     span: crate::source::Span,
-) {
+) -> &'s mut Finding {
     let whole = accepts_only_literal_wildcards(c);
     let consequence = if !whole {
         "this value matches no request".to_string()
@@ -124,4 +144,5 @@ fn report_unsendable_id(
     if whole {
         finding.severity(Severity::Error);
     }
+    finding
 }

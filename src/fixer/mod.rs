@@ -1,0 +1,260 @@
+//! `check --fix` / `--diff`: the fixes findings carry, made on the files they point into,
+//! round after round (the fixed text is linted again) until nothing more is fixable.
+//!
+//! Only files of the scanned tree are changed: never standard input, never a file read through
+//! `file()` from outside the scanned paths, never a source whose text is not the file's bytes
+//! (a masked AWS config file, a file with a byte order mark or invalid UTF-8).
+
+pub mod apply;
+pub mod diff;
+pub mod write;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::config::selector::selector_matches;
+use crate::diagnostic::{Applicability, Finding, Fix};
+use crate::discover::{self, FileClass};
+use crate::source::SourceMap;
+use crate::{CheckOptions, Error, Report, check};
+
+/// Rounds of fixing and re-linting before giving up on reaching a fixed point.
+pub const MAX_ROUNDS: usize = 10;
+
+/// What `--fix`, `--unsafe-fixes` and `--diff` ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Request {
+    /// Unsafe fixes too (`--unsafe-fixes`).
+    pub unsafe_fixes: bool,
+    /// Write the files (`--fix`); otherwise only compute the result (`--diff`).
+    pub write: bool,
+}
+
+impl Request {
+    pub fn allows(&self, a: Applicability) -> bool {
+        a == Applicability::Safe || self.unsafe_fixes
+    }
+}
+
+/// One file the fixes changed.
+#[derive(Debug, Clone)]
+pub struct Changed {
+    pub path: PathBuf,
+    /// As reports name it.
+    pub name: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// What fixing did (the report of the last round, what is left, comes with it).
+#[derive(Debug, Default)]
+pub struct Fixed {
+    pub changed: Vec<Changed>,
+    /// Findings whose fix was made.
+    pub fixed: usize,
+    /// Fixes dropped because the text no longer parsed, as `name:line:col: CODE message`.
+    pub dropped: Vec<String>,
+    /// Files that could not be written, with the error.
+    pub unwritten: Vec<String>,
+    /// Rounds run; [`MAX_ROUNDS`] means the fixes had not settled.
+    pub rounds: usize,
+}
+
+/// A file of the scanned tree that fixes may change.
+#[derive(Debug, Clone)]
+struct Target {
+    name: String,
+    /// Canonical, inside a scanned root: what is written.
+    real: PathBuf,
+    class: FileClass,
+    /// The bytes on disk when the run started.
+    original: String,
+}
+
+/// Runs `check`, fixes what it may, and checks again until nothing more changes.
+pub fn run(opts: &CheckOptions, req: Request) -> Result<(Report, Fixed), Error> {
+    let targets = targets(opts)?;
+    let mut opts = opts.clone();
+    // Parse failures are how a round that broke a file is recognised: they are checked even
+    // when the user left TL001 out, and dropped from what is reported then.
+    let parse_errors_wanted = reports_parse_errors(&opts);
+    if !parse_errors_wanted {
+        opts.lint.ignore.retain(|s| !selector_matches(PARSE_ERROR.0, PARSE_ERROR.1, s));
+        opts.lint.select.push(PARSE_ERROR.0.to_string());
+    }
+    let mut overlay: BTreeMap<PathBuf, String> = BTreeMap::new();
+    let mut frozen: BTreeSet<PathBuf> = BTreeSet::new();
+    let (mut fixed, mut dropped, mut rounds) = (0usize, Vec::new(), 0usize);
+    let mut last: HashMap<PathBuf, (String, Vec<String>)> = HashMap::new();
+    let mut failures_before: HashMap<PathBuf, usize> = HashMap::new();
+    let mut report = loop {
+        opts.overlay = Arc::new(overlay.clone());
+        let report = check(&opts)?;
+        let failures = parse_failures(&report);
+        // A round that made a file (or a policy embedded in it) unparsable is undone for it.
+        let mut undone = false;
+        for (path, (before, descs)) in last.drain() {
+            if failures.get(&path).copied().unwrap_or(0) > failures_before.get(&path).copied().unwrap_or(0) {
+                overlay.insert(path.clone(), before);
+                frozen.insert(path);
+                fixed -= descs.len();
+                dropped.extend(descs);
+                undone = true;
+            }
+        }
+        if undone {
+            continue;
+        }
+        failures_before = failures;
+        if rounds >= MAX_ROUNDS {
+            break report;
+        }
+        let plan = plan(&report, req, &targets, &overlay, &frozen);
+        if plan.is_empty() {
+            break report;
+        }
+        rounds += 1;
+        let mut changed = false;
+        for (path, fixes) in plan {
+            let Some(target) = targets.get(&path) else { continue };
+            let current = overlay.get(&path).unwrap_or(&target.original).clone();
+            let only: Vec<&Fix> = fixes.iter().map(|(_, f)| *f).collect();
+            let round = apply::apply(&current, &only, |t| parses(target.class, t));
+            for &i in &round.broke {
+                dropped.push(describe(&report.sources, fixes[i].0, "the fixed text would not parse"));
+            }
+            if round.text != current {
+                let descs: Vec<String> = round
+                    .applied
+                    .iter()
+                    .map(|&i| describe(&report.sources, fixes[i].0, "the fixed policy would not parse"))
+                    .collect();
+                fixed += round.applied.len();
+                last.insert(path.clone(), (current, descs));
+                overlay.insert(path, round.text);
+                changed = true;
+            }
+        }
+        if !changed {
+            break report;
+        }
+    };
+    if !parse_errors_wanted {
+        report.findings.retain(|f| f.code != PARSE_ERROR.0);
+    }
+    let changed: Vec<Changed> = overlay
+        .into_iter()
+        .filter_map(|(path, after)| {
+            let t = targets.get(&path)?;
+            (after != t.original).then(|| Changed {
+                path,
+                name: t.name.clone(),
+                before: t.original.clone(),
+                after,
+            })
+        })
+        .collect();
+    let mut unwritten = Vec::new();
+    if req.write {
+        for c in &changed {
+            let Some(t) = targets.get(&c.path) else { continue };
+            if let Err(e) = write::atomic(&t.real, &c.after) {
+                unwritten.push(format!("{}: {e}", c.name));
+            }
+        }
+    }
+    Ok((report, Fixed { changed, fixed, dropped, unwritten, rounds }))
+}
+
+/// The rule that reports text that does not parse.
+const PARSE_ERROR: (&str, &str) = ("TL001", "parse-error");
+
+fn reports_parse_errors(opts: &CheckOptions) -> bool {
+    let (code, name) = PARSE_ERROR;
+    (opts.lint.select.is_empty() || opts.lint.select.iter().any(|s| selector_matches(code, name, s)))
+        && !opts.lint.ignore.iter().any(|s| selector_matches(code, name, s))
+}
+
+/// The files of the scanned tree fixes may change, by the path discovery gives them: regular
+/// files of a format trustlint reads, inside a scanned path once symlinks are resolved, whose
+/// bytes are UTF-8 without a byte order mark (so the source text is exactly the file).
+fn targets(opts: &CheckOptions) -> Result<BTreeMap<PathBuf, Target>, Error> {
+    let roots: Vec<PathBuf> = opts.paths.iter().filter_map(|p| std::fs::canonicalize(p).ok()).collect();
+    let mut out = BTreeMap::new();
+    for d in discover::discover(&opts.paths)?.files {
+        if !matches!(d.class, FileClass::Json | FileClass::Terraform | FileClass::TerraformJson) {
+            continue;
+        }
+        let Ok(real) = std::fs::canonicalize(&d.path) else { continue };
+        if !roots.iter().any(|r| real.starts_with(r)) || !real.is_file() {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(&real) else { continue };
+        let Ok(original) = String::from_utf8(bytes) else { continue };
+        if original.starts_with('\u{feff}') {
+            continue;
+        }
+        out.insert(d.path.clone(), Target { name: d.display.clone(), real, class: d.class, original });
+    }
+    Ok(out)
+}
+
+/// The fixes of a round, by file, in report order: allowed by the request, with all their
+/// edits in one source that is a target's current text.
+fn plan<'r>(
+    report: &'r Report,
+    req: Request,
+    targets: &BTreeMap<PathBuf, Target>,
+    overlay: &BTreeMap<PathBuf, String>,
+    frozen: &BTreeSet<PathBuf>,
+) -> BTreeMap<PathBuf, Vec<(&'r Finding, &'r Fix)>> {
+    let mut out: BTreeMap<PathBuf, Vec<(&Finding, &Fix)>> = BTreeMap::new();
+    for f in &report.findings {
+        let Some(fix) = f.fix.as_ref().filter(|x| req.allows(x.applicability)) else { continue };
+        let Some(first) = fix.edits.first() else { continue };
+        if fix.edits.iter().any(|e| e.span.src != first.span.src) {
+            continue;
+        }
+        let Some(src) = report.sources.get(first.span.src) else { continue };
+        let Some(target) = targets.get(&src.path) else { continue };
+        let current = overlay.get(&src.path).unwrap_or(&target.original);
+        if src.hidden || frozen.contains(&src.path) || &src.text != current {
+            continue;
+        }
+        out.entry(src.path.clone()).or_default().push((f, fix));
+    }
+    out
+}
+
+/// Findings that say a text does not parse, by file.
+fn parse_failures(report: &Report) -> HashMap<PathBuf, usize> {
+    let mut out = HashMap::new();
+    for f in report.findings.iter().filter(|f| f.code == PARSE_ERROR.0) {
+        if let Some(src) = report.sources.get(f.span.src) {
+            *out.entry(src.path.clone()).or_default() += 1;
+        }
+    }
+    out
+}
+
+/// Does the fixed text still parse as the file's format?
+fn parses(class: FileClass, text: &str) -> bool {
+    match class {
+        FileClass::Terraform => hcl_edit::parser::parse_body(text).is_ok(),
+        _ => crate::input::tree::parse_json(text, crate::source::SourceId(0), 0).is_ok(),
+    }
+}
+
+/// `name:line:col: CODE fix message: why`, for fixes dropped.
+fn describe(sources: &SourceMap, f: &Finding, why: &str) -> String {
+    let (name, pos) = match sources.get(f.span.src) {
+        Some(src) => {
+            let lc = src.line_col(f.span.start);
+            (src.name.clone(), format!("{}:{}", lc.line, lc.column))
+        }
+        None => (String::new(), "1:1".into()),
+    };
+    let what = f.fix.as_ref().map_or("", |x| x.message.as_str());
+    format!("{name}:{pos}: {} fix dropped ({what}): {why}", f.code)
+}

@@ -1,0 +1,138 @@
+//! Fix pairs: `fixtures/<CODE>-<name>/fix/<case>.in.<ext>` and `<case>.out.<ext>` (`ext` is
+//! what the input needs: `json`, `tf`, `tf.json`). For each pair the `.in` file is copied alone
+//! into a fresh directory as `<case>.<ext>` and fixed as `check --fix` does (with
+//! `--unsafe-fixes` for a rule whose fixes are unsafe), with only that rule selected and the
+//! fixture's `trustlint.toml` settings. The result must be the `.out` file exactly, must have no
+//! finding of the rule left, and fixing it again must change nothing.
+//!
+//! One test per fixable rule, so `cargo test --test fixes TL105` runs that rule's pairs;
+//! `every_fixable_rule_has_a_fix_pair` keeps rule metadata and pairs in step.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{fixture_dirs, fixture_settings, manifest_dir};
+use trustlint::config::{LintOptions, Settings};
+use trustlint::fixer::{self, Request};
+use trustlint::rules::Applicability;
+use trustlint::{CheckOptions, rule_set};
+
+/// `(case, ext, in, out)` of a rule's `fix/` directory.
+fn pairs(dir: &Path) -> Vec<(String, String, PathBuf, PathBuf)> {
+    let fix = manifest_dir().join(dir).join("fix");
+    let mut out = Vec::new();
+    let Ok(rd) = std::fs::read_dir(&fix) else { return out };
+    let mut names: Vec<String> = rd.filter_map(|e| e.ok()?.file_name().into_string().ok()).collect();
+    names.sort();
+    for name in names {
+        let Some((case, ext)) = name.split_once(".in.") else { continue };
+        let out_file = fix.join(format!("{case}.out.{ext}"));
+        out.push((case.to_string(), ext.to_string(), fix.join(&name), out_file));
+    }
+    out
+}
+
+fn options(dir: &Path, code: &str, settings: &Settings) -> CheckOptions {
+    CheckOptions {
+        paths: vec![dir.to_path_buf()],
+        settings: settings.clone(),
+        lint: LintOptions { select: vec![code.to_string()], ..Default::default() },
+        ..Default::default()
+    }
+}
+
+/// Fixes the file in `dir` and returns its new text and how many findings were fixed.
+fn fix_once(dir: &Path, file: &Path, code: &str, settings: &Settings, unsafe_fixes: bool) -> (String, usize) {
+    let req = Request { unsafe_fixes, write: true };
+    let (_, fixed) = fixer::run(&options(dir, code, settings), req).expect("fix runs");
+    assert!(fixed.dropped.is_empty(), "dropped fixes: {:?}", fixed.dropped);
+    (std::fs::read_to_string(file).expect("fixed file"), fixed.fixed)
+}
+
+fn check_pairs(code: &str) {
+    let fx = fixture_dirs().into_iter().find(|f| f.code == code).expect("fixture directory");
+    let meta = *rule_set(None).expect("rules").iter().find(|r| r.meta().code == code).expect("rule").meta();
+    let unsafe_fixes = meta.fix == Some(Applicability::Unsafe);
+    let settings = fixture_settings(&fx.dir);
+    let mut failures = Vec::new();
+    for (case, ext, input, output) in pairs(&fx.dir) {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let file = tmp.path().join(format!("{case}.{ext}"));
+        std::fs::copy(&input, &file).expect("copy .in");
+        let Ok(want) = std::fs::read_to_string(&output) else {
+            failures.push(format!("{}: no {}", input.display(), output.display()));
+            continue;
+        };
+        if unsafe_fixes {
+            let (text, _) = fix_once(tmp.path(), &file, code, &settings, false);
+            if text != std::fs::read_to_string(&input).expect("in") {
+                failures.push(format!("{case}: an unsafe rule's fix was made without --unsafe-fixes"));
+            }
+        }
+        let (got, n) = fix_once(tmp.path(), &file, code, &settings, unsafe_fixes);
+        if got != want {
+            failures.push(format!(
+                "{case}: fixed text differs from {}\n--- got ---\n{got}\n--- want ---\n{want}",
+                output.display()
+            ));
+            continue;
+        }
+        if n == 0 {
+            failures.push(format!("{case}: no finding was fixed"));
+        }
+        let report = trustlint::check(&options(tmp.path(), code, &settings)).expect("check");
+        let left: Vec<&str> =
+            report.findings.iter().filter(|f| f.code == code).map(|f| f.message.as_str()).collect();
+        if !left.is_empty() {
+            failures.push(format!("{case}: fixed text still has {code}: {}", left.join("; ")));
+        }
+        let (again, n) = fix_once(tmp.path(), &file, code, &settings, unsafe_fixes);
+        if again != got || n != 0 {
+            failures.push(format!("{case}: fixing again changed the text (not idempotent)"));
+        }
+    }
+    assert!(failures.is_empty(), "{} fix pair failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+macro_rules! fix_tests {
+    ($($code:ident),* $(,)?) => {
+        $(
+            #[test]
+            #[allow(non_snake_case)]
+            fn $code() {
+                check_pairs(stringify!($code));
+            }
+        )*
+        const TESTED: &[&str] = &[$(stringify!($code)),*];
+    };
+}
+
+fix_tests!(TL105);
+
+#[test]
+fn every_fixable_rule_has_a_fix_pair() {
+    let fixtures = fixture_dirs();
+    for r in rule_set(None).expect("rules load") {
+        let m = r.meta();
+        let fx = fixtures.iter().find(|f| f.code == m.code).expect("fixture directory");
+        let n = pairs(&fx.dir).len();
+        match m.fix {
+            Some(_) => {
+                assert!(
+                    n > 0,
+                    "{} is marked fixable but fixtures/{}-{}/fix/ has no pair",
+                    m.code,
+                    m.code,
+                    m.name
+                );
+                assert!(TESTED.contains(&m.code), "add {} to fix_tests! in tests/fixes.rs", m.code);
+            }
+            None => assert_eq!(
+                n, 0,
+                "{} has fix pairs but is not marked fixable (`fix:` in declare_rule!)",
+                m.code
+            ),
+        }
+    }
+}
