@@ -181,6 +181,40 @@ fn trust_policy(operator: &str) -> String {
     )
 }
 
+/// Byte offset of an LSP position counted in UTF-16 units.
+fn utf16_offset(text: &str, pos: &Value) -> usize {
+    let line = pos["line"].as_u64().unwrap_or(0) as usize;
+    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let mut units = pos["character"].as_u64().unwrap_or(0) as usize;
+    let mut at = start;
+    for ch in text[start..].chars() {
+        if units == 0 || ch == '\n' {
+            break;
+        }
+        units = units.saturating_sub(ch.len_utf16());
+        at += ch.len_utf8();
+    }
+    at
+}
+
+/// `text` with LSP text edits (UTF-16 positions) applied.
+fn apply_utf16(text: &str, edits: &[Value]) -> String {
+    let mut spans: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            let a = utf16_offset(text, &e["range"]["start"]);
+            let b = utf16_offset(text, &e["range"]["end"]);
+            (a, b, e["newText"].as_str().unwrap_or_default())
+        })
+        .collect();
+    spans.sort();
+    let mut out = text.to_string();
+    for (a, b, new) in spans.into_iter().rev() {
+        out.replace_range(a..b, new);
+    }
+    out
+}
+
 /// Line (0-based) and the prefix of that line before `needle`.
 fn locate<'a>(text: &'a str, needle: &str) -> (usize, &'a str) {
     let at = text.find(needle).expect("needle in text");
@@ -228,16 +262,30 @@ fn trust_policy_diagnostic_range_hover_edit_and_clean_exit() {
     );
     assert_eq!(nothing, Value::Null, "no finding on line 1");
 
-    // An incremental edit: `StringEquals` becomes `StringLike`.
-    let (line, before) = locate(&text, "StringEquals");
-    let start = before.encode_utf16().count();
-    let change = json!({
-        "range": {"start": {"line": line, "character": start}, "end": {"line": line, "character": start + 12}},
-        "text": "StringLike",
-    });
+    // The fix as a code action on the finding's range, applied as an editor applies it.
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": u}, "range": d["range"], "context": {"diagnostics": [d]}}),
+    );
+    let actions = actions.as_array().cloned().unwrap_or_default();
+    let quick: Vec<&Value> = actions.iter().filter(|a| a["kind"] == "quickfix").collect();
+    assert_eq!(quick.len(), 1, "{actions:#?}");
+    let action = quick[0];
+    assert_eq!(action["title"], "Replace `StringEquals` with `StringLike`");
+    assert_eq!(action["isPreferred"], true, "a safe fix is preferred");
+    assert_eq!(action["diagnostics"][0]["code"], "TL105");
+    assert!(actions.iter().any(|a| a["kind"] == "source.fixAll.trustlint"), "{actions:#?}");
+    let edits = action["edit"]["changes"][u.as_str()].as_array().cloned().unwrap_or_default();
+    assert!(!edits.is_empty(), "{action}");
+    let fixed = apply_utf16(&text, &edits);
+    assert_eq!(fixed, trust_policy("StringLike"));
+    // Sent as incremental changes, last edit first so earlier positions stay valid.
+    let mut changes: Vec<Value> =
+        edits.iter().map(|e| json!({"range": e["range"], "text": e["newText"]})).collect();
+    changes.reverse();
     c.notify(
         "textDocument/didChange",
-        json!({"textDocument": {"uri": u, "version": 2}, "contentChanges": [change]}),
+        json!({"textDocument": {"uri": u, "version": 2}, "contentChanges": changes}),
     );
     let diags = c.diagnostics(&u);
     assert!(with_code(&diags, "TL105").is_empty(), "{diags:#?}");

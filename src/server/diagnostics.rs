@@ -7,22 +7,33 @@ use std::sync::Arc;
 
 use lsp_types::{
     CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag, Location,
-    NumberOrString, Uri,
+    NumberOrString, TextEdit, Uri,
 };
 
 use crate::Report;
 use crate::config::file::absolute;
+use crate::diagnostic::{Applicability, Fix};
 use crate::rules::{Finding, Severity};
 use crate::server::documents::path_uri;
 use crate::server::lint::UnitKey;
 use crate::server::position::{Encoding, LineIndex};
 use crate::source::{Source, SourceId, Span};
 
-/// One published diagnostic with the rule it came from (hover shows the rule's docs).
+/// One published diagnostic with the rule it came from (hover shows the rule's docs) and its
+/// fix as edits of the document (code actions offer it).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub diagnostic: Diagnostic,
     pub code: String,
+    pub fix: Option<QuickFix>,
+}
+
+/// A finding's fix in LSP terms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuickFix {
+    pub title: String,
+    pub safe: bool,
+    pub edits: Vec<TextEdit>,
 }
 
 /// Spans of one report resolved to URIs and ranges, each source indexed once.
@@ -44,6 +55,24 @@ impl Resolver<'_> {
         });
         let (uri, src, idx) = entry.as_ref()?;
         Some(Location { uri: uri.clone(), range: idx.range(&src.text, span.start, span.end, enc) })
+    }
+
+    /// The fix as edits of `uri`, the finding's document (a fix edits only its finding's
+    /// source); `None` if an edit is elsewhere or in a source shown without its text.
+    fn quick_fix(&mut self, fix: &Fix, uri: &Uri) -> Option<QuickFix> {
+        let mut edits = Vec::with_capacity(fix.edits.len());
+        for e in &fix.edits {
+            let hidden = self.report.sources.get(e.span.src).is_none_or(|s| s.hidden);
+            let loc = self.location(e.span).filter(|l| &l.uri == uri && !hidden)?;
+            edits.push(TextEdit { range: loc.range, new_text: e.replacement.clone() });
+        }
+        let safe = fix.applicability == Applicability::Safe;
+        let title = if safe {
+            fix.message.clone()
+        } else {
+            format!("{} (unsafe fix: changes who may assume the role)", fix.message)
+        };
+        Some(QuickFix { title, safe, edits })
     }
 }
 
@@ -71,7 +100,8 @@ pub fn from_report(
             })
             .collect();
         let diagnostic = diagnostic(f, loc.range, related, docs_url(&f.code));
-        out.entry(loc.uri).or_default().push(Entry { diagnostic, code: f.code.to_string() });
+        let fix = f.fix.as_ref().and_then(|fix| r.quick_fix(fix, &loc.uri));
+        out.entry(loc.uri).or_default().push(Entry { diagnostic, code: f.code.to_string(), fix });
     }
     out
 }

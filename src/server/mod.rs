@@ -7,6 +7,7 @@
 // is a sound map key (rust-analyzer allows the lint for the same reason).
 #![allow(clippy::mutable_key_type)]
 
+pub mod actions;
 pub mod config;
 pub mod diagnostics;
 pub mod documents;
@@ -21,7 +22,7 @@ use std::path::PathBuf;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{self as notif, Notification as _};
 use lsp_types::request::{self as req, Request as _};
-use lsp_types::{InitializeParams, MessageType, Uri};
+use lsp_types::{CodeActionKind, InitializeParams, MessageType, Uri};
 use serde_json::{Value, json};
 
 use crate::server::config::{Configs, is_config};
@@ -90,6 +91,10 @@ fn capabilities(enc: Encoding) -> Value {
         "positionEncoding": enc.kind(),
         "textDocumentSync": {"openClose": true, "change": 2, "save": {"includeText": false}},
         "hoverProvider": true,
+        "codeActionProvider": {
+            "codeActionKinds": [CodeActionKind::QUICKFIX, actions::FIX_ALL],
+            "resolveProvider": false,
+        },
     })
 }
 
@@ -163,6 +168,7 @@ impl Server<'_> {
                     Ok(Value::Null)
                 }
                 req::HoverRequest::METHOD => self.hover(r.params),
+                req::CodeActionRequest::METHOD => self.code_actions(r.params),
                 m => Err((ErrorCode::MethodNotFound, format!("unknown method {m}"))),
             }
         };
@@ -179,6 +185,12 @@ impl Server<'_> {
         let entries = self.published.at(&at.text_document.uri);
         let h = hover::hover(&entries, at.position, &self.rules);
         Ok(serde_json::to_value(h).unwrap_or(Value::Null))
+    }
+
+    fn code_actions(&self, params: Value) -> Result<Value, (ErrorCode, String)> {
+        let p: lsp_types::CodeActionParams = parse(params)?;
+        let entries = self.published.at(&p.text_document.uri);
+        Ok(serde_json::to_value(actions::actions(&entries, &p)).unwrap_or(Value::Null))
     }
 
     fn notification(&mut self, n: Notification) {
