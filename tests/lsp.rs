@@ -345,6 +345,16 @@ fn terraform_file_is_linted_with_its_module_and_open_buffers_win() {
     assert_eq!(d.len(), 1, "{diags:#?}");
     let (line, before) = locate(MAIN_TF, "var.external_id");
     assert_eq!(d[0]["range"]["start"], json!({"line": line, "character": before.len()}));
+    // The fix renames the operator in main.tf, where it is written.
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": main}, "range": d[0]["range"], "context": {"diagnostics": []}}),
+    );
+    let edits = actions[0]["edit"]["changes"][main.as_str()].as_array().cloned().unwrap_or_default();
+    assert_eq!(edits.len(), 1, "{actions:#}");
+    assert_eq!(edits[0]["newText"], "StringLike");
+    let (line, before) = locate(MAIN_TF, "StringEquals");
+    assert_eq!(edits[0]["range"]["start"], json!({"line": line, "character": before.len()}));
 
     // The other file opened with an unsaved exact id: the module is re-linted from the buffer.
     let vars = uri(&dir.path().join("variables.tf"));

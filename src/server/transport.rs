@@ -32,7 +32,9 @@ impl Writer {
 /// A connection over this process's standard input and output. The reader thread is not joined:
 /// it may be blocked on a client that never closes its end.
 pub fn stdio() -> (Connection, Writer) {
-    let (to_server, from_client) = crossbeam_channel::bounded::<Message>(0);
+    // A few messages may wait, so a burst of keystrokes read during a lint is linted once;
+    // the bound keeps a client that sends faster than the server lints from filling memory.
+    let (to_server, from_client) = crossbeam_channel::bounded::<Message>(8);
     let (to_client, from_server) = crossbeam_channel::unbounded::<Message>();
     std::thread::spawn(move || read_loop(&mut io::stdin().lock(), &to_server));
     let writer = std::thread::spawn(move || write_loop(&from_server));
