@@ -169,7 +169,8 @@ impl Published {
         touched
     }
 
-    /// Every unit's diagnostics in `uri`, a finding two units both report listed once.
+    /// Every unit's diagnostics in `uri` in document order, a finding two units both report
+    /// listed once.
     pub fn at(&self, uri: &Uri) -> Vec<&Entry> {
         let mut out: Vec<&Entry> = Vec::new();
         for e in self.by_uri.get(uri).into_iter().flat_map(|units| units.values().flatten()) {
@@ -177,6 +178,39 @@ impl Published {
                 out.push(e);
             }
         }
+        out.sort_by_key(|e| (e.diagnostic.range.start, e.code.clone()));
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lsp_types::{Position, Range};
+
+    fn entry(code: &str, line: u32) -> Entry {
+        let range = Range { start: Position { line, character: 0 }, end: Position { line, character: 1 } };
+        let diagnostic = Diagnostic { range, message: code.into(), ..Diagnostic::default() };
+        Entry { diagnostic, code: code.into(), fix: None }
+    }
+
+    #[test]
+    fn a_uri_shows_the_union_of_its_units_and_a_removed_unit_clears_its_part() {
+        let uri: Uri = "file:///m/child/main.tf".parse().unwrap();
+        let (parent, child) = (UnitKey::Module("/m".into()), UnitKey::Module("/m/child".into()));
+        let mut p = Published::default();
+        assert_eq!(
+            p.replace(&child, BTreeMap::from([(uri.clone(), vec![entry("TL105", 1)])])),
+            [uri.clone()]
+        );
+        // The calling module finds the same finding there, and one more.
+        p.replace(&parent, BTreeMap::from([(uri.clone(), vec![entry("TL105", 1), entry("TL101", 4)])]));
+        let codes: Vec<&str> = p.at(&uri).iter().map(|e| e.code.as_str()).collect();
+        assert_eq!(codes, ["TL105", "TL101"], "listed once each, in document order");
+        assert_eq!(p.remove(&parent), [uri.clone()]);
+        assert_eq!(p.at(&uri).len(), 1);
+        // A lint that finds nothing any more still names the URI, so it is published empty.
+        assert_eq!(p.replace(&child, BTreeMap::from([(uri.clone(), vec![])])), [uri.clone()]);
+        assert!(p.at(&uri).is_empty());
     }
 }
