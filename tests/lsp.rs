@@ -290,6 +290,14 @@ fn trust_policy_diagnostic_range_hover_edit_and_clean_exit() {
     let diags = c.diagnostics(&u);
     assert!(with_code(&diags, "TL105").is_empty(), "{diags:#?}");
     assert!(!with_code(&diags, "TL010").is_empty(), "the Sid is still reported: {diags:#?}");
+    // `acme@*` now matches every stack (TL204), a finding with its statement as related place.
+    let tl204 = with_code(&diags, "TL204");
+    assert_eq!(tl204.len(), 1, "{diags:#?}");
+    let related = &tl204[0]["relatedInformation"][0];
+    assert_eq!(related["message"], "in this statement");
+    assert_eq!(related["location"]["uri"], u.as_str());
+    assert_eq!(related["location"]["range"]["start"]["line"], 3);
+    assert_eq!(tl204[0]["severity"], 2, "TL204 is a warning");
     assert_eq!(std::fs::read_to_string(&path).expect("read"), text, "the server never writes the file");
 
     c.notify("textDocument/didClose", json!({"textDocument": {"uri": u}}));
