@@ -23,6 +23,8 @@ pub struct Settings {
     pub role_access: Option<RoleAccessFlag>,
     pub spacelift_account: Option<String>,
     pub spacelift_environment: SpaceliftEnvironment,
+    /// The environment was configured (file or flag), not the default: fixes may rely on it.
+    pub spacelift_environment_set: bool,
     pub trusted_accounts: Vec<String>,
     pub partition: String,
     pub chained_credentials: bool,
@@ -35,6 +37,7 @@ impl Default for Settings {
             role_access: None,
             spacelift_account: None,
             spacelift_environment: SpaceliftEnvironment::Eu,
+            spacelift_environment_set: false,
             trusted_accounts: Vec::new(),
             partition: "aws".into(),
             chained_credentials: true,

@@ -84,6 +84,11 @@ impl RuleSet {
         Ok(RuleSet(Arc::new(rule_set(rules_dir)?)))
     }
 
+    /// A rule set of the given rules (embedding trustlint with rules of its own, tests).
+    pub fn from_rules(rules: Vec<Box<dyn Rule>>) -> RuleSet {
+        RuleSet(Arc::new(rules))
+    }
+
     pub fn rules(&self) -> &[Box<dyn Rule>] {
         &self.0
     }

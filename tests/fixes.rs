@@ -108,7 +108,7 @@ macro_rules! fix_tests {
     };
 }
 
-fix_tests!(TL105);
+fix_tests!(TL002, TL103, TL105, TL106, TL110, TL111, TL113, TL202, TL204);
 
 #[test]
 fn every_fixable_rule_has_a_fix_pair() {
@@ -135,4 +135,102 @@ fn every_fixable_rule_has_a_fix_pair() {
             ),
         }
     }
+}
+
+// ---------------------------------------------------------------- fixes that break the text
+
+mod breaking {
+    use trustlint::model::{Policy, Unit};
+    use trustlint::rules::{Context, Edit, Fix, HasMeta, Rule, RuleMeta, Sink};
+    use trustlint::source::Span;
+
+    /// A rule whose first fix deletes the document's closing brace (the text no longer parses)
+    /// and whose second renames `Allow` to `Deny` harmlessly.
+    pub struct Breaks;
+
+    pub const META: RuleMeta = RuleMeta {
+        code: "TL900",
+        name: "breaks",
+        ..trustlint::rules::grammar::parse_error::ParseError::META
+    };
+
+    impl HasMeta for Breaks {
+        fn meta(&self) -> &RuleMeta {
+            &META
+        }
+    }
+
+    impl Rule for Breaks {
+        fn check_policy(&self, cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
+            let Some(src) = cx.sources.get(policy.span.src) else { return };
+            let close = Span::new(src.id, policy.span.end - 1, policy.span.end);
+            if src.slice(close) == "}" {
+                out.emit(close, "closing brace").fix(Some(Fix::safe("Delete it", vec![Edit::delete(close)])));
+            }
+            for st in &policy.statements {
+                let Some(effect) = &st.effect else { continue };
+                let Some(at) = src.slice(effect.value.span).find("Allow") else { continue };
+                let start = effect.value.span.start + at;
+                let span = Span::new(src.id, start, start + "Allow".len());
+                out.emit(span, "allow")
+                    .fix(Some(Fix::safe("Deny instead", vec![Edit::replace(span, "Deny")])));
+            }
+        }
+    }
+}
+
+fn breaking_options(dir: &Path) -> CheckOptions {
+    let mut rules = trustlint::rule_set(None).expect("rules");
+    rules.push(Box::new(breaking::Breaks));
+    CheckOptions {
+        paths: vec![dir.to_path_buf()],
+        rules: Some(trustlint::RuleSet::from_rules(rules)),
+        lint: LintOptions { select: vec!["TL900".into()], ..Default::default() },
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_fix_that_makes_the_file_unparsable_is_dropped_and_reported() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let file = tmp.path().join("p.json");
+    std::fs::write(
+        &file,
+        "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}\n",
+    )
+    .expect("write");
+    let (report, fixed) =
+        fixer::run(&breaking_options(tmp.path()), Request { unsafe_fixes: false, write: true })
+            .expect("fix runs");
+    let text = std::fs::read_to_string(&file).expect("read");
+    assert_eq!(
+        text,
+        "{\"Statement\": [{\"Effect\": \"Deny\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}\n"
+    );
+    assert_eq!(fixed.fixed, 1);
+    assert_eq!(fixed.dropped.len(), 1, "{:?}", fixed.dropped);
+    assert!(
+        fixed.dropped[0].contains("p.json:1:") && fixed.dropped[0].contains("would not parse"),
+        "{:?}",
+        fixed.dropped
+    );
+    // The finding whose fix was dropped is still reported; TL001 (not selected) is not.
+    assert!(report.findings.iter().any(|f| f.message == "closing brace"));
+    assert!(report.findings.iter().all(|f| f.code == "TL900"));
+}
+
+#[test]
+fn a_round_that_breaks_an_embedded_policy_is_undone() {
+    // The HCL still parses after the brace is deleted, but the heredoc's policy does not: the
+    // whole round is undone for the file, and its fixes are reported as dropped.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let file = tmp.path().join("main.tf");
+    let original = "resource \"aws_iam_policy\" \"p\" {\n  name   = \"p\"\n  policy = <<EOT\n{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}\nEOT\n}\n";
+    std::fs::write(&file, original).expect("write");
+    let (_, fixed) = fixer::run(&breaking_options(tmp.path()), Request { unsafe_fixes: false, write: true })
+        .expect("fix runs");
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), original);
+    assert_eq!(fixed.fixed, 0);
+    assert_eq!(fixed.dropped.len(), 2, "{:?}", fixed.dropped);
+    assert!(fixed.changed.is_empty());
 }

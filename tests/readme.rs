@@ -5,43 +5,72 @@ mod common;
 
 use common::manifest_dir;
 
-const START: &str = "<!-- rules:start -->";
-const END: &str = "<!-- rules:end -->";
-
-fn table() -> String {
+fn sorted_rules() -> Vec<Box<dyn trustlint::rules::Rule>> {
     let mut rules = trustlint::rule_set(None).expect("rules load");
     rules.sort_by_key(|r| r.meta().code);
-    let mut t = String::from("| code | name | severity | summary |\n|---|---|---|---|\n");
-    for r in &rules {
+    rules
+}
+
+fn table() -> String {
+    let mut t = String::from("| code | name | severity | fix | summary |\n|---|---|---|---|---|\n");
+    for r in &sorted_rules() {
         let m = r.meta();
         t.push_str(&format!(
-            "| {} | `{}` | {} | {} |\n",
+            "| {} | `{}` | {} | {} | {} |\n",
             m.code,
             m.name,
             m.severity,
+            m.fix.map_or("", |a| a.name()),
             m.summary.replace('|', "\\|")
         ));
     }
     t
 }
 
-#[test]
-fn readme_rule_table_is_current() {
+/// The "Fixes" table: every fixable rule, its safety, and what its fix does (the first
+/// paragraph of the rule's `## Fix` section).
+fn fixes_table() -> String {
+    let mut t = String::from("| code | name | safety | fix |\n|---|---|---|---|\n");
+    for r in &sorted_rules() {
+        let m = r.meta();
+        let Some(a) = m.fix else { continue };
+        let docs = m.docs_text();
+        let section = docs.split("## Fix\n").nth(1).unwrap_or("");
+        let what: Vec<&str> =
+            section.lines().take_while(|l| !l.trim().is_empty() && !l.starts_with("## ")).collect();
+        let what = what.join(" ");
+        let what = what.strip_prefix("Safe: ").or_else(|| what.strip_prefix("Unsafe: ")).unwrap_or(&what);
+        let mut chars = what.chars();
+        let what: String = chars.next().map(|c| c.to_ascii_uppercase()).into_iter().chain(chars).collect();
+        t.push_str(&format!("| {} | `{}` | {a} | {} |\n", m.code, m.name, what.replace('|', "\\|")));
+    }
+    t
+}
+
+/// Checks (or with `TRUSTLINT_BLESS`, rewrites) the README text between two markers.
+fn generated_block(start_marker: &str, end_marker: &str, wanted: &str) {
     let path = manifest_dir().join("README.md");
     let readme = std::fs::read_to_string(&path).expect("README.md");
-    let (Some(start), Some(end)) = (readme.find(START), readme.find(END)) else {
-        panic!("README.md lacks the {START} / {END} markers");
+    let (Some(start), Some(end)) = (readme.find(start_marker), readme.find(end_marker)) else {
+        panic!("README.md lacks the {start_marker} / {end_marker} markers");
     };
-    let current = &readme[start + START.len()..end];
-    let wanted = format!("\n{}", table());
+    let current = &readme[start + start_marker.len()..end];
+    let wanted = format!("\n{wanted}");
     if current != wanted {
         if std::env::var_os("TRUSTLINT_BLESS").is_some() {
-            let updated = format!("{}{}{}{}", &readme[..start + START.len()], wanted, "", &readme[end..]);
+            let updated = format!("{}{}{}", &readme[..start + start_marker.len()], wanted, &readme[end..]);
             std::fs::write(&path, updated).expect("write README.md");
             return;
         }
-        panic!("README rule table is stale: run TRUSTLINT_BLESS=1 cargo test --test readme");
+        panic!("README {start_marker} block is stale: run TRUSTLINT_BLESS=1 cargo test --test readme");
     }
+}
+
+/// One test for both tables: blessing rewrites README.md, which two parallel tests would race on.
+#[test]
+fn readme_rule_and_fix_tables_are_current() {
+    generated_block("<!-- rules:start -->", "<!-- rules:end -->", &table());
+    generated_block("<!-- fixes:start -->", "<!-- fixes:end -->", &fixes_table());
 }
 
 /// One page per rule under `docs/rules/`, the target of SARIF's `helpUri`.

@@ -89,3 +89,18 @@ impl fmt::Display for Phase {
 pub fn external_id(account: &str, integration_id: &str, stack: &str, phase: impl fmt::Display) -> String {
     format!("{account}@{integration_id}@{stack}@{phase}")
 }
+
+/// A Spacelift account name as the default external-id grammar reads it: a lowercase letter or
+/// digit, then lowercase letters, digits, `-` and `_`, 2 to 38 characters in all (docs/facts.md).
+pub fn is_account_name(s: &str) -> bool {
+    let ok = |c: u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+    (2..=38).contains(&s.len())
+        && s.bytes().next().is_some_and(ok)
+        && s.bytes().all(|c| ok(c) || c == b'-' || c == b'_')
+}
+
+/// A stack slug or module id as the default grammar reads it: lowercase letters, digits, `-`
+/// and `_` (docs/facts.md: the exact set is unverified).
+pub fn is_stack_id(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_')
+}

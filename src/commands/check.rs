@@ -139,6 +139,7 @@ fn apply_setting_flags(args: &CheckArgs, s: &mut crate::config::Settings) -> Res
             SpaceliftEnvironmentArg::SpaceliftIo => SpaceliftEnvironment::Eu,
             SpaceliftEnvironmentArg::UsSpaceliftIo => SpaceliftEnvironment::Us,
         };
+        s.spacelift_environment_set = true;
     }
     if !args.trusted_account.is_empty() {
         s.trusted_accounts.clear();
@@ -249,10 +250,17 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
         Some(path) => write_file(path, &buf).map_err(|e| Error::Path { path: path.clone(), source: e })?,
         None => write_stdout_bytes(&buf)?,
     }
-    if let Some(o) = &outcome
-        && !fix_notes(o, args.quiet)
-    {
-        return Ok(exit(EXIT_USAGE));
+    if let Some(o) = &outcome {
+        let left = fixes_left(args, &report.findings).saturating_sub(o.dropped.len());
+        if left > 0 && !args.quiet {
+            eprintln!(
+                "note: {} with a fix were left as they are: standard input, files outside the scanned paths and files trustlint re-encoded to read are never written",
+                plural(left, "finding")
+            );
+        }
+        if !fix_notes(o, args.quiet) {
+            return Ok(exit(EXIT_USAGE));
+        }
     }
     Ok(exit(if failed { EXIT_FINDINGS } else { EXIT_OK }))
 }
@@ -269,6 +277,12 @@ fn fix_counts(args: &CheckArgs, findings: &[Finding], outcome: Option<&fixer::Fi
         fixing: args.fix,
         unsafe_fixes: args.unsafe_fixes,
     }
+}
+
+/// Findings left with a fix this run was asked to make.
+fn fixes_left(args: &CheckArgs, findings: &[Finding]) -> usize {
+    let allowed = |a: Applicability| a == Applicability::Safe || args.unsafe_fixes;
+    findings.iter().filter(|f| f.fix.as_ref().is_some_and(|x| allowed(x.applicability))).count()
 }
 
 /// Says on stderr which fixes were dropped and which files could not be written; false when a

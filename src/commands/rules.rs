@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use crate::Error;
 use crate::commands::{EXIT_OK, exit, write_stdout};
 use crate::rule_set;
-use crate::rules::{Family, Rule, Severity};
+use crate::rules::{Applicability, Family, Rule, Severity};
 
 #[derive(Serialize)]
 struct RuleOut<'a> {
@@ -17,6 +17,8 @@ struct RuleOut<'a> {
     severity: Severity,
     family: Family,
     summary: &'a str,
+    /// `safe` or `unsafe` when the rule offers fixes.
+    fix: Option<Applicability>,
 }
 
 pub fn list(args: &RulesArgs) -> Result<ExitCode, Error> {
@@ -33,6 +35,7 @@ pub fn list(args: &RulesArgs) -> Result<ExitCode, Error> {
                         severity: m.severity,
                         family: m.family,
                         summary: m.summary,
+                        fix: m.fix,
                     }
                 })
                 .collect();
@@ -42,7 +45,15 @@ pub fn list(args: &RulesArgs) -> Result<ExitCode, Error> {
             let mut s = String::new();
             for r in &rules {
                 let m = r.meta();
-                s.push_str(&format!("{}  {:<36} {:<8} {}\n", m.code, m.name, m.severity.name(), m.summary));
+                let fix = m.fix.map_or("-", |a| a.name());
+                s.push_str(&format!(
+                    "{}  {:<36} {:<8} {:<7} {}\n",
+                    m.code,
+                    m.name,
+                    m.severity.name(),
+                    fix,
+                    m.summary
+                ));
             }
             s
         }

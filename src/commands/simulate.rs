@@ -69,6 +69,7 @@ fn settings(args: &SimulateArgs) -> Result<Settings, String> {
             SpaceliftEnvironmentArg::SpaceliftIo => SpaceliftEnvironment::Eu,
             SpaceliftEnvironmentArg::UsSpaceliftIo => SpaceliftEnvironment::Us,
         };
+        s.spacelift_environment_set = true;
     }
     Ok(s)
 }

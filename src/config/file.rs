@@ -220,6 +220,7 @@ impl FileConfig {
         }
         if let Some(e) = self.spacelift_environment {
             s.spacelift_environment = e;
+            s.spacelift_environment_set = true;
         }
         if let Some(p) = &self.partition {
             s.partition = p.clone();

@@ -72,9 +72,26 @@ struct Target {
     original: String,
 }
 
+/// The state of a fixing run between rounds.
+struct Fixing {
+    req: Request,
+    targets: BTreeMap<PathBuf, Target>,
+    /// The current text of every file changed so far.
+    overlay: BTreeMap<PathBuf, String>,
+    /// Files whose fixes broke them: left as they are.
+    frozen: BTreeSet<PathBuf>,
+    /// The last round's changes per file: the text before, and its fixes described.
+    last: HashMap<PathBuf, (String, Vec<String>)>,
+    failures_before: HashMap<PathBuf, usize>,
+    /// Fixes already reported as dropped (file, code, message): each once.
+    seen: BTreeSet<(PathBuf, String, String)>,
+    fixed: usize,
+    dropped: Vec<String>,
+    rounds: usize,
+}
+
 /// Runs `check`, fixes what it may, and checks again until nothing more changes.
 pub fn run(opts: &CheckOptions, req: Request) -> Result<(Report, Fixed), Error> {
-    let targets = targets(opts)?;
     let mut opts = opts.clone();
     // Parse failures are how a round that broke a file is recognised: they are checked even
     // when the user left TL001 out, and dropped from what is reported then.
@@ -83,46 +100,75 @@ pub fn run(opts: &CheckOptions, req: Request) -> Result<(Report, Fixed), Error> 
         opts.lint.ignore.retain(|s| !selector_matches(PARSE_ERROR.0, PARSE_ERROR.1, s));
         opts.lint.select.push(PARSE_ERROR.0.to_string());
     }
-    let mut overlay: BTreeMap<PathBuf, String> = BTreeMap::new();
-    let mut frozen: BTreeSet<PathBuf> = BTreeSet::new();
-    let (mut fixed, mut dropped, mut rounds) = (0usize, Vec::new(), 0usize);
-    let mut last: HashMap<PathBuf, (String, Vec<String>)> = HashMap::new();
-    let mut failures_before: HashMap<PathBuf, usize> = HashMap::new();
+    let mut state = Fixing {
+        req,
+        targets: targets(&opts)?,
+        overlay: BTreeMap::new(),
+        frozen: BTreeSet::new(),
+        last: HashMap::new(),
+        failures_before: HashMap::new(),
+        seen: BTreeSet::new(),
+        fixed: 0,
+        dropped: Vec::new(),
+        rounds: 0,
+    };
     let mut report = loop {
-        opts.overlay = Arc::new(overlay.clone());
+        opts.overlay = Arc::new(state.overlay.clone());
         let report = check(&opts)?;
-        let failures = parse_failures(&report);
-        // A round that made a file (or a policy embedded in it) unparsable is undone for it.
+        if state.undo_broken(&report) {
+            continue;
+        }
+        if state.rounds >= MAX_ROUNDS || !state.round(&report) {
+            break report;
+        }
+    };
+    if !parse_errors_wanted {
+        report.findings.retain(|f| f.code != PARSE_ERROR.0);
+    }
+    Ok((report, state.finish()))
+}
+
+impl Fixing {
+    /// Undoes the last round for every file it made unparsable (or a policy embedded in it);
+    /// true when one was undone (the text must be checked again).
+    fn undo_broken(&mut self, report: &Report) -> bool {
+        let failures = parse_failures(report);
+        let count = |m: &HashMap<PathBuf, usize>, p: &PathBuf| m.get(p).copied().unwrap_or(0);
         let mut undone = false;
-        for (path, (before, descs)) in last.drain() {
-            if failures.get(&path).copied().unwrap_or(0) > failures_before.get(&path).copied().unwrap_or(0) {
-                overlay.insert(path.clone(), before);
-                frozen.insert(path);
-                fixed -= descs.len();
-                dropped.extend(descs);
+        for (path, (before, descs)) in std::mem::take(&mut self.last) {
+            if count(&failures, &path) > count(&self.failures_before, &path) {
+                self.overlay.insert(path.clone(), before);
+                self.frozen.insert(path);
+                self.fixed -= descs.len();
+                self.dropped.extend(descs);
                 undone = true;
             }
         }
-        if undone {
-            continue;
+        if !undone {
+            self.failures_before = failures;
         }
-        failures_before = failures;
-        if rounds >= MAX_ROUNDS {
-            break report;
-        }
-        let plan = plan(&report, req, &targets, &overlay, &frozen);
+        undone
+    }
+
+    /// Makes the fixes the report offers; false when nothing changed (the fixes have settled).
+    fn round(&mut self, report: &Report) -> bool {
+        let plan = plan(report, self.req, &self.targets, &self.overlay, &self.frozen);
         if plan.is_empty() {
-            break report;
+            return false;
         }
-        rounds += 1;
+        self.rounds += 1;
         let mut changed = false;
         for (path, fixes) in plan {
-            let Some(target) = targets.get(&path) else { continue };
-            let current = overlay.get(&path).unwrap_or(&target.original).clone();
+            let Some(target) = self.targets.get(&path) else { continue };
+            let current = self.overlay.get(&path).unwrap_or(&target.original).clone();
             let only: Vec<&Fix> = fixes.iter().map(|(_, f)| *f).collect();
             let round = apply::apply(&current, &only, |t| parses(target.class, t));
             for &i in &round.broke {
-                dropped.push(describe(&report.sources, fixes[i].0, "the fixed text would not parse"));
+                // The same fix is offered again on the next round's text: report it once.
+                let (f, x) = fixes[i];
+                if self.seen.insert((path.clone(), f.code.to_string(), x.message.clone())) {
+                    self.dropped.push(describe(&report.sources, f, "the fixed text would not parse"));
+                }
             }
             if round.text != current {
                 let descs: Vec<String> = round
@@ -130,41 +176,42 @@ pub fn run(opts: &CheckOptions, req: Request) -> Result<(Report, Fixed), Error> 
                     .iter()
                     .map(|&i| describe(&report.sources, fixes[i].0, "the fixed policy would not parse"))
                     .collect();
-                fixed += round.applied.len();
-                last.insert(path.clone(), (current, descs));
-                overlay.insert(path, round.text);
+                self.fixed += round.applied.len();
+                self.last.insert(path.clone(), (current, descs));
+                self.overlay.insert(path, round.text);
                 changed = true;
             }
         }
-        if !changed {
-            break report;
-        }
-    };
-    if !parse_errors_wanted {
-        report.findings.retain(|f| f.code != PARSE_ERROR.0);
+        changed
     }
-    let changed: Vec<Changed> = overlay
-        .into_iter()
-        .filter_map(|(path, after)| {
-            let t = targets.get(&path)?;
-            (after != t.original).then(|| Changed {
-                path,
-                name: t.name.clone(),
-                before: t.original.clone(),
-                after,
+
+    /// The files changed, written when the request says so.
+    fn finish(self) -> Fixed {
+        let targets = &self.targets;
+        let changed: Vec<Changed> = self
+            .overlay
+            .into_iter()
+            .filter_map(|(path, after)| {
+                let t = targets.get(&path)?;
+                (after != t.original).then(|| Changed {
+                    path,
+                    name: t.name.clone(),
+                    before: t.original.clone(),
+                    after,
+                })
             })
-        })
-        .collect();
-    let mut unwritten = Vec::new();
-    if req.write {
-        for c in &changed {
-            let Some(t) = targets.get(&c.path) else { continue };
-            if let Err(e) = write::atomic(&t.real, &c.after) {
-                unwritten.push(format!("{}: {e}", c.name));
+            .collect();
+        let mut unwritten = Vec::new();
+        if self.req.write {
+            for c in &changed {
+                let Some(t) = targets.get(&c.path) else { continue };
+                if let Err(e) = write::atomic(&t.real, &c.after) {
+                    unwritten.push(format!("{}: {e}", c.name));
+                }
             }
         }
+        Fixed { changed, fixed: self.fixed, dropped: self.dropped, unwritten, rounds: self.rounds }
     }
-    Ok((report, Fixed { changed, fixed, dropped, unwritten, rounds }))
 }
 
 /// The rule that reports text that does not parse.

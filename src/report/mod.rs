@@ -11,6 +11,7 @@ pub mod junit;
 pub mod markdown;
 pub mod paths;
 pub mod sarif;
+pub mod sarif_fixes;
 pub mod statistics;
 pub mod terminal;
 

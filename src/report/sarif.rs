@@ -141,6 +141,9 @@ fn result_json(run: &Run, l: &crate::report::Located, fingerprint: &str, root: &
     if let Some(s) = &f.subject {
         r["properties"] = json!({"subject": s});
     }
+    if let Some(fixes) = crate::report::sarif_fixes::fixes(run.sources, f, &|p| artifact_location(p, root)) {
+        r["fixes"] = fixes;
+    }
     r
 }
 

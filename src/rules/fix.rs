@@ -2,6 +2,7 @@
 //! Terraform evaluator (a reference, an interpolation, an escape) has a span that does not hold
 //! its text as written, and gets no fix: rewriting it would change something else.
 
+use crate::model::{Condition, Policy, Statement, Unit, ValueList};
 use crate::rules::{Context, Edit};
 use crate::source::Span;
 
@@ -34,4 +35,171 @@ pub fn replace_literal(cx: &Context, span: Span, whole: &str, new: &str) -> Opti
         return None;
     }
     Some(Edit::replace(literal(cx, span, whole)?, new))
+}
+
+/// Renames the operator of `c` by replacing `old` in it with `new`, unless the statement already
+/// has a block of the new name (the rename would write a duplicate key).
+pub fn rename_operator(cx: &Context, st: &Statement, c: &Condition, old: &str, new: &str) -> Option<Edit> {
+    let raw = &c.operator.raw;
+    let at = raw.find(old)?;
+    let renamed = format!("{}{new}{}", &raw[..at], &raw[at + old.len()..]);
+    if st.conditions.iter().any(|o| o.operator.raw == renamed) {
+        return None;
+    }
+    replace_in_literal(cx, c.operator_span, raw, old, new)
+}
+
+/// `c` is the only key under its operator block, so renaming the operator changes nothing else.
+pub fn alone_in_block(st: &Statement, c: &Condition) -> bool {
+    st.conditions.iter().filter(|o| o.operator_span == c.operator_span).count() == 1
+}
+
+/// The whitespace that starts the line `at` is on, when only whitespace precedes `at` there.
+fn indentation(text: &str, at: usize) -> Option<&str> {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &text[start..at];
+    indent.chars().all(|c| c == ' ' || c == '\t').then_some(indent)
+}
+
+/// Appends the string `item` to the list written at `list` (an array of literal strings, or one
+/// literal string, which becomes an array), in the list's style: one item per line with the last
+/// item's indentation and trailing comma, or on one line with the separator already used.
+pub fn append_to_list(cx: &Context, list: &ValueList, item: &str) -> Option<Vec<Edit>> {
+    let src = cx.sources.get(list.span.src).filter(|s| !s.hidden)?;
+    for v in &list.items {
+        literal(cx, v.span, v.as_str()?)?;
+    }
+    let quoted = format!("\"{item}\"");
+    let text = src.slice(list.span);
+    let last = list.items.last()?;
+    if text.starts_with('"') {
+        if list.items.len() != 1 || last.span != list.span {
+            return None;
+        }
+        return Some(vec![
+            Edit::insert(src.id, list.span.start, "["),
+            Edit::insert(src.id, list.span.end, format!(", {quoted}]")),
+        ]);
+    }
+    if !text.starts_with('[') || !text.ends_with(']') || last.span.end >= list.span.end {
+        return None;
+    }
+    let tail = &src.text[last.span.end..list.span.end - 1];
+    let comma = match tail.trim() {
+        "" => None,
+        "," => Some(last.span.end + tail.find(',')? + 1),
+        _ => return None,
+    };
+    let n = list.items.len();
+    let prev_end = if n >= 2 { list.items[n - 2].span.end } else { list.span.start + 1 };
+    let gap = src.text.get(prev_end..last.span.start)?;
+    if !matches!(gap.trim(), "" | ",") || (n >= 2 && gap.trim().is_empty()) {
+        return None;
+    }
+    let edit = if gap.contains('\n') {
+        let indent = indentation(&src.text, last.span.start)?;
+        match comma {
+            Some(at) => Edit::insert(src.id, at, format!("\n{indent}{quoted},")),
+            None => Edit::insert(src.id, last.span.end, format!(",\n{indent}{quoted}")),
+        }
+    } else {
+        let sep = if n >= 2 { gap } else { ", " };
+        match comma {
+            Some(at) => Edit::insert(src.id, at, format!(" {quoted},")),
+            None => Edit::insert(src.id, last.span.end, format!("{sep}{quoted}")),
+        }
+    };
+    Some(vec![edit])
+}
+
+/// Inserts `key` with the string `value` as the first member of the object written at `obj`
+/// (JSON, or an HCL object expression), in the style of its current first member: on its own
+/// line with the same indentation, or on the same line; quoted or bare key; `:` with the same
+/// spacing in JSON, `=` aligned as `terraform fmt` aligns it in HCL.
+pub fn insert_first_member(cx: &Context, obj: Span, key: &str, value: &str) -> Option<Edit> {
+    let src = cx.sources.get(obj.src).filter(|s| !s.hidden)?;
+    let text = src.slice(obj);
+    if !text.starts_with('{') || !text.ends_with('}') || text.len() < 2 {
+        return None;
+    }
+    let rest = &text[1..text.len() - 1];
+    let leading = &rest[..rest.len() - rest.trim_start().len()];
+    let first = rest.trim_start();
+    let (key_len, quoted) = if let Some(q) = first.strip_prefix('"') {
+        (q.find('"')? + 2, true)
+    } else {
+        (first.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))?, false)
+    };
+    if key_len == 0 {
+        return None;
+    }
+    let after_key = &first[key_len..];
+    let pad = after_key.len() - after_key.trim_start().len();
+    let sep = after_key.trim_start().chars().next()?;
+    let after_sep = &after_key.trim_start()[1..];
+    let post = (after_sep.len() - after_sep.trim_start().len()).min(1);
+    let k = if quoted { format!("\"{key}\"") } else { key.to_string() };
+    let multiline = leading.contains('\n');
+    let member = match sep {
+        ':' => format!("{k}{}:{}\"{value}\",", " ".repeat(pad), " ".repeat(post)),
+        '=' => {
+            let spaces = if multiline { (key_len + pad).saturating_sub(k.len()).max(1) } else { 1 };
+            let comma = if multiline { "" } else { "," };
+            format!("{k}{}= \"{value}\"{comma}", " ".repeat(spaces))
+        }
+        _ => return None,
+    };
+    let at = obj.start + 1 + leading.len();
+    let glue = if multiline {
+        format!("\n{}", &leading[leading.rfind('\n')? + 1..])
+    } else if leading.is_empty() && sep == ':' && post == 0 {
+        String::new()
+    } else {
+        " ".to_string()
+    };
+    Some(Edit::insert(src.id, at, format!("{member}{glue}")))
+}
+
+/// The external-id patterns Spacelift's attachments of the policy's role need, one per stack or
+/// module: `<account>@*@<stack>@<phase>` (`*` for both phases). `None` unless every attachment
+/// of every integration of the role is known exactly (a literal target, known read/write, no
+/// `count`/`for_each`), and there is at least one.
+pub fn attached_patterns(unit: &Unit, policy: &Policy, account: &str) -> Option<Vec<String>> {
+    let role = policy.role?;
+    let integrations: Vec<usize> = (0..unit.spacelift.integrations.len())
+        .filter(|&i| unit.spacelift.integrations[i].role == Some(role))
+        .collect();
+    if integrations.is_empty() || integrations.iter().any(|&i| unit.spacelift.integrations[i].repeated) {
+        return None;
+    }
+    let mut out = Vec::new();
+    for a in unit.spacelift.attachments.iter().filter(|a| !a.is_external_id_source) {
+        match a.integration {
+            Some(i) if integrations.contains(&i) => {}
+            Some(_) => continue,
+            // Not known to be another integration's: it might be this role's.
+            None => return None,
+        }
+        let target = a.target()?.as_str()?;
+        if a.repeated || !crate::aws::spacelift::is_stack_id(target) {
+            return None;
+        }
+        let phase = match (a.read?, a.write?) {
+            (true, true) => "*",
+            (false, true) => "write",
+            (true, false) => "read",
+            (false, false) => continue,
+        };
+        let pattern = format!("{account}@*@{target}@{phase}");
+        if !out.contains(&pattern) {
+            out.push(pattern);
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// A list of string literals in JSON and HCL: `"a"`, or `["a", "b"]`.
+pub fn string_list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| format!("\"{i}\"")).collect();
+    if quoted.len() == 1 { quoted[0].clone() } else { format!("[{}]", quoted.join(", ")) }
 }

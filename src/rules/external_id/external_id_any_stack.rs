@@ -1,10 +1,10 @@
 use crate::analysis::deny::refusal_for_statement;
 use crate::analysis::external_id::analyse;
-use crate::analysis::trust::{EXTERNAL_ID, grammar};
+use crate::analysis::trust::{EXTERNAL_ID, configured_account, grammar};
 use crate::declare_rule;
-use crate::model::{Policy, Unit};
-use crate::rules::external_id::common::spacelift_external_ids;
-use crate::rules::{Context, Rule, Sink};
+use crate::model::{BaseOp, Policy, Unit};
+use crate::rules::external_id::common::{ExternalIdValue, spacelift_external_ids};
+use crate::rules::{Context, Edit, Fix, Rule, Sink, fix};
 
 declare_rule! {
     /// ## What it does
@@ -28,6 +28,13 @@ declare_rule! {
     /// "Condition": {"StringLike": {"sts:ExternalId": ["acme@*@network@*", "acme@*@app@*"]}}
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe (stacks not attached in this configuration lose the role): in Terraform, the
+    /// pattern is replaced with one `<account>@*@<stack>@<phase>` per stack or module attached
+    /// to the role's Spacelift integration (`spacelift_aws_integration_attachment`), with the
+    /// phase its `read`/`write` allow (`*` for both). Offered when every attachment is known
+    /// exactly and the account is written or configured (`spacelift.account`).
+    ///
     /// ## References
     /// - https://docs.spacelift.io/integrations/cloud-providers/aws#setup-guide
     pub struct ExternalIdAnyStack {
@@ -36,11 +43,12 @@ declare_rule! {
         severity: Warning,
         family: ExternalId,
         summary: "the pattern accepts every stack/module of the account",
+        fix: Unsafe,
     }
 }
 
 impl Rule for ExternalIdAnyStack {
-    fn check_policy(&self, _cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
+    fn check_policy(&self, cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
         for v in spacelift_external_ids(unit, policy) {
             if v.analysis.any_stack.is_empty() {
                 continue;
@@ -67,7 +75,29 @@ impl Rule for ExternalIdAnyStack {
                 ),
             )
             .secondary(v.statement.span, "in this statement")
-            .help("name the stacks: `<account>@*@<stack>@*` for each stack that needs the role");
+            .help("name the stacks: `<account>@*@<stack>@*` for each stack that needs the role")
+            .fix(narrow(cx, unit, policy, &v));
         }
     }
+}
+
+/// `acme@*` -> one pattern per stack attached to the role in the same configuration.
+fn narrow(cx: &Context, unit: &Unit, policy: &Policy, v: &ExternalIdValue) -> Option<Fix> {
+    if v.condition.operator.base != Some(BaseOp::StringLike) {
+        return None;
+    }
+    let written =
+        v.text.split_once('@').map(|(a, _)| a).filter(|a| crate::aws::spacelift::is_account_name(a));
+    let account = written.or_else(|| configured_account(cx.settings))?;
+    let patterns = fix::attached_patterns(unit, policy, account)?;
+    fix::literal(cx, v.value.span, v.text)?;
+    let replacement = if v.value.span == v.condition.values.span {
+        fix::string_list(&patterns)
+    } else {
+        patterns.iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(", ")
+    };
+    Some(Fix::unsafe_edits(
+        format!("Accept only the attached {}", if patterns.len() == 1 { "stack" } else { "stacks" }),
+        vec![Edit::replace(v.value.span, replacement)],
+    ))
 }

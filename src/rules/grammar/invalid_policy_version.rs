@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::model::{Policy, Unit};
-use crate::rules::{Context, Rule, Severity, Sink, opening};
+use crate::rules::{Context, Fix, Rule, Severity, Sink, fix, opening};
 
 declare_rule! {
     /// ## What it does
@@ -22,6 +22,12 @@ declare_rule! {
     /// {"Version": "2012-10-17", "Statement": [...]}
     /// ```
     ///
+    /// ## Fix
+    /// Safe: a missing `Version` is added as the document's first member, in the style of the
+    /// member that follows (its line and indentation, quoting, `:` or `=`); an invalid one is
+    /// replaced with `"2012-10-17"`. Not offered for a document that is computed (`merge(...)`,
+    /// a reference) rather than written out.
+    ///
     /// ## References
     /// - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html
     pub struct InvalidPolicyVersion {
@@ -30,11 +36,12 @@ declare_rule! {
         severity: Warning,
         family: Grammar,
         summary: "`Version` missing or not a valid policy language version",
+        fix: Safe,
     }
 }
 
 impl Rule for InvalidPolicyVersion {
-    fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
+    fn check_policy(&self, cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
         if !policy.malformed.is_empty() && policy.statements.is_empty() {
             return;
         }
@@ -44,6 +51,10 @@ impl Rule for InvalidPolicyVersion {
                     .label("no `Version` in this policy")
                     .help(
                         "add \"Version\": \"2012-10-17\"; without it policy variables are matched literally",
+                    )
+                    .fix(
+                        fix::insert_first_member(cx, policy.span, "Version", CURRENT)
+                            .map(|e| Fix::safe("Add \"Version\": \"2012-10-17\"", vec![e])),
                     );
             }
             Some(v) => match v.as_str() {
@@ -51,10 +62,17 @@ impl Rule for InvalidPolicyVersion {
                 Some(other) => {
                     out.emit(v.span, format!("`{other}` is not a policy language version"))
                         .severity(Severity::Error)
-                        .help("use \"2012-10-17\"");
+                        .help("use \"2012-10-17\"")
+                        .fix(
+                            fix::replace_literal(cx, v.span, other, CURRENT)
+                                .map(|e| Fix::safe(format!("Replace `{other}` with `{CURRENT}`"), vec![e])),
+                        );
                 }
             },
             None => {}
         }
     }
 }
+
+/// The current policy language version.
+const CURRENT: &str = "2012-10-17";

@@ -1,7 +1,7 @@
 use crate::analysis::trust::{EXTERNAL_ID, describe_principals, effective};
 use crate::declare_rule;
-use crate::model::{Policy, Unit};
-use crate::rules::{Context, Rule, Sink};
+use crate::model::{Condition, Policy, Statement, Unit};
+use crate::rules::{Context, Fix, Rule, Sink, fix};
 
 declare_rule! {
     /// ## What it does
@@ -23,6 +23,11 @@ declare_rule! {
     /// "Condition": {"StringLike": {"sts:ExternalId": "acme@*"}}
     /// ```
     ///
+    /// ## Fix
+    /// Safe: the `IfExists` suffix is dropped, so callers without an external id are refused.
+    /// Offered when `sts:ExternalId` is the only key under the operator (the suffix applies to
+    /// every key of the block) and the statement has no block of the plain operator yet.
+    ///
     /// ## References
     /// - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IfExists
     pub struct ExternalIdIfExists {
@@ -31,11 +36,12 @@ declare_rule! {
         severity: Error,
         family: Trust,
         summary: "`...IfExists` on sts:ExternalId lets callers without an external id pass",
+        fix: Safe,
     }
 }
 
 impl Rule for ExternalIdIfExists {
-    fn check_policy(&self, _cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
+    fn check_policy(&self, cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
         for st in policy.statements.iter().filter(|st| st.is_allow()) {
             // A Deny that refuses requests without an external id makes the suffix harmless.
             if effective(unit, policy, st, EXTERNAL_ID).is_some_and(|e| !e.absent) {
@@ -53,8 +59,19 @@ impl Rule for ExternalIdIfExists {
                 )
                 .label("true when sts:ExternalId is absent")
                 .secondary(st.span, "in this statement")
-                .help(format!("write `{fixed}`"));
+                .help(format!("write `{fixed}`"))
+                .fix(drop_if_exists(cx, st, c, &fixed));
             }
         }
     }
+}
+
+/// `StringLikeIfExists` -> `StringLike`, when the external id is the only key of the block (the
+/// suffix applies to every key under it).
+fn drop_if_exists(cx: &Context, st: &Statement, c: &Condition, fixed: &str) -> Option<Fix> {
+    if !fix::alone_in_block(st, c) {
+        return None;
+    }
+    let edit = fix::rename_operator(cx, st, c, "IfExists", "")?;
+    Some(Fix::safe(format!("Replace `{}` with `{fixed}`", c.operator.raw), vec![edit]))
 }

@@ -1,7 +1,7 @@
 use crate::analysis::trust::spacelift_principals;
 use crate::declare_rule;
-use crate::model::{Unit, action_matches};
-use crate::rules::{Context, Rule, Sink};
+use crate::model::{Policy, Unit, action_matches};
+use crate::rules::{Context, Fix, Rule, Sink, fix};
 
 declare_rule! {
     /// ## What it does
@@ -25,6 +25,11 @@ declare_rule! {
     /// {"Effect": "Allow", "Principal": {"AWS": "324880187172"}, "Action": ["sts:AssumeRole", "sts:TagSession"], ...}
     /// ```
     ///
+    /// ## Fix
+    /// Safe: `"sts:TagSession"` is appended to the `Action` of every statement that allows
+    /// Spacelift to assume the role, in the list's own style (a single action becomes a list).
+    /// Not offered when an `Action` is computed rather than written out.
+    ///
     /// ## References
     /// - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_permissions-required
     /// - https://registry.terraform.io/providers/spacelift-io/spacelift/latest/docs/resources/aws_integration
@@ -34,11 +39,12 @@ declare_rule! {
         severity: Error,
         family: Trust,
         summary: "session tagging is enabled but the trust policy does not allow sts:TagSession",
+        fix: Safe,
     }
 }
 
 impl Rule for MissingTagSession {
-    fn check_unit(&self, _cx: &Context, unit: &Unit, out: &mut Sink) {
+    fn check_unit(&self, cx: &Context, unit: &Unit, out: &mut Sink) {
         for role in &unit.roles {
             let Some(tag_span) = role.tag_session_required else { continue };
             let Some(trust) = role.trust.and_then(|i| unit.policies.get(i)) else { continue };
@@ -59,8 +65,23 @@ impl Rule for MissingTagSession {
                 )
                 .secondary(trust.span, "trust policy")
                 .subject(role.subject.clone())
-                .help("add \"sts:TagSession\" to the actions of the Spacelift trust statement");
+                .help("add \"sts:TagSession\" to the actions of the Spacelift trust statement")
+                .fix(add_tag_session(cx, trust));
             }
         }
     }
+}
+
+/// `sts:TagSession` next to `sts:AssumeRole` in every Spacelift statement, or no fix when one of
+/// them cannot be edited as written.
+fn add_tag_session(cx: &Context, trust: &Policy) -> Option<Fix> {
+    let mut edits = Vec::new();
+    for st in trust.statements.iter().filter(|st| st.is_allow() && !spacelift_principals(st).is_empty()) {
+        let Some(actions) = &st.action else { continue };
+        if !st.actions().any(|(a, _)| action_matches(a, "sts:AssumeRole")) {
+            continue;
+        }
+        edits.extend(fix::append_to_list(cx, actions, "sts:TagSession")?);
+    }
+    Some(Fix::safe("Add \"sts:TagSession\" to the Spacelift statement's actions", edits))
 }

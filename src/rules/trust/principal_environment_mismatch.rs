@@ -1,8 +1,9 @@
 use crate::analysis::trust::{Trusted, aws_principals};
 use crate::aws::arn;
+use crate::aws::spacelift::SpaceliftEnvironment;
 use crate::declare_rule;
-use crate::model::{Policy, Unit};
-use crate::rules::{Context, Rule, Sink};
+use crate::model::{Policy, Unit, Value};
+use crate::rules::{Context, Fix, Rule, Sink, fix};
 
 declare_rule! {
     /// ## What it does
@@ -27,6 +28,12 @@ declare_rule! {
     /// {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::324880187172:root"}, "Action": "sts:AssumeRole"}
     /// ```
     ///
+    /// ## Fix
+    /// Safe: the principal's account becomes the configured environment's Spacelift account
+    /// (the rest of the ARN is kept). Offered only when `spacelift.environment` (or
+    /// `--spacelift-environment`) is set: with the default environment the other account may be
+    /// the right one.
+    ///
     /// ## References
     /// - https://docs.spacelift.io/integrations/cloud-providers/aws
     pub struct PrincipalEnvironmentMismatch {
@@ -35,6 +42,7 @@ declare_rule! {
         severity: Error,
         family: Trust,
         summary: "the Spacelift principal or partition does not match the configured environment",
+        fix: Safe,
     }
 }
 
@@ -61,7 +69,8 @@ impl Rule for PrincipalEnvironmentMismatch {
                         env.principal_account(),
                         env.host(),
                         environment.host()
-                    ));
+                    ))
+                    .fix(other_account(cx, value, account, env));
                 }
                 if let Some(parts) = value.as_str().and_then(arn::split)
                     && parts.partition != cx.settings.partition
@@ -78,4 +87,16 @@ impl Rule for PrincipalEnvironmentMismatch {
             }
         }
     }
+}
+
+/// The configured environment's account in place of the other one, when the environment was
+/// configured rather than assumed.
+fn other_account(cx: &Context, value: &Value, account: &str, env: SpaceliftEnvironment) -> Option<Fix> {
+    if !cx.settings.spacelift_environment_set {
+        return None;
+    }
+    let text = value.as_str()?;
+    let right = env.principal_account();
+    let edit = fix::replace_in_literal(cx, value.span, text, account, right)?;
+    Some(Fix::safe(format!("Trust {right}, Spacelift's account for {}", env.host()), vec![edit]))
 }

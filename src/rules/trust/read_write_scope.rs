@@ -2,9 +2,9 @@ use crate::analysis::external_id::analyse;
 use crate::analysis::reason::Lang;
 use crate::analysis::trust::{EXTERNAL_ID, effective, grammar, spacelift_assume_statements};
 use crate::declare_rule;
-use crate::model::{Policy, Unit};
+use crate::model::{BaseOp, Condition, Policy, Unit};
 use crate::rules::trust::oidc_missing_subject::oidc_host;
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{Context, Fix, Rule, Sink, fix};
 
 declare_rule! {
     /// ## What it does
@@ -33,6 +33,12 @@ declare_rule! {
     /// ```
     /// and a separate read-only role for the `read` phase.
     ///
+    /// ## Fix
+    /// Unsafe (plan runs lose the role, so give them a read-only one): every `StringLike`
+    /// external-id pattern that ends in `@*` ends in `@write` instead (`acme@*@stack-a@*` becomes
+    /// `acme@*@stack-a@write`, `acme@*` becomes `acme@*@write`). Not offered when a pattern that
+    /// accepts read runs has another shape, or for Spacelift OIDC subjects.
+    ///
     /// ## References
     /// - https://docs.spacelift.io/integrations/cloud-providers/aws#read-vs-write
     pub struct ReadWriteScope {
@@ -41,11 +47,12 @@ declare_rule! {
         severity: Error,
         family: Trust,
         summary: "a role that can write accepts Spacelift `read` (plan) external ids",
+        fix: Unsafe,
     }
 }
 
 impl Rule for ReadWriteScope {
-    fn check_policy(&self, _cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
+    fn check_policy(&self, cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
         if !policy.is_trust() {
             return;
         }
@@ -76,7 +83,8 @@ impl Rule for ReadWriteScope {
             )
             .label("accepts `@read`")
             .secondary(st.span, "in this statement")
-            .help("end the pattern with `@write` (e.g. `acme@*@stack-a@write`) and give plan runs a read-only role");
+            .help("end the pattern with `@write` (e.g. `acme@*@stack-a@write`) and give plan runs a read-only role")
+            .fix(write_only(cx, &eff.allow.conditions));
         }
         for st in policy.statements.iter().filter(|st| st.is_allow()) {
             let Some(p) = &st.principal else { continue };
@@ -120,4 +128,28 @@ fn read_subject_witness(lang: &Lang) -> Option<String> {
         .iter()
         .filter_map(|r| Lang::regex(r).ok())
         .find_map(|l| l.and(lang).shortest_witness().ok().flatten())
+}
+
+/// Every pattern that accepts read runs, made to end in `@write`; `None` when one cannot be.
+fn write_only(cx: &Context, conditions: &[&Condition]) -> Option<Fix> {
+    let mut edits = Vec::new();
+    for c in conditions {
+        for v in &c.values.items {
+            let text = v.as_str()?;
+            if text.ends_with("@write") {
+                continue;
+            }
+            if c.operator.base != Some(BaseOp::StringLike) {
+                return None;
+            }
+            let parts: Vec<&str> = text.split('@').collect();
+            let fixed = match parts.as_slice() {
+                [_, _, _, "*"] => format!("{}write", &text[..text.len() - 1]),
+                [_, "*"] => format!("{text}@write"),
+                _ => return None,
+            };
+            edits.push(fix::replace_literal(cx, v.span, text, &fixed)?);
+        }
+    }
+    Some(Fix::unsafe_edits("Accept only write runs (`@write`)", edits))
 }

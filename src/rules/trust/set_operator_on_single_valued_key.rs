@@ -1,7 +1,7 @@
 use crate::analysis::trust::{EXTERNAL_ID, describe_principals};
 use crate::declare_rule;
-use crate::model::{Policy, SetQualifier, Unit};
-use crate::rules::{Context, Rule, Sink};
+use crate::model::{Condition, Policy, SetQualifier, Statement, Unit};
+use crate::rules::{Context, Fix, Rule, Sink, fix};
 
 /// Global and STS keys that never carry more than one value (IAM's global condition key
 /// reference marks the others, such as `aws:TagKeys` and `aws:PrincipalOrgPaths`, multivalued).
@@ -92,6 +92,11 @@ declare_rule! {
     /// "Condition": {"StringEquals": {"sts:ExternalId": "acme@01GE7K9SR2DQBCRQ90DH70JF6Y@stack-a@write"}}
     /// ```
     ///
+    /// ## Fix
+    /// Safe: the `ForAllValues:`/`ForAnyValue:` qualifier is dropped. Offered when the key is the
+    /// only one under the operator (a sibling key may be multivalued and need the qualifier) and
+    /// the statement has no block of the plain operator yet.
+    ///
     /// ## References
     /// - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
     pub struct SetOperatorOnSingleValuedKey {
@@ -100,11 +105,12 @@ declare_rule! {
         severity: Error,
         family: Trust,
         summary: "`ForAllValues:`/`ForAnyValue:` on a single-valued key",
+        fix: Safe,
     }
 }
 
 impl Rule for SetOperatorOnSingleValuedKey {
-    fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
+    fn check_policy(&self, cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
         for st in &policy.statements {
             for c in &st.conditions {
                 let Some(q) = c.operator.qualifier else { continue };
@@ -128,8 +134,20 @@ impl Rule for SetOperatorOnSingleValuedKey {
                 };
                 out.emit(c.operator_span, format!("`{}` on single-valued key {key}: {why}", c.operator.raw))
                     .secondary(c.key.span, "single-valued key")
-                    .help(format!("write `{plain}`"));
+                    .help(format!("write `{plain}`"))
+                    .fix(drop_qualifier(cx, st, c, plain));
             }
         }
     }
+}
+
+/// `ForAllValues:StringEquals` -> `StringEquals`, when the key is the only one of the block (a
+/// sibling may be multivalued and need the qualifier).
+fn drop_qualifier(cx: &Context, st: &Statement, c: &Condition, plain: &str) -> Option<Fix> {
+    let (qualifier, _) = c.operator.raw.split_once(':')?;
+    if !fix::alone_in_block(st, c) {
+        return None;
+    }
+    let edit = fix::rename_operator(cx, st, c, &format!("{qualifier}:"), "")?;
+    Some(Fix::safe(format!("Replace `{}` with `{plain}`", c.operator.raw), vec![edit]))
 }

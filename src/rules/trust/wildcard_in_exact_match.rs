@@ -37,7 +37,7 @@ declare_rule! {
     /// Safe: `StringEquals` becomes `StringLike` and `StringNotEquals` becomes `StringNotLike`
     /// (prefixes such as `ForAnyValue:` and the `IfExists` suffix are kept). Not offered for the
     /// `IgnoreCase` operators (`StringLike` is case-sensitive) nor for `ArnEquals`, which already
-    /// matches wildcards.
+    /// matches wildcards, nor when the statement already has a block of the new name.
     ///
     /// ## References
     /// - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String
@@ -63,7 +63,7 @@ impl Rule for WildcardInExactMatch {
                     BaseOp::ArnNotEquals => ("ArnNotLike", false),
                     _ => continue,
                 };
-                let fix = like_fix(cx, c, base);
+                let fix = like_fix(cx, st, c, base);
                 for (value, span) in c.values.known().filter(|(v, _)| has_wildcard(v)) {
                     if is_literal_wildcard_id(c, value) {
                         report_unsendable_id(out, st, c, value, span).fix(fix.clone());
@@ -101,13 +101,13 @@ impl Rule for WildcardInExactMatch {
 }
 
 /// `StringEquals` -> `StringLike` in the operator as written, keeping its prefix and suffix.
-fn like_fix(cx: &Context, c: &Condition, base: BaseOp) -> Option<Fix> {
+fn like_fix(cx: &Context, st: &Statement, c: &Condition, base: BaseOp) -> Option<Fix> {
     let (old, new) = match base {
         BaseOp::StringEquals => ("StringEquals", "StringLike"),
         BaseOp::StringNotEquals => ("StringNotEquals", "StringNotLike"),
         _ => return None,
     };
-    let edit = fix::replace_in_literal(cx, c.operator_span, &c.operator.raw, old, new)?;
+    let edit = fix::rename_operator(cx, st, c, old, new)?;
     Some(Fix::safe(format!("Replace `{old}` with `{new}`"), vec![edit]))
 }
 
