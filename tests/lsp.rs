@@ -441,3 +441,43 @@ fn malformed_messages_and_unknown_methods_get_json_rpc_errors() {
     c.notify("exit", Value::Null);
     assert_eq!(c.exit_status(), 1);
 }
+
+#[test]
+fn unsafe_fixes_are_labelled_and_never_preferred_or_in_fix_all() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("trustlint.toml"), "[input]\nrole-access = \"write\"\n").expect("write");
+    let text = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::324880187172:root\"}, \"Action\": \"sts:AssumeRole\", \"Condition\": {\"StringLike\": {\"sts:ExternalId\": \"acme@*@app@*\"}}}]\n}\n";
+    let (mut c, _) = Client::initialized(dir.path(), &[]);
+    let u = uri(&dir.path().join("write-role.json"));
+    c.open(&u, "json", text);
+    let diags = c.diagnostics(&u);
+    let tl111 = with_code(&diags, "TL111");
+    assert_eq!(tl111.len(), 1, "a write role accepting read runs: {diags:#?}");
+    let all = json!({"start": {"line": 0, "character": 0}, "end": {"line": 9, "character": 0}});
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": u}, "range": all, "context": {"diagnostics": []}}),
+    );
+    let actions = actions.as_array().cloned().unwrap_or_default();
+    let for_tl111: Vec<&Value> = actions.iter().filter(|a| a["diagnostics"][0]["code"] == "TL111").collect();
+    assert_eq!(for_tl111.len(), 1, "{actions:#?}");
+    let a = for_tl111[0];
+    assert!(
+        a["title"].as_str().is_some_and(|t| t.ends_with("(unsafe fix: changes who may assume the role)")),
+        "{a}"
+    );
+    assert_eq!(a["isPreferred"], false);
+    let edits = a["edit"]["changes"][u.as_str()].as_array().cloned().unwrap_or_default();
+    assert!(edits.iter().any(|e| e["newText"].as_str().is_some_and(|t| t.contains("write"))), "{a}");
+    // Only the quick fixes were asked for: no fix-all, and none holds an unsafe edit anyway.
+    let only = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": u}, "range": all, "context": {"diagnostics": [], "only": ["source.fixAll"]}}),
+    );
+    for action in only.as_array().cloned().unwrap_or_default() {
+        assert_eq!(action["kind"], "source.fixAll.trustlint");
+        let edits = action["edit"]["changes"][u.as_str()].to_string();
+        assert!(!edits.contains("@write"), "the unsafe TL111 fix is not in fix-all: {action}");
+    }
+    assert_eq!(c.shutdown(), 0);
+}
