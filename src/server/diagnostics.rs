@@ -199,18 +199,16 @@ mod tests {
         let uri: Uri = "file:///m/child/main.tf".parse().unwrap();
         let (parent, child) = (UnitKey::Module("/m".into()), UnitKey::Module("/m/child".into()));
         let mut p = Published::default();
-        assert_eq!(
-            p.replace(&child, BTreeMap::from([(uri.clone(), vec![entry("TL105", 1)])])),
-            [uri.clone()]
-        );
+        let just = vec![uri.clone()];
+        assert_eq!(p.replace(&child, BTreeMap::from([(uri.clone(), vec![entry("TL105", 1)])])), just);
         // The calling module finds the same finding there, and one more.
         p.replace(&parent, BTreeMap::from([(uri.clone(), vec![entry("TL105", 1), entry("TL101", 4)])]));
         let codes: Vec<&str> = p.at(&uri).iter().map(|e| e.code.as_str()).collect();
         assert_eq!(codes, ["TL105", "TL101"], "listed once each, in document order");
-        assert_eq!(p.remove(&parent), [uri.clone()]);
+        assert_eq!(p.remove(&parent), just);
         assert_eq!(p.at(&uri).len(), 1);
         // A lint that finds nothing any more still names the URI, so it is published empty.
-        assert_eq!(p.replace(&child, BTreeMap::from([(uri.clone(), vec![])])), [uri.clone()]);
+        assert_eq!(p.replace(&child, BTreeMap::from([(uri.clone(), vec![])])), just);
         assert!(p.at(&uri).is_empty());
     }
 }
