@@ -37,10 +37,24 @@ pub enum Command {
     /// Offline: what STS would answer to sts:AssumeRole on a trust policy, with the deciding
     /// statement and negative probes
     Simulate(SimulateArgs),
+    /// Language server (LSP) on standard input and output: diagnostics as you type, the rule's
+    /// docs on hover, fixes as code actions (see docs/editor.md)
+    Server(ServerArgs),
     /// Print a shell completion script (e.g. `trustlint completions bash > ~/.local/share/bash-completion/completions/trustlint`)
     Completions(CompletionsArgs),
     /// Print the manual page (roff; e.g. `trustlint man | man -l -`)
     Man,
+}
+
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// Talk over standard input and output (the only transport, and the default; accepted
+    /// because editors' generic clients pass it)
+    #[arg(long)]
+    pub stdio: bool,
+    /// Also run the declarative rules (`*.toml`) of DIR
+    #[arg(long, value_name = "DIR")]
+    pub rules_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -76,10 +76,19 @@ pub struct Discovery {
 /// Files to lint under `paths`. Only a named path that does not exist is an error (a usage
 /// mistake); anything unreadable below it is a [`Problem`].
 pub fn discover(paths: &[PathBuf]) -> Result<Discovery, Error> {
+    discover_open(paths, &|_| false)
+}
+
+/// [`discover`], for an editor: a named path that is not on disk but `open` (an unsaved buffer)
+/// is a named file, and a Terraform one brings its module's files.
+pub fn discover_open(paths: &[PathBuf], open: &dyn Fn(&Path) -> bool) -> Result<Discovery, Error> {
     let mut found = Discovery::default();
     for root in paths {
-        let meta = std::fs::metadata(root).map_err(|e| Error::Path { path: root.clone(), source: e })?;
-        if !meta.is_dir() {
+        let meta = match std::fs::metadata(root) {
+            Err(_) if open(root) => None,
+            meta => Some(meta.map_err(|e| Error::Path { path: root.clone(), source: e })?),
+        };
+        if !meta.as_ref().is_some_and(|m| m.is_dir()) {
             // A named file is read whatever its extension (JSON is the fallback), and so is a
             // FIFO, a character device or `/dev/stdin`: the user asked for it.
             let class = classify(root).unwrap_or(FileClass::Json);
@@ -89,7 +98,8 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery, Error> {
                 class,
                 explicit: true,
             });
-            if meta.is_file() && matches!(class, FileClass::Terraform | FileClass::TerraformJson) {
+            let file = meta.as_ref().is_none_or(|m| m.is_file());
+            if file && matches!(class, FileClass::Terraform | FileClass::TerraformJson) {
                 // A Terraform file is only meaningful with its module: read the whole directory
                 // (pre-commit passes just the changed files).
                 module_siblings(root, &mut found);

@@ -244,10 +244,34 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
 
 /// Every job of a run: paths the walk could not list first (reported), then the files.
 fn all_jobs(opts: &CheckOptions) -> Result<Vec<Job>, Error> {
-    let found = discover::discover(&opts.paths)?;
+    let unsaved = |p: &std::path::Path| opts.overlay.contains_key(p);
+    let mut found = discover::discover_open(&opts.paths, &unsaved)?;
+    unsaved_siblings(&opts.overlay, &mut found.files);
     let mut out: Vec<Job> = found.problems.into_iter().map(Job::Unlisted).collect();
     out.extend(jobs(found.files, aws_config_files(&opts.aws_config)?, opts.stdin.as_ref()));
     Ok(out)
+}
+
+/// Overlay texts of Terraform files that exist only in an editor, in the directory of a module
+/// the run reads: part of that module.
+fn unsaved_siblings(overlay: &Overlay, files: &mut Vec<Discovered>) {
+    let modules = discover::terraform_modules(files);
+    for path in overlay.keys() {
+        let class = discover::classify(path);
+        let in_module = path.parent().is_some_and(|d| modules.iter().any(|m| m == d));
+        if matches!(class, Some(FileClass::Terraform | FileClass::TerraformJson))
+            && in_module
+            && !files.iter().any(|f| &f.path == path)
+        {
+            files.push(Discovered {
+                display: path.to_string_lossy().into_owned(),
+                path: path.clone(),
+                class: class.unwrap_or(FileClass::Terraform),
+                explicit: false,
+            });
+        }
+    }
+    files.sort();
 }
 
 /// `--aws-config` files: named, so read whatever their name; missing files are errors.
@@ -396,7 +420,7 @@ fn load_job(job: &Job, input: &InputOptions, sources: &SourceMap) -> Result<(Opt
     let unit = match job {
         Job::Json(d) => json_job(d, input, sources),
         Job::AwsConfig { display, files, in_tree } => {
-            aws_config_unit(display, files, in_tree, sources, &mut nfiles)?
+            aws_config_unit(display, files, in_tree, (sources, input), &mut nfiles)?
         }
         Job::Stdin(s) => {
             let path = PathBuf::from(&s.name);
@@ -464,12 +488,15 @@ fn aws_config_unit(
     display: &str,
     files: &[Discovered],
     in_tree: &[bool],
-    sources: &SourceMap,
+    (sources, input): (&SourceMap, &InputOptions),
     nfiles: &mut usize,
 ) -> Result<Option<Unit>, Error> {
     let (mut loaded, mut flags) = (Vec::new(), Vec::new());
     for (f, &tree) in files.iter().zip(in_tree) {
-        let text = read_text(&f.path)?;
+        let text = match input.overlay.get(&f.path) {
+            Some(text) => text.clone(),
+            None => read_text(&f.path)?,
+        };
         if !f.explicit && !input::aws_config::looks_like_aws_config(&text) {
             continue;
         }
@@ -523,6 +550,10 @@ fn is_named_aws_config(d: &Discovered, text: &str) -> bool {
 
 fn load(d: &Discovered, sources: &SourceMap, input: &InputOptions) -> Loaded {
     let read = match input.overlay.get(&d.path) {
+        // Bounded as a file is: an editor buffer can be as large as anything on disk.
+        Some(text) if text.len() as u64 > load::MAX_FILE_BYTES => {
+            Err(load::LoadError::TooLarge { size: Some(text.len() as u64) })
+        }
         Some(text) => Ok(load::Decoded { text: text.clone(), bom: false, invalid_at: None }),
         None => load::read_path(&d.path),
     };

@@ -20,6 +20,7 @@ pub mod load;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod server;
 pub mod simulate;
 pub mod source;
 pub mod wildcard;

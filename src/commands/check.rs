@@ -77,10 +77,7 @@ pub fn options(args: &CheckArgs) -> Result<Prepared, Error> {
     opts.rules = Some(rules);
     if let Some(c) = &config {
         c.apply_settings(&mut opts.settings);
-        opts.lint.select = c.select.clone().unwrap_or_default();
-        opts.lint.ignore = c.ignore.clone().unwrap_or_default();
-        opts.lint.severity = c.severity.iter().cloned().collect();
-        opts.lint.per_path = c.per_path.clone();
+        opts.lint = c.lint_options();
     }
     for p in &args.paths {
         if p.as_os_str() == "-" {

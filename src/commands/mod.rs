@@ -6,6 +6,7 @@ pub mod completions;
 pub mod external_id;
 pub mod graph;
 pub mod rules;
+pub mod server;
 pub mod simulate;
 pub mod verify;
 
@@ -27,6 +28,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::ExternalId(args) => external_id::run(args),
         Command::Graph(args) => graph::run(args),
         Command::Verify(args) => Ok(exit(verify::run(args))),
+        Command::Server(args) => server::run(args),
         Command::Completions(args) => completions::completions(args),
         Command::Man => completions::man(),
         Command::Simulate(args) => simulate::run(args),

@@ -10,7 +10,7 @@ use toml::Spanned;
 
 use crate::aws::spacelift::SpaceliftEnvironment;
 use crate::config::selector::selector_matches;
-use crate::config::{RoleAccessFlag, Settings};
+use crate::config::{LintOptions, RoleAccessFlag, Settings};
 use crate::diagnostic::Severity;
 use crate::model::PolicyKind;
 
@@ -203,6 +203,16 @@ pub struct FileConfig {
 }
 
 impl FileConfig {
+    /// The file's `[lint]` choices: selection, severity overrides, per-path exemptions in force.
+    pub fn lint_options(&self) -> LintOptions {
+        LintOptions {
+            select: self.select.clone().unwrap_or_default(),
+            ignore: self.ignore.clone().unwrap_or_default(),
+            severity: self.severity.iter().cloned().collect(),
+            per_path: self.per_path.clone(),
+        }
+    }
+
     /// Applies the file's `[spacelift]`, `[aws]`, `[terraform]` and `[input]` values to `settings`.
     pub fn apply_settings(&self, s: &mut Settings) {
         if let Some(a) = &self.spacelift_account {
