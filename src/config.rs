@@ -23,6 +23,8 @@ pub struct Settings {
     pub role_access: Option<RoleAccessFlag>,
     pub spacelift_account: Option<String>,
     pub spacelift_environment: SpaceliftEnvironment,
+    /// Roles whose credentials private workers use (`generate_credentials_in_worker`).
+    pub worker_role_arns: Vec<String>,
     pub trusted_accounts: Vec<String>,
     pub partition: String,
     pub chained_credentials: bool,
@@ -35,6 +37,7 @@ impl Default for Settings {
             role_access: None,
             spacelift_account: None,
             spacelift_environment: SpaceliftEnvironment::Eu,
+            worker_role_arns: Vec::new(),
             trusted_accounts: Vec::new(),
             partition: "aws".into(),
             chained_credentials: true,
