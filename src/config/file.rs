@@ -212,7 +212,7 @@ impl FileConfig {
             s.spacelift_account = Some(a.clone());
         }
         if let Some(e) = self.spacelift_environment {
-            s.spacelift_environment = e;
+            s.spacelift_environment = Some(e);
         }
         if let Some(w) = &self.worker_role_arns {
             s.worker_role_arns = w.clone();
