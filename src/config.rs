@@ -22,9 +22,11 @@ pub struct Settings {
     pub policy_kind: Option<PolicyKind>,
     pub role_access: Option<RoleAccessFlag>,
     pub spacelift_account: Option<String>,
-    pub spacelift_environment: SpaceliftEnvironment,
-    /// The environment was configured (file or flag), not the default: fixes may rely on it.
-    pub spacelift_environment_set: bool,
+    /// `None` when neither `spacelift.environment` nor `--spacelift-environment` says: readers
+    /// take spacelift.io, and TL110 infers the environment from the principals.
+    pub spacelift_environment: Option<SpaceliftEnvironment>,
+    /// Roles whose credentials private workers use (`generate_credentials_in_worker`).
+    pub worker_role_arns: Vec<String>,
     pub trusted_accounts: Vec<String>,
     pub partition: String,
     pub chained_credentials: bool,
@@ -36,8 +38,8 @@ impl Default for Settings {
             policy_kind: None,
             role_access: None,
             spacelift_account: None,
-            spacelift_environment: SpaceliftEnvironment::Eu,
-            spacelift_environment_set: false,
+            spacelift_environment: None,
+            worker_role_arns: Vec::new(),
             trusted_accounts: Vec::new(),
             partition: "aws".into(),
             chained_credentials: true,

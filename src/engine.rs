@@ -699,7 +699,7 @@ pub fn input_options(settings: &Settings) -> InputOptions {
         role_access: settings.role_access,
         partition: settings.partition.clone(),
         spacelift_account: settings.spacelift_account.clone(),
-        spacelift_environment: settings.spacelift_environment,
+        spacelift_environment: settings.spacelift_environment.unwrap_or_default(),
         ..InputOptions::default()
     }
 }

@@ -294,3 +294,26 @@ fn verbose_summarises_on_stderr() {
     assert!(err.contains("read bad.json") && err.contains("read good.json"), "{err}");
     assert!(err.contains("2 files read, 2 policies, 1 finding (TL004 1)"), "{err}");
 }
+
+/// TL110: without a configured environment the principals decide it; once one is configured
+/// (flag or file), the other environment's account is the mistake.
+#[test]
+fn spacelift_environment_is_inferred_unless_configured() {
+    let us = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/TL110-principal-environment-mismatch/good/us-account-only.json"),
+    )
+    .expect("fixture");
+    let dir = tmp_with(&[("us.json", &us)]);
+    let (_, out, _) = run(dir.path(), &["check", "--format", "concise", "us.json"]);
+    assert!(!out.contains("TL110"), "inferred us.spacelift.io: {out}");
+    let (_, out, _) = run(
+        dir.path(),
+        &["check", "--format", "concise", "--spacelift-environment", "spacelift.io", "us.json"],
+    );
+    assert!(out.contains("TL110 principal 577638371743 is Spacelift's us.spacelift.io account, but the environment is spacelift.io"), "{out}");
+    std::fs::write(dir.path().join("trustlint.toml"), "[spacelift]\nenvironment = \"spacelift.io\"\n")
+        .expect("write");
+    let (_, out, _) = run(dir.path(), &["check", "--format", "concise", "us.json"]);
+    assert!(out.contains("TL110"), "configured in trustlint.toml: {out}");
+}

@@ -217,6 +217,10 @@ fn config_bad_values_name_key_and_line() {
     let cases = [
         ("[spacelift]\nenvironment = \"eu.spacelift.io\"\n", "trustlint.toml:2:15: `spacelift.environment`"),
         (
+            "[spacelift]\nworker-role-arns = [\"arn:aws:iam::111122223333:role/w*\"]\n",
+            "trustlint.toml:2:21: `spacelift.worker-role-arns`: `arn:aws:iam::111122223333:role/w*` is not an IAM role ARN",
+        ),
+        (
             "[aws]\ntrusted-accounts = [\"1234\"]\n",
             "trustlint.toml:2:21: `aws.trusted-accounts`: `1234` is not a 12-digit",
         ),

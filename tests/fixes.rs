@@ -54,7 +54,14 @@ fn check_pairs(code: &str) {
     let fx = fixture_dirs().into_iter().find(|f| f.code == code).expect("fixture directory");
     let meta = *rule_set(None).expect("rules").iter().find(|r| r.meta().code == code).expect("rule").meta();
     let unsafe_fixes = meta.fix == Some(Applicability::Unsafe);
-    let settings = fixture_settings(&fx.dir);
+    // Fix pairs may need settings of their own (a configured Spacelift environment, say):
+    // `fix/trustlint.toml` wins over the fixture directory's.
+    let fix_dir = fx.dir.join("fix");
+    let settings = if manifest_dir().join(&fix_dir).join("trustlint.toml").exists() {
+        fixture_settings(&fix_dir)
+    } else {
+        fixture_settings(&fx.dir)
+    };
     let mut failures = Vec::new();
     for (case, ext, input, output) in pairs(&fx.dir) {
         let tmp = tempfile::tempdir().expect("tempdir");

@@ -13,6 +13,16 @@ pub const OWNER: &str = "[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}";
 pub const REPO: &str = "[A-Za-z0-9._-]{1,100}";
 /// The documented contexts, for realistic witnesses (customised claims fall back to any text).
 const CONTEXT: &str = "(?:ref:refs/heads/[A-Za-z0-9._/-]+|ref:refs/tags/[A-Za-z0-9._/-]+|environment:[A-Za-z0-9._-]+|pull_request)";
+/// Claims an organisation or repository may put into a customised subject
+/// (`include_claim_keys`) whose values do not identify the repository owner: any other owner
+/// can customise its own subjects to the same keys and send the same values. (`repo`,
+/// `repository`, `repository_owner`, `repository_owner_id`, `repository_id`, `workflow_ref`
+/// and `enterprise` carry values GitHub sets from the caller's own identity.)
+const FREE_CLAIMS: &str = "(?:context|environment|ref|ref_type|ref_protected|workflow|event_name|actor|actor_id|head_ref|base_ref|runner_environment|repository_visibility|job_workflow_ref|job_workflow_sha|workflow_sha|sha|run_id|run_number|run_attempt)";
+/// An owner nobody has registered and an id nobody has: what an outsider's subjects carry.
+const OUTSIDER: &str = "trustlint-unowned-org";
+const OUTSIDER_ID: &str = "0";
+
 /// What a branch name may hold, for "every branch" questions (a representative superset).
 const BRANCH: &str = "[A-Za-z0-9._/-]+";
 
@@ -32,6 +42,51 @@ pub struct SubjectAnalysis {
     pub pull_request: Option<String>,
     /// An accepted subject of a branch such that every branch of that repository is accepted.
     pub any_branch: Option<String>,
+    /// `foreign_owner` is a customised subject (`include_claim_keys`) another owner can send.
+    pub customised: bool,
+}
+
+/// Subjects an outsider's workflows can be made to send, customised claims included: each
+/// `:`-separated item is the outsider's own identity (one of `names`, `ids`), a documented
+/// context, or a claim whose value does not name the owner.
+fn outsider_subjects(names: &[String], ids: &[String]) -> Result<Lang, ReasonError> {
+    let name = format!("(?:{})", names.iter().map(|n| escape(n)).collect::<Vec<_>>().join("|"));
+    let id = format!("(?:{})", ids.iter().map(|n| escape(n)).collect::<Vec<_>>().join("|"));
+    let own = format!(
+        "(?:repo:{name}/{REPO}|repository:{name}/{REPO}|repository_owner:{name}|repository_owner_id:{id}|repository_id:{id}|workflow_ref:{name}/[^:]+|enterprise:{name})"
+    );
+    let item = format!("(?:{own}|{CONTEXT}|{FREE_CLAIMS}:[^:]+)");
+    regex(&format!("{item}(?::{item})*"))
+}
+
+/// The owner name and id a customised subject names (`repository_owner:acme`,
+/// `repo:acme/infra`, `repository_owner_id:123`), for realistic outsiders next to it.
+fn named_owner(subject: &str) -> (Option<&str>, Option<&str>) {
+    let parts: Vec<&str> = subject.split(':').collect();
+    let mut name = None;
+    let mut id = None;
+    for pair in parts.windows(2) {
+        match pair[0] {
+            "repository_owner" | "enterprise" => name = name.or(Some(pair[1])),
+            "repo" | "repository" | "workflow_ref" => name = name.or(pair[1].split('/').next()),
+            "repository_owner_id" => id = id.or(Some(pair[1])),
+            _ => {}
+        }
+    }
+    (name, id)
+}
+
+/// An outsider's subject the language accepts: first an unregistered owner's, then (next to
+/// the owner or id an accepted subject names) a look-alike name or a longer id.
+fn outsider_witness(lang: &Lang) -> Result<Option<String>, ReasonError> {
+    let mut names = vec![OUTSIDER.to_string()];
+    let mut ids = vec![OUTSIDER_ID.to_string()];
+    if let Some(w) = lang.shortest_witness()? {
+        let (name, id) = named_owner(&w);
+        names.extend(name.map(|n| format!("{n}-evil")));
+        ids.extend(id.map(|i| format!("{i}0")));
+    }
+    lang.and(&outsider_subjects(&names, &ids)?).shortest_witness()
 }
 
 fn regex(r: &str) -> Result<Lang, ReasonError> {
@@ -42,7 +97,7 @@ fn regex(r: &str) -> Result<Lang, ReasonError> {
 pub fn analyse(lang: &Lang) -> Result<SubjectAnalysis, ReasonError> {
     let documented = lang.and(&regex(&format!("repo:{OWNER}/{REPO}:{CONTEXT}"))?);
     let accepted = lang.and(&regex(&format!("repo:{OWNER}/{REPO}:.+"))?);
-    let Some(first) = witness(&documented, &accepted)? else { return Ok(SubjectAnalysis::default()) };
+    let Some(first) = witness(&documented, &accepted)? else { return customised_only(lang) };
     let owner = first.strip_prefix("repo:").and_then(|r| r.split('/').next()).unwrap_or_default().to_string();
     let mut out = SubjectAnalysis {
         owner: Some(owner.clone()),
@@ -63,6 +118,11 @@ pub fn analyse(lang: &Lang) -> Result<SubjectAnalysis, ReasonError> {
         Some(w) => Some(w),
         None => witness(&documented.and(&other), &accepted.and(&other))?,
     };
+    if out.foreign_owner.is_none()
+        && let Some(w) = outsider_witness(lang)?
+    {
+        (out.any_owner, out.foreign_owner, out.customised) = (true, Some(w), true);
+    }
     out.pull_request =
         accepted.and(&regex(&format!("repo:{OWNER}/{REPO}:pull_request"))?).shortest_witness()?;
     let prefixes = regex(&format!("repo:{OWNER}/{REPO}:ref:refs/heads/"))?;
@@ -70,6 +130,14 @@ pub fn analyse(lang: &Lang) -> Result<SubjectAnalysis, ReasonError> {
         .prefix_accepting_all_suffixes(&prefixes, &regex(BRANCH)?, &Universe::any())?
         .map(|p| format!("{p}any-branch"));
     Ok(out)
+}
+
+/// No subject of the default `repo:` form is accepted: the subjects are customised ones (or
+/// not GitHub's). They pin an owner unless an outsider can send one of them.
+fn customised_only(lang: &Lang) -> Result<SubjectAnalysis, ReasonError> {
+    let foreign_owner = outsider_witness(lang)?;
+    let found = foreign_owner.is_some();
+    Ok(SubjectAnalysis { any_owner: found, customised: found, foreign_owner, ..SubjectAnalysis::default() })
 }
 
 /// A shortest subject of `preferred`, else of `fallback`.
@@ -103,6 +171,39 @@ mod tests {
         let a = analyse(&like("repo:alic?/infra:*")).expect("decidable");
         let w = a.foreign_owner.expect("a foreign owner");
         assert!(w.starts_with("repo:alic") && !w.to_ascii_lowercase().starts_with("repo:alice/"), "{w}");
+    }
+
+    #[test]
+    fn customised_subjects_that_pin_the_owner_are_fine() {
+        for p in [
+            "repository_owner_id:123456:*",
+            "repository_owner:acme:*",
+            "repository_owner_id:123456:repository_id:987654:environment:prod",
+            "repo:acme/infra:environment:prod:job_workflow_ref:acme/workflows/.github/workflows/deploy.yml@refs/heads/main",
+            "workflow_ref:acme/infra/.github/workflows/deploy.yml@refs/heads/main",
+        ] {
+            let a = analyse(&like(p)).expect("decidable");
+            assert_eq!(a.foreign_owner, None, "{p}");
+        }
+    }
+
+    #[test]
+    fn customised_subjects_without_an_owner_admit_outsiders() {
+        for (p, start) in [
+            ("repository_owner_id:*", "repository_owner_id:0"),
+            ("context:*", "context:"),
+            ("environment:prod", "environment:prod"),
+            ("repository_owner:acme*:*", "repository_owner:acme-evil"),
+            ("repository_owner_id:12*", "repository_owner_id:12"),
+            (
+                "job_workflow_ref:acme/workflows/.github/workflows/deploy.yml@refs/heads/main",
+                "job_workflow_ref:",
+            ),
+        ] {
+            let a = analyse(&like(p)).expect("decidable");
+            let w = a.foreign_owner.unwrap_or_else(|| panic!("{p}: expected an outsider's subject"));
+            assert!(a.any_owner && a.customised && w.starts_with(start), "{p}: {w}");
+        }
     }
 
     #[test]

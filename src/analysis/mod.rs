@@ -8,6 +8,7 @@ pub use trust::deny;
 pub mod external_id;
 pub mod github_subject;
 pub mod graph;
+pub mod integration_caller;
 pub mod reason;
 pub mod request;
 pub mod trust;

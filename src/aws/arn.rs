@@ -107,6 +107,14 @@ pub fn validate(arn: &str, usage: ArnUse) -> Result<(), String> {
     Ok(())
 }
 
+/// A literal IAM role ARN with a 12-digit account and no wildcards or interpolations (what a
+/// setting that names one role must hold).
+pub fn is_role_arn(arn: &str) -> bool {
+    !has_wildcard(arn)
+        && validate(arn, ArnUse::Role).is_ok()
+        && split(arn).is_some_and(|p| super::is_account_id(p.account))
+}
+
 /// Role name from a role ARN (`arn:aws:iam::123456789012:role/path/name` -> `name`), as
 /// `iam:GetRole` wants it and as Terraform's `aws_iam_role.name` holds it. `None` if `arn` is
 /// not a role ARN.
@@ -138,6 +146,10 @@ mod tests {
         assert!(validate("arn:aws:iam::12345:role/x", ArnUse::Role).is_err());
         assert!(validate("arn:aws:iam::123456789012:user/x", ArnUse::Role).is_err());
         assert!(validate("arn:awz:s3:::bucket", ArnUse::Resource).is_err());
+        assert!(is_role_arn("arn:aws:iam::123456789012:role/path/worker"));
+        assert!(!is_role_arn("arn:aws:iam::123456789012:role/work*"));
+        assert!(!is_role_arn("arn:aws:iam::123456789012:user/x"));
+        assert!(!is_role_arn("arn:aws:iam:::role/x"));
         assert!(validate("arn:aws:s3:::bucket/*", ArnUse::Resource).is_ok());
         assert!(validate("arn:aws:iam::aws:policy/ReadOnlyAccess", ArnUse::Any).is_ok());
         assert!(validate("arn:aws:iam::123456789012:role/*", ArnUse::Principal).is_err());

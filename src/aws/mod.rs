@@ -2,6 +2,7 @@
 //! Depends on nothing above `source`; the public sources are listed in `docs/facts.md`.
 
 pub mod arn;
+pub mod region;
 pub mod spacelift;
 pub mod sts;
 

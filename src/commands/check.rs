@@ -135,11 +135,10 @@ fn apply_setting_flags(args: &CheckArgs, s: &mut crate::config::Settings) -> Res
         s.spacelift_account = Some(a.clone());
     }
     if let Some(env) = args.spacelift_environment {
-        s.spacelift_environment = match env {
+        s.spacelift_environment = Some(match env {
             SpaceliftEnvironmentArg::SpaceliftIo => SpaceliftEnvironment::Eu,
             SpaceliftEnvironmentArg::UsSpaceliftIo => SpaceliftEnvironment::Us,
-        };
-        s.spacelift_environment_set = true;
+        });
     }
     if !args.trusted_account.is_empty() {
         s.trusted_accounts.clear();

@@ -65,11 +65,10 @@ fn settings(args: &SimulateArgs) -> Result<Settings, String> {
         s.spacelift_account = Some(a.clone());
     }
     if let Some(env) = args.spacelift_environment {
-        s.spacelift_environment = match env {
+        s.spacelift_environment = Some(match env {
             SpaceliftEnvironmentArg::SpaceliftIo => SpaceliftEnvironment::Eu,
             SpaceliftEnvironmentArg::UsSpaceliftIo => SpaceliftEnvironment::Us,
-        };
-        s.spacelift_environment_set = true;
+        });
     }
     Ok(s)
 }
@@ -129,7 +128,7 @@ fn options(args: &SimulateArgs, settings: &Settings) -> Result<Options, String> 
         spacelift_runs: runs,
         as_spacelift: args.as_spacelift,
         spacelift_account: settings.spacelift_account.clone(),
-        environment: settings.spacelift_environment,
+        environment: settings.spacelift_environment.unwrap_or_default(),
         partition: settings.partition.clone(),
         integration_id: args.integration_id.clone(),
         session_name: args.session_name.clone(),

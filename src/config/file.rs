@@ -41,6 +41,7 @@ struct RawInput {
 struct RawSpacelift {
     account: Option<Spanned<String>>,
     environment: Option<Spanned<String>>,
+    worker_role_arns: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -186,6 +187,8 @@ pub struct FileConfig {
     pub path: PathBuf,
     pub spacelift_account: Option<String>,
     pub spacelift_environment: Option<SpaceliftEnvironment>,
+    /// `spacelift.worker-role-arns`: the roles private workers assume roles with.
+    pub worker_role_arns: Option<Vec<String>>,
     pub partition: Option<String>,
     pub trusted_accounts: Option<Vec<String>>,
     pub chained_credentials: Option<bool>,
@@ -219,8 +222,10 @@ impl FileConfig {
             s.spacelift_account = Some(a.clone());
         }
         if let Some(e) = self.spacelift_environment {
-            s.spacelift_environment = e;
-            s.spacelift_environment_set = true;
+            s.spacelift_environment = Some(e);
+        }
+        if let Some(w) = &self.worker_role_arns {
+            s.worker_role_arns = w.clone();
         }
         if let Some(p) = &self.partition {
             s.partition = p.clone();
@@ -419,6 +424,20 @@ fn parse_spacelift(cx: &Ctx, sp: RawSpacelift, out: &mut FileConfig) -> Result<(
         })?;
         out.spacelift_environment = Some(env);
     }
+    if let Some(list) = sp.worker_role_arns {
+        let mut arns = Vec::new();
+        for arn in list {
+            if !crate::aws::arn::is_role_arn(arn.get_ref()) {
+                let message = format!(
+                    "`{}` is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>, no wildcards)",
+                    arn.get_ref()
+                );
+                return Err(cx.err(arn.span(), "spacelift.worker-role-arns", message));
+            }
+            arns.push(arn.into_inner());
+        }
+        out.worker_role_arns = Some(arns);
+    }
     Ok(())
 }
 
@@ -555,6 +574,22 @@ mod tests {
         assert!(Date::parse("2026-02-29").is_none());
         assert!(Date::parse("2024-02-29").is_some());
         assert!(Date::parse("2024-1-01").is_none());
+    }
+
+    #[test]
+    fn worker_role_arns_are_read_and_applied() {
+        let text = "[spacelift]\nworker-role-arns = [\"arn:aws:iam::111122223333:role/spacelift-worker\"]\n";
+        let cfg = parse(Path::new("t.toml"), text, RULES, today()).unwrap();
+        let mut settings = Settings::default();
+        cfg.apply_settings(&mut settings);
+        assert_eq!(settings.worker_role_arns, ["arn:aws:iam::111122223333:role/spacelift-worker"]);
+        let bad = "[spacelift]\nworker-role-arns = [\"111122223333\"]\n";
+        let e = parse(Path::new("t.toml"), bad, RULES, today()).unwrap_err();
+        assert!(
+            e.message.contains("`spacelift.worker-role-arns`: `111122223333` is not an IAM role ARN"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub enum JsonDocument {
 }
 
 pub fn detect(root: &Node) -> JsonDocument {
-    if root.get("Statement").is_some() {
+    if root.get("Statement").is_some() || is_statementless_policy(root) {
         JsonDocument::Policy
     } else if ["RoleDetailList", "UserDetailList", "GroupDetailList"].iter().any(|k| root.get(k).is_some()) {
         JsonDocument::AuthorizationDetails
@@ -28,6 +28,20 @@ pub fn detect(root: &Node) -> JsonDocument {
     } else {
         JsonDocument::Other
     }
+}
+
+/// `{"Version": "2012-10-17"}` (with `Id` at most): a policy whose statements are missing,
+/// not some other JSON document.
+fn is_statementless_policy(root: &Node) -> bool {
+    let version = root.get("Version").and_then(|v| v.as_str());
+    matches!(version, Some("2012-10-17" | "2008-10-17")) && only_policy_keys(root)
+}
+
+/// An object with `Version` and nothing but policy keys: named on the command line, it is
+/// read as a policy whatever its `Version` says (so `{"Version": "2012-10-18"}` gets its errors).
+fn only_policy_keys(root: &Node) -> bool {
+    root.get("Version").is_some()
+        && root.members().is_some_and(|ms| ms.iter().all(|m| crate::input::policy::is_policy_key(&m.key)))
 }
 
 /// Text that is probably one of ours even though it does not parse.
@@ -58,7 +72,11 @@ pub fn parse_file(source: &Source, options: &InputOptions, explicit: bool) -> Op
             return Some(unit);
         }
     };
-    match detect(&root) {
+    let document = match detect(&root) {
+        JsonDocument::Other if explicit && only_policy_keys(&root) => JsonDocument::Policy,
+        other => other,
+    };
+    match document {
         JsonDocument::Policy => {
             let hint = match options.policy_kind {
                 Some(kind) => KindHint::Is(kind),

@@ -45,6 +45,12 @@ pub fn build_policy(root: &Node, hint: KindHint, quota: PolicyQuota) -> Policy {
                     _ => policy.unknown_keys.push(Value::known(m.key.clone(), m.key_span)),
                 }
             }
+            if policy.statement_span.is_none() && !policy.partial {
+                policy.malformed.push(Malformed {
+                    span: root.span,
+                    message: "the policy has no `Statement`: it says nothing, and IAM requires at least one statement".into(),
+                });
+            }
         }
         NodeKind::Unknown | NodeKind::Partial(_) => policy.partial = true,
         _ => policy.malformed.push(Malformed {
@@ -158,7 +164,12 @@ fn scalar(node: &Node, malformed: &mut Vec<Malformed>, what: &str) -> Value {
 /// String-or-array elements (`Action`, `Resource`, principal values).
 fn list(node: &Node, malformed: &mut Vec<Malformed>, what: &str) -> ValueList {
     let mut out = ValueList::new(node.span);
+    let names_actions = matches!(what, "Action" | "NotAction");
     let mut push = |item: &Node, out: &mut ValueList| match &item.kind {
+        NodeKind::Str(s) if s.is_empty() && names_actions => malformed.push(Malformed {
+            span: item.span,
+            message: format!("`{what}` holds an empty string, which names no action"),
+        }),
         NodeKind::Str(s) => out.items.push(Value::known(s.clone(), item.span)),
         NodeKind::Unknown => {
             out.partial = true;

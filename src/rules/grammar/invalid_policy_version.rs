@@ -42,7 +42,11 @@ declare_rule! {
 
 impl Rule for InvalidPolicyVersion {
     fn check_policy(&self, cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
-        if !policy.malformed.is_empty() && policy.statements.is_empty() {
+        // A document that is not a policy object at all has nothing to say about `Version`;
+        // one whose `Statement` is malformed still has its `Version` checked.
+        let no_policy_keys =
+            policy.version.is_none() && policy.id.is_none() && policy.statement_span.is_none();
+        if !policy.malformed.is_empty() && no_policy_keys {
             return;
         }
         match &policy.version {

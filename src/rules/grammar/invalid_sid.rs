@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::model::{Policy, Unit};
+use crate::model::{Policy, PolicyKind, Unit};
 use crate::rules::{Context, Rule, Sink};
 
 declare_rule! {
@@ -10,7 +10,9 @@ declare_rule! {
     /// ## Why is this bad?
     /// IAM rejects non-alphanumeric `Sid`s in identity and trust policies, and requires them to
     /// be unique; tools that merge statements by `Sid` (Terraform's `aws_iam_policy_document`
-    /// with `override_policy_documents`) silently replace one of the duplicates.
+    /// with `override_policy_documents`) silently replace one of the duplicates. Resource
+    /// policies are left alone: S3 bucket policies (and the other services' resource policies)
+    /// accept any `Sid` text and repeated `Sid`s, and AWS's own examples use spaces in them.
     ///
     /// ## Example
     /// ```json
@@ -35,6 +37,9 @@ declare_rule! {
 
 impl Rule for InvalidSid {
     fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
+        if policy.kind == PolicyKind::Resource {
+            return;
+        }
         let mut seen: Vec<(&str, crate::source::Span)> = Vec::new();
         for st in &policy.statements {
             let Some(sid) = &st.sid else { continue };

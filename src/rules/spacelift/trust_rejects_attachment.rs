@@ -1,10 +1,14 @@
+use crate::analysis::integration_caller::{
+    Mode, WorkerId, admits_worker, admitting, mode, worker_external_id,
+};
 use crate::analysis::trust::{
     Acceptance, accepts_external_id, configured_account, spacelift_assume_statements, template_lang,
 };
 use crate::declare_rule;
-use crate::model::Unit;
-use crate::model::terraform::{ExternalIdTemplate, Phase};
+use crate::model::terraform::{ExternalIdTemplate, Phase, SpaceliftAttachment};
+use crate::model::{Policy, Role, Statement, Unit};
 use crate::rules::{Context, Rule, Sink};
+use crate::source::Span;
 
 declare_rule! {
     /// ## What it does
@@ -52,42 +56,78 @@ impl Rule for TrustRejectsAttachment {
             if trust.partial || trust.statements.iter().any(|s| s.partial) {
                 continue;
             }
+            // The caller decides which statements are asked; a trust that admits no such
+            // caller at all is TL506's single finding, not one per attachment and phase.
+            let (statements, from) = match mode(integration) {
+                Mode::Spacelift => (spacelift_assume_statements(trust).collect::<Vec<_>>(), ""),
+                Mode::Worker if worker_external_id(integration) == WorkerId::Generated => {
+                    let workers = &cx.settings.worker_role_arns;
+                    (admitting(trust, |st| admits_worker(st, workers)), " from the private worker")
+                }
+                Mode::Worker | Mode::Unknown => continue,
+            };
+            if statements.is_empty() {
+                continue;
+            }
+            let ask = Ask { unit, trust, role, att, stack, from };
             for (phase, enabled, span) in
                 [(Phase::Read, att.read, att.read_span), (Phase::Write, att.write, att.write_span)]
             {
-                if enabled != Some(true) {
-                    continue;
+                if enabled == Some(true) {
+                    check_phase(cx, &ask, &statements, phase, span, out);
                 }
-                let template = ExternalIdTemplate {
-                    span: att.span,
-                    account: configured_account(cx.settings).map(String::from),
-                    integration_id: None,
-                    stack: Some(stack.to_string()),
-                    phase: Some(phase),
-                    source: att.address.clone(),
-                };
-                let Some(ids) = template_lang(&template) else { continue };
-                let why = match accepts_external_id(unit, trust, spacelift_assume_statements(trust), &ids) {
-                    Acceptance::Rejected(_) => "accepts no".to_string(),
-                    Acceptance::Denied(by) => {
-                        let labels: Vec<String> = by.iter().map(|d| d.label()).collect();
-                        format!("denies (in {}) every", labels.join(", "))
-                    }
-                    _ => continue,
-                };
-                let phase_name = phase.as_str();
-                let account = template.account.as_deref().unwrap_or("<account>");
-                out.emit(
-                    span.unwrap_or(att.span),
-                    format!(
-                        "runs of `{stack}` will fail in the {phase_name} phase: the trust policy of {} {why} external id `{account}@<integration id>@{stack}@{phase_name}`",
-                        role.subject
-                    ),
-                )
-                .secondary(trust.span, "trust policy")
-                .subject(att.address.clone())
-                .help(format!("accept `{account}@*@{stack}@{phase_name}` in the trust policy, or set `{phase_name} = false`"));
             }
         }
     }
+}
+
+/// One attachment's question: which trust, for which stack, from which caller.
+struct Ask<'a> {
+    unit: &'a Unit,
+    trust: &'a Policy,
+    role: &'a Role,
+    att: &'a SpaceliftAttachment,
+    stack: &'a str,
+    /// Names the caller in messages when it is not Spacelift.
+    from: &'static str,
+}
+
+fn check_phase(
+    cx: &Context,
+    ask: &Ask,
+    statements: &[&Statement],
+    phase: Phase,
+    span: Option<Span>,
+    out: &mut Sink,
+) {
+    let (att, stack) = (ask.att, ask.stack);
+    let template = ExternalIdTemplate {
+        span: att.span,
+        account: configured_account(cx.settings).map(String::from),
+        integration_id: None,
+        stack: Some(stack.to_string()),
+        phase: Some(phase),
+        source: att.address.clone(),
+    };
+    let Some(ids) = template_lang(&template) else { return };
+    let why = match accepts_external_id(ask.unit, ask.trust, statements.iter().copied(), &ids) {
+        Acceptance::Rejected(_) => "accepts no".to_string(),
+        Acceptance::Denied(by) => {
+            let labels: Vec<String> = by.iter().map(|d| d.label()).collect();
+            format!("denies (in {}) every", labels.join(", "))
+        }
+        _ => return,
+    };
+    let phase_name = phase.as_str();
+    let account = template.account.as_deref().unwrap_or("<account>");
+    out.emit(
+        span.unwrap_or(att.span),
+        format!(
+            "runs of `{stack}` will fail in the {phase_name} phase: the trust policy of {} {why} external id `{account}@<integration id>@{stack}@{phase_name}`{}",
+            ask.role.subject, ask.from
+        ),
+    )
+    .secondary(ask.trust.span, "trust policy")
+    .subject(att.address.clone())
+    .help(format!("accept `{account}@*@{stack}@{phase_name}` in the trust policy, or set `{phase_name} = false`"));
 }

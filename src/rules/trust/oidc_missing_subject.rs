@@ -18,11 +18,16 @@ declare_rule! {
     /// `<provider>:aud` is unconstrained, as an info note: STS checks the token's audience
     /// against the provider's client id list, so the condition hardens but does not open or
     /// close the role. For Amazon Cognito identity pools (`cognito-identity.amazonaws.com`) a
-    /// missing `cognito-identity.amazonaws.com:aud` (the identity pool id) is the error. A
+    /// missing `cognito-identity.amazonaws.com:aud` (the identity pool id) is the error, and a
+    /// trust that never tests `cognito-identity.amazonaws.com:amr` gets an info note (guest
+    /// identities of the pool get the role too where the pool allows them).
     /// For GitHub Actions, the accepted subjects (`repo:<owner>/<repo>:<context>`) must pin one
     /// owner: a wildcard in the owner (`repo:alice*/...`, `repo:alic?/...`) is an error with a
     /// subject of a foreign owner as witness; subjects of pull requests or of every branch are
-    /// a warning. A `ForAllValues:` or `IfExists` condition on `:sub` is still a condition on the subject
+    /// a warning. Customised subjects (`include_claim_keys`: `repository_owner_id:123:...`,
+    /// `repo:acme/infra:environment:prod:job_workflow_ref:...`) pin the owner when they name
+    /// it or its id; one that another owner can send by customising its own claims to the same
+    /// keys (`environment:prod`, `repository_owner_id:12*`) is the same error. A `ForAllValues:` or `IfExists` condition on `:sub` is still a condition on the subject
     /// (TL106 reports the qualifier). `Deny` statements count. GitHub Actions and Spacelift
     /// issuers are recognised; any other provider is checked generically.
     ///
@@ -73,7 +78,11 @@ fn check_github(eff: &Effective, st: &Statement, sub: &str, out: &mut Sink) {
     let Ok(a) = github_subject::analyse(&eff.lang) else { return };
     let note = eff.refusal.note();
     if let Some(w) = &a.foreign_owner {
-        let message = if a.any_owner {
+        let message = if a.customised {
+            format!(
+                "the `{sub}` condition accepts subjects another GitHub owner can send, e.g. `{w}` (from an organisation that customises its subject claim to the same keys){note}"
+            )
+        } else if a.any_owner {
             format!("the `{sub}` condition accepts repositories of any owner on GitHub, e.g. `{w}`{note}")
         } else {
             let own = a.owner_subject.as_deref().unwrap_or("?");
@@ -83,7 +92,7 @@ fn check_github(eff: &Effective, st: &Statement, sub: &str, out: &mut Sink) {
         };
         out.emit(cond.values.span, message)
             .secondary(st.span, "in this statement")
-            .help("write the owner in full: `repo:<owner>/<repo>:...`");
+            .help("write the owner in full: `repo:<owner>/<repo>:...`, or with customised claims include `repository_owner_id:<id>`");
         return;
     }
     let mut open = Vec::new();
@@ -102,6 +111,23 @@ fn check_github(eff: &Effective, st: &Statement, sub: &str, out: &mut Sink) {
         .help("name the branches or environments that deploy, e.g. `repo:acme/infra:ref:refs/heads/main` or `repo:acme/infra:environment:production`");
 }
 
+/// A pool-scoped Cognito trust that never looks at `amr`: where the pool allows guest access,
+/// unauthenticated identities get the role as well (AWS's example trust for the authenticated
+/// role tests `amr` for `authenticated`).
+fn note_missing_amr(st: &Statement, aud: &str, out: &mut Sink) {
+    let amr = aud.replace(":aud", ":amr");
+    if st.conditions_on(&amr).next().is_some() {
+        return;
+    }
+    out.emit(
+        st.principal.as_ref().map_or(st.span, |p| p.span),
+        format!("the trust does not test `{amr}`: if the identity pool allows guest access, unauthenticated identities can assume the role too"),
+    )
+    .severity(Severity::Info)
+    .secondary(st.span, "in this statement")
+    .help(format!("add \"ForAnyValue:StringLike\": {{\"{amr}\": \"authenticated\"}} (or \"unauthenticated\" for the guest role)"));
+}
+
 /// Cognito identity pools: without `cognito-identity.amazonaws.com:aud` (the identity pool
 /// id) identities of every pool in every account can assume the role.
 fn check_cognito(unit: &Unit, policy: &Policy, st: &Statement, v: &Value, aud: &str, out: &mut Sink) {
@@ -114,6 +140,8 @@ fn check_cognito(unit: &Unit, policy: &Policy, st: &Statement, v: &Value, aud: &
             )
             .secondary(st.span, "in this statement")
             .help("match your identity pool id, e.g. `us-east-1:12345678-1234-1234-1234-123456789012`");
+        } else {
+            note_missing_amr(st, aud, out);
         }
         return;
     }
