@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use crate::analysis::request::{Decision, Request, evaluate};
 use crate::aws::arn;
-use crate::model::terraform::AssumeOrigin;
+use crate::model::terraform::{AssumeOrigin, AssumeRoleConfig};
 use crate::model::{Policy, Role, Statement, Unit, action_matches};
 use crate::source::Span;
 use crate::wildcard::glob_match;
@@ -40,6 +40,9 @@ pub struct Node {
     pub unit: Option<usize>,
     #[serde(skip)]
     pub role: Option<usize>,
+    /// Index into the unit's `assume_roles` for profiles and provider/backend settings.
+    #[serde(skip)]
+    pub setting: Option<usize>,
 }
 
 /// What one side of a hop says.
@@ -108,6 +111,61 @@ impl Graph {
     }
 }
 
+impl Graph {
+    /// The node of role `role` of unit `unit`.
+    pub fn node_of(&self, unit: usize, role: usize) -> Option<usize> {
+        self.nodes.iter().position(|n| n.unit == Some(unit) && n.role == Some(role))
+    }
+
+    /// The role a node stands for, when its policies are in the run.
+    pub fn role<'a>(&self, units: &'a [Unit], node: usize) -> Option<(&'a Unit, &'a Role)> {
+        role_of(units, self.nodes.get(node)?)
+    }
+
+    /// The profile or provider/backend setting a node stands for.
+    pub fn setting<'a>(&self, units: &'a [Unit], node: usize) -> Option<(&'a Unit, &'a AssumeRoleConfig)> {
+        let n = self.nodes.get(node)?;
+        let unit = units.get(n.unit?)?;
+        Some((unit, unit.assume_roles.get(n.setting?)?))
+    }
+
+    /// The shortest path (as edge indices) from `start` to a node for which `goal` holds, over
+    /// hops that neither side refuses; breadth first, so the witness is as short as possible.
+    pub fn path_to(&self, start: usize, goal: impl Fn(usize) -> bool) -> Option<Vec<usize>> {
+        let mut out: Vec<Vec<usize>> = vec![Vec::new(); self.nodes.len()];
+        for (i, e) in self.edges.iter().enumerate() {
+            if e.caller.verdict != Verdict::No && e.trust.verdict != Verdict::No {
+                out[e.from].push(i);
+            }
+        }
+        let mut via: Vec<Option<usize>> = vec![None; self.nodes.len()];
+        let mut seen = vec![false; self.nodes.len()];
+        let mut queue = std::collections::VecDeque::from([start]);
+        *seen.get_mut(start)? = true;
+        while let Some(n) = queue.pop_front() {
+            if n != start && goal(n) {
+                let mut path = Vec::new();
+                let mut at = n;
+                while let Some(e) = via[at] {
+                    path.push(e);
+                    at = self.edges[e].from;
+                }
+                path.reverse();
+                return Some(path);
+            }
+            for &e in &out[n] {
+                let to = self.edges[e].to;
+                if !seen[to] {
+                    seen[to] = true;
+                    via[to] = Some(e);
+                    queue.push_back(to);
+                }
+            }
+        }
+        None
+    }
+}
+
 /// Builds the graph of a run, once, over every unit.
 pub fn build(units: &[Unit]) -> Graph {
     let mut g = Graph::default();
@@ -116,7 +174,14 @@ pub fn build(units: &[Unit]) -> Graph {
         for (r, role) in unit.roles.iter().enumerate() {
             let id = role.arn.clone().unwrap_or_else(|| role.subject.clone());
             g.add(
-                Node { id, kind: NodeKind::Role, span: Some(role.span), unit: Some(u), role: Some(r) },
+                Node {
+                    id,
+                    kind: NodeKind::Role,
+                    span: Some(role.span),
+                    unit: Some(u),
+                    role: Some(r),
+                    setting: None,
+                },
                 &mut index,
             );
         }
@@ -256,7 +321,11 @@ fn identity_side(unit: &Unit, role: &Role, target: &str) -> Side {
         (None, None) if !role.managed_policies.is_empty() => {
             Side::new(Verdict::Unknown, "attached managed policies are not in the run", None)
         }
-        (None, None) => Side::new(Verdict::No, "no statement allows sts:AssumeRole on it", None),
+        (None, None) => Side::new(
+            Verdict::No,
+            format!("no statement of {} allows sts:AssumeRole on it", role.subject),
+            role.permissions.first().and_then(|&p| unit.policies.get(p)).map(|p| p.span),
+        ),
     }
 }
 
@@ -369,20 +438,28 @@ fn target(
         return i;
     }
     g.add(
-        Node { id: role_arn.to_string(), kind: NodeKind::ExternalRole, span: None, unit: None, role: None },
+        Node {
+            id: role_arn.to_string(),
+            kind: NodeKind::ExternalRole,
+            span: None,
+            unit: None,
+            role: None,
+            setting: None,
+        },
         index,
     )
 }
 
 /// Hops of profiles and provider/backend `assume_role` settings of one unit.
 fn setting_hops(units: &[Unit], u: usize, unit: &Unit, g: &mut Graph, index: &mut HashMap<String, usize>) {
-    for cfg in &unit.assume_roles {
+    for (c, cfg) in unit.assume_roles.iter().enumerate() {
         let Some(role_arn) = cfg.role_arn.as_ref().and_then(|v| v.as_str()) else { continue };
         let (id, kind) = match &cfg.origin {
             AssumeOrigin::Profile { name, .. } => (format!("profile {name}"), NodeKind::Profile),
             other => (format!("{}: {}", unit.name, other.describe()), NodeKind::AssumeRoleSetting),
         };
-        let from = g.add(Node { id, kind, span: Some(cfg.span), unit: Some(u), role: None }, index);
+        let node = Node { id, kind, span: Some(cfg.span), unit: Some(u), role: None, setting: Some(c) };
+        let from = g.add(node, index);
         let to = target(units, g, index, u, role_arn);
         // A profile whose source_profile assumes a role calls as that role.
         let caller_arn = match &cfg.origin {
@@ -405,7 +482,12 @@ fn setting_hops(units: &[Unit], u: usize, unit: &Unit, g: &mut Graph, index: &mu
             external_id: cfg.external_id.as_ref().and_then(|v| v.as_str()),
             mfa: matches!(&cfg.origin, AssumeOrigin::Profile { name, .. } if unit.aws_profiles.setting(name, "mfa_serial").is_some()),
         };
-        let trust = trust_side(units, &g.nodes[to].clone(), caller_arn, &hop, false);
+        let trust = if matches!(cfg.origin, AssumeOrigin::ProviderWebIdentity { .. }) {
+            // The caller is the token's identity provider, not an AWS principal.
+            Side::new(Verdict::Unknown, "assumed with a web identity token", None)
+        } else {
+            trust_side(units, &g.nodes[to].clone(), caller_arn, &hop, false)
+        };
         g.edges.push(Edge { from, to, caller, trust });
     }
 }
