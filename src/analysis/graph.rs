@@ -78,6 +78,9 @@ pub struct Edge {
     pub caller: Side,
     /// The target's trust policy.
     pub trust: Side,
+    /// The caller's ARN, when known statically.
+    #[serde(skip)]
+    pub caller_arn: Option<String>,
 }
 
 impl Edge {
@@ -98,6 +101,8 @@ pub struct Graph {
 struct Hop<'a> {
     external_id: Option<&'a str>,
     mfa: bool,
+    /// The action asked for (`sts:AssumeRole` when `None`).
+    action: Option<&'a str>,
 }
 
 impl Graph {
@@ -166,6 +171,20 @@ impl Graph {
     }
 }
 
+/// Does the trust of node `to` allow `action` (e.g. `sts:TagSession`) to `caller` with the
+/// external id `external_id`? An unknown caller is tried as each principal the trust names.
+pub fn trust_allows(
+    units: &[Unit],
+    g: &Graph,
+    to: usize,
+    caller: Option<&str>,
+    action: &str,
+    external_id: Option<&str>,
+) -> Option<Side> {
+    let hop = Hop { external_id, mfa: false, action: Some(action) };
+    Some(trust_side(units, g.nodes.get(to)?, caller, &hop, false))
+}
+
 /// Builds the graph of a run, once, over every unit.
 pub fn build(units: &[Unit]) -> Graph {
     let mut g = Graph::default();
@@ -221,7 +240,7 @@ fn role_hops(units: &[Unit], g: &mut Graph, roles: &[usize]) {
             }
             let trust = trust_side(units, &g.nodes[to], role.arn.as_deref(), &Hop::default(), true);
             if trust.verdict != Verdict::No {
-                edges.push(Edge { from, to, caller, trust });
+                edges.push(Edge { from, to, caller, trust, caller_arn: role.arn.clone() });
             }
         }
     }
@@ -384,7 +403,7 @@ fn named_principals(policy: &Policy) -> Vec<String> {
 }
 
 fn admits(policy: &Policy, caller: &str, hop: &Hop, free_context: bool, whose: &str) -> Side {
-    let mut req = Request::new(caller, ASSUME);
+    let mut req = Request::new(caller, hop.action.unwrap_or(ASSUME));
     if let Some(id) = hop.external_id {
         req = req.with("sts:ExternalId", id);
     }
@@ -413,7 +432,10 @@ fn admits(policy: &Policy, caller: &str, hop: &Hop, free_context: bool, whose: &
                 Some(span),
             ),
             found @ Some(_) => side(Verdict::No, found, String::new()),
-            None => side(Verdict::No, None, format!("no statement admits {caller}")),
+            None => match hop.action {
+                Some(action) => side(Verdict::No, None, format!("no statement allows {action} to {caller}")),
+                None => side(Verdict::No, None, format!("no statement admits {caller}")),
+            },
         },
     }
 }
@@ -479,6 +501,7 @@ fn setting_hops(units: &[Unit], u: usize, unit: &Unit, g: &mut Graph, index: &mu
             None => Side::new(Verdict::Unknown, "the caller's identity policies are not in the run", None),
         };
         let hop = Hop {
+            action: None,
             external_id: cfg.external_id.as_ref().and_then(|v| v.as_str()),
             mfa: matches!(&cfg.origin, AssumeOrigin::Profile { name, .. } if unit.aws_profiles.setting(name, "mfa_serial").is_some()),
         };
@@ -488,6 +511,6 @@ fn setting_hops(units: &[Unit], u: usize, unit: &Unit, g: &mut Graph, index: &mu
         } else {
             trust_side(units, &g.nodes[to].clone(), caller_arn, &hop, false)
         };
-        g.edges.push(Edge { from, to, caller, trust });
+        g.edges.push(Edge { from, to, caller, trust, caller_arn: caller_arn.map(String::from) });
     }
 }

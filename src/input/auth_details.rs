@@ -63,6 +63,7 @@ fn read_role<'a>(r: &'a Node, source: &Source, unit: &mut Unit, customer: &mut C
         managed_policies: Vec::new(),
         access: None,
         tag_session_required: None,
+        session_limit: session_limit(r.get("MaxSessionDuration")),
     };
     if let Some(doc) = r.get("AssumeRolePolicyDocument")
         && let Some(mut p) = document(doc, source, unit, PolicyKind::Trust, PolicyQuota::Trust, &subject)
@@ -189,6 +190,14 @@ fn principal_inline(
 
 fn is_aws_managed(arn: &str) -> bool {
     arn.split(':').nth(4) == Some("aws")
+}
+
+/// `MaxSessionDuration` (seconds) where a dump carries it (`get-role` output does; the account
+/// authorization details do not, and then the limit is unknown).
+pub(crate) fn session_limit(node: Option<&Node>) -> Option<crate::model::SessionLimit> {
+    let node = node?;
+    let secs = node.scalar_text()?.parse().ok()?;
+    Some(crate::model::SessionLimit { secs, span: Some(node.span) })
 }
 
 fn str_of<'a>(node: &'a Node, key: &str) -> Option<&'a str> {

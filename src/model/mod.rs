@@ -42,6 +42,16 @@ pub struct Role {
     pub access: Option<RoleAccess>,
     /// Integration settings that require `sts:TagSession` (TL113), when known.
     pub tag_session_required: Option<Span>,
+    /// The longest session the role grants (`MaxSessionDuration`), when known.
+    pub session_limit: Option<SessionLimit>,
+}
+
+/// A role's `MaxSessionDuration` in seconds, and where it is written (`None`: Terraform's
+/// default of 3600 for an `aws_iam_role` without `max_session_duration`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLimit {
+    pub secs: u32,
+    pub span: Option<Span>,
 }
 
 /// A file could not be parsed: becomes TL001 at `span`.

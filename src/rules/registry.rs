@@ -69,6 +69,8 @@ pub fn builtin() -> Vec<Box<dyn Rule>> {
         Box::new(long_term_keys_in_tree::LongTermKeysInTree),
         Box::new(assume_role_hop_fails::AssumeRoleHopFails),
         Box::new(read_phase_reaches_write::ReadPhaseReachesWrite),
+        Box::new(session_duration_above_max::SessionDurationAboveMax),
+        Box::new(session_tags_without_tag_session::SessionTagsWithoutTagSession),
     ]
 }
 

@@ -2,6 +2,8 @@
 
 pub mod assume_role_hop_fails;
 pub mod read_phase_reaches_write;
+pub mod session_duration_above_max;
+pub mod session_tags_without_tag_session;
 
 use crate::source::{SourceMap, Span};
 
