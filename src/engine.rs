@@ -445,7 +445,11 @@ fn run_rules(rules: &[&dyn Rule], settings: &Settings, sources: &SourceMap, unit
     if wanting.is_empty() || !has_hops {
         return Vec::new();
     }
-    let graph = crate::analysis::graph::build(units);
+    let opts = crate::analysis::graph::GraphOptions {
+        spacelift_account: settings.spacelift_account.clone(),
+        spacelift_environment: settings.spacelift_environment,
+    };
+    let graph = crate::analysis::graph::build_with(units, &opts);
     let run = Run { units, graph: &graph };
     let cx = Context { settings, sources };
     let mut out = Vec::new();

@@ -26,6 +26,11 @@ pub enum NodeKind {
     Profile,
     /// A Terraform provider or backend `assume_role` setting (its caller is the CI run's identity).
     AssumeRoleSetting,
+    /// An IAM user of a dump (a caller only).
+    User,
+    /// One phase of a Spacelift stack attached to an AWS integration, named by the external id
+    /// that phase sends (`acme@…@app@read`).
+    SpaceliftPhase,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -43,6 +48,9 @@ pub struct Node {
     /// Index into the unit's `assume_roles` for profiles and provider/backend settings.
     #[serde(skip)]
     pub setting: Option<usize>,
+    /// Index into the unit's `users`.
+    #[serde(skip)]
+    pub user: Option<usize>,
 }
 
 /// What one side of a hop says.
@@ -171,6 +179,62 @@ impl Graph {
     }
 }
 
+/// One phase of an attached stack, as the graph's Spacelift hop sees it.
+#[derive(Clone, Copy)]
+struct PhaseHop<'a> {
+    account: Option<&'a str>,
+    stack: Option<&'a str>,
+    phase: crate::aws::spacelift::Phase,
+    worker: bool,
+}
+
+/// Both sides of a Spacelift phase's hop to its integration's role.
+fn phase_sides(
+    units: &[Unit],
+    target: &Node,
+    integ: &crate::model::terraform::SpaceliftIntegration,
+    who: &PhaseHop,
+    opts: &GraphOptions,
+) -> (Side, Side) {
+    let PhaseHop { account, stack, phase, worker } = *who;
+    if worker {
+        let hop = Hop { external_id: integ.external_id.as_ref().and_then(|v| v.as_str()), ..Hop::default() };
+        (
+            Side::new(
+                Verdict::Unknown,
+                "a private worker's own credentials call (generate_credentials_in_worker)",
+                None,
+            ),
+            trust_side(units, target, None, &hop, false),
+        )
+    } else {
+        let caller = format!("arn:aws:iam::{}:root", opts.spacelift_environment.principal_account());
+        let sample = crate::aws::spacelift::external_id(
+            account.unwrap_or("account"),
+            "00000000000000000000000000",
+            stack.unwrap_or("stack"),
+            phase,
+        );
+        let hop = Hop { external_id: Some(&sample), ..Hop::default() };
+        let trust = match trust_side(units, target, Some(&caller), &hop, false) {
+            // The integration id is known only after apply (TL503 decides over every id).
+            side if side.verdict == Verdict::No => Side::new(
+                Verdict::Unknown,
+                format!("{}; the integration id is known only after apply", side.reason),
+                side.span,
+            ),
+            side => Side {
+                reason: format!(
+                    "{} (with {sample}: the integration id is known only after apply)",
+                    side.reason
+                ),
+                ..side
+            },
+        };
+        (Side::new(Verdict::Yes, "Spacelift's account calls sts:AssumeRole", None), trust)
+    }
+}
+
 /// Does the trust of node `to` allow `action` (e.g. `sts:TagSession`) to `caller` with the
 /// external id `external_id`? An unknown caller is tried as each principal the trust names.
 pub fn trust_allows(
@@ -185,8 +249,21 @@ pub fn trust_allows(
     Some(trust_side(units, g.nodes.get(to)?, caller, &hop, false))
 }
 
-/// Builds the graph of a run, once, over every unit.
+/// What the graph needs to know about the run's Spacelift setup (to name phase nodes by the
+/// external id they send, and to know which account calls).
+#[derive(Debug, Clone, Default)]
+pub struct GraphOptions {
+    pub spacelift_account: Option<String>,
+    pub spacelift_environment: crate::aws::spacelift::SpaceliftEnvironment,
+}
+
+/// Builds the graph of a run, once, over every unit, with default options.
 pub fn build(units: &[Unit]) -> Graph {
+    build_with(units, &GraphOptions::default())
+}
+
+/// Builds the graph of a run, once, over every unit.
+pub fn build_with(units: &[Unit], opts: &GraphOptions) -> Graph {
     let mut g = Graph::default();
     let mut index: HashMap<String, usize> = HashMap::new();
     for (u, unit) in units.iter().enumerate() {
@@ -200,17 +277,81 @@ pub fn build(units: &[Unit]) -> Graph {
                     unit: Some(u),
                     role: Some(r),
                     setting: None,
+                    user: None,
                 },
                 &mut index,
             );
         }
     }
     let roles: Vec<usize> = (0..g.nodes.len()).collect();
-    role_hops(units, &mut g, &roles);
+    let mut callers = roles.clone();
+    for (u, unit) in units.iter().enumerate() {
+        for (i, user) in unit.users.iter().enumerate() {
+            let id = user.arn.clone().unwrap_or_else(|| user.subject.clone());
+            let node = Node {
+                id,
+                kind: NodeKind::User,
+                span: Some(user.span),
+                unit: Some(u),
+                role: None,
+                setting: None,
+                user: Some(i),
+            };
+            callers.push(g.add(node, &mut index));
+        }
+    }
+    role_hops(units, &mut g, &callers, &roles);
     for (u, unit) in units.iter().enumerate() {
         setting_hops(units, u, unit, &mut g, &mut index);
+        spacelift_hops(units, u, unit, &mut g, &mut index, opts);
     }
     g
+}
+
+/// One node per attached stack and phase, with a hop to the integration's role: Spacelift's
+/// account calls with the phase's external id, or, with credentials generated on a private
+/// worker, the worker's own principal (not known statically).
+fn spacelift_hops(
+    units: &[Unit],
+    u: usize,
+    unit: &Unit,
+    g: &mut Graph,
+    index: &mut HashMap<String, usize>,
+    opts: &GraphOptions,
+) {
+    use crate::aws::spacelift::Phase;
+    for att in unit.spacelift.attachments.iter().filter(|a| !a.is_external_id_source) {
+        let Some(integ) = att.integration.and_then(|i| unit.spacelift.integrations.get(i)) else { continue };
+        let to = match integ.role {
+            Some(r) => g.node_of(u, r),
+            None => {
+                integ.role_arn.as_ref().and_then(|v| v.as_str()).map(|arn| target(units, g, index, u, arn))
+            }
+        };
+        let Some(to) = to else { continue };
+        let stack = att.target().and_then(|v| v.as_str());
+        let account = opts.spacelift_account.as_deref();
+        let worker = integ.generate_credentials_in_worker.as_ref().and_then(|v| v.as_str()) == Some("true");
+        for (phase, enabled) in [(Phase::Read, att.read), (Phase::Write, att.write)] {
+            if enabled == Some(false) {
+                continue;
+            }
+            let id = format!("{}@…@{}@{phase}", account.unwrap_or("…"), stack.unwrap_or("…"));
+            let node = Node {
+                id,
+                kind: NodeKind::SpaceliftPhase,
+                span: Some(att.span),
+                unit: Some(u),
+                role: None,
+                setting: None,
+                user: None,
+            };
+            let from = g.add(node, index);
+            let who = PhaseHop { account, stack, phase, worker };
+            let (caller, trust) = phase_sides(units, &g.nodes[to], integ, &who, opts);
+            g.edges.push(Edge { from, to, caller, trust, caller_arn: None });
+        }
+    }
 }
 
 fn role_of<'a>(units: &'a [Unit], node: &Node) -> Option<(&'a Unit, &'a Role)> {
@@ -218,12 +359,48 @@ fn role_of<'a>(units: &'a [Unit], node: &Node) -> Option<(&'a Unit, &'a Role)> {
     Some((unit, unit.roles.get(node.role?)?))
 }
 
-/// Role -> role hops: every pair whose caller allows `sts:AssumeRole` somewhere.
-fn role_hops(units: &[Unit], g: &mut Graph, roles: &[usize]) {
+/// Who calls `sts:AssumeRole` on a hop: a role or a user, with its identity policies.
+struct Caller<'a> {
+    subject: &'a str,
+    arn: Option<&'a str>,
+    permissions: &'a [usize],
+    managed: &'a [crate::model::Value],
+}
+
+impl<'a> From<&'a Role> for Caller<'a> {
+    fn from(r: &'a Role) -> Self {
+        Caller {
+            subject: &r.subject,
+            arn: r.arn.as_deref(),
+            permissions: &r.permissions,
+            managed: &r.managed_policies,
+        }
+    }
+}
+
+fn caller_of<'a>(units: &'a [Unit], node: &Node) -> Option<(&'a Unit, Caller<'a>)> {
+    let unit = units.get(node.unit?)?;
+    if let Some(r) = node.role {
+        return Some((unit, unit.roles.get(r)?.into()));
+    }
+    let u = unit.users.get(node.user?)?;
+    Some((
+        unit,
+        Caller {
+            subject: &u.subject,
+            arn: u.arn.as_deref(),
+            permissions: &u.permissions,
+            managed: &u.managed_policies,
+        },
+    ))
+}
+
+/// Caller -> role hops: every pair whose caller allows `sts:AssumeRole` somewhere.
+fn role_hops(units: &[Unit], g: &mut Graph, callers: &[usize], roles: &[usize]) {
     let mut edges = Vec::new();
-    for &from in roles {
-        let Some((unit, role)) = role_of(units, &g.nodes[from]) else { continue };
-        if !may_assume_anything(unit, role) {
+    for &from in callers {
+        let Some((unit, role)) = caller_of(units, &g.nodes[from]) else { continue };
+        if !may_assume_anything(unit, &role) {
             continue;
         }
         for &to in roles {
@@ -234,21 +411,21 @@ fn role_hops(units: &[Unit], g: &mut Graph, roles: &[usize]) {
             if from == to {
                 continue;
             }
-            let caller = identity_side(unit, role, target_arn);
+            let caller = identity_side(unit, &role, target_arn);
             if caller.verdict == Verdict::No {
                 continue;
             }
-            let trust = trust_side(units, &g.nodes[to], role.arn.as_deref(), &Hop::default(), true);
+            let trust = trust_side(units, &g.nodes[to], role.arn, &Hop::default(), true);
             if trust.verdict != Verdict::No {
-                edges.push(Edge { from, to, caller, trust, caller_arn: role.arn.clone() });
+                edges.push(Edge { from, to, caller, trust, caller_arn: role.arn.map(String::from) });
             }
         }
     }
     g.edges.extend(edges);
 }
 
-fn may_assume_anything(unit: &Unit, role: &Role) -> bool {
-    !role.managed_policies.is_empty()
+fn may_assume_anything(unit: &Unit, role: &Caller) -> bool {
+    !role.managed.is_empty()
         || role
             .permissions
             .iter()
@@ -294,7 +471,7 @@ fn where_(unit: &Unit, policy: &Policy, st: &Statement) -> String {
 }
 
 /// Do the caller role's identity policies allow `sts:AssumeRole` on `target`?
-fn identity_side(unit: &Unit, role: &Role, target: &str) -> Side {
+fn identity_side(unit: &Unit, role: &Caller, target: &str) -> Side {
     let mut allow: Option<Side> = None;
     let mut unknown: Option<Side> = None;
     for policy in role.permissions.iter().filter_map(|&p| unit.policies.get(p)) {
@@ -337,7 +514,7 @@ fn identity_side(unit: &Unit, role: &Role, target: &str) -> Side {
     match (allow, unknown) {
         (Some(a), None) => a,
         (_, Some(u)) => u,
-        (None, None) if !role.managed_policies.is_empty() => {
+        (None, None) if !role.managed.is_empty() => {
             Side::new(Verdict::Unknown, "attached managed policies are not in the run", None)
         }
         (None, None) => Side::new(
@@ -467,6 +644,7 @@ fn target(
             unit: None,
             role: None,
             setting: None,
+            user: None,
         },
         index,
     )
@@ -480,7 +658,8 @@ fn setting_hops(units: &[Unit], u: usize, unit: &Unit, g: &mut Graph, index: &mu
             AssumeOrigin::Profile { name, .. } => (format!("profile {name}"), NodeKind::Profile),
             other => (format!("{}: {}", unit.name, other.describe()), NodeKind::AssumeRoleSetting),
         };
-        let node = Node { id, kind, span: Some(cfg.span), unit: Some(u), role: None, setting: Some(c) };
+        let node =
+            Node { id, kind, span: Some(cfg.span), unit: Some(u), role: None, setting: Some(c), user: None };
         let from = g.add(node, index);
         let to = target(units, g, index, u, role_arn);
         // A profile whose source_profile assumes a role calls as that role.
@@ -497,7 +676,7 @@ fn setting_hops(units: &[Unit], u: usize, unit: &Unit, g: &mut Graph, index: &mu
             .and_then(|a| index.get(a).copied())
             .and_then(|i| role_of(units, &g.nodes[i]))
         {
-            Some((cu, role)) => identity_side(cu, role, role_arn),
+            Some((cu, role)) => identity_side(cu, &role.into(), role_arn),
             None => Side::new(Verdict::Unknown, "the caller's identity policies are not in the run", None),
         };
         let hop = Hop {

@@ -99,6 +99,23 @@ pub struct Unit {
     pub template_files: Vec<std::path::PathBuf>,
     /// Sections of AWS shared config and credentials files.
     pub aws_profiles: aws_config::AwsProfiles,
+    /// IAM users of authorization-details dumps (callers in the role graph).
+    pub users: Vec<User>,
+}
+
+/// An IAM user: a caller with identity policies (its own and its groups' inline policies) and
+/// no trust policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub name: String,
+    /// `user/<name>`.
+    pub subject: String,
+    pub span: Span,
+    pub arn: Option<String>,
+    /// Indexes into the unit's `policies`.
+    pub permissions: Vec<usize>,
+    /// Attached managed policy ARNs (their documents are not read for users).
+    pub managed_policies: Vec<Value>,
 }
 
 /// A policy place (a Terraform attribute that holds a policy) whose value is unknown, and why.
