@@ -398,12 +398,19 @@ fn caller_of<'a>(units: &'a [Unit], node: &Node) -> Option<(&'a Unit, Caller<'a>
 /// Caller -> role hops: every pair whose caller allows `sts:AssumeRole` somewhere.
 fn role_hops(units: &[Unit], g: &mut Graph, callers: &[usize], roles: &[usize]) {
     let mut edges = Vec::new();
+    let mut by_account: HashMap<&str, Vec<usize>> = HashMap::new();
+    for &to in roles {
+        if let Some(account) = g.nodes[to].id.split(':').nth(4) {
+            by_account.entry(account).or_default().push(to);
+        }
+    }
     for &from in callers {
         let Some((unit, role)) = caller_of(units, &g.nodes[from]) else { continue };
         if !may_assume_anything(unit, &role) {
             continue;
         }
-        for &to in roles {
+        let narrowed = candidates(unit, &role, &by_account);
+        for &to in narrowed.as_deref().unwrap_or(roles) {
             let Some(target_arn) = g.nodes[to].id.starts_with("arn:").then_some(g.nodes[to].id.as_str())
             else {
                 continue;
@@ -415,6 +422,9 @@ fn role_hops(units: &[Unit], g: &mut Graph, callers: &[usize], roles: &[usize]) 
             if caller.verdict == Verdict::No {
                 continue;
             }
+            if role.arn.is_some_and(|arn| !may_admit(units, &g.nodes[to], arn)) {
+                continue;
+            }
             let trust = trust_side(units, &g.nodes[to], role.arn, &Hop::default(), true);
             if trust.verdict != Verdict::No {
                 edges.push(Edge { from, to, caller, trust, caller_arn: role.arn.map(String::from) });
@@ -422,6 +432,32 @@ fn role_hops(units: &[Unit], g: &mut Graph, callers: &[usize], roles: &[usize]) 
         }
     }
     g.edges.extend(edges);
+}
+
+/// The roles a caller's `Allow` statements can name, when every one of them names accounts
+/// literally (`arn:aws:iam::222222222222:role/*`): only roles of those accounts need deciding.
+/// `None` (try every role) for `*`, an account wildcard, `NotResource`, unknown values or
+/// attached managed policies.
+fn candidates(unit: &Unit, caller: &Caller, by_account: &HashMap<&str, Vec<usize>>) -> Option<Vec<usize>> {
+    if !caller.managed.is_empty() {
+        return None;
+    }
+    let mut accounts: Vec<&str> = Vec::new();
+    for policy in caller.permissions.iter().filter_map(|&p| unit.policies.get(p)) {
+        if policy.partial {
+            return None;
+        }
+        for st in policy.statements.iter().filter(|st| !st.is_deny() && covers_action(st)) {
+            let resource = st.resource.as_ref().filter(|r| !st.partial && r.is_fully_known())?;
+            for (pattern, _) in resource.known() {
+                let account = pattern.split(':').nth(4).filter(|a| !a.contains(['*', '?']))?;
+                if !accounts.contains(&account) {
+                    accounts.push(account);
+                }
+            }
+        }
+    }
+    Some(accounts.iter().filter_map(|a| by_account.get(a)).flatten().copied().collect())
 }
 
 fn may_assume_anything(unit: &Unit, role: &Caller) -> bool {
@@ -561,6 +597,28 @@ fn trust_side(units: &[Unit], target: &Node, caller: Option<&str>, hop: &Hop, fr
             Some(policy.span),
         )
     })
+}
+
+/// Whether some `Allow` of the target's trust could name `caller` at all (the caller itself,
+/// its account, a wildcard, anything not known statically): most pairs of a large run fail on
+/// the principal, and this decides them without evaluating the policy.
+fn may_admit(units: &[Unit], target: &Node, caller: &str) -> bool {
+    let Some((unit, role)) = role_of(units, target) else { return true };
+    let Some(policy) = role.trust.and_then(|t| unit.policies.get(t)) else { return true };
+    let account = caller.split(':').nth(4).unwrap_or_default();
+    let root = format!("{}:root", caller.rsplitn(2, ':').last().unwrap_or_default());
+    policy.partial
+        || policy.statements.iter().filter(|s| !s.is_deny()).any(|st| {
+            let Some(p) = &st.principal else { return true };
+            st.partial
+                || st.not_principal.is_some()
+                || p.wildcard
+                || p.partial
+                || p.values_of("AWS").any(|v| match v.as_str() {
+                    None => true,
+                    Some(s) => s == caller || s == account || s == root || s.contains(['*', '?']),
+                })
+        })
 }
 
 /// The `AWS` principals a trust policy's statements name, as caller ARNs.
