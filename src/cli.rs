@@ -297,6 +297,13 @@ pub struct GraphArgs {
     /// -v: on standard error, the graph's size and the time it took to build
     #[arg(short = 'v', action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Your Spacelift account name, for the external ids of stack phase nodes (default:
+    /// `spacelift.account` of the configuration file)
+    #[arg(long, value_name = "NAME")]
+    pub spacelift_account: Option<String>,
+    /// Ignore the configuration file
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 #[derive(Debug, Args)]

@@ -17,7 +17,7 @@ use crate::model::ReadFailure;
 use crate::model::Unit;
 use crate::rules::HasMeta;
 use crate::rules::registry;
-use crate::rules::{Context, Finding, Rule, RuleMeta, Sink};
+use crate::rules::{Context, Finding, Rule, RuleMeta, Run, Sink};
 use crate::source::SourceMap;
 use crate::source::{Source, Span};
 
@@ -164,6 +164,15 @@ pub fn selected<'r>(rules: &'r [Box<dyn Rule>], lint: &LintOptions) -> Result<Ve
         .collect())
 }
 
+/// One job read and parsed: its unit (`None` when its files are not ours), with what the report
+/// counts and the merge needs.
+struct LoadedUnit {
+    unit: Option<Unit>,
+    files: usize,
+    /// The JSON file this unit is, when it is one.
+    json_path: Option<PathBuf>,
+}
+
 /// Findings, files read and policies seen for one unit.
 struct UnitResult {
     findings: Vec<Finding>,
@@ -217,12 +226,33 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     tell(ProgressEvent::Start(jobs.len()));
     let sources = SourceMap::new();
     let input = &run_input(opts);
-    let results: Vec<Result<UnitResult, Error>> = jobs
+    let loaded: Vec<Result<LoadedUnit, Error>> = jobs
         .par_iter()
-        .map(|job| run_job(job, &rules, &known, &opts.settings, input, &sources, opts.policy_places))
-        .inspect(|_| tell(ProgressEvent::Advance))
+        .map(|job| {
+            let (mut unit, files) = load_job(job, input, &sources)?;
+            if let Some(unit) = unit.as_mut() {
+                crate::analysis::access::compute(unit);
+            }
+            let json_path = match job {
+                Job::Json(d) => Some(d.path.clone()),
+                _ => None,
+            };
+            Ok(LoadedUnit { unit, files, json_path })
+        })
         .collect();
-    let mut results: Vec<UnitResult> = results.into_iter().collect::<Result<_, _>>()?;
+    let loaded: Vec<LoadedUnit> = loaded.into_iter().collect::<Result<_, _>>()?;
+    let checked: Vec<(LoadedUnit, Vec<Finding>, Option<String>)> = loaded
+        .into_par_iter()
+        .map(|l| {
+            let (findings, over_budget) = match &l.unit {
+                Some(unit) => check_loaded(&rules, &opts.settings, &sources, unit),
+                None => (Vec::new(), None),
+            };
+            tell(ProgressEvent::Advance);
+            (l, findings, over_budget)
+        })
+        .collect();
+    let mut results = finish_run(checked, &rules, &known, &opts.settings, &sources, opts.policy_places);
     let mut places: Vec<String> = results.iter_mut().flat_map(|r| std::mem::take(&mut r.places)).collect();
     places.sort();
     let over_budget: Vec<String> = results.iter_mut().filter_map(|r| r.over_budget.take()).collect();
@@ -347,53 +377,123 @@ fn jobs(found: Vec<Discovered>, aws_config: Vec<Discovered>, stdin: Option<&Stdi
     jobs
 }
 
-/// Reads and parses one job's files, then checks the unit.
-fn run_job(
-    job: &Job,
+/// One unit's own rules, under the unit's reasoning budget: findings (not yet suppressed: rules
+/// on the whole run may add findings the unit's comments suppress) and the budget note.
+fn check_loaded(
     rules: &[&dyn Rule],
-    known: &[(&str, &str)],
     settings: &Settings,
-    input: &InputOptions,
     sources: &SourceMap,
-    policy_places: bool,
-) -> Result<UnitResult, Error> {
-    let (unit, nfiles) = load_job(job, input, sources)?;
-    let json_path = match job {
-        Job::Json(d) => Some(d.path.clone()),
-        _ => None,
-    };
-    let Some(mut unit) = unit else {
-        return Ok(UnitResult {
-            findings: Vec::new(),
-            files: nfiles,
-            policies: 0,
-            json_path,
-            templates: Vec::new(),
-            places: Vec::new(),
-            over_budget: None,
-        });
-    };
+    unit: &Unit,
+) -> (Vec<Finding>, Option<String>) {
     let limit = crate::analysis::reason::budget::STEPS_PER_POLICY.saturating_mul(unit.policies.len().max(1));
-    let (findings, spent) = crate::analysis::reason::budget::with_budget(limit, || {
-        check_unit(rules, known, settings, sources, &mut unit)
-    });
+    let cx = Context { settings, sources };
+    let (findings, spent) = crate::analysis::reason::budget::with_budget(limit, || analyse(rules, &cx, unit));
     let over_budget = spent.exhausted.then(|| {
         format!(
             "{}: reasoning budget of {} steps spent; later questions about its conditions are unknown and the rules asking them stayed silent",
             unit.name, spent.limit
         )
     });
-    let templates = std::mem::take(&mut unit.template_files);
-    let places = if policy_places { place_lines(&unit, sources) } else { Vec::new() };
-    Ok(UnitResult {
-        findings,
-        files: nfiles,
-        policies: unit.policies.len(),
-        json_path,
-        templates,
-        places,
-        over_budget,
-    })
+    (findings, over_budget)
+}
+
+/// After every unit's own checks: the rules on the whole run (the role graph, built only when a
+/// selected rule reads it), each finding given to the unit whose file it points into, then
+/// every unit's suppressions.
+fn finish_run(
+    checked: Vec<(LoadedUnit, Vec<Finding>, Option<String>)>,
+    rules: &[&dyn Rule],
+    known: &[(&str, &str)],
+    settings: &Settings,
+    sources: &SourceMap,
+    policy_places: bool,
+) -> Vec<UnitResult> {
+    let mut units: Vec<Unit> = Vec::new();
+    let mut owner: Vec<Option<usize>> = Vec::with_capacity(checked.len());
+    let mut rest = Vec::with_capacity(checked.len());
+    for (l, findings, over_budget) in checked {
+        owner.push(l.unit.is_some().then_some(units.len()));
+        if let Some(unit) = l.unit {
+            units.push(unit);
+        }
+        rest.push((l.files, l.json_path, findings, over_budget));
+    }
+    let mut run_findings = run_rules(rules, settings, sources, &units);
+    let by_source: std::collections::HashMap<crate::source::SourceId, usize> =
+        units.iter().enumerate().flat_map(|(i, u)| u.sources.iter().map(move |&s| (s, i))).collect();
+    let mut extra: Vec<Vec<Finding>> = vec![Vec::new(); units.len()];
+    let mut orphans = Vec::new();
+    for f in run_findings.drain(..) {
+        match by_source.get(&f.span.src) {
+            Some(&i) => extra[i].push(f),
+            None => orphans.push(f),
+        }
+    }
+    let mut out = Vec::with_capacity(rest.len());
+    for ((files, json_path, mut findings, over_budget), owner) in rest.into_iter().zip(owner) {
+        let Some(i) = owner else {
+            out.push(UnitResult {
+                findings,
+                files,
+                policies: 0,
+                json_path,
+                templates: Vec::new(),
+                places: Vec::new(),
+                over_budget,
+            });
+            continue;
+        };
+        let unit = &mut units[i];
+        findings.append(&mut extra[i]);
+        suppress(&mut findings, unit, rules, known, sources);
+        let templates = std::mem::take(&mut unit.template_files);
+        let places = if policy_places { place_lines(unit, sources) } else { Vec::new() };
+        out.push(UnitResult {
+            findings,
+            files,
+            policies: unit.policies.len(),
+            json_path,
+            templates,
+            places,
+            over_budget,
+        });
+    }
+    if !orphans.is_empty() {
+        // Every node of the graph comes from a unit, so this stays empty; kept, not dropped.
+        out.push(UnitResult {
+            findings: orphans,
+            files: 0,
+            policies: 0,
+            json_path: None,
+            templates: Vec::new(),
+            places: Vec::new(),
+            over_budget: None,
+        });
+    }
+    out
+}
+
+/// The findings of the rules that read the whole run, over the role graph of its units.
+fn run_rules(rules: &[&dyn Rule], settings: &Settings, sources: &SourceMap, units: &[Unit]) -> Vec<Finding> {
+    let wanting: Vec<&&dyn Rule> = rules.iter().filter(|r| r.needs_run()).collect();
+    let has_hops = units.iter().any(|u| !u.assume_roles.is_empty() || u.roles.len() > 1) || units.len() > 1;
+    if wanting.is_empty() || !has_hops {
+        return Vec::new();
+    }
+    let opts = crate::analysis::graph::GraphOptions {
+        spacelift_account: settings.spacelift_account.clone(),
+        spacelift_environment: settings.spacelift_environment.unwrap_or_default(),
+    };
+    let graph = crate::analysis::graph::build_with(units, &opts);
+    let run = Run { units, graph: &graph };
+    let cx = Context { settings, sources };
+    let mut out = Vec::new();
+    for rule in wanting {
+        let mut sink = Sink::new(rule.meta());
+        rule.check_run(&cx, &run, &mut sink);
+        out.append(&mut sink.findings);
+    }
+    out
 }
 
 /// Every unit of a run, parsed and with role access computed, but not checked (what `graph`

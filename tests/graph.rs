@@ -163,3 +163,66 @@ fn a_provider_alias_hop_fails_on_the_trust_side_when_its_external_id_is_refused(
         assert!(line.contains("statement \"Ci\""), "{line}");
     }
 }
+
+#[test]
+fn users_are_callers_with_their_groups_policies() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let account = r#"{
+  "UserDetailList": [
+    {"UserName": "alice", "Arn": "arn:aws:iam::111111111111:user/alice", "GroupList": ["admins"],
+     "UserPolicyList": [], "AttachedManagedPolicies": []},
+    {"UserName": "bob", "Arn": "arn:aws:iam::111111111111:user/bob", "GroupList": [],
+     "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+       {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}}], "AttachedManagedPolicies": []}
+  ],
+  "GroupDetailList": [{"GroupName": "admins", "GroupPolicyList": [{"PolicyName": "assume", "PolicyDocument": {
+    "Version": "2012-10-17", "Statement": [{"Sid": "AssumeAdmin", "Effect": "Allow", "Action": "sts:AssumeRole",
+    "Resource": "arn:aws:iam::111111111111:role/admin"}]}}]}],
+  "RoleDetailList": [{"RoleName": "admin", "Arn": "arn:aws:iam::111111111111:role/admin",
+    "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Sid": "Account", "Effect": "Allow",
+      "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "sts:AssumeRole"}]},
+    "RolePolicyList": [], "AttachedManagedPolicies": []}]
+}"#;
+    std::fs::write(dir.path().join("account.json"), account).expect("write dump");
+    let path = dir.path().to_string_lossy().into_owned();
+    let text = graph(&["--no-config", &path]);
+    let alice = hop(&text, "arn:aws:iam::111111111111:user/alice", "arn:aws:iam::111111111111:role/admin")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(alice.contains("[can assume]") && alice.contains("of group/admins allows"), "{alice}");
+    // bob's policies do not allow sts:AssumeRole: a node, but no hop.
+    assert!(!text.contains("user/bob ->"), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_str(&graph(&["--no-config", "--format", "json", &path])).expect("json");
+    let kinds: Vec<&str> =
+        json["nodes"].as_array().expect("nodes").iter().filter_map(|n| n["kind"].as_str()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "user").count(), 2, "{json}");
+    let mermaid = graph(&["--no-config", "--format", "mermaid", &path]);
+    assert!(mermaid.contains(">\"arn:aws:iam::111111111111:user/alice\"]"), "{mermaid}");
+}
+
+#[test]
+fn spacelift_stack_phases_are_nodes_named_by_the_external_id_they_send() {
+    let text = graph(&["--no-config", "--spacelift-account", "acme", "examples/terraform"]);
+    for phase in ["read", "write"] {
+        let line = hop(&text, &format!("acme@…@app@{phase}"), "aws_iam_role.spacelift")
+            .unwrap_or_else(|| panic!("{text}"));
+        assert!(line.contains("[can assume]") && line.contains("Spacelift's account calls"), "{line}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&graph(&[
+        "--no-config",
+        "--spacelift-account",
+        "acme",
+        "--format",
+        "json",
+        "examples/terraform",
+    ]))
+    .expect("json");
+    let phases =
+        json["nodes"].as_array().expect("nodes").iter().filter(|n| n["kind"] == "spacelift-phase").count();
+    assert_eq!(phases, 2, "{json}");
+    let dot = graph(&["--no-config", "--spacelift-account", "acme", "--format", "dot", "examples/terraform"]);
+    assert!(dot.contains("label=\"acme@…@app@read\", shape=hexagon"), "{dot}");
+    let mermaid =
+        graph(&["--no-config", "--spacelift-account", "acme", "--format", "mermaid", "examples/terraform"]);
+    assert!(mermaid.contains("{{\"acme@…@app@read\"}}"), "{mermaid}");
+}

@@ -33,6 +33,19 @@ use crate::source::Span;
 /// Write-like actions that only establish a session for reading (see the module docs).
 pub const SESSION_ALLOWLIST: &[&str] = &["s3express:CreateSession", "cognito-idp:GetTokensFromRefreshToken"];
 
+/// Actions that change nothing by themselves but open a session of another role (with its tags
+/// and source identity): what they lead to is the access of the roles reached, which the role
+/// graph decides (TL702), so a read-only hub that assumes read-only roles is read-only.
+pub const ROLE_SESSION_ACTIONS: &[&str] = &["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"];
+
+fn opens_role_session(action: &ActionInfo) -> bool {
+    ROLE_SESSION_ACTIONS.iter().any(|a| {
+        a.split_once(':').is_some_and(|(s, n)| {
+            s.eq_ignore_ascii_case(action.service) && n.eq_ignore_ascii_case(action.name)
+        })
+    })
+}
+
 const READ_VERBS: &[&str] = &["BatchGet", "Get", "List", "Describe", "View", "Search", "Query"];
 const SECRET_WORDS: &[&str] = &["credential", "password", "token", "uploadurl"];
 
@@ -204,9 +217,11 @@ impl Allowed {
     }
 
     /// The allowed action that changes the most (highest access level, then name), if any
-    /// action changes something.
+    /// action changes something; role sessions ([`ROLE_SESSION_ACTIONS`]) count through the
+    /// roles they reach, not here.
     pub fn strongest_change(&self) -> Option<&Grant> {
-        self.grants.values().filter(|g| changes_something(&g.action)).max_by(|a, b| {
+        let own = |g: &&Grant| changes_something(&g.action) && !opens_role_session(&g.action);
+        self.grants.values().filter(own).max_by(|a, b| {
             a.action.access.cmp(&b.action.access).then_with(|| b.action.name.cmp(a.action.name))
         })
     }
@@ -312,11 +327,17 @@ fn read_only_evidence(role: &crate::model::Role, allowed: &Allowed) -> String {
         .filter_map(|v| v.as_str())
         .filter_map(|a| catalog().managed_policy(a).map(|i| i.name))
         .collect();
-    match (allowed.grants.len(), managed.is_empty()) {
+    let assumes = if allowed.get("sts:AssumeRole").is_some() {
+        " (sts:AssumeRole counts through the roles it reaches)"
+    } else {
+        ""
+    };
+    let evidence = match (allowed.grants.len(), managed.is_empty()) {
         (0, true) => "no permissions".to_string(),
         (n, true) => format!("{n} allowed actions, none of which changes anything"),
         (n, false) => {
             format!("{n} allowed actions and {}, none of which changes anything", managed.join(", "))
         }
-    }
+    };
+    format!("{evidence}{assumes}")
 }

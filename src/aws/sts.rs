@@ -16,6 +16,8 @@ pub const DURATION_MIN_SECS: u32 = 900;
 pub const DURATION_MAX_SECS: u32 = 43_200;
 pub const CHAINED_DURATION_MAX_SECS: u32 = 3_600;
 pub const DEFAULT_DURATION_SECS: u32 = 3_600;
+/// A role's `MaxSessionDuration` when none is set (Terraform's `max_session_duration` default).
+pub const DEFAULT_MAX_SESSION_SECS: u32 = 3_600;
 
 /// Why STS would reject this external id, if it would.
 pub fn external_id_problem(id: &str) -> Option<String> {

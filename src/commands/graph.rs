@@ -6,6 +6,7 @@ use crate::Error;
 use crate::analysis::graph;
 use crate::cli::{GraphArgs, GraphFormat};
 use crate::commands::{EXIT_OK, exit, write_stdout};
+use crate::config::file::{self as config_file, Date};
 use crate::engine::{CheckOptions, load_units};
 use crate::report::graph as render;
 
@@ -14,7 +15,7 @@ pub fn run(args: &GraphArgs) -> Result<ExitCode, Error> {
         CheckOptions { paths: args.paths.clone(), aws_config: args.aws_config.clone(), ..Default::default() };
     let (units, sources) = load_units(&opts)?;
     let start = std::time::Instant::now();
-    let g = graph::build(&units);
+    let g = graph::build_with(&units, &options(args)?);
     if args.verbose > 0 {
         let roles: usize = units.iter().map(|u| u.roles.len()).sum();
         eprintln!(
@@ -33,4 +34,21 @@ pub fn run(args: &GraphArgs) -> Result<ExitCode, Error> {
     };
     write_stdout(&text)?;
     Ok(exit(EXIT_OK))
+}
+
+/// Spacelift settings from the nearest configuration file, then `--spacelift-account`.
+fn options(args: &GraphArgs) -> Result<graph::GraphOptions, Error> {
+    let mut s = crate::config::Settings::default();
+    let found = if args.no_config { None } else { config_file::discover(std::path::Path::new(".")) };
+    if let Some(path) = found {
+        let rules = crate::rule_set(None)?;
+        let names: Vec<(&str, &str)> = rules.iter().map(|r| (r.meta().code, r.meta().name)).collect();
+        let date = Date::today().map_err(Error::Usage)?;
+        let c = config_file::load(&path, &names, date).map_err(|e| Error::Usage(e.to_string()))?;
+        c.apply_settings(&mut s);
+    }
+    Ok(graph::GraphOptions {
+        spacelift_account: args.spacelift_account.clone().or(s.spacelift_account),
+        spacelift_environment: s.spacelift_environment.unwrap_or_default(),
+    })
 }

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use crate::input::policy::{KindHint, build_policy};
 use crate::input::tree::{Node, NodeKind, parse_json};
-use crate::model::{ParseFailure, Policy, PolicyKind, PolicyQuota, Role, Unit, Value};
+use crate::model::{ParseFailure, Policy, PolicyKind, PolicyQuota, Role, Unit, User, Value};
 use crate::source::{Source, Span};
 
 const WHAT: &str = "authorization details";
@@ -38,8 +38,10 @@ pub fn read(root: &Node, source: &Source, unit: &mut Unit) {
             }
         }
     }
-    principal_inline(root, source, unit, "UserDetailList", "UserName", "UserPolicyList", "user");
-    principal_inline(root, source, unit, "GroupDetailList", "GroupName", "GroupPolicyList", "group");
+    let users = principal_inline(root, source, unit, "UserDetailList", "UserName", "UserPolicyList", "user");
+    let groups =
+        principal_inline(root, source, unit, "GroupDetailList", "GroupName", "GroupPolicyList", "group");
+    read_users(root, unit, &users, &groups);
     if let Some(NodeKind::Array(roles)) = root.get("RoleDetailList").map(|n| &n.kind) {
         for r in roles {
             read_role(r, source, unit, &mut customer);
@@ -63,6 +65,7 @@ fn read_role<'a>(r: &'a Node, source: &Source, unit: &mut Unit, customer: &mut C
         managed_policies: Vec::new(),
         access: None,
         tag_session_required: None,
+        session_limit: session_limit(r.get("MaxSessionDuration")),
     };
     if let Some(doc) = r.get("AssumeRolePolicyDocument")
         && let Some(mut p) = document(doc, source, unit, PolicyKind::Trust, PolicyQuota::Trust, &subject)
@@ -170,8 +173,9 @@ fn principal_inline(
     name_key: &str,
     policies: &str,
     kind: &str,
-) {
-    let Some(NodeKind::Array(items)) = root.get(list).map(|n| &n.kind) else { return };
+) -> HashMap<String, Vec<usize>> {
+    let mut out: HashMap<String, Vec<usize>> = HashMap::new();
+    let Some(NodeKind::Array(items)) = root.get(list).map(|n| &n.kind) else { return out };
     for item in items {
         let Some(name) = str_of(item, name_key) else { continue };
         let subject = format!("{kind}/{name}");
@@ -181,14 +185,60 @@ fn principal_inline(
             if let Some(p) =
                 document(doc, source, unit, PolicyKind::Permission, PolicyQuota::Inline, &subject)
             {
+                out.entry(name.to_string()).or_default().push(unit.policies.len());
                 unit.policies.push(p);
             }
         }
+    }
+    out
+}
+
+/// Users as callers: their own and their groups' (`GroupList`) inline policies, and their
+/// attached managed policy ARNs.
+fn read_users(
+    root: &Node,
+    unit: &mut Unit,
+    inline: &HashMap<String, Vec<usize>>,
+    groups: &HashMap<String, Vec<usize>>,
+) {
+    let Some(NodeKind::Array(items)) = root.get("UserDetailList").map(|n| &n.kind) else { return };
+    for item in items {
+        let Some(name) = str_of(item, "UserName") else { continue };
+        let mut permissions = inline.get(name).cloned().unwrap_or_default();
+        if let Some(NodeKind::Array(gl)) = item.get("GroupList").map(|n| &n.kind) {
+            for g in gl.iter().filter_map(Node::as_str) {
+                permissions.extend(groups.get(g).into_iter().flatten().copied());
+            }
+        }
+        let managed = match item.get("AttachedManagedPolicies").map(|n| &n.kind) {
+            Some(NodeKind::Array(a)) => a
+                .iter()
+                .filter_map(|a| a.get("PolicyArn"))
+                .filter_map(|n| n.as_str().map(|s| Value::known(s, n.span)))
+                .collect(),
+            _ => Vec::new(),
+        };
+        unit.users.push(User {
+            name: name.to_string(),
+            subject: format!("user/{name}"),
+            span: item.span,
+            arn: str_of(item, "Arn").map(String::from),
+            permissions,
+            managed_policies: managed,
+        });
     }
 }
 
 fn is_aws_managed(arn: &str) -> bool {
     arn.split(':').nth(4) == Some("aws")
+}
+
+/// `MaxSessionDuration` (seconds) where a dump carries it (`get-role` output does; the account
+/// authorization details do not, and then the limit is unknown).
+pub(crate) fn session_limit(node: Option<&Node>) -> Option<crate::model::SessionLimit> {
+    let node = node?;
+    let secs = node.scalar_text()?.parse().ok()?;
+    Some(crate::model::SessionLimit { secs, span: Some(node.span) })
 }
 
 fn str_of<'a>(node: &'a Node, key: &str) -> Option<&'a str> {

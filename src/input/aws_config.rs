@@ -224,6 +224,8 @@ fn assume_roles(unit: &Unit) -> Vec<AssumeRoleConfig> {
             source_identity: None,
             duration,
             policy_arns: Vec::new(),
+            tags: None,
+            transitive_tag_keys: Vec::new(),
             policy: None,
         });
     }

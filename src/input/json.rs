@@ -104,6 +104,7 @@ pub fn parse_file(source: &Source, options: &InputOptions, explicit: bool) -> Op
                         ),
                     }),
                     tag_session_required: None,
+                    session_limit: None,
                 });
                 policy.role = Some(0);
             }

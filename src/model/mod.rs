@@ -42,6 +42,16 @@ pub struct Role {
     pub access: Option<RoleAccess>,
     /// Integration settings that require `sts:TagSession` (TL113), when known.
     pub tag_session_required: Option<Span>,
+    /// The longest session the role grants (`MaxSessionDuration`), when known.
+    pub session_limit: Option<SessionLimit>,
+}
+
+/// A role's `MaxSessionDuration` in seconds, and where it is written (`None`: Terraform's
+/// default of 3600 for an `aws_iam_role` without `max_session_duration`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLimit {
+    pub secs: u32,
+    pub span: Option<Span>,
 }
 
 /// A file could not be parsed: becomes TL001 at `span`.
@@ -89,6 +99,23 @@ pub struct Unit {
     pub template_files: Vec<std::path::PathBuf>,
     /// Sections of AWS shared config and credentials files.
     pub aws_profiles: aws_config::AwsProfiles,
+    /// IAM users of authorization-details dumps (callers in the role graph).
+    pub users: Vec<User>,
+}
+
+/// An IAM user: a caller with identity policies (its own and its groups' inline policies) and
+/// no trust policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub name: String,
+    /// `user/<name>`.
+    pub subject: String,
+    pub span: Span,
+    pub arn: Option<String>,
+    /// Indexes into the unit's `policies`.
+    pub permissions: Vec<usize>,
+    /// Attached managed policy ARNs (their documents are not read for users).
+    pub managed_policies: Vec<Value>,
 }
 
 /// A policy place (a Terraform attribute that holds a policy) whose value is unknown, and why.

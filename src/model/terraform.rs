@@ -50,6 +50,18 @@ pub struct AssumeRoleConfig {
     pub policy_arns: Vec<Value>,
     /// Index into the unit's `policies` of the session policy, when one is given.
     pub policy: Option<usize>,
+    /// Session tags (`tags`), when set.
+    pub tags: Option<SessionTags>,
+    /// `transitive_tag_keys` as written.
+    pub transitive_tag_keys: Vec<Value>,
+}
+
+/// The `tags` map of an `assume_role` setting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionTags {
+    pub span: Span,
+    /// The tag keys, when the map is known; `None` when it is an unknown value.
+    pub keys: Option<Vec<String>>,
 }
 
 /// Hard-coded credentials and credential-chain switches of a provider or backend.

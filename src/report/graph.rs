@@ -83,6 +83,8 @@ pub fn dot(g: &Graph) -> String {
             NodeKind::ExternalRole => "box, style=dashed",
             NodeKind::Profile => "ellipse",
             NodeKind::AssumeRoleSetting => "cds",
+            NodeKind::User => "egg",
+            NodeKind::SpaceliftPhase => "hexagon",
         };
         out.push_str(&format!("  n{i} [label=\"{}\", shape={shape}];\n", dot_escape(&n.id)));
     }
@@ -105,6 +107,8 @@ pub fn mermaid(g: &Graph) -> String {
         out.push_str(&match n.kind {
             NodeKind::Profile => format!("  n{i}([\"{label}\"])\n"),
             NodeKind::AssumeRoleSetting => format!("  n{i}[/\"{label}\"/]\n"),
+            NodeKind::User => format!("  n{i}>\"{label}\"]\n"),
+            NodeKind::SpaceliftPhase => format!("  n{i}{{{{\"{label}\"}}}}\n"),
             _ => format!("  n{i}[\"{label}\"]\n"),
         });
     }

@@ -3,6 +3,7 @@
 pub mod external_id;
 pub mod fix;
 pub mod grammar;
+pub mod graph;
 pub mod permissions;
 pub mod profiles;
 pub mod registry;
@@ -16,6 +17,7 @@ use serde::Serialize;
 
 pub use crate::diagnostic::{Applicability, Edit, Finding, Fix, MAX_MESSAGE_CHARS, Severity, bounded};
 
+use crate::analysis::graph::Graph;
 use crate::config::Settings;
 use crate::model::{Policy, Unit};
 use crate::source::{SourceMap, Span};
@@ -30,6 +32,8 @@ pub enum Family {
     Terraform,
     Spacelift,
     Profiles,
+    /// Across units: hops of the role graph.
+    Graph,
 }
 
 impl Family {
@@ -42,6 +46,7 @@ impl Family {
             Family::Terraform => "terraform",
             Family::Spacelift => "spacelift",
             Family::Profiles => "profiles",
+            Family::Graph => "graph",
         }
     }
 
@@ -54,6 +59,7 @@ impl Family {
             Family::Terraform,
             Family::Spacelift,
             Family::Profiles,
+            Family::Graph,
         ]
         .into_iter()
         .find(|f| f.name() == s)
@@ -202,6 +208,21 @@ pub trait Rule: HasMeta + Send + Sync {
     fn check_unit(&self, cx: &Context, unit: &Unit, out: &mut Sink) {
         check_policies(self, cx, unit, out);
     }
+
+    /// Checks the whole run at once, after every unit's own checks (rules on the role graph,
+    /// whose hops cross files and accounts). A rule that overrides it says so in
+    /// [`Rule::needs_run`], so the engine builds the graph only when a selected rule reads it.
+    fn check_run(&self, _cx: &Context, _run: &Run, _out: &mut Sink) {}
+
+    fn needs_run(&self) -> bool {
+        false
+    }
+}
+
+/// Everything one run read, for [`Rule::check_run`]: every unit, and the role graph over them.
+pub struct Run<'a> {
+    pub units: &'a [Unit],
+    pub graph: &'a Graph,
 }
 
 /// Runs `check_policy` on every policy of the unit, naming the policy's subject on its findings.

@@ -4,6 +4,7 @@ use crate::config::selector::selector_matches;
 use crate::rules::Rule;
 use crate::rules::external_id::*;
 use crate::rules::grammar::*;
+use crate::rules::graph::*;
 use crate::rules::permissions::*;
 use crate::rules::profiles::*;
 use crate::rules::spacelift::*;
@@ -70,6 +71,10 @@ pub fn builtin() -> Vec<Box<dyn Rule>> {
         Box::new(invalid_credential_source::InvalidCredentialSource),
         Box::new(invalid_mfa_serial::InvalidMfaSerial),
         Box::new(long_term_keys_in_tree::LongTermKeysInTree),
+        Box::new(assume_role_hop_fails::AssumeRoleHopFails),
+        Box::new(read_phase_reaches_write::ReadPhaseReachesWrite),
+        Box::new(session_duration_above_max::SessionDurationAboveMax),
+        Box::new(session_tags_without_tag_session::SessionTagsWithoutTagSession),
     ]
 }
 

@@ -14,7 +14,7 @@ use crate::input::terraform::instances::Instance;
 use crate::input::terraform::policy::policy_node;
 use crate::input::terraform::value::{Sv, V};
 use crate::input::terraform::{Module, Res, dynamic, unknown};
-use crate::model::{PolicyKind, PolicyQuota, Role, Unit, UnreadPolicy, Value};
+use crate::model::{PolicyKind, PolicyQuota, Role, SessionLimit, Unit, UnreadPolicy, Value};
 use crate::source::SourceId;
 
 /// Roles and customer managed policies of the module, by instance address and by label.
@@ -189,7 +189,15 @@ fn role(ev: &mut Eval, unit: &mut Unit, cx: &mut Ctx, res: &Res, inst: &Instance
         managed_policies: Vec::new(),
         access: None,
         tag_session_required: None,
+        session_limit: None,
     });
+    unit.roles[idx].session_limit = match body.get_attribute("max_session_duration") {
+        None => Some(SessionLimit { secs: crate::aws::sts::DEFAULT_MAX_SESSION_SECS, span: None }),
+        Some(a) => {
+            let v = ev.eval(&a.value, res.src);
+            v.text().and_then(|t| t.parse().ok()).map(|secs| SessionLimit { secs, span: Some(v.span) })
+        }
+    };
     cx.roles.insert(address.clone(), idx);
     cx.role_labels.entry(res.name.clone()).or_default().push(idx);
     let created = when(inst, res, false);

@@ -129,6 +129,7 @@ fn plan_role(unit: &mut Unit, source: &Source, r: &PlanRes) {
         managed_policies: Vec::new(),
         access: None,
         tag_session_required: None,
+        session_limit: crate::input::auth_details::session_limit(r.values.get("max_session_duration")),
     });
     let trust = r.values.get("assume_role_policy");
     unit.roles[idx].trust =

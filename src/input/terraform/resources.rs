@@ -14,7 +14,7 @@ use crate::input::terraform::module::Module;
 use crate::input::terraform::resource_policies;
 use crate::input::terraform::value::{Sv, V};
 use crate::model::terraform::{
-    AssumeOrigin, AssumeRoleConfig, ProviderCreds, SpaceliftAttachment, SpaceliftIntegration,
+    AssumeOrigin, AssumeRoleConfig, ProviderCreds, SessionTags, SpaceliftAttachment, SpaceliftIntegration,
     SpaceliftLegacyRole,
 };
 use crate::model::{PolicyKind, PolicyQuota, Unit, Value};
@@ -68,7 +68,17 @@ fn assume_config(
         duration,
         policy_arns: find(list, "policy_arns").map(values).unwrap_or_default(),
         policy,
+        tags: find(list, "tags").map(session_tags),
+        transitive_tag_keys: find(list, "transitive_tag_keys").map(values).unwrap_or_default(),
     }
+}
+
+fn session_tags(sv: &Sv) -> SessionTags {
+    let keys = match &sv.v {
+        V::Obj(m) => Some(m.iter().map(|(k, _, _)| k.clone()).collect()),
+        _ => None,
+    };
+    SessionTags { span: sv.span, keys }
 }
 
 fn creds(origin: String, span: Span, list: &[(String, Sv)]) -> Option<ProviderCreds> {

@@ -115,9 +115,7 @@ impl Rule for PrincipalEnvironmentMismatch {
 /// The configured environment's account in place of the other one, when the environment was
 /// configured rather than assumed.
 fn other_account(cx: &Context, value: &Value, account: &str, env: SpaceliftEnvironment) -> Option<Fix> {
-    if cx.settings.spacelift_environment.is_none() {
-        return None;
-    }
+    cx.settings.spacelift_environment?;
     let text = value.as_str()?;
     let right = env.principal_account();
     let edit = fix::replace_in_literal(cx, value.span, text, account, right)?;

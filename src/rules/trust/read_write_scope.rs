@@ -15,6 +15,8 @@ declare_rule! {
     /// `Deny` statements count: a `Deny` that refuses the `@read` ids removes them. The
     /// message shows a witness external id. The role's permissions come from Terraform,
     /// an authorization-details dump, or `--role-access` for a lone trust policy.
+    /// `sts:AssumeRole`, `sts:TagSession` and `sts:SetSourceIdentity` do not count as writes:
+    /// a hub that may assume other roles is as strong as what it reaches, which TL702 decides.
     ///
     /// ## Why is this bad?
     /// Spacelift uses `read` ids for the Initialize and Plan phases, including proposed runs
