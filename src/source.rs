@@ -1,7 +1,9 @@
 //! Files read once, with a line index, and spans into them.
 
+use std::any::Any;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// Index of a [`Source`] in the run's [`SourceMap`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -143,9 +145,31 @@ impl Source {
 
 /// All sources of one run. Append-only, so parsers may add files they pull in (Terraform
 /// `file()`) while other units are analysed in parallel.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct SourceMap {
     sources: RwLock<Vec<Arc<Source>>>,
+    /// What a reader derived from one source, computed once per run: a Terraform file's
+    /// syntax tree is asked for by its own directory's job and by every module call of that
+    /// directory from other jobs. Freed with the map.
+    memo: Mutex<Memo>,
+}
+
+/// Derived values by source, and the bytes of source text they stand for (the budget that
+/// bounds what a run keeps).
+#[derive(Default)]
+struct Memo {
+    values: HashMap<SourceId, Arc<dyn Any + Send + Sync>>,
+    bytes: usize,
+}
+
+/// Source text whose derived values a run keeps: syntax trees take about 25 times the text,
+/// so this bounds the memo near 400 MB whatever the size of the repository.
+const MEMO_BUDGET_BYTES: usize = 16 * 1024 * 1024;
+
+impl std::fmt::Debug for SourceMap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SourceMap").field("sources", &self.len()).finish_non_exhaustive()
+    }
 }
 
 impl SourceMap {
@@ -171,6 +195,25 @@ impl SourceMap {
         let source = Arc::new(source);
         guard.push(source.clone());
         source
+    }
+
+    /// What `make` derives from source `id`: the value kept from an earlier request of the
+    /// run, else computed now and, when `keep` and the budget allows, kept for later ones (two
+    /// threads asking at once may both compute; one result is kept). A source holds one kind
+    /// of derived value: a request for another type computes afresh.
+    pub fn memo<T: Any + Send + Sync>(&self, id: SourceId, keep: bool, make: impl FnOnce() -> T) -> Arc<T> {
+        let lock = || self.memo.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(found) = lock().values.get(&id).cloned().and_then(|v| v.downcast::<T>().ok()) {
+            return found;
+        }
+        let made = Arc::new(make());
+        let weight = self.get(id).map_or(0, |s| s.text.len());
+        let mut memo = lock();
+        if keep && memo.bytes + weight <= MEMO_BUDGET_BYTES && !memo.values.contains_key(&id) {
+            memo.bytes += weight;
+            memo.values.insert(id, made.clone());
+        }
+        made
     }
 
     /// The source already loaded from `path`, if any.
@@ -225,5 +268,24 @@ mod tests {
         let z = text.len() - 1;
         assert_eq!(s.line_col(z), LineCol { line: 2, column: 12001 });
         assert_eq!(s.line_col(2 + 10000), LineCol { line: 2, column: 5001 });
+    }
+
+    #[test]
+    fn memo_computes_once_when_kept_and_respects_the_budget() {
+        let map = SourceMap::new();
+        let small = map.add("a.tf".into(), PathBuf::from("a.tf"), "x".into());
+        let calls = std::cell::Cell::new(0);
+        let make = || {
+            calls.set(calls.get() + 1);
+            42u32
+        };
+        assert_eq!(*map.memo(small.id, false, make), 42);
+        assert_eq!(*map.memo(small.id, true, make), 42);
+        assert_eq!(*map.memo(small.id, true, make), 42);
+        assert_eq!(calls.get(), 2, "not kept the first time, kept the second");
+        let big = map.add("b.tf".into(), PathBuf::from("b.tf"), "y".repeat(MEMO_BUDGET_BYTES + 1));
+        map.memo(big.id, true, make);
+        map.memo(big.id, true, make);
+        assert_eq!(calls.get(), 4, "over the budget: never kept");
     }
 }

@@ -48,6 +48,7 @@ pub fn builtin() -> Vec<Box<dyn Rule>> {
         Box::new(external_id_any_stack::ExternalIdAnyStack),
         Box::new(external_id_charset::ExternalIdCharset),
         Box::new(admin_wildcard::AdminWildcard),
+        Box::new(all_actions_on_resource::AllActionsOnResource),
         Box::new(service_wildcard::ServiceWildcard),
         Box::new(unknown_action::UnknownAction),
         Box::new(unknown_service::UnknownService),

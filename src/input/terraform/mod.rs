@@ -60,7 +60,7 @@ pub fn read_module(
     options: &InputOptions,
 ) -> (Module, Unit) {
     let mut unit = Unit { name: display.to_string(), ..Unit::default() };
-    let mut module = read_files(display, dir, files, &mut unit);
+    let mut module = read_files(display, dir, files, (sources, false), &mut unit);
     module.roots = if options.roots.is_empty() {
         files::canonical_roots(&[module.dir.clone()])
     } else {
@@ -71,7 +71,13 @@ pub fn read_module(
 }
 
 /// The module the files of one directory make (syntax errors and suppressions go to `unit`).
-pub fn read_files(display: &str, dir: PathBuf, files: &[Arc<Source>], unit: &mut Unit) -> Module {
+pub fn read_files(
+    display: &str,
+    dir: PathBuf,
+    files: &[Arc<Source>],
+    (sources, keep): (&SourceMap, bool),
+    unit: &mut Unit,
+) -> Module {
     let mut module = Module { dir, display: display.to_string(), ..Module::default() };
     for source in files {
         if !unit.sources.contains(&source.id) {
@@ -81,12 +87,15 @@ pub fn read_files(display: &str, dir: PathBuf, files: &[Arc<Source>], unit: &mut
             read_json_file(source, &mut module, unit);
             continue;
         }
-        match parse::parse_file(source) {
+        // A directory called as a module by many roots (examples, environments) is parsed
+        // once per run, not once per call: module calls keep their trees (`keep`), and a
+        // directory's own job reuses one a call kept.
+        match &*sources.memo(source.id, keep, || parse::parse_file(source)) {
             Ok(body) => {
-                unit.suppressions.extend(parse::suppressions(source, &body));
-                module.add_body(source.id, &body);
+                unit.suppressions.extend(parse::suppressions(source, body));
+                module.add_body(source.id, body);
             }
-            Err(failure) => unit.parse_failures.push(failure),
+            Err(failure) => unit.parse_failures.push(failure.clone()),
         }
     }
     module

@@ -44,7 +44,7 @@ pub fn calls(ev: &mut Eval, unit: &mut Unit, options: &InputOptions, stack: &mut
         }
         let Some(files) = load_files(ev.sources, &dir, &display) else { continue };
         let mut scratch = Unit::default();
-        let mut child = read_files(&display, dir.clone(), &files, &mut scratch);
+        let mut child = read_files(&display, dir.clone(), &files, (ev.sources, true), &mut scratch);
         child.roots = module.roots.clone();
         let repeated_map = call.block.body.has_attribute("for_each");
         let mut list = Vec::new();

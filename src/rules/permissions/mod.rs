@@ -2,6 +2,7 @@
 //! (`rules/allow-not-action.toml`, `rules/allow-not-resource.toml`).
 
 pub mod admin_wildcard;
+pub mod all_actions_on_resource;
 pub mod assume_role_any_resource;
 pub mod privilege_escalation;
 pub mod service_wildcard;
