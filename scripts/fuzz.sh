@@ -47,8 +47,17 @@ for t in "${targets[@]}"; do
   # -timeout: an input taking over 10 s is a hang; -rss_limit_mb: the memory promise (with
   # room for the fuzzer itself); -jobs=1: one core, the machine is shared.
   (cd fuzz && cargo +nightly fuzz run -O "$t" -- -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 \
-    -max_len=65536 -print_final_stats=1) >"$log" 2>&1 || { cat "$log"; echo "$t: FAILED (see fuzz/artifacts/$t/)"; exit 1; }
+    -max_len=65536 -print_final_stats=1) >"$log" 2>&1 || status=$?
   execs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}')
-  echo "$t: ${execs:-?} executions in ${secs} s, no crash"
+  if [ "${status:-0}" != 0 ]; then
+    # Every target still runs: one crash must not hide another target's.
+    grep -E '^(SUMMARY|==[0-9]+==ERROR|thread .* panicked)' "$log" | head -3
+    echo "$t: FAILED after ${execs:-?} executions (input in fuzz/artifacts/$t/)"
+    failed=1
+  else
+    echo "$t: ${execs:-?} executions in ${secs} s, no crash"
+  fi
+  unset status
   rm -f "$log"
 done
+exit "${failed:-0}"
