@@ -501,8 +501,8 @@ enum Loaded {
 }
 
 fn load(d: &Discovered, sources: &SourceMap, input: &InputOptions) -> Loaded {
-    let read = match input.overlay.get(&d.path) {
-        Some(text) => Ok(load::Decoded { text: text.clone(), bom: false, invalid_at: None }),
+    let read = match input::overlaid(&input.overlay, &d.path) {
+        Some(text) => Ok(load::Decoded { text, bom: false, invalid_at: None }),
         None => load::read_path(&d.path),
     };
     match read {
