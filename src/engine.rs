@@ -446,6 +446,10 @@ fn finish_run(
         let unit = &mut units[i];
         findings.append(&mut extra[i]);
         suppress(&mut findings, unit, rules, known, sources);
+        if unit.recorded {
+            // A plan or a dump records what was deployed: editing it changes nothing.
+            findings.iter_mut().for_each(|f| f.fix = None);
+        }
         let templates = std::mem::take(&mut unit.template_files);
         let places = if policy_places { place_lines(unit, sources) } else { Vec::new() };
         out.push(UnitResult {
@@ -649,12 +653,12 @@ fn is_named_aws_config(d: &Discovered, text: &str) -> bool {
 }
 
 fn load(d: &Discovered, sources: &SourceMap, input: &InputOptions) -> Loaded {
-    let read = match input.overlay.get(&d.path) {
+    let read = match input::overlaid(&input.overlay, &d.path) {
         // Bounded as a file is: an editor buffer can be as large as anything on disk.
         Some(text) if text.len() as u64 > load::MAX_FILE_BYTES => {
             Err(load::LoadError::TooLarge { size: Some(text.len() as u64) })
         }
-        Some(text) => Ok(load::Decoded { text: text.clone(), bom: false, invalid_at: None }),
+        Some(text) => Ok(load::Decoded { text, bom: false, invalid_at: None }),
         None => load::read_path(&d.path),
     };
     match read {
@@ -842,6 +846,9 @@ fn check_unit(
     let cx = Context { settings, sources };
     let mut findings = analyse(rules, &cx, unit);
     suppress(&mut findings, unit, rules, known, sources);
+    if unit.recorded {
+        findings.iter_mut().for_each(|f| f.fix = None);
+    }
     findings
 }
 

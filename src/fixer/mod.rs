@@ -3,7 +3,8 @@
 //!
 //! Only files of the scanned tree are changed: never standard input, never a file read through
 //! `file()` from outside the scanned paths, never a source whose text is not the file's bytes
-//! (a masked AWS config file, a file with a byte order mark or invalid UTF-8).
+//! (a masked AWS config file, a file with a byte order mark or invalid UTF-8), never a plan or
+//! an authorization-details dump (they record what was deployed).
 
 pub mod apply;
 pub mod diff;
@@ -61,12 +62,11 @@ pub struct Fixed {
     pub rounds: usize,
 }
 
-/// A file of the scanned tree that fixes may change.
+/// A file of the scanned tree that fixes may change (keyed by its canonical path, inside a
+/// scanned root: what is written).
 #[derive(Debug, Clone)]
 struct Target {
     name: String,
-    /// Canonical, inside a scanned root: what is written.
-    real: PathBuf,
     class: FileClass,
     /// The bytes on disk when the run started.
     original: String,
@@ -204,8 +204,7 @@ impl Fixing {
         let mut unwritten = Vec::new();
         if self.req.write {
             for c in &changed {
-                let Some(t) = targets.get(&c.path) else { continue };
-                if let Err(e) = write::atomic(&t.real, &c.after) {
+                if let Err(e) = write::atomic(&c.path, &c.after) {
                     unwritten.push(format!("{}: {e}", c.name));
                 }
             }
@@ -223,7 +222,7 @@ fn reports_parse_errors(opts: &CheckOptions) -> bool {
         && !opts.lint.ignore.iter().any(|s| selector_matches(code, name, s))
 }
 
-/// The files of the scanned tree fixes may change, by the path discovery gives them: regular
+/// The files of the scanned tree fixes may change, by canonical path: regular
 /// files of a format trustlint reads, inside a scanned path once symlinks are resolved, whose
 /// bytes are UTF-8 without a byte order mark (so the source text is exactly the file).
 fn targets(opts: &CheckOptions) -> Result<BTreeMap<PathBuf, Target>, Error> {
@@ -239,10 +238,11 @@ fn targets(opts: &CheckOptions) -> Result<BTreeMap<PathBuf, Target>, Error> {
         }
         let Ok(bytes) = std::fs::read(&real) else { continue };
         let Ok(original) = String::from_utf8(bytes) else { continue };
-        if original.starts_with('\u{feff}') {
+        if original.starts_with('\u{feff}') || (d.class == FileClass::Json && !is_policy_document(&original))
+        {
             continue;
         }
-        out.insert(d.path.clone(), Target { name: d.display.clone(), real, class: d.class, original });
+        out.entry(real).or_insert(Target { name: d.display.clone(), class: d.class, original });
     }
     Ok(out)
 }
@@ -257,6 +257,7 @@ fn plan<'r>(
     frozen: &BTreeSet<PathBuf>,
 ) -> BTreeMap<PathBuf, Vec<(&'r Finding, &'r Fix)>> {
     let mut out: BTreeMap<PathBuf, Vec<(&Finding, &Fix)>> = BTreeMap::new();
+    let mut real: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
     for f in &report.findings {
         let Some(fix) = f.fix.as_ref().filter(|x| req.allows(x.applicability)) else { continue };
         let Some(first) = fix.edits.first() else { continue };
@@ -264,22 +265,37 @@ fn plan<'r>(
             continue;
         }
         let Some(src) = report.sources.get(first.span.src) else { continue };
-        let Some(target) = targets.get(&src.path) else { continue };
-        let current = overlay.get(&src.path).unwrap_or(&target.original);
-        if src.hidden || frozen.contains(&src.path) || &src.text != current {
+        let Some(path) =
+            real.entry(src.path.clone()).or_insert_with(|| std::fs::canonicalize(&src.path).ok()).clone()
+        else {
+            continue;
+        };
+        let Some(target) = targets.get(&path) else { continue };
+        let current = overlay.get(&path).unwrap_or(&target.original);
+        if src.hidden || frozen.contains(&path) || &src.text != current {
             continue;
         }
-        out.entry(src.path.clone()).or_default().push((f, fix));
+        out.entry(path).or_default().push((f, fix));
     }
     out
 }
 
-/// Findings that say a text does not parse, by file.
+/// A policy document, not a plan or an authorization-details dump: those record what AWS or
+/// Terraform computed, and fixing them would change nothing that is deployed.
+fn is_policy_document(text: &str) -> bool {
+    use crate::input::json::{JsonDocument, detect};
+    crate::input::tree::parse_json(text, crate::source::SourceId(0), 0)
+        .is_ok_and(|root| detect(&root) == JsonDocument::Policy)
+}
+
+/// Findings that say a text does not parse, by file (canonical path).
 fn parse_failures(report: &Report) -> HashMap<PathBuf, usize> {
     let mut out = HashMap::new();
     for f in report.findings.iter().filter(|f| f.code == PARSE_ERROR.0) {
-        if let Some(src) = report.sources.get(f.span.src) {
-            *out.entry(src.path.clone()).or_default() += 1;
+        if let Some(path) =
+            report.sources.get(f.span.src).and_then(|src| std::fs::canonicalize(&src.path).ok())
+        {
+            *out.entry(path).or_default() += 1;
         }
     }
     out

@@ -38,8 +38,21 @@ pub struct InputOptions {
     pub overlay: Overlay,
 }
 
-/// File texts that stand in for what is on disk, by the path discovery gives.
+/// File texts that stand in for what is on disk, by canonical path (a module's files are reached
+/// by several paths: scanned on their own and through `../..` from each caller).
 pub type Overlay = std::sync::Arc<std::collections::BTreeMap<PathBuf, String>>;
+
+/// The overlay's text for `path`, if it holds one.
+pub fn overlaid(overlay: &Overlay, path: &std::path::Path) -> Option<String> {
+    if overlay.is_empty() {
+        return None;
+    }
+    // The path as given first: an editor's buffer may not exist on disk yet.
+    if let Some(text) = overlay.get(path) {
+        return Some(text.clone());
+    }
+    overlay.get(&std::fs::canonicalize(path).ok()?).cloned()
+}
 
 impl Default for InputOptions {
     fn default() -> Self {

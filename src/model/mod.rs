@@ -99,6 +99,9 @@ pub struct Unit {
     pub template_files: Vec<std::path::PathBuf>,
     /// Sections of AWS shared config and credentials files.
     pub aws_profiles: aws_config::AwsProfiles,
+    /// The unit records what was deployed or planned (a Terraform plan, an
+    /// authorization-details dump): editing it changes nothing, so its findings carry no fix.
+    pub recorded: bool,
     /// IAM users of authorization-details dumps (callers in the role graph).
     pub users: Vec<User>,
 }
