@@ -704,6 +704,9 @@ fn check_unit(
     let cx = Context { settings, sources };
     let mut findings = analyse(rules, &cx, unit);
     suppress(&mut findings, unit, rules, known, sources);
+    if unit.recorded {
+        findings.iter_mut().for_each(|f| f.fix = None);
+    }
     findings
 }
 

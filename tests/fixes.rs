@@ -108,7 +108,7 @@ macro_rules! fix_tests {
     };
 }
 
-fix_tests!(TL002, TL103, TL105, TL106, TL110, TL111, TL113, TL202, TL204);
+fix_tests!(TL002, TL101, TL103, TL105, TL106, TL110, TL111, TL113, TL202, TL204);
 
 #[test]
 fn every_fixable_rule_has_a_fix_pair() {
@@ -233,4 +233,39 @@ fn a_round_that_breaks_an_embedded_policy_is_undone() {
     assert_eq!(fixed.fixed, 0);
     assert_eq!(fixed.dropped.len(), 2, "{:?}", fixed.dropped);
     assert!(fixed.changed.is_empty());
+}
+
+#[test]
+fn a_computed_value_gets_no_fix() {
+    // `test = local.op` and `"${local.op}"` evaluate to StringEquals, but the text at their
+    // spans is not the operator: rewriting it would change the local (or break the reference).
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let text =
+        std::fs::read_to_string(manifest_dir().join("tests/data/fixes/computed-operator.tf")).expect("data");
+    std::fs::write(tmp.path().join("main.tf"), &text).expect("write");
+    let report = trustlint::check(&options(tmp.path(), "TL105", &Settings::default())).expect("check");
+    let tl105: Vec<_> = report.findings.iter().filter(|f| f.code == "TL105").collect();
+    assert_eq!(tl105.len(), 2, "{:?}", report.findings);
+    assert!(tl105.iter().all(|f| f.fix.is_none()));
+    let (_, fixed) = fixer::run(
+        &options(tmp.path(), "TL105", &Settings::default()),
+        Request { unsafe_fixes: true, write: true },
+    )
+    .expect("fix");
+    assert!(fixed.changed.is_empty());
+    assert_eq!(std::fs::read_to_string(tmp.path().join("main.tf")).expect("read"), text);
+}
+
+#[test]
+fn renaming_into_an_existing_block_is_not_offered() {
+    // StringLike already exists in the statement: StringEquals -> StringLike would write a
+    // duplicate key, which IAM reads as one of the two.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let text = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::324880187172:root"}, "Action": "sts:AssumeRole",
+  "Condition": {"StringEquals": {"aws:PrincipalTag/team": "ops*"}, "StringLike": {"sts:ExternalId": "acme@*@app@*"}}}]}
+"#;
+    std::fs::write(tmp.path().join("p.json"), text).expect("write");
+    let report = trustlint::check(&options(tmp.path(), "TL105", &Settings::default())).expect("check");
+    let f = report.findings.iter().find(|f| f.code == "TL105").expect("TL105");
+    assert!(f.fix.is_none());
 }

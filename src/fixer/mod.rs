@@ -3,7 +3,8 @@
 //!
 //! Only files of the scanned tree are changed: never standard input, never a file read through
 //! `file()` from outside the scanned paths, never a source whose text is not the file's bytes
-//! (a masked AWS config file, a file with a byte order mark or invalid UTF-8).
+//! (a masked AWS config file, a file with a byte order mark or invalid UTF-8), never a plan or
+//! an authorization-details dump (they record what was deployed).
 
 pub mod apply;
 pub mod diff;
@@ -239,7 +240,8 @@ fn targets(opts: &CheckOptions) -> Result<BTreeMap<PathBuf, Target>, Error> {
         }
         let Ok(bytes) = std::fs::read(&real) else { continue };
         let Ok(original) = String::from_utf8(bytes) else { continue };
-        if original.starts_with('\u{feff}') {
+        if original.starts_with('\u{feff}') || (d.class == FileClass::Json && !is_policy_document(&original))
+        {
             continue;
         }
         out.insert(d.path.clone(), Target { name: d.display.clone(), real, class: d.class, original });
@@ -272,6 +274,14 @@ fn plan<'r>(
         out.entry(src.path.clone()).or_default().push((f, fix));
     }
     out
+}
+
+/// A policy document, not a plan or an authorization-details dump: those record what AWS or
+/// Terraform computed, and fixing them would change nothing that is deployed.
+fn is_policy_document(text: &str) -> bool {
+    use crate::input::json::{JsonDocument, detect};
+    crate::input::tree::parse_json(text, crate::source::SourceId(0), 0)
+        .is_ok_and(|root| detect(&root) == JsonDocument::Policy)
 }
 
 /// Findings that say a text does not parse, by file.

@@ -92,9 +92,14 @@ pub fn parse_file(source: &Source, options: &InputOptions, explicit: bool) -> Op
             unit.policies.push(policy);
             Some(unit)
         }
-        JsonDocument::Plan => Some(crate::input::terraform::plan::parse_plan(&root, source)),
+        JsonDocument::Plan => {
+            let mut unit = crate::input::terraform::plan::parse_plan(&root, source);
+            unit.recorded = true;
+            Some(unit)
+        }
         JsonDocument::AuthorizationDetails => {
             crate::input::auth_details::read(&root, source, &mut unit);
+            unit.recorded = true;
             Some(unit)
         }
         JsonDocument::Other => None,

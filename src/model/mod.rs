@@ -89,6 +89,9 @@ pub struct Unit {
     pub template_files: Vec<std::path::PathBuf>,
     /// Sections of AWS shared config and credentials files.
     pub aws_profiles: aws_config::AwsProfiles,
+    /// The unit records what was deployed or planned (a Terraform plan, an
+    /// authorization-details dump): editing it changes nothing, so its findings carry no fix.
+    pub recorded: bool,
 }
 
 /// A policy place (a Terraform attribute that holds a policy) whose value is unknown, and why.

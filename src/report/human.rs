@@ -9,7 +9,7 @@ use miette::{
 };
 
 use crate::report::{RenderOptions, Run, plural};
-use crate::rules::{Finding, Severity};
+use crate::rules::{Applicability, Finding, Severity};
 use crate::source::{Source, SourceMap};
 
 /// miette's `SourceCode` for `str` rescans the text from the start for every label; this one
@@ -218,7 +218,21 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.finding.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        let f = self.finding;
+        // Which findings `--fix` takes care of, under the help, as ruff marks them.
+        let fix = f.fix.as_ref().map(|x| {
+            let flags = match x.applicability {
+                Applicability::Safe => "--fix",
+                Applicability::Unsafe => "--fix --unsafe-fixes",
+            };
+            format!("fix ({}, {flags}): {}", x.applicability, x.message)
+        });
+        match (&f.help, fix) {
+            (Some(h), Some(fix)) => Some(Box::new(format!("{h}\n{fix}"))),
+            (Some(h), None) => Some(Box::new(h)),
+            (None, Some(fix)) => Some(Box::new(fix)),
+            (None, None) => None,
+        }
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {

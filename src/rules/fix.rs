@@ -112,52 +112,121 @@ pub fn append_to_list(cx: &Context, list: &ValueList, item: &str) -> Option<Vec<
     Some(vec![edit])
 }
 
-/// Inserts `key` with the string `value` as the first member of the object written at `obj`
-/// (JSON, or an HCL object expression), in the style of its current first member: on its own
-/// line with the same indentation, or on the same line; quoted or bare key; `:` with the same
-/// spacing in JSON, `=` aligned as `terraform fmt` aligns it in HCL.
-pub fn insert_first_member(cx: &Context, obj: Span, key: &str, value: &str) -> Option<Edit> {
-    let src = cx.sources.get(obj.src).filter(|s| !s.hidden)?;
-    let text = src.slice(obj);
+/// How an object's members are written, read from its first member.
+struct ObjectStyle<'t> {
+    /// Whitespace between `{` and the first member.
+    leading: &'t str,
+    quoted: bool,
+    /// `:` (JSON, or HCL written like it) or `=` (HCL).
+    sep: char,
+    /// Spaces before and (at most one) after the separator.
+    pad: usize,
+    post: usize,
+    first_key_len: usize,
+}
+
+impl ObjectStyle<'_> {
+    fn multiline(&self) -> bool {
+        self.leading.contains('\n')
+    }
+
+    /// The indentation of members on their own lines.
+    fn indent(&self) -> &str {
+        self.leading.rfind('\n').map_or("", |i| &self.leading[i + 1..])
+    }
+
+    fn key(&self, key: &str) -> String {
+        if self.quoted { format!("\"{key}\"") } else { key.to_string() }
+    }
+
+    /// `key: value` in this style; in HCL, `=` after `pad_to` columns of key (as `terraform fmt`
+    /// aligns it with its neighbours), else after one space.
+    fn member(&self, key: &str, value: &str, pad_to: usize) -> String {
+        let k = self.key(key);
+        match self.sep {
+            ':' => format!("{k}{}:{}{value}", " ".repeat(self.pad), " ".repeat(self.post)),
+            _ => format!("{k}{}= {value}", " ".repeat(pad_to.saturating_sub(k.len()).max(1))),
+        }
+    }
+}
+
+/// The style of the object written as `text` (`{` .. `}`), from its first member.
+fn object_style(text: &str) -> Option<ObjectStyle<'_>> {
     if !text.starts_with('{') || !text.ends_with('}') || text.len() < 2 {
         return None;
     }
     let rest = &text[1..text.len() - 1];
     let leading = &rest[..rest.len() - rest.trim_start().len()];
     let first = rest.trim_start();
-    let (key_len, quoted) = if let Some(q) = first.strip_prefix('"') {
+    let (first_key_len, quoted) = if let Some(q) = first.strip_prefix('"') {
         (q.find('"')? + 2, true)
     } else {
         (first.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))?, false)
     };
-    if key_len == 0 {
+    if first_key_len == 0 {
         return None;
     }
-    let after_key = &first[key_len..];
+    let after_key = &first[first_key_len..];
     let pad = after_key.len() - after_key.trim_start().len();
-    let sep = after_key.trim_start().chars().next()?;
+    let sep = after_key.trim_start().chars().next().filter(|c| matches!(c, ':' | '='))?;
     let after_sep = &after_key.trim_start()[1..];
     let post = (after_sep.len() - after_sep.trim_start().len()).min(1);
-    let k = if quoted { format!("\"{key}\"") } else { key.to_string() };
-    let multiline = leading.contains('\n');
-    let member = match sep {
-        ':' => format!("{k}{}:{}\"{value}\",", " ".repeat(pad), " ".repeat(post)),
-        '=' => {
-            let spaces = if multiline { (key_len + pad).saturating_sub(k.len()).max(1) } else { 1 };
-            let comma = if multiline { "" } else { "," };
-            format!("{k}{}= \"{value}\"{comma}", " ".repeat(spaces))
-        }
-        _ => return None,
-    };
-    let at = obj.start + 1 + leading.len();
+    Some(ObjectStyle { leading, quoted, sep, pad, post, first_key_len })
+}
+
+/// Inserts `key` with the string `value` as the first member of the object written at `obj`
+/// (JSON, or an HCL object expression), in the style of its current first member: on its own
+/// line with the same indentation, or on the same line; quoted or bare key; `:` with the same
+/// spacing in JSON, `=` aligned as `terraform fmt` aligns it in HCL.
+pub fn insert_first_member(cx: &Context, obj: Span, key: &str, value: &str) -> Option<Edit> {
+    let src = cx.sources.get(obj.src).filter(|s| !s.hidden)?;
+    let style = object_style(src.slice(obj))?;
+    let multiline = style.multiline();
+    let pad_to = if multiline { style.first_key_len + style.pad } else { 0 };
+    let mut member = style.member(key, &format!("\"{value}\""), pad_to);
+    if style.sep == ':' || !multiline {
+        member.push(',');
+    }
     let glue = if multiline {
-        format!("\n{}", &leading[leading.rfind('\n')? + 1..])
-    } else if leading.is_empty() && sep == ':' && post == 0 {
+        format!("\n{}", style.indent())
+    } else if style.leading.is_empty() && style.sep == ':' && style.post == 0 {
         String::new()
     } else {
         " ".to_string()
     };
-    Some(Edit::insert(src.id, at, format!("{member}{glue}")))
+    Some(Edit::insert(src.id, obj.start + 1 + style.leading.len(), format!("{member}{glue}")))
+}
+
+/// Appends `key` as the last member of the object written at `obj`, in the object's style;
+/// `json` and `hcl` are the value written for each separator style.
+pub fn append_member(cx: &Context, obj: Span, key: &str, json: &str, hcl: &str) -> Option<Edit> {
+    let src = cx.sources.get(obj.src).filter(|s| !s.hidden)?;
+    let text = src.slice(obj);
+    let style = object_style(text)?;
+    let body = text[1..text.len() - 1].trim_end();
+    let end = obj.start + 1 + body.len();
+    let trailing = body.ends_with(',');
+    let multiline = style.multiline();
+    // Aligned with the last member when it is a one-line attribute, as `terraform fmt` does.
+    let line = &src.text[src.text[..end].rfind('\n').map_or(0, |i| i + 1)..end];
+    let last = line.trim_start();
+    let pad_to = last
+        .find('=')
+        .filter(|&i| {
+            last[..i].ends_with(' ')
+                && !last[..i].trim_end().is_empty()
+                && !last[..i].trim_end().contains(' ')
+        })
+        .unwrap_or(0);
+    let value = if style.sep == ':' { json } else { hcl };
+    let member = style.member(key, value, if multiline { pad_to } else { 0 });
+    let nl = if multiline { format!("\n{}", style.indent()) } else { " ".to_string() };
+    let insert = match (trailing, style.sep, multiline) {
+        (true, _, _) => format!("{nl}{member},"),
+        (false, '=', true) => format!("{nl}{member}"),
+        _ => format!(",{nl}{member}"),
+    };
+    Some(Edit::insert(src.id, end, insert))
 }
 
 /// The external-id patterns Spacelift's attachments of the policy's role need, one per stack or
@@ -202,4 +271,34 @@ pub fn attached_patterns(unit: &Unit, policy: &Policy, account: &str) -> Option<
 pub fn string_list(items: &[String]) -> String {
     let quoted: Vec<String> = items.iter().map(|i| format!("\"{i}\"")).collect();
     if quoted.len() == 1 { quoted[0].clone() } else { format!("[{}]", quoted.join(", ")) }
+}
+
+/// Appends a `condition` block to the `statement` block of an `aws_iam_policy_document` written
+/// at `block`, indented as the block's other members are.
+pub fn append_condition_block(
+    cx: &Context,
+    block: Span,
+    test: &str,
+    variable: &str,
+    values: &[String],
+) -> Option<Edit> {
+    let src = cx.sources.get(block.src).filter(|s| !s.hidden)?;
+    let text = src.slice(block);
+    if !text.starts_with("statement") || !text.ends_with('}') {
+        return None;
+    }
+    let open = text.find('{')?;
+    let body = &text[open + 1..text.len() - 1];
+    let member = body.lines().skip(1).find(|l| !l.trim().is_empty())?;
+    let indent = &member[..member.len() - member.trim_start().len()];
+    let closing = indentation(&src.text, block.end - 1)?;
+    let unit =
+        indent.strip_prefix(closing).filter(|u| !u.is_empty() && u.chars().all(|c| c == ' ' || c == '\t'))?;
+    let list: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
+    let inner = format!("{indent}{unit}");
+    let insert = format!(
+        "\n{indent}condition {{\n{inner}test     = \"{test}\"\n{inner}variable = \"{variable}\"\n{inner}values   = [{}]\n{indent}}}",
+        list.join(", ")
+    );
+    Some(Edit::insert(src.id, block.start + open + 1 + body.trim_end().len(), insert))
 }

@@ -25,7 +25,7 @@ declare_rule! {
     /// ## Fix
     /// Safe: a missing `Version` is added as the document's first member, in the style of the
     /// member that follows (its line and indentation, quoting, `:` or `=`); an invalid one is
-    /// replaced with `"2012-10-17"`. Not offered for a document that is computed (`merge(...)`,
+    /// replaced with `"2012-10-17"`; a `version` key in another case is renamed. Not offered for a document that is computed (`merge(...)`,
     /// a reference) rather than written out.
     ///
     /// ## References
@@ -52,10 +52,7 @@ impl Rule for InvalidPolicyVersion {
                     .help(
                         "add \"Version\": \"2012-10-17\"; without it policy variables are matched literally",
                     )
-                    .fix(
-                        fix::insert_first_member(cx, policy.span, "Version", CURRENT)
-                            .map(|e| Fix::safe("Add \"Version\": \"2012-10-17\"", vec![e])),
-                    );
+                    .fix(add_version(cx, policy));
             }
             Some(v) => match v.as_str() {
                 Some("2012-10-17") | Some("2008-10-17") | None => {}
@@ -76,3 +73,17 @@ impl Rule for InvalidPolicyVersion {
 
 /// The current policy language version.
 const CURRENT: &str = "2012-10-17";
+
+/// `"Version": "2012-10-17"` as the first member, or the key renamed when it is written in
+/// another case (`"version"`, which IAM does not read).
+fn add_version(cx: &Context, policy: &Policy) -> Option<Fix> {
+    let miscased =
+        policy.unknown_keys.iter().find(|k| k.as_str().is_some_and(|t| t.eq_ignore_ascii_case("Version")));
+    if let Some(key) = miscased {
+        let text = key.as_str()?;
+        let edit = fix::replace_literal(cx, key.span, text, "Version")?;
+        return Some(Fix::safe(format!("Rename `{text}` to `Version`"), vec![edit]));
+    }
+    let edit = fix::insert_first_member(cx, policy.span, "Version", CURRENT)?;
+    Some(Fix::safe("Add \"Version\": \"2012-10-17\"", vec![edit]))
+}

@@ -3,8 +3,8 @@ use crate::analysis::trust::{
     requires_presence,
 };
 use crate::declare_rule;
-use crate::model::{Policy, SetQualifier, Unit};
-use crate::rules::{Context, Rule, Severity, Sink};
+use crate::model::{Policy, SetQualifier, Statement, Unit};
+use crate::rules::{Context, Fix, Rule, Severity, Sink, fix};
 
 declare_rule! {
     /// ## What it does
@@ -36,6 +36,13 @@ declare_rule! {
     ///  "Condition": {"StringLike": {"sts:ExternalId": "acme@*@stack-a@*"}}}
     /// ```
     ///
+    /// ## Fix
+    /// Unsafe (runs of stacks not attached in this configuration are refused): in Terraform, for
+    /// a statement that trusts only Spacelift and has no `Condition`, a `StringLike` condition on
+    /// `sts:ExternalId` is added with one `<account>@*@<stack>@<phase>` per stack or module
+    /// attached to the role's Spacelift integration, built from the configured
+    /// `spacelift.account`. Offered when every attachment is known exactly.
+    ///
     /// ## References
     /// - https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
     /// - https://docs.spacelift.io/integrations/cloud-providers/aws
@@ -45,6 +52,7 @@ declare_rule! {
         severity: Error,
         family: Trust,
         summary: "a vendor or Spacelift principal may assume the role without sts:ExternalId",
+        fix: Unsafe,
     }
 }
 
@@ -106,8 +114,36 @@ impl Rule for MissingExternalId {
                 .severity(severity)
                 .label("trusted without an external id")
                 .secondary(st.span, "in this statement")
-                .help(help);
+                .help(help)
+                .fix(match who {
+                    Trusted::Spacelift { .. } => require_external_id(cx, unit, policy, st),
+                    _ => None,
+                });
             }
         }
     }
+}
+
+/// A `StringLike` condition on the external id of every stack attached to the role, added to a
+/// statement that trusts only Spacelift and has no `Condition` yet.
+fn require_external_id(cx: &Context, unit: &Unit, policy: &Policy, st: &Statement) -> Option<Fix> {
+    let p = st.principal.as_ref()?;
+    let only_spacelift = !p.wildcard
+        && p.entries.iter().all(|e| e.kind.as_str() == Some("AWS"))
+        && aws_principals(st).iter().all(|(_, who)| matches!(who, Trusted::Spacelift { .. }));
+    if st.condition_span.is_some() || !only_spacelift {
+        return None;
+    }
+    let account = configured_account(cx.settings)?;
+    let patterns = fix::attached_patterns(unit, policy, account)?;
+    let src = cx.sources.get(st.span.src)?;
+    let edit = if src.slice(st.span).starts_with("statement") {
+        fix::append_condition_block(cx, st.span, "StringLike", EXTERNAL_ID, &patterns)?
+    } else {
+        let list = fix::string_list(&patterns);
+        let json = format!("{{\"StringLike\": {{\"{EXTERNAL_ID}\": {list}}}}}");
+        let hcl = format!("{{ StringLike = {{ \"{EXTERNAL_ID}\" = {list} }} }}");
+        fix::append_member(cx, st.span, "Condition", &json, &hcl)?
+    };
+    Some(Fix::unsafe_edits("Require the external ids of the attached stacks", vec![edit]))
 }

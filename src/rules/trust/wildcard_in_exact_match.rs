@@ -37,7 +37,8 @@ declare_rule! {
     /// Safe: `StringEquals` becomes `StringLike` and `StringNotEquals` becomes `StringNotLike`
     /// (prefixes such as `ForAnyValue:` and the `IfExists` suffix are kept). Not offered for the
     /// `IgnoreCase` operators (`StringLike` is case-sensitive) nor for `ArnEquals`, which already
-    /// matches wildcards, nor when the statement already has a block of the new name.
+    /// matches wildcards, nor when the statement already has a block of the new name, nor when
+    /// a value is only wildcards (`"*"` would accept every value: the intent is not certain).
     ///
     /// ## References
     /// - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String
@@ -107,6 +108,10 @@ fn like_fix(cx: &Context, st: &Statement, c: &Condition, base: BaseOp) -> Option
         BaseOp::StringNotEquals => ("StringNotEquals", "StringNotLike"),
         _ => return None,
     };
+    // `*` alone as a pattern accepts every value: what the author meant is not certain.
+    if c.values.known().any(|(v, _)| !v.is_empty() && v.chars().all(|ch| ch == '*' || ch == '?')) {
+        return None;
+    }
     let edit = fix::rename_operator(cx, st, c, old, new)?;
     Some(Fix::safe(format!("Replace `{old}` with `{new}`"), vec![edit]))
 }
