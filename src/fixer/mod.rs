@@ -62,12 +62,11 @@ pub struct Fixed {
     pub rounds: usize,
 }
 
-/// A file of the scanned tree that fixes may change.
+/// A file of the scanned tree that fixes may change (keyed by its canonical path, inside a
+/// scanned root: what is written).
 #[derive(Debug, Clone)]
 struct Target {
     name: String,
-    /// Canonical, inside a scanned root: what is written.
-    real: PathBuf,
     class: FileClass,
     /// The bytes on disk when the run started.
     original: String,
@@ -205,8 +204,7 @@ impl Fixing {
         let mut unwritten = Vec::new();
         if self.req.write {
             for c in &changed {
-                let Some(t) = targets.get(&c.path) else { continue };
-                if let Err(e) = write::atomic(&t.real, &c.after) {
+                if let Err(e) = write::atomic(&c.path, &c.after) {
                     unwritten.push(format!("{}: {e}", c.name));
                 }
             }
@@ -224,7 +222,7 @@ fn reports_parse_errors(opts: &CheckOptions) -> bool {
         && !opts.lint.ignore.iter().any(|s| selector_matches(code, name, s))
 }
 
-/// The files of the scanned tree fixes may change, by the path discovery gives them: regular
+/// The files of the scanned tree fixes may change, by canonical path: regular
 /// files of a format trustlint reads, inside a scanned path once symlinks are resolved, whose
 /// bytes are UTF-8 without a byte order mark (so the source text is exactly the file).
 fn targets(opts: &CheckOptions) -> Result<BTreeMap<PathBuf, Target>, Error> {
@@ -244,7 +242,7 @@ fn targets(opts: &CheckOptions) -> Result<BTreeMap<PathBuf, Target>, Error> {
         {
             continue;
         }
-        out.insert(d.path.clone(), Target { name: d.display.clone(), real, class: d.class, original });
+        out.entry(real).or_insert(Target { name: d.display.clone(), class: d.class, original });
     }
     Ok(out)
 }
@@ -259,6 +257,7 @@ fn plan<'r>(
     frozen: &BTreeSet<PathBuf>,
 ) -> BTreeMap<PathBuf, Vec<(&'r Finding, &'r Fix)>> {
     let mut out: BTreeMap<PathBuf, Vec<(&Finding, &Fix)>> = BTreeMap::new();
+    let mut real: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
     for f in &report.findings {
         let Some(fix) = f.fix.as_ref().filter(|x| req.allows(x.applicability)) else { continue };
         let Some(first) = fix.edits.first() else { continue };
@@ -266,12 +265,17 @@ fn plan<'r>(
             continue;
         }
         let Some(src) = report.sources.get(first.span.src) else { continue };
-        let Some(target) = targets.get(&src.path) else { continue };
-        let current = overlay.get(&src.path).unwrap_or(&target.original);
-        if src.hidden || frozen.contains(&src.path) || &src.text != current {
+        let Some(path) =
+            real.entry(src.path.clone()).or_insert_with(|| std::fs::canonicalize(&src.path).ok()).clone()
+        else {
+            continue;
+        };
+        let Some(target) = targets.get(&path) else { continue };
+        let current = overlay.get(&path).unwrap_or(&target.original);
+        if src.hidden || frozen.contains(&path) || &src.text != current {
             continue;
         }
-        out.entry(src.path.clone()).or_default().push((f, fix));
+        out.entry(path).or_default().push((f, fix));
     }
     out
 }
@@ -284,12 +288,14 @@ fn is_policy_document(text: &str) -> bool {
         .is_ok_and(|root| detect(&root) == JsonDocument::Policy)
 }
 
-/// Findings that say a text does not parse, by file.
+/// Findings that say a text does not parse, by file (canonical path).
 fn parse_failures(report: &Report) -> HashMap<PathBuf, usize> {
     let mut out = HashMap::new();
     for f in report.findings.iter().filter(|f| f.code == PARSE_ERROR.0) {
-        if let Some(src) = report.sources.get(f.span.src) {
-            *out.entry(src.path.clone()).or_default() += 1;
+        if let Some(path) =
+            report.sources.get(f.span.src).and_then(|src| std::fs::canonicalize(&src.path).ok())
+        {
+            *out.entry(path).or_default() += 1;
         }
     }
     out

@@ -38,8 +38,21 @@ pub struct InputOptions {
     pub overlay: Overlay,
 }
 
-/// File texts that stand in for what is on disk, by the path discovery gives.
+/// File texts that stand in for what is on disk, by canonical path (a module's files are reached
+/// by several paths: scanned on their own and through `../..` from each caller).
 pub type Overlay = std::sync::Arc<std::collections::BTreeMap<PathBuf, String>>;
+
+/// The overlay's text for `path`, if it holds one: by canonical path, or by the path itself for
+/// a file that exists only in the overlay (an editor's unsaved new file).
+pub fn overlaid(overlay: &Overlay, path: &std::path::Path) -> Option<String> {
+    if overlay.is_empty() {
+        return None;
+    }
+    match std::fs::canonicalize(path) {
+        Ok(real) => overlay.get(&real).cloned(),
+        Err(_) => overlay.get(path).cloned(),
+    }
+}
 
 impl Default for InputOptions {
     fn default() -> Self {

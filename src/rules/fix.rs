@@ -182,7 +182,12 @@ pub fn insert_first_member(cx: &Context, obj: Span, key: &str, value: &str) -> O
     let src = cx.sources.get(obj.src).filter(|s| !s.hidden)?;
     let style = object_style(src.slice(obj))?;
     let multiline = style.multiline();
-    let pad_to = if multiline { style.first_key_len + style.pad } else { 0 };
+    // `terraform fmt` aligns `=` across consecutive one-line attributes only: not with a first
+    // member whose value opens a block on its line.
+    let text = src.slice(obj);
+    let first_line = text[1 + style.leading.len()..].lines().next().unwrap_or("").trim_end();
+    let one_line = !first_line.ends_with(['[', '{', '(']);
+    let pad_to = if multiline && one_line { style.first_key_len + style.pad } else { 0 };
     let mut member = style.member(key, &format!("\"{value}\""), pad_to);
     if style.sep == ':' || !multiline {
         member.push(',');

@@ -42,7 +42,7 @@ pub fn calls(ev: &mut Eval, unit: &mut Unit, options: &InputOptions, stack: &mut
         if stack.contains(&dir) {
             continue;
         }
-        let Some(files) = load_files(ev.sources, &dir, &display) else { continue };
+        let Some(files) = load_files(ev.sources, &dir, &display, &options.overlay) else { continue };
         let mut scratch = Unit::default();
         let mut child = read_files(&display, dir.clone(), &files, &mut scratch);
         child.roots = module.roots.clone();
@@ -162,7 +162,12 @@ fn normalize(p: &Path) -> String {
 
 /// The `*.tf` and `*.tf.json` files of a child module directory, as sources (shared with the
 /// run when the directory is also scanned on its own).
-fn load_files(sources: &SourceMap, dir: &Path, display: &str) -> Option<Vec<Arc<Source>>> {
+fn load_files(
+    sources: &SourceMap,
+    dir: &Path,
+    display: &str,
+    overlay: &crate::input::Overlay,
+) -> Option<Vec<Arc<Source>>> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .ok()?
         .filter_map(Result::ok)
@@ -183,7 +188,13 @@ fn load_files(sources: &SourceMap, dir: &Path, display: &str) -> Option<Vec<Arc<
         if std::fs::metadata(&path).map(|m| m.len() > MAX_FILE_BYTES).unwrap_or(true) {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let text = match crate::input::overlaid(overlay, &path) {
+            Some(text) => text,
+            None => match std::fs::read_to_string(&path) {
+                Ok(text) => text,
+                Err(_) => continue,
+            },
+        };
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let shown = if display == "." { name } else { format!("{display}/{name}") };
         out.push(sources.add(shown, path, text));
