@@ -122,8 +122,15 @@ line = text[:at].count("\n")
 col = at - (text[:at].rfind("\n") + 1)
 old = text[at:end]
 values = ["acme@*@stack-0@read", "acme@*"]
+def cpu_seconds():
+    # utime + stime of the server, all threads (fields 14 and 15 of /proc/PID/stat).
+    with open(f"/proc/{proc.pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
 times = []
 counts = []
+cpu_start = cpu_seconds()
 for n in range(changes):
     new = values[n % 2]
     change = {"range": {"start": {"line": line, "character": col},
@@ -137,6 +144,7 @@ for n in range(changes):
     times.append((time.perf_counter() - start) * 1000)
     counts.append(len(m["params"]["diagnostics"]))
 
+cpu = (cpu_seconds() - cpu_start) * 1000 / changes
 send({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
 wait(lambda m: m.get("id") == 2)
 send({"jsonrpc": "2.0", "method": "exit"})
@@ -148,5 +156,7 @@ print(f"module: {total} lines in 4 files, {i} blocks; binary {binary}")
 print(f"diagnostics in main.tf after a change: {min(counts)}-{max(counts)}")
 print(f"didChange -> publishDiagnostics over {changes} changes: median {statistics.median(times):.1f} ms, "
       f"p90 {p90:.1f} ms, min {times[0]:.1f} ms, max {times[-1]:.1f} ms")
+print(f"server CPU time per change (user + system, all threads): {cpu:.1f} ms; "
+      f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 print(f"server exit status {status}")
 PY

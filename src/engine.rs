@@ -274,7 +274,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
 
 /// Every job of a run: paths the walk could not list first (reported), then the files.
 fn all_jobs(opts: &CheckOptions) -> Result<Vec<Job>, Error> {
-    let unsaved = |p: &std::path::Path| opts.overlay.contains_key(p);
+    let unsaved = |p: &std::path::Path| input::overlaid(&opts.overlay, p).is_some();
     let mut found = discover::discover_open(&opts.paths, &unsaved)?;
     unsaved_siblings(&opts.overlay, &mut found.files);
     let mut out: Vec<Job> = found.problems.into_iter().map(Job::Unlisted).collect();
@@ -289,8 +289,10 @@ fn unsaved_siblings(overlay: &Overlay, files: &mut Vec<Discovered>) {
     for path in overlay.keys() {
         let class = discover::classify(path);
         let in_module = path.parent().is_some_and(|d| modules.iter().any(|m| m == d));
+        // Files on disk were discovered already (their keys are canonical paths).
         if matches!(class, Some(FileClass::Terraform | FileClass::TerraformJson))
             && in_module
+            && std::fs::symlink_metadata(path).is_err()
             && !files.iter().any(|f| &f.path == path)
         {
             files.push(Discovered {
@@ -597,8 +599,8 @@ fn aws_config_unit(
 ) -> Result<Option<Unit>, Error> {
     let (mut loaded, mut flags) = (Vec::new(), Vec::new());
     for (f, &tree) in files.iter().zip(in_tree) {
-        let text = match input.overlay.get(&f.path) {
-            Some(text) => text.clone(),
+        let text = match input::overlaid(&input.overlay, &f.path) {
+            Some(text) => text,
             None => read_text(&f.path)?,
         };
         if !f.explicit && !input::aws_config::looks_like_aws_config(&text) {

@@ -42,7 +42,8 @@ pub struct InputOptions {
 /// by several paths: scanned on their own and through `../..` from each caller).
 pub type Overlay = std::sync::Arc<std::collections::BTreeMap<PathBuf, String>>;
 
-/// The overlay's text for `path`, if it holds one.
+/// The overlay's text for `path`, if it holds one: by canonical path, or by the path itself for
+/// a file that exists only in the overlay (an editor's unsaved new file).
 pub fn overlaid(overlay: &Overlay, path: &std::path::Path) -> Option<String> {
     if overlay.is_empty() {
         return None;

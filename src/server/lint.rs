@@ -83,7 +83,8 @@ pub fn run(
     let buffers: BTreeMap<PathBuf, String> = docs
         .iter()
         .filter(|(_, d)| key.affected_by(&d.path))
-        .map(|(_, d)| (d.path.clone(), d.text.clone()))
+        // The engine's overlay is keyed by canonical path; a file not on disk by its own.
+        .map(|(_, d)| (std::fs::canonicalize(&d.path).unwrap_or_else(|_| d.path.clone()), d.text.clone()))
         .collect();
     let mut opts = CheckOptions {
         paths,
