@@ -438,10 +438,26 @@ impl Aws {
         session_name: &str,
         duration_secs: Option<u32>,
     ) -> Result<Minted, AwsError> {
+        self.assume_role_mfa(role_arn, external_id, session_name, duration_secs, None)
+    }
+
+    /// `sts:AssumeRole` with an MFA device's serial number and code (`SerialNumber`,
+    /// `TokenCode`), as a profile with `mfa_serial` asks for.
+    pub fn assume_role_mfa(
+        &self,
+        role_arn: &str,
+        external_id: Option<&str>,
+        session_name: &str,
+        duration_secs: Option<u32>,
+        mfa: Option<(&str, &str)>,
+    ) -> Result<Minted, AwsError> {
         let rec = EndpointRecorder::default();
         let mut req = self.sts.assume_role().role_arn(role_arn).role_session_name(session_name);
         if let Some(id) = external_id {
             req = req.external_id(id);
+        }
+        if let Some((serial, code)) = mfa {
+            req = req.serial_number(serial).token_code(code);
         }
         if let Some(d) = duration_secs {
             req = req.duration_seconds(i32::try_from(d).unwrap_or(i32::MAX));

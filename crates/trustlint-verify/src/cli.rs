@@ -67,6 +67,10 @@ pub struct VerifyArgs {
     /// iam:GetRole can read it) [default: the standard chain, which honours AWS_PROFILE]
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
+    /// The MFA code for a profile chain whose profile has `mfa_serial` [default: asked for on
+    /// the terminal]
+    #[arg(long, value_name = "CODE", requires = "profile")]
+    pub mfa_token: Option<String>,
     /// Send STS and IAM requests to this endpoint (e.g. moto or LocalStack)
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,

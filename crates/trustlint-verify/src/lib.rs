@@ -14,6 +14,7 @@ pub mod exec;
 pub mod live;
 pub mod plan;
 pub mod probes;
+pub mod profiles;
 pub mod report;
 pub mod ulid;
 
@@ -51,13 +52,30 @@ pub fn run(args: &VerifyArgs) -> i32 {
         profile: args.profile.clone(),
         ..AwsOptions::default()
     };
-    let aws = match Aws::new(&opts) {
-        Ok(a) => a,
+    let chain = match args.profile.as_deref().map(profiles::resolve).transpose() {
+        Ok(c) => c.flatten(),
         Err(e) => {
-            rep.step("aws-config", Status::Failed, describe(&e));
+            rep.step("profile", Status::Failed, e);
             report::emit(&rep, args.format, to_stderr);
             return EXIT_USAGE;
         }
+    };
+    let aws = match chain {
+        Some(chain) => match follow(&chain, &opts, args, &mut rep) {
+            Some(aws) => aws,
+            None => {
+                report::emit(&rep, args.format, to_stderr);
+                return EXIT_FINDINGS;
+            }
+        },
+        None => match Aws::new(&opts) {
+            Ok(a) => a,
+            Err(e) => {
+                rep.step("aws-config", Status::Failed, describe(&e));
+                report::emit(&rep, args.format, to_stderr);
+                return EXIT_USAGE;
+            }
+        },
     };
     let minted = live::run(args, &plan, &settings, &aws, &mut rep);
     report::emit(&rep, args.format, to_stderr);
@@ -69,6 +87,69 @@ pub fn run(args: &VerifyArgs) -> i32 {
         Some(m) if !args.command.is_empty() => exec::run_command(&args.command, &m),
         _ => EXIT_OK,
     }
+}
+
+/// Assumes each role of a profile chain in turn, each hop with the previous one's credentials
+/// (and `--endpoint-url`), one report step per hop; the client of the last hop is the caller.
+fn follow(chain: &profiles::Chain, opts: &AwsOptions, args: &VerifyArgs, rep: &mut Report) -> Option<Aws> {
+    let base = match &chain.base {
+        profiles::Base::Profile(p) => AwsOptions { profile: Some(p.clone()), ..opts.clone() },
+        profiles::Base::CredentialSource(_) => AwsOptions { profile: None, ..opts.clone() },
+    };
+    let mut aws = match Aws::new(&base) {
+        Ok(a) => a,
+        Err(e) => {
+            rep.step("aws-config", Status::Failed, describe(&e));
+            return None;
+        }
+    };
+    for hop in &chain.hops {
+        let code = match hop.mfa_serial.as_deref().map(|s| profiles::mfa_code(s, args.mfa_token.as_deref())) {
+            Some(Err(e)) => {
+                rep.step("profile-hop", Status::Failed, format!("profile {}: {e}", hop.profile));
+                return None;
+            }
+            Some(Ok(c)) => Some(c),
+            None => None,
+        };
+        let mfa = hop.mfa_serial.as_deref().zip(code.as_deref());
+        let session = hop.session_name.clone().unwrap_or_else(|| format!("trustlint-verify-{}", hop.profile));
+        let minted = match aws.assume_role_mfa(
+            &hop.role_arn,
+            hop.external_id.as_deref(),
+            &session,
+            hop.duration_secs,
+            mfa,
+        ) {
+            Ok(m) => m,
+            Err(e) => {
+                rep.step("profile-hop", Status::Failed, format!("profile {}: {}", hop.profile, describe(&e)));
+                return None;
+            }
+        };
+        rep.step(
+            "profile-hop",
+            Status::Passed,
+            format!("profile {}: assumed {} as {}", hop.profile, hop.role_arn, minted.assumed_role_arn),
+        );
+        let next = AwsOptions {
+            profile: None,
+            credentials: Some(CallerCredentials {
+                access_key_id: minted.access_key_id.clone(),
+                secret_access_key: minted.secret_access_key.clone(),
+                session_token: Some(minted.session_token.clone()),
+            }),
+            ..opts.clone()
+        };
+        aws = match Aws::new(&next) {
+            Ok(a) => a,
+            Err(e) => {
+                rep.step("aws-config", Status::Failed, describe(&e));
+                return None;
+            }
+        };
+    }
+    Some(aws)
 }
 
 /// Settings from the configuration file (`--config`, else the nearest one) and flags.

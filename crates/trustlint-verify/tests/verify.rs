@@ -845,3 +845,71 @@ fn role_chaining_callers_are_warned_about_the_one_hour_limit() {
     );
     assert_no(&run.all(), &[KNOWN_SECRET, KNOWN_TOKEN]);
 }
+
+/// `--profile` through a two-hop chain: `app` -> `hub` -> the key profile `base`. Each hop is
+/// assumed here, against `--endpoint-url`, and shown in the report; the last one is the caller.
+#[test]
+fn moto_profile_chain_assumes_each_hop() {
+    let Some(moto) = Moto::start_or_skip("moto_profile_chain") else { return };
+    let trust = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}"#;
+    let hub = create_role(&moto, "hub", trust);
+    let app = create_role(&moto, "app", trust);
+    let target = create_role(&moto, "target", trust);
+    let dir = tmp();
+    let config = dir.path().join("config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile base]\nregion = us-east-1\n\n[profile hub]\nrole_arn = {hub}\nsource_profile = base\n\n\
+             [profile app]\nrole_arn = {app}\nsource_profile = hub\nexternal_id = app-ext-1\nrole_session_name = chain-app\n"
+        ),
+    )
+    .expect("write config");
+    let credentials = dir.path().join("credentials");
+    std::fs::write(
+        &credentials,
+        format!("[base]\naws_access_key_id = testing\naws_secret_access_key = {CALLER_SECRET}\n"),
+    )
+    .expect("write credentials");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_trustlint-verify"));
+    cmd.current_dir(dir.path());
+    for (k, _) in std::env::vars() {
+        if k.starts_with("AWS_") {
+            cmd.env_remove(k);
+        }
+    }
+    let out = cmd
+        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .args([
+            "--role-arn",
+            &target,
+            "--profile",
+            "app",
+            "--endpoint-url",
+            &moto.url,
+            "--region",
+            "us-east-1",
+        ])
+        .output()
+        .expect("run trustlint-verify");
+    let all = format!("{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(!all.contains(CALLER_SECRET), "the base profile's secret leaked:\n{all}");
+    let hops: Vec<&str> = all.lines().filter(|l| l.contains("profile-hop")).collect();
+    assert_eq!(hops.len(), 2, "{all}");
+    assert!(
+        hops[0].contains("passed") && hops[0].contains("profile hub: assumed") && hops[0].contains(&hub),
+        "{all}"
+    );
+    assert!(
+        hops[1].contains("profile app: assumed") && hops[1].contains("assumed-role/app/chain-app"),
+        "{all}"
+    );
+    assert!(
+        all.contains("passed   assume-role"),
+        "the target is assumed with the last hop's credentials:\n{all}"
+    );
+    assert_eq!(out.status.code(), Some(0), "{all}");
+}
