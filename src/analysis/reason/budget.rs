@@ -65,11 +65,18 @@ mod tests {
         assert!(ok.unwrap().is_some());
         assert!(!spent.exhausted && spent.steps >= SEARCH_STEPS);
         let one = spent.steps;
-        let (cut, spent) = with_budget(one + 1, || (lang.shortest_witness(), lang.shortest_witness()));
+        // The same shape with other letters: a different question of the same cost.
+        let first = Lang::pattern(PatternKind::Like, "acme@*@apq@*", VarMode::Literal).unwrap();
+        let second = Lang::pattern(PatternKind::Like, "acme@*@aqq@*", VarMode::Literal).unwrap();
+        let (cut, spent) = with_budget(one + 1, || (first.shortest_witness(), second.shortest_witness()));
         assert!(cut.0.is_ok(), "the first search fits");
         assert_eq!(cut.1, Err(ReasonError::OverBudget { steps: one + 1 }));
         assert!(spent.exhausted);
+        // A remembered answer costs nothing, and a refused one was not remembered.
+        let (again, spent) = with_budget(1, || first.shortest_witness());
+        assert!(again.unwrap().is_some());
+        assert_eq!(spent.steps, 0);
         // Outside a budget, nothing is counted or refused.
-        assert!(lang.shortest_witness().unwrap().is_some());
+        assert!(second.shortest_witness().unwrap().is_some());
     }
 }
