@@ -202,13 +202,26 @@ pub(crate) fn compile_within(regex: &str, limit: usize) -> Result<Arc<Dfa>, Reas
             return built.clone();
         }
     }
+    // Building is reasoning work like searching: once the unit's budget is spent, no new
+    // automaton is built for it (a hostile policy's later patterns stay unknown at no cost).
+    super::budget::check()?;
     // Built outside the lock so one slow pattern does not serialise every other thread.
     let built = build(regex, limit).map(Arc::new);
-    let mut map = cache().lock().unwrap_or_else(|e| e.into_inner());
-    if map.len() >= CACHE_CAPACITY {
-        map.clear();
-    }
-    map.entry(key).or_insert(built).clone()
+    let cost = match &built {
+        Ok(dfa) => dfa.memory_usage(),
+        // A build stopped by a size limit did about that much work.
+        Err(_) => limit,
+    };
+    let result = {
+        let mut map = cache().lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= CACHE_CAPACITY {
+            map.clear();
+        }
+        map.entry(key).or_insert(built).clone()
+    };
+    // Charged after the build, which is kept for other units either way.
+    super::budget::spend(cost / super::budget::BUILD_BYTES_PER_STEP)?;
+    result
 }
 
 fn build(regex: &str, limit: usize) -> Result<Dfa, ReasonError> {

@@ -454,5 +454,5 @@ fn flatten(lang: &Lang, dfas: &mut Vec<Arc<Dfa>>) -> Formula {
 fn with_utf8(mut dfas: Vec<Arc<Dfa>>, formula: Formula) -> Result<Product, ReasonError> {
     dfas.push(compile::compile("(?s:.*)")?);
     let utf8 = Formula::Atom(dfas.len() - 1);
-    Ok(Product { dfas, formula: Formula::And(vec![utf8, formula]) })
+    Ok(Product::new(dfas, Formula::And(vec![utf8, formula])))
 }
