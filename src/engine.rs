@@ -655,7 +655,8 @@ fn check_unit(
     unit: &mut Unit,
 ) -> Vec<Finding> {
     crate::analysis::access::compute(unit);
-    let cx = Context { settings, sources };
+    let memo = crate::rules::UnitMemo::default();
+    let cx = Context { settings, sources, memo: &memo };
     let mut findings = analyse(rules, &cx, unit);
     suppress(&mut findings, unit, rules, known, sources);
     findings

@@ -62,7 +62,7 @@ pub(crate) fn action_status(action: &str) -> ActionStatus {
             ActionStatus::UnknownService(service.to_string())
         };
     }
-    if cat.is_catalog_gap(action) || !cat.expand(action).is_empty() {
+    if cat.is_catalog_gap(action) || !cat.expanded(action).is_empty() {
         ActionStatus::Known
     } else {
         ActionStatus::UnknownAction
