@@ -5,6 +5,7 @@ pub mod check;
 pub mod completions;
 pub mod external_id;
 pub mod graph;
+pub mod parse_floor;
 pub mod rules;
 pub mod simulate;
 pub mod verify;
@@ -30,6 +31,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Completions(args) => completions::completions(args),
         Command::Man => completions::man(),
         Command::Simulate(args) => simulate::run(args),
+        Command::ParseFloor(args) => parse_floor::run(args),
     }
 }
 
