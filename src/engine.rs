@@ -207,11 +207,15 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     tell(ProgressEvent::Start(jobs.len()));
     let sources = SourceMap::new();
     let input = &run_input(opts);
-    let results: Vec<Result<UnitResult, Error>> = jobs
-        .par_iter()
-        .map(|job| run_job(job, &rules, &known, &opts.settings, input, &sources, opts.policy_places))
-        .inspect(|_| tell(ProgressEvent::Advance))
-        .collect();
+    let run = |job: &Job| {
+        let r = run_job(job, &rules, &known, &opts.settings, input, &sources, opts.policy_places);
+        tell(ProgressEvent::Advance);
+        r
+    };
+    // One unit (the pre-commit case) is checked on this thread: starting the thread pool would
+    // cost more than the unit.
+    let results: Vec<Result<UnitResult, Error>> =
+        if jobs.len() <= 1 { jobs.iter().map(run).collect() } else { jobs.par_iter().map(run).collect() };
     let mut results: Vec<UnitResult> = results.into_iter().collect::<Result<_, _>>()?;
     let mut places: Vec<String> = results.iter_mut().flat_map(|r| std::mem::take(&mut r.places)).collect();
     places.sort();
