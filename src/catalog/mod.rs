@@ -364,6 +364,13 @@ impl Catalog {
         Arc::clone(cache.by_pattern.entry(key).or_insert(expanded))
     }
 
+    /// Forgets the shared expansions, for benchmarks of the expansion itself.
+    pub fn forget_expansions(&self) {
+        if let Some(cache) = self.expansions.get() {
+            *cache.lock().unwrap_or_else(|e| e.into_inner()) = Expansions::default();
+        }
+    }
+
     fn expand_uncached(&'static self, pattern: &str) -> Vec<ActionInfo> {
         let a = self.a();
         match pattern.split_once(':') {

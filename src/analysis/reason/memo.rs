@@ -82,3 +82,10 @@ fn answer_bytes(a: &Answer) -> usize {
         Err(e) => e.to_string().len(),
     }
 }
+
+/// Forgets every remembered answer, so that the next questions are searched again (benchmarks
+/// of the searches themselves; the automata stay cached).
+pub(crate) fn forget() {
+    let mut memo = memo().lock().unwrap_or_else(|e| e.into_inner());
+    *memo = Memo::default();
+}

@@ -51,6 +51,12 @@ pub enum ReasonError {
     InvalidWitness,
 }
 
+/// Forgets the answers remembered across rules and files (see `memo.rs`), for benchmarks that
+/// measure the searches rather than the lookups.
+pub fn forget_answers() {
+    memo::forget();
+}
+
 /// Escapes `text` so that [`Lang::regex`] matches it literally.
 pub fn escape(text: &str) -> String {
     compile::escape(text)
