@@ -8,7 +8,8 @@
 #   scripts/bench.sh --peers    also Parliament (policies) and Checkov (Terraform, IAM checks
 #                               only) from PyPI, in a venv under the worktree, on the same inputs
 #
-# Environment: BENCH_BIN (a binary to measure instead of building target/release), BENCH_FILES (size of the generated corpus, default 100000), RUNS (runs of the
+# Environment: BENCH_BIN (a binary to measure instead of building target/release; BENCH_FLOOR_BIN
+# for the parse floor when that binary predates `parse-floor`), BENCH_FILES (size of the generated corpus, default 100000), RUNS (runs of the
 # small cases, median taken, default 5), TRUSTLINT_CORPUS (the AWS managed policies, default
 # ../shared/data/aws-managed-policies; cases skipped when absent).
 set -euo pipefail
@@ -28,6 +29,7 @@ else
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+floor_bin="${BENCH_FLOOR_BIN:-$bin}"
 
 # `measure RUNS CMD...`: "cpu_seconds peak_rss_mb" of the median-CPU run (output discarded).
 measure() {
@@ -109,7 +111,7 @@ for i in range(n):
     json.dump(doc, open(os.path.join(d, f"p{i}.json"), "w"), indent=2)
 PY
 tenth=$(find "$work/corpus" -maxdepth 1 -mindepth 1 -type d | sort | head -n $(( (files + 9999) / 10000 )))
-corpus_mb=$(du -sm "$work/corpus" | cut -f1)
+corpus_mb=$(find "$work/corpus" -type f -printf '%s\n' | awk '{s += $1} END {printf "%.0f", s / 1048576}')
 # shellcheck disable=SC2086 # a list of directories
 tenth_files=$(find $tenth -type f | wc -l)
 
@@ -160,15 +162,15 @@ for fmt in json human sarif; do
 done
 row "  SARIF / JSON output bytes" "$(stat -c %s "$work/out.sarif")" "" "$(ratio "$(stat -c %s "$work/out.sarif")" "$(stat -c %s "$work/out.json")")"
 
-read -r floor_tenth _ < <(measure 1 "$bin" parse-floor $tenth)
-read -r floor_all floor_rss < <(measure 1 "$bin" parse-floor "$work/corpus")
+read -r floor_tenth _ < <(measure 1 "$floor_bin" parse-floor $tenth)
+read -r floor_all floor_rss < <(measure 1 "$floor_bin" parse-floor "$work/corpus")
 row "parse floor, $tenth_files generated files" "$floor_tenth" "" "1.0x"
 row "parse floor, $files generated files ($corpus_mb MB)" "$floor_all" "$floor_rss" "1.0x"
 case_row "$tenth_files generated files, JSON" "$floor_tenth" 1 "$bin" check --no-config --format json $tenth
 tenth_cpu=$(cut -d' ' -f1 "$work/last")
 case_row "$files generated files, JSON" "$floor_all" 1 "$bin" check --no-config --format json "$work/corpus"
 read -r big_cpu big_rss <"$work/last"
-read -r floor_tf _ < <(measure 1 "$bin" parse-floor "$work/tf")
+read -r floor_tf _ < <(measure 1 "$floor_bin" parse-floor "$work/tf")
 case_row "200 Terraform modules" "$floor_tf" 1 "$bin" check --no-config "$work/tf"
 tf_cpu=$(cut -d' ' -f1 "$work/last")
 checkov_cpu=""
@@ -186,7 +188,7 @@ fi
 managed_cpu=""
 if [ -d "$corpus" ]; then
   n=$(find "$corpus" -name '*.json' | wc -l)
-  read -r floor_m _ < <(measure 1 "$bin" parse-floor "$corpus")
+  read -r floor_m _ < <(measure 1 "$floor_bin" parse-floor "$corpus")
   case_row "$n AWS managed policies, JSON" "$floor_m" "$runs" "$bin" check --no-config --format json "$corpus"
   managed_cpu=$(cut -d' ' -f1 "$work/last")
   if [ "$peers" = 1 ]; then
