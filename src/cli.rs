@@ -44,6 +44,15 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff; e.g. `trustlint man | man -l -`)
     Man,
+    /// Walk, read and parse only (the floor `scripts/bench.sh` compares against)
+    #[command(hide = true)]
+    ParseFloor(ParseFloorArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ParseFloorArgs {
+    /// Files and directories to walk
+    pub paths: Vec<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

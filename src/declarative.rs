@@ -211,12 +211,12 @@ impl HasMeta for DeclarativeRule {
 }
 
 impl Rule for DeclarativeRule {
-    fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
+    fn check_policy(&self, cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
         if self.policy_kind.is_some_and(|k| k != policy.kind) {
             return;
         }
-        let doc = normalise(policy);
-        let Ok(found) = jsonpath_rust::query::js_path_process(&self.query, &doc) else { return };
+        let doc = cx.memo.normalised(policy, normalise);
+        let Ok(found) = jsonpath_rust::query::js_path_process(&self.query, &*doc) else { return };
         let mut reported = Vec::new();
         for r in found {
             let path = r.path();

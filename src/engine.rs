@@ -226,32 +226,36 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     tell(ProgressEvent::Start(jobs.len()));
     let sources = SourceMap::new();
     let input = &run_input(opts);
-    let loaded: Vec<Result<LoadedUnit, Error>> = jobs
-        .par_iter()
-        .map(|job| {
-            let (mut unit, files) = load_job(job, input, &sources)?;
-            if let Some(unit) = unit.as_mut() {
-                crate::analysis::access::compute(unit);
-            }
-            let json_path = match job {
-                Job::Json(d) => Some(d.path.clone()),
-                _ => None,
-            };
-            Ok(LoadedUnit { unit, files, json_path })
-        })
-        .collect();
+    let load_one = |job: &Job| -> Result<LoadedUnit, Error> {
+        let (mut unit, files) = load_job(job, input, &sources)?;
+        if let Some(unit) = unit.as_mut() {
+            crate::analysis::access::compute(unit);
+        }
+        let json_path = match job {
+            Job::Json(d) => Some(d.path.clone()),
+            _ => None,
+        };
+        Ok(LoadedUnit { unit, files, json_path })
+    };
+    let check_one = |l: LoadedUnit| {
+        let (findings, over_budget) = match &l.unit {
+            Some(unit) => check_loaded(&rules, &opts.settings, &sources, unit),
+            None => (Vec::new(), None),
+        };
+        tell(ProgressEvent::Advance);
+        (l, findings, over_budget)
+    };
+    // One unit (the pre-commit case) is checked on this thread: starting the thread pool would
+    // cost more than the unit.
+    let single = jobs.len() <= 1;
+    let loaded: Vec<Result<LoadedUnit, Error>> =
+        if single { jobs.iter().map(load_one).collect() } else { jobs.par_iter().map(load_one).collect() };
     let loaded: Vec<LoadedUnit> = loaded.into_iter().collect::<Result<_, _>>()?;
-    let checked: Vec<(LoadedUnit, Vec<Finding>, Option<String>)> = loaded
-        .into_par_iter()
-        .map(|l| {
-            let (findings, over_budget) = match &l.unit {
-                Some(unit) => check_loaded(&rules, &opts.settings, &sources, unit),
-                None => (Vec::new(), None),
-            };
-            tell(ProgressEvent::Advance);
-            (l, findings, over_budget)
-        })
-        .collect();
+    let checked: Vec<(LoadedUnit, Vec<Finding>, Option<String>)> = if single {
+        loaded.into_iter().map(check_one).collect()
+    } else {
+        loaded.into_par_iter().map(check_one).collect()
+    };
     let mut results = finish_run(checked, &rules, &known, &opts.settings, &sources, opts.policy_places);
     let mut places: Vec<String> = results.iter_mut().flat_map(|r| std::mem::take(&mut r.places)).collect();
     places.sort();
@@ -388,7 +392,8 @@ fn check_loaded(
     unit: &Unit,
 ) -> (Vec<Finding>, Option<String>) {
     let limit = crate::analysis::reason::budget::STEPS_PER_POLICY.saturating_mul(unit.policies.len().max(1));
-    let cx = Context { settings, sources };
+    let memo = crate::rules::UnitMemo::default();
+    let cx = Context { settings, sources, memo: &memo };
     let (findings, spent) = crate::analysis::reason::budget::with_budget(limit, || analyse(rules, &cx, unit));
     let over_budget = spent.exhausted.then(|| {
         format!(
@@ -492,7 +497,8 @@ fn run_rules(rules: &[&dyn Rule], settings: &Settings, sources: &SourceMap, unit
     };
     let graph = crate::analysis::graph::build_with(units, &opts);
     let run = Run { units, graph: &graph };
-    let cx = Context { settings, sources };
+    let memo = crate::rules::UnitMemo::default();
+    let cx = Context { settings, sources, memo: &memo };
     let mut out = Vec::new();
     for rule in wanting {
         let mut sink = Sink::new(rule.meta());
@@ -845,7 +851,8 @@ fn check_unit(
     unit: &mut Unit,
 ) -> Vec<Finding> {
     crate::analysis::access::compute(unit);
-    let cx = Context { settings, sources };
+    let memo = crate::rules::UnitMemo::default();
+    let cx = Context { settings, sources, memo: &memo };
     let mut findings = analyse(rules, &cx, unit);
     suppress(&mut findings, unit, rules, known, sources);
     if unit.recorded {

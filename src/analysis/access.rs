@@ -25,6 +25,7 @@
 //! `tests/access.rs` checks the two against each other on the managed-policy corpus.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::catalog::{ActionInfo, catalog};
 use crate::model::{Policy, RoleAccess, Statement, Unit};
@@ -102,7 +103,7 @@ impl Allowed {
     /// Allowed actions of the given policies of `unit`. Statements for which `skip` is true are
     /// ignored as grants (TL307 skips what TL301 already reports).
     pub fn of(unit: &Unit, policies: &[usize], skip: impl Fn(&Statement) -> bool) -> Allowed {
-        Allowed::collect(unit, policies, skip, &|p| catalog().expand(p))
+        Allowed::collect(unit, policies, skip, &|p| catalog().expanded(p))
     }
 
     /// Like [`Allowed::of`], restricted to the catalog actions `only` (`service:Name`): each
@@ -117,7 +118,7 @@ impl Allowed {
         let cat = catalog();
         let wanted: Vec<(ActionInfo, String)> =
             only.iter().filter_map(|a| cat.lookup(a)).map(|i| (i, i.full_name())).collect();
-        let expand = |pattern: &str| -> Vec<ActionInfo> {
+        let expand = |pattern: &str| -> Arc<[ActionInfo]> {
             wanted
                 .iter()
                 .filter(|(_, name)| crate::wildcard::glob_match(pattern, name))
@@ -131,7 +132,7 @@ impl Allowed {
         unit: &Unit,
         policies: &[usize],
         skip: impl Fn(&Statement) -> bool,
-        expand: &dyn Fn(&str) -> Vec<ActionInfo>,
+        expand: &dyn Fn(&str) -> Arc<[ActionInfo]>,
     ) -> Allowed {
         let mut out = Allowed::default();
         let mut denies: Vec<&Statement> = Vec::new();
@@ -151,16 +152,17 @@ impl Allowed {
                 }
                 if let Some(actions) = &st.action {
                     for (pattern, span) in actions.known() {
-                        for action in expand(pattern) {
+                        for &action in expand(pattern).iter() {
                             let broad = is_broad_for(st, action.service);
                             out.add(Grant { action, span, policy: pi, broad });
                         }
                     }
                 } else if let Some(not) = &st.not_action {
-                    let excluded: Vec<ActionInfo> = not.known().flat_map(|(p, _)| expand(p)).collect();
-                    let excluded: std::collections::HashSet<_> =
-                        excluded.iter().map(|a| (a.service, a.name)).collect();
-                    for action in expand("*") {
+                    let excluded: std::collections::HashSet<_> = not
+                        .known()
+                        .flat_map(|(p, _)| expand(p).iter().map(|a| (a.service, a.name)).collect::<Vec<_>>())
+                        .collect();
+                    for &action in expand("*").iter() {
                         let broad = is_broad_for(st, action.service);
                         if !excluded.contains(&(action.service, action.name)) {
                             out.add(Grant { action, span: not.span, policy: pi, broad });
@@ -183,15 +185,17 @@ impl Allowed {
                         out.denies_everything = true;
                         out.grants.clear();
                     }
-                    for a in expand(pattern) {
+                    for a in expand(pattern).iter() {
                         out.grants.remove(&(a.service, a.name));
                     }
                 }
             } else if let Some(not) = &st.not_action
                 && not.is_fully_known()
             {
-                let kept: std::collections::HashSet<_> =
-                    not.known().flat_map(|(p, _)| expand(p)).map(|a| (a.service, a.name)).collect();
+                let kept: std::collections::HashSet<_> = not
+                    .known()
+                    .flat_map(|(p, _)| expand(p).iter().map(|a| (a.service, a.name)).collect::<Vec<_>>())
+                    .collect();
                 out.grants.retain(|k, _| kept.contains(k));
             }
         }

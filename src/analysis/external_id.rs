@@ -123,11 +123,20 @@ pub struct Grammar {
 
 impl Grammar {
     pub fn new(config: GrammarConfig) -> Result<Grammar, GrammarConfigError> {
+        Grammar::build(config, true)
+    }
+
+    /// `validate`: check that no part accepts `@` and none is empty, which takes a search per
+    /// part; the documented grammar is checked by its tests instead, not at every start.
+    fn build(config: GrammarConfig, validate: bool) -> Result<Grammar, GrammarConfigError> {
         let at = Lang::regex("(?s:.*@.*)")
             .map_err(|source| GrammarConfigError::Pattern { part: Part::Account, source })?;
         let part = |p: Part, re: &str| -> Result<Lang, GrammarConfigError> {
             let l = Lang::regex(re).map_err(|source| GrammarConfigError::Pattern { part: p, source })?;
             let bad = |source| GrammarConfigError::Pattern { part: p, source };
+            if !validate {
+                return Ok(l);
+            }
             if !l.and(&at).is_empty().map_err(bad)? {
                 return Err(GrammarConfigError::ContainsAt { part: p });
             }
@@ -151,7 +160,7 @@ impl Grammar {
 
     /// The documented Spacelift grammar ([`GrammarConfig::default`]).
     pub fn spacelift() -> Result<Grammar, GrammarConfigError> {
-        Grammar::new(GrammarConfig::default())
+        Grammar::build(GrammarConfig::default(), false)
     }
 
     pub fn config(&self) -> &GrammarConfig {
@@ -412,46 +421,105 @@ impl Analysis {
     }
 }
 
-/// Analyses the ids `lang` accepts (within STS's external-id universe) against the grammar.
+/// Analyses the ids `lang` accepts (within STS's external-id universe) against the grammar:
+/// every question at once. Rules ask only the questions they need through [`Questions`].
 pub fn analyse(lang: &Lang, grammar: &Grammar) -> Result<Analysis, ReasonError> {
-    let u = &grammar.universe;
-    let current = lang.and(&grammar.current).shortest_witness_in(u)?;
-    let legacy = lang.and(&grammar.legacy).shortest_witness_in(u)?;
-    let mut phases = [None, None];
-    if current.is_some() {
-        for (slot, p) in phases.iter_mut().zip(Phase::ALL) {
-            *slot = lang.and(&grammar.current).and(&phase_suffix(p)?).shortest_witness_in(u)?;
-        }
-    }
-    let [read, write] = phases;
+    let q = Questions::new(lang.clone(), grammar);
+    let current = q.current()?;
+    let legacy = q.legacy()?;
+    let read = q.phase(Phase::Read)?;
+    let write = q.phase(Phase::Write)?;
+    let any_stack = q.any_stack()?;
+    let invalid = q.invalid()?;
+    Ok(Analysis { current, legacy, read, write, any_stack, invalid })
+}
 
-    let mut any_stack = Vec::new();
-    if current.is_some() {
-        // Exact for "some account and integration id whose every stack is accepted": see
-        // Lang::prefix_accepting_all_suffixes. Checked per phase, since `acme@*@*@read` already
-        // lets every stack of acme plan with the role.
-        let prefixes = Lang::regex(&format!(
-            "{}@",
-            join(&[grammar.part_re(Part::Account), grammar.part_re(Part::IntegrationId)])
-        ))?;
-        for p in Phase::ALL {
-            let suffixes = Lang::regex(&format!("(?:{})@{}", grammar.part_re(Part::Stack), p))?;
-            if let Some(prefix) = lang.prefix_accepting_all_suffixes(&prefixes, &suffixes, u)? {
-                any_stack.push(AnyStack { format: Format::Current, phase: Some(p), prefix });
+/// The questions [`analyse`] answers, each asked only when a caller needs it. Answers are
+/// remembered per language across rules, files and threads (`reason`'s memo), so asking the same
+/// question of an equal language again costs a hash lookup.
+#[derive(Clone, Debug)]
+pub struct Questions<'g> {
+    pub lang: Lang,
+    grammar: &'g Grammar,
+}
+
+impl<'g> Questions<'g> {
+    pub fn new(lang: Lang, grammar: &'g Grammar) -> Questions<'g> {
+        Questions { lang, grammar }
+    }
+
+    /// An accepted current-format id.
+    pub fn current(&self) -> Result<Option<String>, ReasonError> {
+        self.lang.and(&self.grammar.current).shortest_witness_in(&self.grammar.universe)
+    }
+
+    /// An accepted legacy-format id.
+    pub fn legacy(&self) -> Result<Option<String>, ReasonError> {
+        self.lang.and(&self.grammar.legacy).shortest_witness_in(&self.grammar.universe)
+    }
+
+    /// Only legacy ids match: breaks when the stack moves to a cloud integration (TL202).
+    pub fn legacy_only(&self) -> Result<Option<String>, ReasonError> {
+        let Some(legacy) = self.legacy()? else { return Ok(None) };
+        Ok(self.current()?.is_none().then_some(legacy))
+    }
+
+    /// Whether any valid id (either format) is accepted.
+    pub fn accepts_valid(&self) -> Result<bool, ReasonError> {
+        Ok(self.current()?.is_some() || self.legacy()?.is_some())
+    }
+
+    /// An accepted current-format id for phase `p`.
+    pub fn phase(&self, p: Phase) -> Result<Option<String>, ReasonError> {
+        // The current-format witness comes first: when there is none, neither phase has one,
+        // and that question is the one every other rule asks too.
+        if self.current()?.is_none() {
+            return Ok(None);
+        }
+        self.lang
+            .and(&self.grammar.current)
+            .and(&phase_suffix(p)?)
+            .shortest_witness_in(&self.grammar.universe)
+    }
+
+    /// Account/integration prefixes for which every stack is accepted (TL204), per format and
+    /// phase.
+    pub fn any_stack(&self) -> Result<Vec<AnyStack>, ReasonError> {
+        let (lang, grammar, u) = (&self.lang, self.grammar, &self.grammar.universe);
+        let mut any_stack = Vec::new();
+        if self.current()?.is_some() {
+            // Exact for "some account and integration id whose every stack is accepted": see
+            // Lang::prefix_accepting_all_suffixes. Checked per phase, since `acme@*@*@read`
+            // already lets every stack of acme plan with the role.
+            let prefixes = Lang::regex(&format!(
+                "{}@",
+                join(&[grammar.part_re(Part::Account), grammar.part_re(Part::IntegrationId)])
+            ))?;
+            for p in Phase::ALL {
+                let suffixes = Lang::regex(&format!("(?:{})@{}", grammar.part_re(Part::Stack), p))?;
+                if let Some(prefix) = lang.prefix_accepting_all_suffixes(&prefixes, &suffixes, u)? {
+                    any_stack.push(AnyStack { format: Format::Current, phase: Some(p), prefix });
+                }
             }
         }
-    }
-    if legacy.is_some() {
-        let prefixes = Lang::regex(&format!("(?:{})@", grammar.part_re(Part::Account)))?;
-        if let Some(prefix) =
-            lang.prefix_accepting_all_suffixes(&prefixes, grammar.part_lang(Part::Stack), u)?
-        {
-            any_stack.push(AnyStack { format: Format::Legacy, phase: None, prefix });
+        if self.legacy()?.is_some() {
+            let prefixes = Lang::regex(&format!("(?:{})@", grammar.part_re(Part::Account)))?;
+            if let Some(prefix) =
+                lang.prefix_accepting_all_suffixes(&prefixes, grammar.part_lang(Part::Stack), u)?
+            {
+                any_stack.push(AnyStack { format: Format::Legacy, phase: None, prefix });
+            }
         }
+        Ok(any_stack)
     }
 
-    let invalid = if current.is_none() && legacy.is_none() { Some(diagnose(lang, grammar)?) } else { None };
-    Ok(Analysis { current, legacy, read, write, any_stack, invalid })
+    /// Why no valid id is accepted (TL201), or `None` when one is.
+    pub fn invalid(&self) -> Result<Option<Diagnosis>, ReasonError> {
+        if self.accepts_valid()? {
+            return Ok(None);
+        }
+        diagnose(&self.lang, self.grammar).map(Some)
+    }
 }
 
 fn phase_suffix(p: Phase) -> Result<Lang, ReasonError> {

@@ -23,7 +23,7 @@ pub const EXTERNAL_ID: &str = "sts:ExternalId";
 /// built-in grammar failed to compile (its own tests build it), and rules then stay silent.
 pub fn grammar() -> Option<&'static Grammar> {
     static GRAMMAR: OnceLock<Option<Grammar>> = OnceLock::new();
-    GRAMMAR.get_or_init(|| Grammar::spacelift().ok()).as_ref()
+    GRAMMAR.get_or_init(|| crate::analysis::reason::budget::outside(|| Grammar::spacelift().ok())).as_ref()
 }
 
 /// Who an `AWS` principal value is.

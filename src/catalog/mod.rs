@@ -18,8 +18,9 @@ mod parse;
 #[cfg(test)]
 mod tests;
 
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::wildcard::{cmp_ignore_case, glob_match, has_wildcard, wildcard_distance};
 
@@ -239,13 +240,29 @@ pub struct Catalog {
     managed: OnceLock<Managed>,
     gaps: OnceLock<Gaps>,
     accounts: OnceLock<Accounts>,
+    expansions: OnceLock<Mutex<Expansions>>,
 }
+
+/// Expanded action patterns, by pattern in lower case (matching is case-insensitive): TL303,
+/// TL307, the service-wildcard rule and role access all expand the same few patterns (`s3:*`,
+/// `ec2:Describe*`, `*`) in every statement of every file.
+#[derive(Default)]
+struct Expansions {
+    by_pattern: HashMap<String, Arc<[ActionInfo]>>,
+    /// Actions held, summed over patterns: the bound, since `*` alone holds the whole catalog.
+    actions: usize,
+}
+
+/// Expanded actions kept before the expansions are dropped: some thirty expansions of `*`
+/// (about 80 bytes each, 2 MB per `*`), or many thousands of ordinary patterns.
+const EXPANSION_ACTIONS: usize = 400_000;
 
 static CATALOG: Catalog = Catalog {
     actions: OnceLock::new(),
     managed: OnceLock::new(),
     gaps: OnceLock::new(),
     accounts: OnceLock::new(),
+    expansions: OnceLock::new(),
 };
 
 /// The embedded catalog (parsed lazily, shared by all threads).
@@ -327,6 +344,34 @@ impl Catalog {
     /// is matched against the whole `service:Name` string, as IAM does, so `s3*` matches
     /// `s3:...` and `s3express:...`. Result in catalog order (service, then name).
     pub fn expand(&'static self, pattern: &str) -> Vec<ActionInfo> {
+        self.expanded(pattern).to_vec()
+    }
+
+    /// [`Catalog::expand`], shared: each distinct pattern is expanded once per run.
+    pub fn expanded(&'static self, pattern: &str) -> Arc<[ActionInfo]> {
+        let key = pattern.to_ascii_lowercase();
+        let cache = self.expansions.get_or_init(Default::default);
+        // A poisoned lock only means another thread panicked mid-insert; the map is still valid.
+        if let Some(hit) = cache.lock().unwrap_or_else(|e| e.into_inner()).by_pattern.get(&key) {
+            return Arc::clone(hit);
+        }
+        let expanded: Arc<[ActionInfo]> = self.expand_uncached(pattern).into();
+        let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.actions + expanded.len() > EXPANSION_ACTIONS {
+            *cache = Expansions::default();
+        }
+        cache.actions += expanded.len();
+        Arc::clone(cache.by_pattern.entry(key).or_insert(expanded))
+    }
+
+    /// Forgets the shared expansions, for benchmarks of the expansion itself.
+    pub fn forget_expansions(&self) {
+        if let Some(cache) = self.expansions.get() {
+            *cache.lock().unwrap_or_else(|e| e.into_inner()) = Expansions::default();
+        }
+    }
+
+    fn expand_uncached(&'static self, pattern: &str) -> Vec<ActionInfo> {
         let a = self.a();
         match pattern.split_once(':') {
             Some((svc, act)) if !has_wildcard(svc) => {
@@ -368,7 +413,7 @@ impl Catalog {
     /// Highest access level granted by a set of action patterns (`None` if they match no
     /// catalog action).
     pub fn max_access<'p>(&'static self, patterns: impl IntoIterator<Item = &'p str>) -> Option<AccessLevel> {
-        patterns.into_iter().flat_map(|p| self.expand(p)).map(|a| a.access).max()
+        patterns.into_iter().filter_map(|p| self.expanded(p).iter().map(|a| a.access).max()).max()
     }
 
     /// The nearest real action, for a misspelt action or an action pattern that matches

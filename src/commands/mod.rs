@@ -5,6 +5,7 @@ pub mod check;
 pub mod completions;
 pub mod external_id;
 pub mod graph;
+pub mod parse_floor;
 pub mod rules;
 pub mod server;
 pub mod simulate;
@@ -32,6 +33,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Completions(args) => completions::completions(args),
         Command::Man => completions::man(),
         Command::Simulate(args) => simulate::run(args),
+        Command::ParseFloor(args) => parse_floor::run(args),
     }
 }
 

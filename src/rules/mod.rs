@@ -12,6 +12,9 @@ pub mod terraform;
 pub mod trust;
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -191,6 +194,33 @@ impl<'m> Sink<'m> {
 pub struct Context<'a> {
     pub settings: &'a Settings,
     pub sources: &'a SourceMap,
+    /// What several rules derive from the same unit, derived once.
+    pub memo: &'a UnitMemo,
+}
+
+/// Views of a unit's policies that several rules build, built once per unit: every declarative
+/// rule queries the same normalised JSON of a policy. Keyed by the policy's address, which is
+/// stable while the unit is checked (the memo lives no longer than that).
+#[derive(Default)]
+pub struct UnitMemo {
+    normalised: RefCell<HashMap<usize, Rc<serde_json::Value>>>,
+}
+
+impl UnitMemo {
+    /// The JSON `make` builds of `policy`, built on the first call for that policy.
+    pub fn normalised(
+        &self,
+        policy: &Policy,
+        make: impl FnOnce(&Policy) -> serde_json::Value,
+    ) -> Rc<serde_json::Value> {
+        let key = std::ptr::from_ref(policy) as usize;
+        if let Some(hit) = self.normalised.borrow().get(&key) {
+            return Rc::clone(hit);
+        }
+        let value = Rc::new(make(policy));
+        self.normalised.borrow_mut().insert(key, Rc::clone(&value));
+        value
+    }
 }
 
 /// What a rule is. [`declare_rule!`] implements it for every built-in rule; declarative rules

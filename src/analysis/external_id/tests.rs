@@ -184,6 +184,12 @@ fn account_mismatch() {
 }
 
 #[test]
+fn documented_grammar_passes_the_checks_it_skips_at_start() {
+    // Grammar::spacelift() builds without validating each part; Grammar::new validates.
+    assert!(Grammar::new(GrammarConfig::default()).is_ok());
+}
+
+#[test]
 fn custom_grammar() {
     let cfg = GrammarConfig { stack: "[a-z0-9_.-]+".into(), ..GrammarConfig::default() };
     let g = Grammar::new(cfg).expect("builds");

@@ -19,6 +19,11 @@ pub const STEPS_PER_POLICY: usize = 8_000_000;
 /// Steps every product search costs before its first state.
 pub const SEARCH_STEPS: usize = 5_000;
 
+/// Building an automaton costs one step per this many bytes of the automaton built (or of the
+/// size limit that stopped it): determinisation is work too, and a policy whose patterns each
+/// build a large automaton must run out of budget as one whose searches are large does.
+pub const BUILD_BYTES_PER_STEP: usize = 16;
+
 thread_local! {
     /// `(limit, spent)` while a budget is set on this thread.
     static BUDGET: Cell<Option<(usize, usize)>> = const { Cell::new(None) };
@@ -39,6 +44,23 @@ pub fn with_budget<R>(limit: usize, f: impl FnOnce() -> R) -> (R, Spent) {
     let result = f();
     let (_, spent) = BUDGET.with(|b| b.replace(outer)).unwrap_or((limit, 0));
     (result, Spent { steps: spent.min(limit), limit, exhausted: spent > limit })
+}
+
+/// Runs `f` with no budget, for work done once per run on behalf of every unit (such as the
+/// Spacelift grammar): whichever unit happens to ask first must not pay for it, nor fail it.
+pub fn outside<R>(f: impl FnOnce() -> R) -> R {
+    let outer = BUDGET.with(|b| b.replace(None));
+    let result = f();
+    BUDGET.with(|b| b.set(outer));
+    result
+}
+
+/// `Err` once the current budget is spent (work that would be charged is refused up front).
+pub(crate) fn check() -> Result<(), ReasonError> {
+    BUDGET.with(|b| match b.get() {
+        Some((limit, spent)) if spent > limit => Err(ReasonError::OverBudget { steps: limit }),
+        _ => Ok(()),
+    })
 }
 
 /// Charges `steps` to the current budget, if any.
@@ -65,11 +87,18 @@ mod tests {
         assert!(ok.unwrap().is_some());
         assert!(!spent.exhausted && spent.steps >= SEARCH_STEPS);
         let one = spent.steps;
-        let (cut, spent) = with_budget(one + 1, || (lang.shortest_witness(), lang.shortest_witness()));
+        // The same shape with other letters: a different question of the same cost.
+        let first = Lang::pattern(PatternKind::Like, "acme@*@apq@*", VarMode::Literal).unwrap();
+        let second = Lang::pattern(PatternKind::Like, "acme@*@aqq@*", VarMode::Literal).unwrap();
+        let (cut, spent) = with_budget(one + 1, || (first.shortest_witness(), second.shortest_witness()));
         assert!(cut.0.is_ok(), "the first search fits");
         assert_eq!(cut.1, Err(ReasonError::OverBudget { steps: one + 1 }));
         assert!(spent.exhausted);
+        // A remembered answer costs nothing, and a refused one was not remembered.
+        let (again, spent) = with_budget(1, || first.shortest_witness());
+        assert!(again.unwrap().is_some());
+        assert_eq!(spent.steps, 0);
         // Outside a budget, nothing is counted or refused.
-        assert!(lang.shortest_witness().unwrap().is_some());
+        assert!(second.shortest_witness().unwrap().is_some());
     }
 }

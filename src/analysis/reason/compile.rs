@@ -23,9 +23,11 @@ const DETERMINIZE_SIZE_LIMIT: usize = 2 << 20;
 /// before it fails at the full limits.
 pub(crate) const ALTERNATION_SIZE_LIMIT: usize = 256 << 10;
 const NEST_LIMIT: u32 = 64;
-/// Past this many distinct patterns the cache is dropped rather than grown: a long run over many
-/// repositories must not keep every automaton it ever built.
+/// Past this many distinct patterns, or this many bytes of automata, the cache is dropped rather
+/// than grown: a long run over many repositories must not keep every automaton it ever built.
+/// A condition value's DFA is a few KiB; the limit admits a few hundred at the 2 MiB maximum.
 const CACHE_CAPACITY: usize = 4096;
+const CACHE_BYTES: usize = 64 << 20;
 
 /// How IAM policy variables (`${...}`) inside a value are treated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -178,11 +180,16 @@ pub(crate) fn arn_regex(value: &str, wildcards: bool, vars: VarMode) -> Result<S
 
 /// Built automata, and patterns that failed to build: a failure (over the size limits) costs as
 /// much as a success, and every rule asks about the same values.
-type Cache = HashMap<(usize, String), Result<Arc<Dfa>, ReasonError>>;
+#[derive(Default)]
+struct Cache {
+    built: HashMap<(usize, String), Result<Arc<Dfa>, ReasonError>>,
+    /// Bytes of the automata and keys held.
+    bytes: usize,
+}
 
 fn cache() -> &'static Mutex<Cache> {
     static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
-    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+    CACHE.get_or_init(|| Mutex::new(Cache::default()))
 }
 
 /// Compiles `regex` (unanchored syntax) into a DFA that accepts exactly the strings the regex
@@ -198,17 +205,39 @@ pub(crate) fn compile_within(regex: &str, limit: usize) -> Result<Arc<Dfa>, Reas
     {
         // A poisoned lock only means another thread panicked mid-insert; the map is still valid.
         let map = cache().lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(built) = map.get(&key) {
+        if let Some(built) = map.built.get(&key) {
             return built.clone();
         }
     }
+    // Building is reasoning work like searching: once the unit's budget is spent, no new
+    // automaton is built for it (a hostile policy's later patterns stay unknown at no cost).
+    super::budget::check()?;
     // Built outside the lock so one slow pattern does not serialise every other thread.
     let built = build(regex, limit).map(Arc::new);
-    let mut map = cache().lock().unwrap_or_else(|e| e.into_inner());
-    if map.len() >= CACHE_CAPACITY {
-        map.clear();
-    }
-    map.entry(key).or_insert(built).clone()
+    let cost = match &built {
+        Ok(dfa) => dfa.memory_usage(),
+        // A build stopped by a size limit did about that much work.
+        Err(_) => limit,
+    };
+    let held = key.1.len() + built.as_ref().map_or(0, |dfa| dfa.memory_usage());
+    let result = {
+        let mut map = cache().lock().unwrap_or_else(|e| e.into_inner());
+        if map.built.len() >= CACHE_CAPACITY || map.bytes + held > CACHE_BYTES {
+            *map = Cache::default();
+        }
+        match map.built.get(&key) {
+            // Another thread built it meanwhile.
+            Some(other) => other.clone(),
+            None => {
+                map.bytes += held;
+                map.built.insert(key, built.clone());
+                built
+            }
+        }
+    };
+    // Charged after the build, which is kept for other units either way.
+    super::budget::spend(cost / super::budget::BUILD_BYTES_PER_STEP)?;
+    result
 }
 
 fn build(regex: &str, limit: usize) -> Result<Dfa, ReasonError> {

@@ -16,6 +16,7 @@
 
 pub mod budget;
 mod compile;
+mod memo;
 mod search;
 #[cfg(test)]
 mod tests;
@@ -27,6 +28,7 @@ use regex_automata::dfa::Automaton;
 
 use compile::Dfa;
 pub use compile::VarMode;
+use memo::Question;
 use search::{Control, Formula, Product};
 
 /// Why a language could not be built or a question about it could not be answered.
@@ -47,6 +49,12 @@ pub enum ReasonError {
     /// A witness was not valid UTF-8; indicates a bug, reported instead of panicking.
     #[error("internal error: witness is not valid UTF-8")]
     InvalidWitness,
+}
+
+/// Forgets the answers remembered across rules and files (see `memo.rs`), for benchmarks that
+/// measure the searches rather than the lookups.
+pub fn forget_answers() {
+    memo::forget();
 }
 
 /// Escapes `text` so that [`Lang::regex`] matches it literally.
@@ -87,7 +95,7 @@ pub enum PatternKind {
 
 /// A set of strings the search may draw witnesses from: a byte set and a length range in
 /// characters.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Universe {
     allowed: [bool; 256],
     min_chars: u32,
@@ -282,6 +290,10 @@ impl Lang {
 
     /// A shortest string of the language that also belongs to `universe`.
     pub fn shortest_witness_in(&self, universe: &Universe) -> Result<Option<String>, ReasonError> {
+        memo::answer(Question::Witness, self.key(), universe, || self.search_witness_in(universe))
+    }
+
+    fn search_witness_in(&self, universe: &Universe) -> Result<Option<String>, ReasonError> {
         let mut dfas = Vec::new();
         let f = flatten(self, &mut dfas);
         let product = with_utf8(dfas, f)?;
@@ -310,6 +322,20 @@ impl Lang {
     /// Only the universe's charset applies (prefix and suffix separately); its length bounds do
     /// not, since they constrain the concatenation rather than either side.
     pub fn prefix_accepting_all_suffixes(
+        &self,
+        prefixes: &Lang,
+        suffixes: &Lang,
+        universe: &Universe,
+    ) -> Result<Option<String>, ReasonError> {
+        let mut key = self.key();
+        prefixes.write_key(&mut key);
+        suffixes.write_key(&mut key);
+        memo::answer(Question::PrefixForAllSuffixes, key, universe, || {
+            self.search_prefix_accepting_all_suffixes(prefixes, suffixes, universe)
+        })
+    }
+
+    fn search_prefix_accepting_all_suffixes(
         &self,
         prefixes: &Lang,
         suffixes: &Lang,
@@ -348,6 +374,37 @@ impl Lang {
             }
         }
         Ok(None)
+    }
+}
+
+impl Lang {
+    /// The structure of the language, written so that two different structures never write the
+    /// same text (regexes are length-prefixed): the key under which its answers are remembered.
+    fn key(&self) -> String {
+        let mut out = String::new();
+        self.write_key(&mut out);
+        out
+    }
+
+    fn write_key(&self, out: &mut String) {
+        use std::fmt::Write;
+        match &*self.0 {
+            Node::Atom { regex, .. } => {
+                let _ = write!(out, "{}:{regex}", regex.len());
+            }
+            Node::And(v) | Node::Or(v) => {
+                out.push(if matches!(&*self.0, Node::And(_)) { '&' } else { '|' });
+                let _ = write!(out, "{}(", v.len());
+                for l in v {
+                    l.write_key(out);
+                }
+                out.push(')');
+            }
+            Node::Not(l) => {
+                out.push('!');
+                l.write_key(out);
+            }
+        }
     }
 }
 
@@ -403,5 +460,5 @@ fn flatten(lang: &Lang, dfas: &mut Vec<Arc<Dfa>>) -> Formula {
 fn with_utf8(mut dfas: Vec<Arc<Dfa>>, formula: Formula) -> Result<Product, ReasonError> {
     dfas.push(compile::compile("(?s:.*)")?);
     let utf8 = Formula::Atom(dfas.len() - 1);
-    Ok(Product { dfas, formula: Formula::And(vec![utf8, formula]) })
+    Ok(Product::new(dfas, Formula::And(vec![utf8, formula])))
 }

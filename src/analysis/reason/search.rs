@@ -4,8 +4,10 @@
 //! DFA and the search walks the product of their states on the fly, deciding acceptance with the
 //! formula. Only the reachable part of the product is ever built.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::Arc;
+use std::collections::{HashSet, VecDeque};
+use std::hash::BuildHasher;
+use std::rc::Rc;
+use std::sync::{Arc, OnceLock};
 
 use regex_automata::dfa::Automaton;
 use regex_automata::util::primitives::StateID;
@@ -82,7 +84,12 @@ fn is_dead(dfa: &Dfa, s: StateID) -> bool {
 
 /// Bytes in the order the search tries them, so that among equally short witnesses the one made
 /// of readable characters wins.
-fn preference_order() -> Vec<u8> {
+fn preference_order() -> &'static [u8] {
+    static ORDER: OnceLock<Vec<u8>> = OnceLock::new();
+    ORDER.get_or_init(compute_preference_order)
+}
+
+fn compute_preference_order() -> Vec<u8> {
     let mut order: Vec<u8> = Vec::with_capacity(256);
     order.extend(b'a'..=b'z');
     order.extend(b'0'..=b'9');
@@ -110,16 +117,57 @@ fn is_continuation(b: u8) -> bool {
 pub(crate) struct Product {
     pub(crate) dfas: Vec<Arc<Dfa>>,
     pub(crate) formula: Formula,
+    /// [`Product::representatives`] of the last universe asked: a prefix search asks the same
+    /// product once per candidate prefix.
+    reps: std::cell::RefCell<Option<(Universe, Rc<[u8]>)>>,
 }
 
+/// One product state reached by the search. Its automaton states live in [`Arena`].
 struct Node {
-    states: Box<[StateID]>,
-    /// Characters read so far, saturated at the universe's minimum length.
-    len: u32,
     dist: u32,
-    parent: usize,
+    parent: u32,
     byte: u8,
     settled: bool,
+}
+
+/// Every reached product state's automaton states (and character count, saturated at the
+/// universe's minimum length) in one vector, `stride` cells per state, with a hash table of
+/// state numbers over it: looking up a successor allocates nothing.
+struct Arena {
+    cells: Vec<u32>,
+    stride: usize,
+    table: hashbrown::HashTable<u32>,
+    hasher: hashbrown::DefaultHashBuilder,
+}
+
+impl Arena {
+    fn new(stride: usize) -> Arena {
+        Arena { cells: Vec::new(), stride, table: hashbrown::HashTable::new(), hasher: Default::default() }
+    }
+
+    fn get(&self, id: u32) -> &[u32] {
+        let at = id as usize * self.stride;
+        &self.cells[at..at + self.stride]
+    }
+
+    fn find(&self, key: &[u32]) -> Option<u32> {
+        let hash = self.hasher.hash_one(key);
+        self.table.find(hash, |&id| self.get(id) == key).copied()
+    }
+
+    /// Adds `key` as state number `id` (the next one), which must not be present.
+    fn insert(&mut self, key: &[u32]) -> u32 {
+        let id = (self.cells.len() / self.stride) as u32;
+        self.cells.extend_from_slice(key);
+        let hash = self.hasher.hash_one(key);
+        let Arena { cells, stride, table, hasher } = self;
+        let stride = *stride;
+        table.insert_unique(hash, id, |&other| {
+            let at = other as usize * stride;
+            hasher.hash_one(&cells[at..at + stride])
+        });
+        id
+    }
 }
 
 pub(crate) enum Control {
@@ -128,30 +176,46 @@ pub(crate) enum Control {
 }
 
 impl Product {
+    pub(crate) fn new(dfas: Vec<Arc<Dfa>>, formula: Formula) -> Product {
+        Product { dfas, formula, reps: Default::default() }
+    }
+
     pub(crate) fn starts(&self) -> Result<Vec<StateID>, ReasonError> {
         self.dfas.iter().map(|d| super::compile::start(d)).collect()
     }
 
-    fn accepting(&self, states: &[StateID]) -> bool {
-        self.formula.eval(&|i| accepts_at_end(&self.dfas[i], states[i]))
+    fn accepting(&self, states: &[u32]) -> bool {
+        self.formula.eval(&|i| accepts_at_end(&self.dfas[i], id(states[i])))
     }
 
-    fn hopeless(&self, states: &[StateID]) -> bool {
-        self.formula.eval_known(&|i| is_dead(&self.dfas[i], states[i])) == Some(false)
+    fn hopeless(&self, states: &[u32]) -> bool {
+        self.formula.eval_known(&|i| is_dead(&self.dfas[i], id(states[i]))) == Some(false)
     }
 
     /// One representative byte per class of bytes that every DFA (and the universe) treats
     /// alike, in preference order.
-    fn representatives(&self, universe: &Universe) -> Vec<u8> {
-        let mut seen: HashMap<Vec<u8>, ()> = HashMap::new();
+    fn representatives(&self, universe: &Universe) -> Rc<[u8]> {
+        let mut cached = self.reps.borrow_mut();
+        if let Some((u, reps)) = &*cached
+            && u == universe
+        {
+            return Rc::clone(reps);
+        }
+        let reps: Rc<[u8]> = self.compute_representatives(universe).into();
+        *cached = Some((universe.clone(), Rc::clone(&reps)));
+        reps
+    }
+
+    fn compute_representatives(&self, universe: &Universe) -> Vec<u8> {
+        let mut seen: HashSet<Vec<u8>> = HashSet::new();
         let mut reps = Vec::new();
-        for b in preference_order() {
+        for &b in preference_order() {
             if !universe.allows(b) {
                 continue;
             }
             let mut key: Vec<u8> = self.dfas.iter().map(|d| d.byte_classes().get(b)).collect();
             key.push(u8::from(is_continuation(b)));
-            if seen.insert(key, ()).is_none() {
+            if seen.insert(key) {
                 reps.push(b);
             }
         }
@@ -170,67 +234,67 @@ impl Product {
         super::budget::spend(super::budget::SEARCH_STEPS)?;
         let reps = self.representatives(universe);
         let min = universe.min_chars;
+        let n = self.dfas.len();
+        // The last cell of each state is its character count.
+        let mut arena = Arena::new(n + 1);
         let mut nodes: Vec<Node> = Vec::new();
-        let mut index: HashMap<(Box<[StateID]>, u32), usize> = HashMap::new();
-        let mut queue: VecDeque<usize> = VecDeque::new();
-        let root: Box<[StateID]> = start.into_boxed_slice();
-        if self.hopeless(&root) {
+        let mut queue: VecDeque<u32> = VecDeque::new();
+        let mut key: Vec<u32> = start.iter().map(|s| s.as_u32()).collect();
+        key.push(0);
+        if self.hopeless(&key[..n]) {
             return Ok(());
         }
-        index.insert((root.clone(), 0), 0);
-        nodes.push(Node { states: root, len: 0, dist: 0, parent: usize::MAX, byte: 0, settled: false });
+        arena.insert(&key);
+        nodes.push(Node { dist: 0, parent: u32::MAX, byte: 0, settled: false });
         queue.push_back(0);
-        let mut next = vec![StateID::ZERO; self.dfas.len()];
-        while let Some(id) = queue.pop_front() {
-            if nodes[id].settled {
+        let mut found: Vec<StateID> = Vec::with_capacity(n);
+        while let Some(at) = queue.pop_front() {
+            let node = &mut nodes[at as usize];
+            if node.settled {
                 continue;
             }
-            nodes[id].settled = true;
-            let dist = nodes[id].dist;
+            node.settled = true;
+            let dist = node.dist;
             if universe.max_chars.is_some_and(|m| dist > m) {
                 break;
             }
-            if nodes[id].len >= min && self.accepting(&nodes[id].states) {
-                let path = path_to(&nodes, id);
-                if let Control::Stop = visit(&nodes[id].states, &path) {
+            let len = arena.get(at)[n];
+            if len >= min && self.accepting(arena.get(at)) {
+                let path = path_to(&nodes, at);
+                found.clear();
+                found.extend(arena.get(at)[..n].iter().map(|&s| id(s)));
+                if let Control::Stop = visit(&found, &path) {
                     return Ok(());
                 }
             }
-            for &b in &reps {
+            for &b in reps.iter() {
+                let from = arena.get(at);
                 for (i, d) in self.dfas.iter().enumerate() {
-                    next[i] = d.next_state(nodes[id].states[i], b);
+                    key[i] = d.next_state(id(from[i]), b).as_u32();
                 }
-                if self.hopeless(&next) {
+                if self.hopeless(&key[..n]) {
                     continue;
                 }
                 let cost = u32::from(!is_continuation(b));
-                let len = (nodes[id].len + cost).min(min);
+                key[n] = (len + cost).min(min);
                 let nd = dist + cost;
-                let key = (next.clone().into_boxed_slice(), len);
-                match index.get(&key) {
-                    Some(&other) => {
-                        if !nodes[other].settled && nd < nodes[other].dist {
-                            nodes[other].dist = nd;
-                            nodes[other].parent = id;
-                            nodes[other].byte = b;
+                match arena.find(&key) {
+                    Some(other) => {
+                        let o = &mut nodes[other as usize];
+                        if !o.settled && nd < o.dist {
+                            o.dist = nd;
+                            o.parent = at;
+                            o.byte = b;
                             enqueue(&mut queue, other, cost);
                         }
                     }
                     None => {
-                        if nodes.len() >= MAX_NODES || nodes.len() * self.dfas.len().max(1) >= MAX_CELLS {
+                        if nodes.len() >= MAX_NODES || nodes.len() * n.max(1) >= MAX_CELLS {
                             return Err(ReasonError::TooComplex { states: nodes.len() });
                         }
-                        super::budget::spend(self.dfas.len().max(1))?;
-                        let new = nodes.len();
-                        index.insert((key.0.clone(), len), new);
-                        nodes.push(Node {
-                            states: key.0,
-                            len,
-                            dist: nd,
-                            parent: id,
-                            byte: b,
-                            settled: false,
-                        });
+                        super::budget::spend(n.max(1))?;
+                        let new = arena.insert(&key);
+                        nodes.push(Node { dist: nd, parent: at, byte: b, settled: false });
                         enqueue(&mut queue, new, cost);
                     }
                 }
@@ -254,18 +318,24 @@ impl Product {
     }
 }
 
-fn path_to(nodes: &[Node], mut id: usize) -> Vec<u8> {
+/// A state number of our own DFAs back as a `StateID`; they never exceed `StateID::LIMIT`, so
+/// the fallback (the dead state 0, which only makes the search see less) is never taken.
+fn id(s: u32) -> StateID {
+    StateID::new(s as usize).unwrap_or(StateID::ZERO)
+}
+
+fn path_to(nodes: &[Node], mut at: u32) -> Vec<u8> {
     let mut out = Vec::new();
-    while id != 0 && id != usize::MAX {
-        out.push(nodes[id].byte);
-        id = nodes[id].parent;
+    while at != 0 && at != u32::MAX {
+        out.push(nodes[at as usize].byte);
+        at = nodes[at as usize].parent;
     }
     out.reverse();
     out
 }
 
 /// 0-1 BFS: a step that adds no character is explored before those that do.
-fn enqueue(queue: &mut VecDeque<usize>, node: usize, cost: u32) {
+fn enqueue(queue: &mut VecDeque<u32>, node: u32, cost: u32) {
     if cost == 0 {
         queue.push_front(node);
     } else {

@@ -1,10 +1,7 @@
 //! The external id values TL201-TL204 look at: patterns under positive string operators on
 //! `sts:ExternalId` in statements that trust Spacelift.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
-
-use crate::analysis::external_id::{Analysis, Grammar, analyse};
+use crate::analysis::external_id::Questions;
 use crate::analysis::reason::{Lang, PatternKind, VarMode};
 use crate::analysis::trust::{EXTERNAL_ID, grammar, is_literal_wildcard_id, spacelift_principals};
 use crate::model::{BaseOp, Condition, Policy, Statement, Unit, Value};
@@ -15,33 +12,8 @@ pub struct ExternalIdValue<'a> {
     pub value: &'a Value,
     pub text: &'a str,
     pub lang: Lang,
-    pub analysis: Arc<Analysis>,
-}
-
-type AnalysisKey = (PatternKind, String, VarMode);
-
-/// TL201-TL204 each look at the same values: analyse each (operator, value) once per run.
-/// Bounded like the automaton cache; a failed analysis is remembered too (rules stay silent).
-fn analysed(kind: PatternKind, text: &str, vars: VarMode, g: &Grammar) -> Option<(Lang, Arc<Analysis>)> {
-    static CACHE: OnceLock<Mutex<HashMap<AnalysisKey, Option<Arc<Analysis>>>>> = OnceLock::new();
-    let lang = Lang::pattern(kind, text, vars).ok()?;
-    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    let key = (kind, text.to_string(), vars);
-    if let Some(hit) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-        return hit.clone().map(|a| (lang, a));
-    }
-    let result = match analyse(&lang, g) {
-        Ok(a) => Some(Arc::new(a)),
-        // This file's budget is spent: unknown here, but another file may still decide it.
-        Err(crate::analysis::reason::ReasonError::OverBudget { .. }) => return None,
-        Err(_) => None,
-    };
-    let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
-    if map.len() >= 4096 {
-        map.clear();
-    }
-    map.insert(key, result.clone());
-    result.map(|a| (lang, a))
+    /// What the value accepts, asked lazily and remembered across rules and files.
+    pub analysis: Questions<'static>,
 }
 
 /// Every known external id value or pattern of a Spacelift trust statement, analysed.
@@ -65,7 +37,8 @@ pub fn spacelift_external_ids<'a>(_unit: &Unit, policy: &'a Policy) -> Vec<Exter
                 if is_literal_wildcard_id(c, text) {
                     continue;
                 }
-                let Some((lang, analysis)) = analysed(kind, text, vars, g) else { continue };
+                let Ok(lang) = Lang::pattern(kind, text, vars) else { continue };
+                let analysis = Questions::new(lang.clone(), g);
                 out.push(ExternalIdValue { statement: st, condition: c, value, text, lang, analysis });
             }
         }

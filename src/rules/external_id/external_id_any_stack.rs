@@ -1,5 +1,5 @@
 use crate::analysis::deny::refusal_for_statement;
-use crate::analysis::external_id::analyse;
+use crate::analysis::external_id::Questions;
 use crate::analysis::trust::{EXTERNAL_ID, configured_account, grammar};
 use crate::declare_rule;
 use crate::model::{BaseOp, Policy, Unit};
@@ -50,21 +50,21 @@ declare_rule! {
 impl Rule for ExternalIdAnyStack {
     fn check_policy(&self, cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
         for v in spacelift_external_ids(unit, policy) {
-            if v.analysis.any_stack.is_empty() {
+            let Ok(any_stack) = v.analysis.any_stack() else { continue };
+            if any_stack.is_empty() {
                 continue;
             }
             // A Deny that refuses the other stacks' ids narrows the pattern: ask again.
             let refusal = refusal_for_statement(unit, policy, v.statement, "sts:AssumeRole", EXTERNAL_ID);
-            let narrowed;
-            let analysis = if refusal.is_none() {
-                &*v.analysis
+            let any_stack = if refusal.is_none() {
+                any_stack
             } else {
                 let Some(g) = grammar() else { continue };
-                let Ok(a) = analyse(&v.lang.and(&refusal.lang.complement()), g) else { continue };
-                narrowed = a;
-                &narrowed
+                let narrowed = Questions::new(v.lang.and(&refusal.lang.complement()), g);
+                let Ok(a) = narrowed.any_stack() else { continue };
+                a
             };
-            let Some(any) = analysis.any_stack.first() else { continue };
+            let Some(any) = any_stack.first() else { continue };
             let example = any.example("any-stack");
             out.emit(
                 v.value.span,

@@ -40,15 +40,9 @@ declare_rule! {
 impl Rule for ExternalIdGrammar {
     fn check_policy(&self, _cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
         for v in spacelift_external_ids(unit, policy) {
-            if v.analysis.current.is_some() || v.analysis.legacy.is_some() {
-                continue;
-            }
-            let why = v
-                .analysis
-                .invalid
-                .as_ref()
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| "it matches no valid id".into());
+            let Ok(false) = v.analysis.accepts_valid() else { continue };
+            let Ok(invalid) = v.analysis.invalid() else { continue };
+            let why = invalid.map(|d| d.to_string()).unwrap_or_else(|| "it matches no valid id".into());
             out.emit(v.value.span, format!("external id `{}` can never match an id Spacelift sends: {why}", v.text))
                 .label("matches no Spacelift external id")
                 .secondary(v.statement.span, "in this statement")

@@ -44,10 +44,7 @@ declare_rule! {
 impl Rule for LegacyExternalId {
     fn check_policy(&self, cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
         for v in spacelift_external_ids(unit, policy) {
-            if !v.analysis.legacy_only() {
-                continue;
-            }
-            let witness = v.analysis.legacy.as_deref().unwrap_or(v.text);
+            let Ok(Some(witness)) = v.analysis.legacy_only() else { continue };
             out.emit(
                 v.value.span,
                 format!("external id `{}` only matches the legacy format (e.g. `{witness}`)", v.text),

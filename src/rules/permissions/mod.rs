@@ -21,12 +21,32 @@ pub(crate) fn allow_statements(policy: &Policy) -> impl Iterator<Item = &Stateme
 /// string gets its finding without a suggestion.
 pub const SUGGEST_MAX_CHARS: usize = 128;
 
+/// Distinct misspelt values whose suggestion is remembered before the memo starts over.
+const SUGGEST_MEMO_ENTRIES: usize = 4096;
+
 /// The catalog's nearest action or service for a misspelt one, for strings of plausible length.
+/// Remembered per distinct value for the run: the search compares against every action of the
+/// service, and the same misspelling recurs across statements and files (TL303 and TL304 both
+/// ask).
 pub(crate) fn suggest(action: &str) -> Option<String> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static MEMO: OnceLock<Mutex<HashMap<String, Option<String>>>> = OnceLock::new();
     if action.len() > SUGGEST_MAX_CHARS {
         return None;
     }
-    crate::catalog::catalog().suggest(action)
+    let memo = MEMO.get_or_init(Default::default);
+    // A poisoned lock only means another thread panicked mid-insert; the map is still valid.
+    if let Some(hit) = memo.lock().unwrap_or_else(|e| e.into_inner()).get(action) {
+        return hit.clone();
+    }
+    let found = crate::catalog::catalog().suggest(action);
+    let mut map = memo.lock().unwrap_or_else(|e| e.into_inner());
+    if map.len() >= SUGGEST_MEMO_ENTRIES {
+        map.clear();
+    }
+    map.insert(action.to_owned(), found.clone());
+    found
 }
 
 /// `Action` and `NotAction` lists of a statement.
@@ -63,7 +83,7 @@ pub(crate) fn action_status(action: &str) -> ActionStatus {
             ActionStatus::UnknownService(service.to_string())
         };
     }
-    if cat.is_catalog_gap(action) || !cat.expand(action).is_empty() {
+    if cat.is_catalog_gap(action) || !cat.expanded(action).is_empty() {
         ActionStatus::Known
     } else {
         ActionStatus::UnknownAction

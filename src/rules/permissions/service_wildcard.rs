@@ -50,7 +50,7 @@ impl Rule for ServiceWildcard {
                     continue;
                 }
                 let sensitive = SENSITIVE.iter().any(|s| s.eq_ignore_ascii_case(service));
-                let expanded = catalog().expand(action);
+                let expanded = catalog().expanded(action);
                 let detail = if expanded.is_empty() {
                     String::new()
                 } else {

@@ -1,4 +1,4 @@
-use crate::analysis::external_id::analyse;
+use crate::analysis::external_id::{Phase, Questions};
 use crate::analysis::reason::Lang;
 use crate::analysis::trust::{EXTERNAL_ID, effective, grammar, spacelift_assume_statements};
 use crate::declare_rule;
@@ -66,8 +66,8 @@ impl Rule for ReadWriteScope {
             if eff.absent || eff.allow.conditions.is_empty() {
                 continue;
             }
-            let Ok(analysis) = analyse(&eff.lang, grammar) else { continue };
-            let Some(witness) = analysis.read else { continue };
+            let questions = Questions::new(eff.lang.clone(), grammar);
+            let Ok(Some(witness)) = questions.phase(Phase::Read) else { continue };
             let holes = eff.allow.holes();
             let whatever = if holes.is_empty() {
                 String::new()

@@ -1,5 +1,5 @@
 use crate::analysis::condition_keys::never_present;
-use crate::analysis::external_id::analyse;
+use crate::analysis::external_id::Questions;
 use crate::analysis::reason::Universe;
 use crate::analysis::trust::{
     EXTERNAL_ID, accepts_only_literal_wildcards, effective, grammar, requires_presence, spacelift_principals,
@@ -156,14 +156,15 @@ fn check_key(unit: &Unit, policy: &Policy, st: &Statement, key: &str, out: &mut 
             .collect();
         if !eff.denied()
             && !values.is_empty()
-            && values.iter().all(|v| v.analysis.current.is_none() && v.analysis.legacy.is_none())
+            && values.iter().all(|v| v.analysis.accepts_valid() == Ok(false))
         {
             return;
         }
         let Some(g) = grammar() else { return };
-        let Ok(a) = analyse(&eff.lang, g) else { return };
-        if a.current.is_none() && a.legacy.is_none() {
-            let why = a.invalid.map(|d| d.to_string()).unwrap_or_else(|| "no valid id matches".into());
+        let q = Questions::new(eff.lang.clone(), g);
+        if q.accepts_valid() == Ok(false) {
+            let Ok(invalid) = q.invalid() else { return };
+            let why = invalid.map(|d| d.to_string()).unwrap_or_else(|| "no valid id matches".into());
             out.emit(
                 kc.conditions[0].values.span,
                 format!("the sts:ExternalId condition accepts no external id Spacelift sends ({why}){denied}: {} grants nothing", st.label()),

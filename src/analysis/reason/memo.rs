@@ -1,0 +1,91 @@
+//! Answers to questions about languages, remembered across rules, files and threads.
+//!
+//! Every rule that looks at a condition asks the same few questions of the same languages (a
+//! witness of the external ids it accepts, of the read ids, of a foreign account, ...), and so
+//! does the Deny-aware trust reasoning on every statement. A question is keyed by the structure
+//! of its languages (their regexes and boolean tree, written unambiguously) and the universe, so
+//! equal questions are answered once per run whoever asks. Answers do not depend on who asks or
+//! when: searches are deterministic.
+//!
+//! Only decided answers and deterministic failures (size limits) are kept; "the budget of this
+//! file is spent" is not, since another file's budget may still decide the question. The memo is
+//! bounded in bytes and dropped whole when full, like the automaton cache.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use super::{ReasonError, Universe};
+
+/// Bytes of keys and answers kept before the memo is dropped: far above what a large repository
+/// needs (a question's key is a few hundred bytes), far below the automata it saves rebuilding.
+const MEMO_BYTES: usize = 16 << 20;
+
+/// What a question asks of its languages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Question {
+    /// A shortest witness in the universe.
+    Witness,
+    /// A shortest prefix after which every suffix is accepted.
+    PrefixForAllSuffixes,
+}
+
+type Key = (Question, String, Universe);
+type Answer = Result<Option<String>, ReasonError>;
+
+#[derive(Default)]
+struct Memo {
+    answers: HashMap<Key, Answer>,
+    bytes: usize,
+}
+
+fn memo() -> &'static Mutex<Memo> {
+    static MEMO: OnceLock<Mutex<Memo>> = OnceLock::new();
+    MEMO.get_or_init(|| Mutex::new(Memo::default()))
+}
+
+/// The remembered answer to `(question, key, universe)`, or `compute`'s, remembered.
+pub(crate) fn answer(
+    question: Question,
+    key: String,
+    universe: &Universe,
+    compute: impl FnOnce() -> Answer,
+) -> Answer {
+    let key = (question, key, universe.clone());
+    {
+        // A poisoned lock only means another thread panicked mid-insert; the map is still valid.
+        let memo = memo().lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(hit) = memo.answers.get(&key) {
+            return hit.clone();
+        }
+    }
+    // Computed outside the lock so one slow question does not serialise the other threads.
+    let result = compute();
+    if matches!(result, Err(ReasonError::OverBudget { .. })) {
+        return result;
+    }
+    let size = key.1.len() + answer_bytes(&result) + std::mem::size_of::<(Key, Answer)>();
+    let mut memo = memo().lock().unwrap_or_else(|e| e.into_inner());
+    if memo.bytes + size > MEMO_BYTES {
+        memo.answers.clear();
+        memo.bytes = 0;
+    }
+    if memo.answers.insert(key, result.clone()).is_none() {
+        memo.bytes += size;
+    }
+    result
+}
+
+fn answer_bytes(a: &Answer) -> usize {
+    match a {
+        Ok(Some(w)) => w.len(),
+        Ok(None) => 0,
+        Err(e) => e.to_string().len(),
+    }
+}
+
+/// Forgets every remembered answer, so that the next questions are searched again (benchmarks
+/// of the searches themselves; the automata stay cached).
+pub(crate) fn forget() {
+    let mut memo = memo().lock().unwrap_or_else(|e| e.into_inner());
+    *memo = Memo::default();
+}
