@@ -39,11 +39,9 @@ fn seeds(target: &str) -> Vec<PathBuf> {
     out
 }
 
-/// Shared config and credentials files, named as `check` finds them.
+/// Shared config and credentials files, classified as `check` classifies them.
 fn is_aws_config(p: &Path) -> bool {
-    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    let in_aws = p.parent().and_then(Path::file_name).is_some_and(|d| d == ".aws");
-    name.ends_with(".aws-config") || name == "config" || name == "credentials" || in_aws
+    trustlint::discover::classify(p) == Some(trustlint::discover::FileClass::AwsConfig)
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
