@@ -40,7 +40,13 @@ declare_rule! {
 impl Rule for WildcardExternalId {
     fn check_policy(&self, _cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
         let universe = Universe::sts_external_id();
-        for st in policy.statements.iter().filter(|st| st.is_allow()) {
+        // Only statements that constrain the id can accept every id; the test is cheap, the
+        // Allow-minus-Deny reasoning scans the whole policy.
+        let constrained = policy
+            .statements
+            .iter()
+            .filter(|st| st.is_allow() && st.conditions_on(EXTERNAL_ID).next().is_some());
+        for st in constrained {
             let Some(eff) = effective(unit, policy, st, EXTERNAL_ID) else { continue };
             let kc = &eff.allow;
             if kc.conditions.is_empty() || !kc.required || kc.has_holes() {
