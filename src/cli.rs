@@ -154,9 +154,10 @@ pub enum SpaceliftEnvironmentArg {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Files and directories to lint; `-` reads standard input
-    #[arg(default_value = ".")]
+    /// Files and directories to lint; `-` reads standard input [default: ., or none with --aws]
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub scan: AwsScanArgs,
     /// Output format
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
@@ -250,6 +251,79 @@ pub struct CheckArgs {
     /// tab-separated lines on standard error (used by scripts/tf-coverage.sh)
     #[arg(long, hide = true)]
     pub policy_places: bool,
+}
+
+/// `check --aws`: lint what is deployed (docs/aws-scan.md).
+#[derive(Debug, Clone, Default, Args)]
+pub struct AwsScanArgs {
+    /// Also lint the live AWS account: every role, user, group and customer managed policy,
+    /// fetched with iam:GetAccountAuthorizationDetails (by the trustlint-verify binary) and
+    /// linted as a dump file is
+    #[arg(long)]
+    pub aws: bool,
+    /// With --aws: a named AWS profile to scan the account of (repeatable: one account each,
+    /// all in one run, so the role graph spans them) [default: the standard credential chain]
+    #[arg(long, value_name = "NAME", requires = "aws")]
+    pub profile: Vec<String>,
+    /// With --aws: AWS region for the STS and IAM endpoints [default: from the AWS chain, else
+    /// us-east-1]
+    #[arg(long, value_name = "R", requires = "aws")]
+    pub region: Option<String>,
+    /// With --aws: send STS and IAM requests to this endpoint (e.g. moto or LocalStack)
+    #[arg(long, value_name = "URL", requires = "aws")]
+    pub endpoint_url: Option<String>,
+    /// With --aws: keep the fetched dump in FILE, which the report then points at (with several
+    /// --profile, a directory with one `<account id>.json` each) [default: kept in memory only,
+    /// reported as `aws:<account id>`]
+    #[arg(long, value_name = "PATH", requires = "aws")]
+    pub save_dump: Option<PathBuf>,
+}
+
+/// `trustlint-verify fetch-authorization-details` (hidden): what `check --aws` runs for one
+/// account. Writes the dump to `--out` in the AWS CLI's shape and one JSON line on standard
+/// output: `{"account":..., "arn":..., "pages":..., "roles":..., ...}`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct FetchDumpArgs {
+    /// Named AWS profile [default: the standard chain]
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// AWS region
+    #[arg(long, value_name = "R")]
+    pub region: Option<String>,
+    /// Endpoint for STS and IAM
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Where to write the dump
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// No progress line
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+impl FetchDumpArgs {
+    /// The hidden subcommand's name (the first argument of `trustlint-verify`).
+    pub const SUBCOMMAND: &'static str = "fetch-authorization-details";
+
+    /// The command line that parses back into `self` (after [`Self::SUBCOMMAND`]).
+    pub fn to_args(&self) -> Vec<std::ffi::OsString> {
+        let mut out: Vec<std::ffi::OsString> = Vec::new();
+        let mut opt = |name: &str, v: &Option<String>| {
+            if let Some(v) = v {
+                out.push(name.into());
+                out.push(v.into());
+            }
+        };
+        opt("--profile", &self.profile);
+        opt("--region", &self.region);
+        opt("--endpoint-url", &self.endpoint_url);
+        out.push("--out".into());
+        out.push(self.out.clone().into_os_string());
+        if self.quiet {
+            out.push("--quiet".into());
+        }
+        out
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

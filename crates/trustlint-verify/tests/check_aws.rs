@@ -1,0 +1,274 @@
+//! `trustlint check --aws` end to end against moto: the lint binary runs `trustlint-verify
+//! fetch-authorization-details`, and what it reports on the live account is what `check`
+//! reports on the saved dump file, finding for finding.
+//!
+//! Needs both binaries: `cargo test` at the workspace root builds `trustlint` next to
+//! `trustlint-verify`; run alone (`-p trustlint-verify`) without it, the tests skip and say so.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use support::moto::{KEY, Moto, attach, create_role_with};
+
+const ACCOUNT: &str = "123456789012";
+/// Spacelift's account: trusted with no external id, TL101.
+const PARTNER: &str = "324880187172";
+const OTHER_ACCOUNT: &str = "111111111111";
+
+/// The `trustlint` binary beside `trustlint-verify` in the target directory.
+fn trustlint_bin(test: &str) -> Option<PathBuf> {
+    let verify = PathBuf::from(env!("CARGO_BIN_EXE_trustlint-verify"));
+    let bin = verify.with_file_name(format!("trustlint{}", std::env::consts::EXE_SUFFIX));
+    if bin.is_file() {
+        return Some(bin);
+    }
+    let why = format!("{} is not built; run `cargo test` at the workspace root", bin.display());
+    assert!(!support::in_ci(), "{test}: {why}");
+    eprintln!("SKIPPED {test}: {why}");
+    None
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// `trustlint ARGS` in `dir` with only the given AWS environment (and no user config files).
+fn trustlint(bin: &Path, dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
+    let mut cmd = Command::new(bin);
+    cmd.current_dir(dir).args(args);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("AWS_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("AWS_CONFIG_FILE", "/nonexistent/trustlint/config")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/trustlint/credentials")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("TRUSTLINT_VERIFY_BIN", env!("CARGO_BIN_EXE_trustlint-verify"))
+        .envs(env.iter().copied());
+    let out = cmd.output().expect("run trustlint");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+const KEYS: [(&str, &str); 2] = [("AWS_ACCESS_KEY_ID", KEY), ("AWS_SECRET_ACCESS_KEY", KEY)];
+
+/// (code, subject, path, line, column) of every finding of a JSON report.
+fn findings(json: &str) -> Vec<(String, String, String, u64, u64)> {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    v["findings"]
+        .as_array()
+        .expect("findings[]")
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap_or_default().to_owned(),
+                f["subject"].as_str().unwrap_or_default().to_owned(),
+                f["path"].as_str().unwrap_or_default().to_owned(),
+                f["span"]["start"]["line"].as_u64().unwrap_or_default(),
+                f["span"]["start"]["column"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn trust(principal: &str) -> String {
+    format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {principal},
+        "Action": "sts:AssumeRole"}}]}}"#
+    )
+}
+
+/// Three roles: one trusting Spacelift with no external id (TL101), one taking read runs'
+/// external ids with AdministratorAccess attached (TL111), one clean.
+fn three_roles(moto: &Moto) {
+    let aws = moto.aws();
+    create_role_with(&aws, "partner-access", &trust(&format!(r#"{{"AWS": "arn:aws:iam::{PARTNER}:root"}}"#)));
+    let admin = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
+        "Principal": {{"AWS": "arn:aws:iam::{PARTNER}:root"}}, "Action": "sts:AssumeRole",
+        "Condition": {{"StringLike": {{"sts:ExternalId": "acme@*@stack-a@*"}}}}}}]}}"#
+    );
+    create_role_with(&aws, "admin", &admin);
+    attach(&aws, "admin", "arn:aws:iam::aws:policy/AdministratorAccess");
+    create_role_with(&aws, "ec2-app", &trust(r#"{"Service": "ec2.amazonaws.com"}"#));
+}
+
+#[test]
+fn check_aws_reports_what_check_reports_on_the_saved_dump() {
+    let Some(bin) = trustlint_bin("check_aws_same_findings") else { return };
+    let Some(moto) =
+        Moto::start_or_skip_with("check_aws_same_findings", &[("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")])
+    else {
+        return;
+    };
+    three_roles(&moto);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let live = trustlint(
+        &bin,
+        dir.path(),
+        &KEYS,
+        &[
+            "check",
+            "--aws",
+            "--endpoint-url",
+            &moto.url,
+            "--region",
+            "us-east-1",
+            "--format",
+            "json",
+            "--save-dump",
+            "d.json",
+        ],
+    );
+    assert_eq!(live.code, 1, "{}\n{}", live.stdout, live.stderr);
+    assert!(
+        live.stderr.contains("fetched account 123456789012 (the default credentials): 3 roles"),
+        "{}",
+        live.stderr
+    );
+    let saved = std::fs::read_to_string(dir.path().join("d.json")).expect("the dump is saved");
+    let dump: serde_json::Value = serde_json::from_str(&saved).expect("the dump is JSON");
+    assert_eq!(dump["RoleDetailList"].as_array().map(Vec::len), Some(3), "{saved}");
+    assert!(dump.get("IsTruncated").is_none() && dump.get("Marker").is_none());
+    // moto lists its whole catalog of AWS managed policies (1,500 and more), unattached; a real
+    // account's dump lists those in use only, and so does this one.
+    let unused_aws = |p: &&serde_json::Value| {
+        p["Arn"].as_str().is_some_and(|a| a.starts_with("arn:aws:iam::aws:")) && p["AttachmentCount"] == 0
+    };
+    assert_eq!(dump["Policies"].as_array().expect("Policies").iter().filter(unused_aws).count(), 0);
+
+    let offline = trustlint(&bin, dir.path(), &[], &["check", "d.json", "--format", "json"]);
+    assert_eq!(offline.code, 1, "{}", offline.stderr);
+    let (live_f, offline_f) = (findings(&live.stdout), findings(&offline.stdout));
+    assert_eq!(live_f, offline_f);
+    let codes: Vec<(&str, &str)> = live_f.iter().map(|f| (f.0.as_str(), f.1.as_str())).collect();
+    assert!(codes.contains(&("TL101", "role/partner-access")), "{codes:?}");
+    assert!(codes.contains(&("TL111", "role/admin")), "{codes:?}");
+    assert!(!live_f.iter().any(|f| f.1 == "role/ec2-app"), "{codes:?}");
+    assert!(live_f.iter().all(|f| f.2 == "d.json" && f.3 > 1), "{live_f:?}");
+
+    // Unsaved, the same findings name the account instead of a file.
+    let mem = trustlint(
+        &bin,
+        dir.path(),
+        &KEYS,
+        &["check", "--aws", "--endpoint-url", &moto.url, "--region", "us-east-1", "--format", "json"],
+    );
+    assert_eq!(mem.code, 1, "{}", mem.stderr);
+    let renamed: Vec<_> =
+        offline_f.iter().map(|f| (f.0.clone(), f.1.clone(), format!("aws:{ACCOUNT}"), f.3, f.4)).collect();
+    assert_eq!(findings(&mem.stdout), renamed);
+    // The human report shows code frames from the fetched text.
+    let human = trustlint(
+        &bin,
+        dir.path(),
+        &KEYS,
+        &["check", "--aws", "--endpoint-url", &moto.url, "--color", "never"],
+    );
+    assert!(human.stdout.contains(&format!("aws:{ACCOUNT}:")), "{}", human.stdout);
+    assert!(human.stdout.contains(&format!("arn:aws:iam::{PARTNER}:root")), "{}", human.stdout);
+}
+
+/// A session of another account (moto maps an assumed role's keys to the role's account).
+fn other_account_credentials(moto: &Moto) -> (String, String, String) {
+    let aws = moto.aws();
+    let m = aws
+        .assume_role(&format!("arn:aws:iam::{OTHER_ACCOUNT}:role/scanner"), None, "scan", None)
+        .expect("moto assume role");
+    (m.access_key_id.clone(), m.secret_access_key.expose().to_owned(), m.session_token.expose().to_owned())
+}
+
+#[test]
+fn several_profiles_scan_several_accounts_in_one_run() {
+    let Some(bin) = trustlint_bin("check_aws_profiles") else { return };
+    let Some(moto) = Moto::start_or_skip("check_aws_profiles") else { return };
+    create_role_with(
+        &moto.aws(),
+        "partner-access",
+        &trust(&format!(r#"{{"AWS": "arn:aws:iam::{PARTNER}:root"}}"#)),
+    );
+    let (key, secret, token) = other_account_credentials(&moto);
+    let other = moto.aws_as(&key, &secret, Some(&token));
+    create_role_with(&other, "vendor", &trust(&format!(r#"{{"AWS": "arn:aws:iam::{PARTNER}:root"}}"#)));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let creds = dir.path().join("credentials");
+    std::fs::write(
+        &creds,
+        format!(
+            "[home]\naws_access_key_id = {KEY}\naws_secret_access_key = {KEY}\n\n[other]\naws_access_key_id = {key}\n\
+             aws_secret_access_key = {secret}\naws_session_token = {token}\n\n[again]\naws_access_key_id = {KEY}\n\
+             aws_secret_access_key = {KEY}\n"
+        ),
+    )
+    .expect("write credentials");
+    let creds = creds.to_string_lossy().into_owned();
+    let env = [("AWS_SHARED_CREDENTIALS_FILE", creds.as_str())];
+    let args = [
+        "check",
+        "--aws",
+        "--profile",
+        "home",
+        "--profile",
+        "other",
+        "--profile",
+        "again",
+        "--endpoint-url",
+        &moto.url,
+        "--region",
+        "us-east-1",
+        "--format",
+        "json",
+        "--save-dump",
+        "dumps",
+    ];
+    let run = trustlint(&bin, dir.path(), &env, &args);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("profile `again` is account 123456789012 again"), "{}", run.stderr);
+    let f = findings(&run.stdout);
+    let tl101: Vec<(&str, &str)> =
+        f.iter().filter(|f| f.0 == "TL101").map(|f| (f.1.as_str(), f.2.as_str())).collect();
+    assert_eq!(
+        tl101,
+        [("role/vendor", "dumps/111111111111.json"), ("role/partner-access", "dumps/123456789012.json")],
+        "{f:?}"
+    );
+    for s in [&secret, &token] {
+        assert!(!run.stdout.contains(s.as_str()) && !run.stderr.contains(s.as_str()), "secret printed");
+    }
+}
+
+#[test]
+fn errors_exit_2_and_say_what_failed() {
+    let Some(bin) = trustlint_bin("check_aws_errors") else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Nothing listens there: a clear network error from the fetch, exit 2, nothing linted.
+    let port = support::moto::free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let run = trustlint(&bin, dir.path(), &KEYS, &["check", "--aws", "--endpoint-url", &url]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("network error"), "{}", run.stderr);
+    assert!(run.stderr.contains("no account could be fetched"), "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+    // An unknown profile.
+    let run =
+        trustlint(&bin, dir.path(), &[], &["check", "--aws", "--profile", "nope", "--endpoint-url", &url]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("nope"), "{}", run.stderr);
+    // No verify binary.
+    let run = trustlint(
+        &bin,
+        dir.path(),
+        &[("TRUSTLINT_VERIFY_BIN", "/nonexistent/trustlint-verify"), ("PATH", "/nonexistent")],
+        &["check", "--aws"],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("cannot run /nonexistent/trustlint-verify"), "{}", run.stderr);
+}
