@@ -60,9 +60,7 @@ pub fn fetch(scan: &AwsScanArgs, quiet: bool, opts: &mut CheckOptions) -> Result
             save.display()
         )));
     }
-    let tmp = tempfile::Builder::new()
-        .prefix("trustlint-aws-")
-        .tempdir()
+    let tmp = private_tempdir()
         .map_err(|e| Error::Usage(format!("--aws: cannot make a temporary directory: {e}")))?;
     let mut overlay: BTreeMap<PathBuf, String> = (*opts.overlay).clone();
     let mut seen = BTreeSet::new();
@@ -167,6 +165,18 @@ fn summary(m: &Meta, who: &str) -> String {
         },
         plural(m.pages, "page"),
     )
+}
+
+/// A temporary directory only we can read: the dump lists every principal of the account.
+fn private_tempdir() -> std::io::Result<tempfile::TempDir> {
+    let mut b = tempfile::Builder::new();
+    b.prefix("trustlint-aws-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    b.tempdir()
 }
 
 fn save_to(path: &Path, text: &str) -> Result<(), Error> {
