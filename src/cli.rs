@@ -326,6 +326,44 @@ impl FetchDumpArgs {
     }
 }
 
+/// `trustlint-verify fetch-trust-policy` (hidden): what `simulate --role-arn` runs. Prints the
+/// role's trust policy (`iam:GetRole`), URL-decoded and otherwise as IAM stores it, on
+/// standard output.
+#[derive(Debug, Clone, Default, Args)]
+pub struct FetchTrustArgs {
+    /// The role (`arn:<partition>:iam::<account>:role/<name>`)
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: String,
+    /// Named AWS profile [default: the standard chain]
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// AWS region
+    #[arg(long, value_name = "R")]
+    pub region: Option<String>,
+    /// Endpoint for STS and IAM
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+}
+
+impl FetchTrustArgs {
+    /// The hidden subcommand's name (the first argument of `trustlint-verify`).
+    pub const SUBCOMMAND: &'static str = "fetch-trust-policy";
+
+    /// The command line that parses back into `self` (after [`Self::SUBCOMMAND`]).
+    pub fn to_args(&self) -> Vec<std::ffi::OsString> {
+        let mut out: Vec<std::ffi::OsString> = vec!["--role-arn".into(), self.role_arn.clone().into()];
+        for (name, v) in
+            [("--profile", &self.profile), ("--region", &self.region), ("--endpoint-url", &self.endpoint_url)]
+        {
+            if let Some(v) = v {
+                out.push(name.into());
+                out.push(v.into());
+            }
+        }
+        out
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
     Text,
@@ -503,4 +541,12 @@ pub struct SimulateArgs {
     /// With --role-arn: send IAM requests to this endpoint (e.g. moto or LocalStack)
     #[arg(long, value_name = "URL", requires = "role_arn")]
     pub endpoint_url: Option<String>,
+    /// With --role-arn: the named AWS profile whose credentials read the role (one of the
+    /// role's own account: IAM reads only its own account) [default: the standard chain]
+    #[arg(long, value_name = "NAME", requires = "role_arn")]
+    pub profile: Option<String>,
+    /// With --role-arn: keep the fetched trust policy in FILE, which the code frames then point
+    /// at [default: kept in memory, shown under the role ARN]
+    #[arg(long, value_name = "FILE", requires = "role_arn")]
+    pub save_policy: Option<PathBuf>,
 }

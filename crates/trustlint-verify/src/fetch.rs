@@ -7,7 +7,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use trustlint::cli::FetchDumpArgs;
+use trustlint::cli::{FetchDumpArgs, FetchTrustArgs};
 use trustlint::commands::{EXIT_OK, EXIT_USAGE};
 
 use crate::aws::{Aws, AwsOptions};
@@ -70,9 +70,50 @@ fn fetch(args: &FetchDumpArgs) -> Result<(), String> {
     Ok(())
 }
 
+/// `fetch-trust-policy`: the role's trust policy on standard output, for `simulate --role-arn`.
+pub fn run_trust(args: &FetchTrustArgs) -> i32 {
+    match trust(args) {
+        Ok(text) => {
+            print!("{text}");
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_USAGE
+        }
+    }
+}
+
+fn trust(args: &FetchTrustArgs) -> Result<String, String> {
+    let opts = AwsOptions {
+        region: args.region.clone(),
+        endpoint_url: args.endpoint_url.clone(),
+        profile: args.profile.clone(),
+        ..AwsOptions::default()
+    };
+    let aws = connect(&opts, args.profile.as_deref())?;
+    let role = aws.get_role(&args.role_arn).map_err(|e| {
+        let account = trustlint::aws::arn::principal_account(&args.role_arn);
+        let other = match (aws.caller_identity(), account) {
+            (Ok(me), Some(acct)) if me.account != acct => format!(
+                "; the role is in account {acct} and these credentials are of account {}: IAM reads \
+                 only its own account, so use --profile with credentials of {acct}",
+                me.account
+            ),
+            _ => String::new(),
+        };
+        format!("{}{other}", describe(&e))
+    })?;
+    let mut text = role.trust_policy_json;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
+}
+
 /// The caller's client: `--profile` through its `role_arn` chain (each hop sent to
 /// `--endpoint-url`, as `verify` does), else the standard chain.
-fn connect(opts: &AwsOptions, profile: Option<&str>) -> Result<Aws, String> {
+pub(crate) fn connect(opts: &AwsOptions, profile: Option<&str>) -> Result<Aws, String> {
     let chain = profile.map(profiles::resolve).transpose()?.flatten();
     let Some(chain) = chain else { return Aws::new(opts).map_err(|e| describe(&e)) };
     let mut failure = None;

@@ -7,56 +7,13 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
+use support::lint::{trustlint, trustlint_bin};
 use support::moto::{KEY, Moto, attach, create_role_with};
 
 const ACCOUNT: &str = "123456789012";
 /// Spacelift's account: trusted with no external id, TL101.
 const PARTNER: &str = "324880187172";
 const OTHER_ACCOUNT: &str = "111111111111";
-
-/// The `trustlint` binary beside `trustlint-verify` in the target directory.
-fn trustlint_bin(test: &str) -> Option<PathBuf> {
-    let verify = PathBuf::from(env!("CARGO_BIN_EXE_trustlint-verify"));
-    let bin = verify.with_file_name(format!("trustlint{}", std::env::consts::EXE_SUFFIX));
-    if bin.is_file() {
-        return Some(bin);
-    }
-    let why = format!("{} is not built; run `cargo test` at the workspace root", bin.display());
-    assert!(!support::in_ci(), "{test}: {why}");
-    eprintln!("SKIPPED {test}: {why}");
-    None
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// `trustlint ARGS` in `dir` with only the given AWS environment (and no user config files).
-fn trustlint(bin: &Path, dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
-    let mut cmd = Command::new(bin);
-    cmd.current_dir(dir).args(args);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("AWS_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("AWS_CONFIG_FILE", "/nonexistent/trustlint/config")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/trustlint/credentials")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("TRUSTLINT_VERIFY_BIN", env!("CARGO_BIN_EXE_trustlint-verify"))
-        .envs(env.iter().copied());
-    let out = cmd.output().expect("run trustlint");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 const KEYS: [(&str, &str); 2] = [("AWS_ACCESS_KEY_ID", KEY), ("AWS_SECRET_ACCESS_KEY", KEY)];
 
