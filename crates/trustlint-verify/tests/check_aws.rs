@@ -229,3 +229,80 @@ fn errors_exit_2_and_say_what_failed() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("cannot run /nonexistent/trustlint-verify"), "{}", run.stderr);
 }
+
+/// One page of `GetAccountAuthorizationDetails` with one role trusting Spacelift (no external
+/// id), URL-encoded as IAM sends documents.
+fn auth_page(role: &str, marker: Option<&str>) -> String {
+    let doc = format!(
+        "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C\
+         %22Principal%22%3A%7B%22AWS%22%3A%22arn%3Aaws%3Aiam%3A%3A{PARTNER}%3Aroot%22%7D%2C%22Action\
+         %22%3A%22sts%3AAssumeRole%22%7D%5D%7D"
+    );
+    let more = match marker {
+        Some(m) => format!("<IsTruncated>true</IsTruncated><Marker>{m}</Marker>"),
+        None => "<IsTruncated>false</IsTruncated>".into(),
+    };
+    format!(
+        "<GetAccountAuthorizationDetailsResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">\
+         <GetAccountAuthorizationDetailsResult>{more}<UserDetailList/><GroupDetailList/><Policies/>\
+         <RoleDetailList><member><Path>/</Path><RoleName>{role}</RoleName><RoleId>AROA{role}</RoleId>\
+         <Arn>arn:aws:iam::{ACCOUNT}:role/{role}</Arn><CreateDate>2026-01-01T00:00:00Z</CreateDate>\
+         <AssumeRolePolicyDocument>{doc}</AssumeRolePolicyDocument><InstanceProfileList/>\
+         <RolePolicyList/><AttachedManagedPolicies/><Tags/></member></RoleDetailList>\
+         </GetAccountAuthorizationDetailsResult><ResponseMetadata><RequestId>1</RequestId>\
+         </ResponseMetadata></GetAccountAuthorizationDetailsResponse>"
+    )
+}
+
+#[test]
+fn every_page_is_fetched_and_merged() {
+    use support::responder::{Reply, Responder, Route, caller_identity_xml};
+    let Some(bin) = trustlint_bin("check_aws_pages") else { return };
+    let action = "GetAccountAuthorizationDetails";
+    let r = Responder::start(Reply::ByAction(vec![
+        Route::new(
+            "GetCallerIdentity",
+            200,
+            caller_identity_xml(&format!("arn:aws:iam::{ACCOUNT}:user/ci"), ACCOUNT),
+        ),
+        Route::new(action, 200, auth_page("second", None)).when("Marker=page-2"),
+        Route::new(action, 200, auth_page("first", Some("page-2"))),
+    ]));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let args = ["check", "--aws", "--endpoint-url", &r.url, "--format", "json", "--save-dump", "d.json"];
+    let run = trustlint(&bin, dir.path(), &KEYS, &args);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("2 roles, 0 users, 0 groups, 0 managed policies (2 pages)"),
+        "{}",
+        run.stderr
+    );
+    let subjects: Vec<String> = findings(&run.stdout).into_iter().map(|f| f.1).collect();
+    assert_eq!(subjects, ["role/first", "role/second"]);
+    let saved = std::fs::read_to_string(dir.path().join("d.json")).expect("saved");
+    assert!(saved.contains("\"CreateDate\": \"2026-01-01T00:00:00+00:00\""), "{saved}");
+    assert!(saved.contains("\"AssumeRolePolicyDocument\": {\n"), "decoded into an object:\n{saved}");
+}
+
+#[test]
+fn a_huge_denial_is_cut_and_names_the_permission() {
+    use support::responder::{Reply, Responder, Route, caller_identity_xml, sts_error_xml};
+    let Some(bin) = trustlint_bin("check_aws_denied") else { return };
+    let huge = format!("not allowed\u{1b}[31m {}", "x".repeat(200_000));
+    let r = Responder::start(Reply::ByAction(vec![
+        Route::new(
+            "GetCallerIdentity",
+            200,
+            caller_identity_xml(&format!("arn:aws:iam::{ACCOUNT}:user/ci"), ACCOUNT),
+        ),
+        Route::new("GetAccountAuthorizationDetails", 403, sts_error_xml("AccessDenied", "Sender", &huge)),
+    ]));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = trustlint(&bin, dir.path(), &KEYS, &["check", "--aws", "--endpoint-url", &r.url]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.len() < 5_000, "capped: {} bytes", run.stderr.len());
+    assert!(!run.stderr.contains('\u{1b}'), "control characters stripped");
+    assert!(run.stderr.contains("access denied"), "{}", run.stderr);
+    assert!(run.stderr.contains("needs iam:GetAccountAuthorizationDetails"), "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+}
