@@ -272,9 +272,9 @@ pub struct AwsScanArgs {
     /// With --aws: send STS and IAM requests to this endpoint (e.g. moto or LocalStack)
     #[arg(long, value_name = "URL", requires = "aws")]
     pub endpoint_url: Option<String>,
-    /// With --aws: keep the fetched dump in FILE, which the report then points at (with several
-    /// --profile, a directory with one `<account id>.json` each) [default: kept in memory only,
-    /// reported as `aws:<account id>`]
+    /// With --aws: keep the fetched dump in FILE, which the report then points at (an existing
+    /// directory, or with several --profile: a directory with one `<account id>.json` each)
+    /// [default: kept in memory only, reported as `aws:<account id>`]
     #[arg(long, value_name = "PATH", requires = "aws")]
     pub save_dump: Option<PathBuf>,
 }

@@ -95,7 +95,8 @@ pub fn fetch(scan: &AwsScanArgs, quiet: bool, opts: &mut CheckOptions) -> Result
         }
         match &scan.save_dump {
             Some(save) => {
-                let path = if several { save.join(format!("{}.json", meta.account)) } else { save.clone() };
+                let into_dir = several || save.is_dir();
+                let path = if into_dir { save.join(format!("{}.json", meta.account)) } else { save.clone() };
                 save_to(&path, &text)?;
                 opts.paths.push(path);
             }

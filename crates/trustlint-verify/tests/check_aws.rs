@@ -282,6 +282,14 @@ fn every_page_is_fetched_and_merged() {
     let saved = std::fs::read_to_string(dir.path().join("d.json")).expect("saved");
     assert!(saved.contains("\"CreateDate\": \"2026-01-01T00:00:00+00:00\""), "{saved}");
     assert!(saved.contains("\"AssumeRolePolicyDocument\": {\n"), "decoded into an object:\n{saved}");
+    // An existing directory gets `<account id>.json`.
+    std::fs::create_dir(dir.path().join("dumps")).expect("mkdir");
+    let args = ["check", "--aws", "--endpoint-url", &r.url, "--format", "concise", "--save-dump", "dumps"];
+    let run = trustlint(&bin, dir.path(), &KEYS, &args);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stdout.contains(&format!("dumps/{ACCOUNT}.json:")), "{}", run.stdout);
+    let again = std::fs::read_to_string(dir.path().join(format!("dumps/{ACCOUNT}.json"))).expect("saved");
+    assert_eq!(again, saved);
 }
 
 #[test]
