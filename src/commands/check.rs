@@ -238,6 +238,10 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
         run_summary(&report, args.verbose);
     }
     if let Some(path) = &args.write_baseline {
+        if fetched.is_some_and(|f| f.failed > 0) {
+            // A baseline without that account would show all its findings as new next time.
+            return Err(Error::Usage(format!("{} was not written: an --aws fetch failed", path.display())));
+        }
         return write_baseline(args, path, &report);
     }
     let mut fps = crate::baseline::fingerprints(&report.findings, &report.sources);

@@ -200,6 +200,31 @@ fn several_profiles_scan_several_accounts_in_one_run() {
     for s in [&secret, &token] {
         assert!(!run.stdout.contains(s.as_str()) && !run.stderr.contains(s.as_str()), "secret printed");
     }
+
+    // A profile that fails: the others are still reported, the run exits 2, and no baseline
+    // is written that would miss an account.
+    let args = [
+        "check",
+        "--aws",
+        "--profile",
+        "home",
+        "--profile",
+        "missing",
+        "--endpoint-url",
+        &moto.url,
+        "--format",
+        "concise",
+    ];
+    let run = trustlint(&bin, dir.path(), &env, &args);
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("aws:123456789012:"), "{}", run.stdout);
+    assert!(run.stderr.contains("profile `missing`"), "{}", run.stderr);
+    let mut baseline = args.to_vec();
+    baseline.extend(["--write-baseline", "b.json"]);
+    let run = trustlint(&bin, dir.path(), &env, &baseline);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("b.json was not written"), "{}", run.stderr);
+    assert!(!dir.path().join("b.json").exists());
 }
 
 #[test]
