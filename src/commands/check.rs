@@ -238,10 +238,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
         run_summary(&report, args.verbose);
     }
     if let Some(path) = &args.write_baseline {
-        if fetched.is_some_and(|f| f.failed > 0) {
-            // A baseline without that account would show all its findings as new next time.
-            return Err(Error::Usage(format!("{} was not written: an --aws fetch failed", path.display())));
-        }
+        super::check_aws::baseline_allowed(fetched.as_ref(), path)?;
         return write_baseline(args, path, &report);
     }
     let mut fps = crate::baseline::fingerprints(&report.findings, &report.sources);
@@ -269,10 +266,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
             return Ok(exit(EXIT_USAGE));
         }
     }
-    if fetched.is_some_and(|f| f.failed > 0) {
-        return Ok(exit(EXIT_USAGE));
-    }
-    Ok(exit(if failed { EXIT_FINDINGS } else { EXIT_OK }))
+    Ok(exit(super::check_aws::status(fetched.as_ref(), if failed { EXIT_FINDINGS } else { EXIT_OK })))
 }
 
 /// Fixed and still fixable findings, for the summary line.

@@ -93,19 +93,7 @@ pub fn fetch(scan: &AwsScanArgs, quiet: bool, opts: &mut CheckOptions) -> Result
         if !quiet {
             eprintln!("{}", summary(&meta, &who));
         }
-        match &scan.save_dump {
-            Some(save) => {
-                let into_dir = several || save.is_dir();
-                let path = if into_dir { save.join(format!("{}.json", meta.account)) } else { save.clone() };
-                save_to(&path, &text)?;
-                opts.paths.push(path);
-            }
-            None => {
-                let name = PathBuf::from(format!("aws:{}", meta.account));
-                overlay.insert(name.clone(), text);
-                opts.paths.push(name);
-            }
-        }
+        opts.paths.push(place(scan.save_dump.as_deref(), several, &meta.account, text, &mut overlay)?);
         out.accounts += 1;
     }
     drop(tmp);
@@ -117,6 +105,50 @@ pub fn fetch(scan: &AwsScanArgs, quiet: bool, opts: &mut CheckOptions) -> Result
     }
     opts.overlay = Arc::new(overlay);
     Ok(out)
+}
+
+/// Where a fetched dump is linted from: the `--save-dump` file (written), else the overlay
+/// under `aws:<account id>`.
+fn place(
+    save: Option<&Path>,
+    several: bool,
+    account: &str,
+    text: String,
+    overlay: &mut BTreeMap<PathBuf, String>,
+) -> Result<PathBuf, Error> {
+    match save {
+        Some(save) => {
+            let into_dir = several || save.is_dir();
+            let path = if into_dir { save.join(format!("{account}.json")) } else { save.to_path_buf() };
+            save_to(&path, &text)?;
+            Ok(path)
+        }
+        None => {
+            let name = PathBuf::from(format!("aws:{account}"));
+            overlay.insert(name.clone(), text);
+            Ok(name)
+        }
+    }
+}
+
+/// `--write-baseline` after a failed fetch would record a run that misses an account, whose
+/// findings would all be new next time: refused.
+pub fn baseline_allowed(fetched: Option<&Fetched>, path: &Path) -> Result<(), Error> {
+    match fetched {
+        Some(f) if f.failed > 0 => {
+            Err(Error::Usage(format!("{} was not written: an --aws fetch failed", path.display())))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The run's exit status: 2 when a fetch failed (the other accounts were still reported),
+/// else `status`.
+pub fn status(fetched: Option<&Fetched>, status: i32) -> i32 {
+    match fetched {
+        Some(f) if f.failed > 0 => crate::commands::EXIT_USAGE,
+        _ => status,
+    }
 }
 
 /// The `--profile` values in order, once each; none means the standard chain.
