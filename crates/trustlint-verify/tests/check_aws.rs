@@ -339,3 +339,72 @@ fn a_huge_denial_is_cut_and_names_the_permission() {
     assert!(run.stderr.contains("needs iam:GetAccountAuthorizationDetails"), "{}", run.stderr);
     assert!(run.stdout.is_empty());
 }
+
+/// Two accounts in one run feed one role graph: a read-phase Spacelift role of the home
+/// account that may assume an admin role of the other account is TL702, which a scan of the
+/// home account alone cannot see.
+#[test]
+fn the_role_graph_spans_the_scanned_accounts() {
+    let Some(bin) = trustlint_bin("check_aws_graph") else { return };
+    let Some(moto) =
+        Moto::start_or_skip_with("check_aws_graph", &[("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")])
+    else {
+        return;
+    };
+    let home = moto.aws();
+    let hub_trust = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
+        "Principal": {{"AWS": "arn:aws:iam::{PARTNER}:root"}}, "Action": "sts:AssumeRole",
+        "Condition": {{"StringLike": {{"sts:ExternalId": "acme@*@app@*"}}}}}}]}}"#
+    );
+    create_role_with(&home, "hub", &hub_trust);
+    let hop = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "sts:AssumeRole",
+        "Resource": "arn:aws:iam::{OTHER_ACCOUNT}:role/admin"}}]}}"#
+    );
+    home.block_on(
+        home.iam_client().put_role_policy().role_name("hub").policy_name("hop").policy_document(hop).send(),
+    )
+    .expect("put inline policy");
+    let (key, secret, token) = other_account_credentials(&moto);
+    let other = moto.aws_as(&key, &secret, Some(&token));
+    create_role_with(&other, "admin", &trust(&format!(r#"{{"AWS": "arn:aws:iam::{ACCOUNT}:role/hub"}}"#)));
+    attach(&other, "admin", "arn:aws:iam::aws:policy/AdministratorAccess");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let creds = dir.path().join("credentials");
+    std::fs::write(
+        &creds,
+        format!(
+            "[home]\naws_access_key_id = {KEY}\naws_secret_access_key = {KEY}\n\n[other]\naws_access_key_id = {key}\n\
+             aws_secret_access_key = {secret}\naws_session_token = {token}\n"
+        ),
+    )
+    .expect("write credentials");
+    let creds = creds.to_string_lossy().into_owned();
+    let env = [("AWS_SHARED_CREDENTIALS_FILE", creds.as_str())];
+    let scan = |profiles: &[&str]| {
+        let mut args = vec![
+            "check",
+            "--aws",
+            "--endpoint-url",
+            &moto.url,
+            "--format",
+            "json",
+            "--spacelift-account",
+            "acme",
+        ];
+        for p in profiles {
+            args.extend(["--profile", p]);
+        }
+        let run = trustlint(&bin, dir.path(), &env, &args);
+        assert!(run.code < 2, "{}\n{}", run.stdout, run.stderr);
+        findings(&run.stdout)
+    };
+    let both = scan(&["home", "other"]);
+    assert!(
+        both.iter().any(|f| f.0 == "TL702" && f.2 == "aws:123456789012"),
+        "{both:?}"
+    );
+    let alone = scan(&["home"]);
+    assert!(!alone.iter().any(|f| f.0 == "TL702"), "{alone:?}");
+}
