@@ -108,14 +108,14 @@ pub enum OutputFormat {
     Markdown,
 }
 
-/// A run phase (`simulate --phase`).
+/// A run phase (`simulate --phase`, `verify --phase`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PhaseArg {
     Read,
     Write,
 }
 
-/// Output of `simulate` (as `verify`'s).
+/// Output of `verify` and `simulate`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum VerifyFormat {
     Human,
@@ -154,9 +154,10 @@ pub enum SpaceliftEnvironmentArg {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Files and directories to lint; `-` reads standard input
-    #[arg(default_value = ".")]
+    /// Files and directories to lint; `-` reads standard input [default: ., or none with --aws]
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub scan: AwsScanArgs,
     /// Output format
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
@@ -252,6 +253,117 @@ pub struct CheckArgs {
     pub policy_places: bool,
 }
 
+/// `check --aws`: lint what is deployed (docs/aws-scan.md).
+#[derive(Debug, Clone, Default, Args)]
+pub struct AwsScanArgs {
+    /// Also lint the live AWS account: every role, user, group and customer managed policy,
+    /// fetched with iam:GetAccountAuthorizationDetails (by the trustlint-verify binary) and
+    /// linted as a dump file is
+    #[arg(long)]
+    pub aws: bool,
+    /// With --aws: a named AWS profile to scan the account of (repeatable: one account each,
+    /// all in one run, so the role graph spans them) [default: the standard credential chain]
+    #[arg(long, value_name = "NAME", requires = "aws")]
+    pub profile: Vec<String>,
+    /// With --aws: AWS region for the STS and IAM endpoints [default: from the AWS chain, else
+    /// us-east-1]
+    #[arg(long, value_name = "R", requires = "aws")]
+    pub region: Option<String>,
+    /// With --aws: send STS and IAM requests to this endpoint (e.g. moto or LocalStack)
+    #[arg(long, value_name = "URL", requires = "aws")]
+    pub endpoint_url: Option<String>,
+    /// With --aws: keep the fetched dump in FILE, which the report then points at (an existing
+    /// directory, or with several --profile: a directory with one `<account id>.json` each)
+    /// [default: kept in memory only, reported as `aws:<account id>`]
+    #[arg(long, value_name = "PATH", requires = "aws")]
+    pub save_dump: Option<PathBuf>,
+}
+
+/// `trustlint-verify fetch-authorization-details` (hidden): what `check --aws` runs for one
+/// account. Writes the dump to `--out` in the AWS CLI's shape and one JSON line on standard
+/// output: `{"account":..., "arn":..., "pages":..., "roles":..., ...}`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct FetchDumpArgs {
+    /// Named AWS profile [default: the standard chain]
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// AWS region
+    #[arg(long, value_name = "R")]
+    pub region: Option<String>,
+    /// Endpoint for STS and IAM
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Where to write the dump
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// No progress line
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+impl FetchDumpArgs {
+    /// The hidden subcommand's name (the first argument of `trustlint-verify`).
+    pub const SUBCOMMAND: &'static str = "fetch-authorization-details";
+
+    /// The command line that parses back into `self` (after [`Self::SUBCOMMAND`]).
+    pub fn to_args(&self) -> Vec<std::ffi::OsString> {
+        let mut out: Vec<std::ffi::OsString> = Vec::new();
+        let mut opt = |name: &str, v: &Option<String>| {
+            if let Some(v) = v {
+                out.push(name.into());
+                out.push(v.into());
+            }
+        };
+        opt("--profile", &self.profile);
+        opt("--region", &self.region);
+        opt("--endpoint-url", &self.endpoint_url);
+        out.push("--out".into());
+        out.push(self.out.clone().into_os_string());
+        if self.quiet {
+            out.push("--quiet".into());
+        }
+        out
+    }
+}
+
+/// `trustlint-verify fetch-trust-policy` (hidden): what `simulate --role-arn` runs. Prints the
+/// role's trust policy (`iam:GetRole`), URL-decoded and otherwise as IAM stores it, on
+/// standard output.
+#[derive(Debug, Clone, Default, Args)]
+pub struct FetchTrustArgs {
+    /// The role (`arn:<partition>:iam::<account>:role/<name>`)
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: String,
+    /// Named AWS profile [default: the standard chain]
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// AWS region
+    #[arg(long, value_name = "R")]
+    pub region: Option<String>,
+    /// Endpoint for STS and IAM
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+}
+
+impl FetchTrustArgs {
+    /// The hidden subcommand's name (the first argument of `trustlint-verify`).
+    pub const SUBCOMMAND: &'static str = "fetch-trust-policy";
+
+    /// The command line that parses back into `self` (after [`Self::SUBCOMMAND`]).
+    pub fn to_args(&self) -> Vec<std::ffi::OsString> {
+        let mut out: Vec<std::ffi::OsString> = vec!["--role-arn".into(), self.role_arn.clone().into()];
+        for (name, v) in
+            [("--profile", &self.profile), ("--region", &self.region), ("--endpoint-url", &self.endpoint_url)]
+        {
+            if let Some(v) = v {
+                out.push(name.into());
+                out.push(v.into());
+            }
+        }
+        out
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
     Text,
@@ -332,14 +444,71 @@ pub struct ExternalIdArgs {
     pub format: ListFormat,
 }
 
-/// `trustlint verify ...`: every argument goes unchanged to the `trustlint-verify` binary, which
-/// holds the AWS SDK (see src/commands/verify.rs).
-#[derive(Debug, Args)]
-#[command(disable_help_flag = true)]
+/// `trustlint verify ...`, defined once for both binaries: the lint binary parses these (for
+/// `--help`, completions, the manual page and usage errors) and then hands its arguments unchanged
+/// to the `trustlint-verify` binary, which holds the AWS SDK and parses them again (see
+/// src/commands/verify.rs).
+#[derive(Debug, Clone, Args)]
 pub struct VerifyArgs {
-    /// The arguments of `trustlint-verify` (`trustlint verify --help` shows them)
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "ARGS")]
-    pub args: Vec<std::ffi::OsString>,
+    /// The role to assume (`arn:<partition>:iam::<account>:role/<name>`)
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: String,
+    /// The external id to send [default: none, for roles that do not require one]
+    #[arg(long, value_name = "ID", conflicts_with_all = ["spacelift_stack", "phase", "integration_id"])]
+    pub external_id: Option<String>,
+    /// Build the external id and session name as Spacelift does for this stack (or module) slug
+    #[arg(long, value_name = "SLUG", requires = "phase")]
+    pub spacelift_stack: Option<String>,
+    /// Spacelift run phase the external id is for
+    #[arg(long, value_enum, requires = "spacelift_stack")]
+    pub phase: Option<PhaseArg>,
+    /// Spacelift integration id (26-character ULID) [default: a random one, which only matches
+    /// `StringLike` patterns with `*` in that part]
+    #[arg(long, value_name = "ULID", requires = "spacelift_stack")]
+    pub integration_id: Option<String>,
+    /// Spacelift account name (overrides `spacelift.account` of the configuration file)
+    #[arg(long, value_name = "NAME")]
+    pub spacelift_account: Option<String>,
+    /// Configuration file [default: nearest trustlint.toml or .trustlint.toml upward]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// AWS region (picks the regional STS endpoint) [default: from the AWS chain, else us-east-1]
+    #[arg(long, value_name = "R")]
+    pub region: Option<String>,
+    /// Session duration in seconds (900 to 43200; 3600 at most when chaining roles)
+    #[arg(long, value_name = "SECONDS")]
+    pub duration: Option<u32>,
+    /// Role session name [default: Spacelift's `<run-id>@<stack>@<account>`, or
+    /// `trustlint-verify-<ulid>`]
+    #[arg(long, value_name = "NAME")]
+    pub session_name: Option<String>,
+    /// Named AWS profile for the caller's credentials (e.g. one of the role's own account, so
+    /// iam:GetRole can read it) [default: the standard chain, which honours AWS_PROFILE]
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// The MFA code for a profile chain whose profile has `mfa_serial` [default: asked for on
+    /// the terminal]
+    #[arg(long, value_name = "CODE", requires = "profile")]
+    pub mfa_token: Option<String>,
+    /// Send STS and IAM requests to this endpoint (e.g. moto or LocalStack)
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// The positive AssumeRole must be denied (checks that this id is locked out)
+    #[arg(long, conflicts_with_all = ["export_env", "command"])]
+    pub expect_deny: bool,
+    /// Skip the negative probes (no external id; the other phase's external id)
+    #[arg(long)]
+    pub no_probes: bool,
+    /// Report format
+    #[arg(long, value_enum, default_value_t = VerifyFormat::Human)]
+    pub format: VerifyFormat,
+    /// Print an `export AWS_...=...` line with the minted credentials on stdout, for `eval` (report on
+    /// stderr)
+    #[arg(long, conflicts_with = "command")]
+    pub export_env: bool,
+    /// Run COMMAND with the minted credentials in its environment; exit with its status
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -429,4 +598,12 @@ pub struct SimulateArgs {
     /// With --role-arn: send IAM requests to this endpoint (e.g. moto or LocalStack)
     #[arg(long, value_name = "URL", requires = "role_arn")]
     pub endpoint_url: Option<String>,
+    /// With --role-arn: the named AWS profile whose credentials read the role (one of the
+    /// role's own account: IAM reads only its own account) [default: the standard chain]
+    #[arg(long, value_name = "NAME", requires = "role_arn")]
+    pub profile: Option<String>,
+    /// With --role-arn: keep the fetched trust policy in FILE, which the code frames then point
+    /// at [default: kept in memory, shown under the role ARN]
+    #[arg(long, value_name = "FILE", requires = "role_arn")]
+    pub save_policy: Option<PathBuf>,
 }

@@ -359,15 +359,23 @@ fn principal_forms() {
     assert_eq!(decision("111122223333"), "deny", "some principal of the account is not the trusted role");
 }
 
-/// `--role-arn` says how to get the live trust policy: the lint binary has no AWS SDK.
+/// `--role-arn` without the trustlint-verify binary (which fetches the role) says how to install
+/// it or save the trust policy by hand. The binary is copied alone into a scratch directory, so
+/// nothing sits beside it; crates/trustlint-verify/tests/simulate_live.rs fetches for real.
 #[test]
-fn role_arn_says_how_to_fetch_the_trust_policy() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_trustlint"))
+fn role_arn_without_the_verify_binary_says_how_to_fetch_the_trust_policy() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let exe = dir.path().join(format!("trustlint{}", std::env::consts::EXE_SUFFIX));
+    std::fs::copy(env!("CARGO_BIN_EXE_trustlint"), &exe).expect("copy trustlint");
+    let out = std::process::Command::new(&exe)
         .args(["simulate", "--role-arn", "arn:aws:iam::111122223333:role/app", "--principal", "111122223333"])
+        .env("PATH", dir.path())
+        .env_remove("TRUSTLINT_VERIFY_BIN")
         .output()
         .expect("trustlint runs");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("needs the trustlint-verify binary"), "{err}");
     assert!(err.contains("aws iam get-role --role-name app"), "{err}");
 }
 

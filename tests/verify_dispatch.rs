@@ -49,10 +49,10 @@ fn arguments_and_exit_status_pass_through_the_binary_next_to_trustlint() {
     let empty = tempfile::tempdir().expect("tempdir");
     let exe = scratch_trustlint(dir.path());
     fake_verify(dir.path(), 7);
-    let out = run(&exe, empty.path(), &["verify", "--help", "--role-arn", "a b", "--", "env", "-x"]);
+    let out = run(&exe, empty.path(), &["verify", "--role-arn", "a b", "--no-probes", "--", "env", "-x"]);
     assert_eq!(out.status.code(), Some(7), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(text, "arg:--help\narg:--role-arn\narg:a b\narg:--\narg:env\narg:-x\n");
+    assert_eq!(text, "arg:--role-arn\narg:a b\narg:--no-probes\narg:--\narg:env\narg:-x\n");
 }
 
 #[cfg(unix)]
@@ -62,9 +62,34 @@ fn the_verify_binary_is_found_on_path_too() {
     let bin = tempfile::tempdir().expect("tempdir");
     let exe = scratch_trustlint(dir.path());
     fake_verify(bin.path(), 0);
-    let out = run(&exe, bin.path(), &["verify", "--no-probes"]);
+    let out = run(&exe, bin.path(), &["verify", "--role-arn", "r", "--no-probes"]);
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "arg:--no-probes\n");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "arg:--role-arn\narg:r\narg:--no-probes\n");
+}
+
+/// The options are defined once (`trustlint::cli::VerifyArgs`), so `trustlint verify --help`
+/// lists every one of them without the verify binary, and a usage error is caught before it
+/// would be forwarded.
+#[test]
+fn help_and_usage_errors_need_no_verify_binary() {
+    use clap::Args;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let empty = tempfile::tempdir().expect("tempdir");
+    let exe = scratch_trustlint(dir.path());
+    let out = run(&exe, empty.path(), &["verify", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&out.stdout);
+    let cmd = trustlint::cli::VerifyArgs::augment_args(clap::Command::new("verify"));
+    let longs: Vec<&str> = cmd.get_arguments().filter_map(|a| a.get_long()).collect();
+    assert!(longs.len() > 15, "{longs:?}");
+    for long in longs {
+        assert!(help.contains(&format!("--{long}")), "--{long} missing from:\n{help}");
+    }
+    let out = run(&exe, empty.path(), &["verify", "--phase", "read"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--role-arn"), "{err}");
+    assert!(!err.contains("needs the trustlint-verify binary"), "{err}");
 }
 
 /// The point of the split: the lint package's dependency tree (what `cargo install --path .`

@@ -79,7 +79,9 @@ pub fn options(args: &CheckArgs) -> Result<Prepared, Error> {
         c.apply_settings(&mut opts.settings);
         opts.lint = c.lint_options();
     }
-    for p in &args.paths {
+    let default = [PathBuf::from(".")];
+    let paths = if args.paths.is_empty() && !args.scan.aws { &default[..] } else { &args.paths[..] };
+    for p in paths {
         if p.as_os_str() == "-" {
             // Bounded like files; a BOM or invalid bytes are left for the parser to point at.
             let text = match crate::load::read_stream(std::io::stdin().lock()) {
@@ -209,6 +211,8 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
             eprintln!("using configuration {}", c.path.display());
         }
     }
+    let fetched =
+        if args.scan.aws { Some(super::check_aws::fetch(&args.scan, args.quiet, &mut opts)?) } else { None };
     let bar = progress_bar(args.quiet);
     opts.progress = bar.as_ref().map(|(_, hook)| hook.clone());
     let fixing = (args.fix || args.diff)
@@ -234,6 +238,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
         run_summary(&report, args.verbose);
     }
     if let Some(path) = &args.write_baseline {
+        super::check_aws::baseline_allowed(fetched.as_ref(), path)?;
         return write_baseline(args, path, &report);
     }
     let mut fps = crate::baseline::fingerprints(&report.findings, &report.sources);
@@ -261,7 +266,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
             return Ok(exit(EXIT_USAGE));
         }
     }
-    Ok(exit(if failed { EXIT_FINDINGS } else { EXIT_OK }))
+    Ok(exit(super::check_aws::status(fetched.as_ref(), if failed { EXIT_FINDINGS } else { EXIT_OK })))
 }
 
 /// Fixed and still fixable findings, for the summary line.

@@ -2,6 +2,7 @@
 //! printed once, here, and `main.rs` only hands over the outcome.
 
 pub mod check;
+pub mod check_aws;
 pub mod completions;
 pub mod external_id;
 pub mod graph;

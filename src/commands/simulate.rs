@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use crate::aws::spacelift::{Phase, SpaceliftEnvironment};
-use crate::cli::{PhaseArg, SimulateArgs, SpaceliftEnvironmentArg, VerifyFormat};
+use crate::cli::{FetchTrustArgs, PhaseArg, SimulateArgs, SpaceliftEnvironmentArg, VerifyFormat};
 use std::process::ExitCode;
 
 use crate::Error;
@@ -144,14 +144,48 @@ fn options(args: &SimulateArgs, settings: &Settings) -> Result<Options, String> 
     })
 }
 
-/// `--role-arn`: the lint binary has no AWS SDK (it lives in `trustlint-verify`), so the live
-/// trust policy is not fetched here; the message says how to get it.
-fn fetch(_args: &SimulateArgs, arn: &str) -> Result<(String, String), String> {
+/// `--role-arn`: the lint binary has no AWS SDK, so `trustlint-verify fetch-trust-policy`
+/// reads the role (`iam:GetRole`) and prints its trust policy; that text is simulated as a file
+/// named by `--save-policy` (written there) or by the role ARN.
+fn fetch(args: &SimulateArgs, arn: &str) -> Result<(String, String), String> {
     crate::aws::arn::validate(arn, crate::aws::arn::ArnUse::Role).map_err(|e| format!("--role-arn: {e}"))?;
     let name = crate::aws::arn::role_name(arn).unwrap_or("NAME");
-    Err(format!(
-        "--role-arn is not fetched by the lint binary (it has no AWS SDK): save the trust policy with \
-         `aws iam get-role --role-name {name} --query Role.AssumeRolePolicyDocument > trust.json` and pass \
-         it as PATH, or run `trustlint verify --role-arn {arn}`, which reads it live"
-    ))
+    let Some(bin) = crate::commands::verify::find_binary() else {
+        return Err(format!(
+            "--role-arn needs the {} binary (the part of trustlint that talks to AWS), which is not \
+             installed next to this trustlint or on PATH; install it with `cargo install --locked \
+             --path crates/trustlint-verify`, or save the trust policy with `aws iam get-role \
+             --role-name {name} --query Role.AssumeRolePolicyDocument > trust.json` and pass it as PATH",
+            crate::commands::verify::binary_name()
+        ));
+    };
+    let fetch = FetchTrustArgs {
+        role_arn: arn.to_string(),
+        profile: args.profile.clone(),
+        region: args.region.clone(),
+        endpoint_url: args.endpoint_url.clone(),
+    };
+    let out = std::process::Command::new(&bin)
+        .arg(FetchTrustArgs::SUBCOMMAND)
+        .args(fetch.to_args())
+        .stdin(std::process::Stdio::inherit())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", bin.display()))?;
+    if !out.status.success() {
+        return Err(format!("--role-arn: could not read the trust policy of {arn} (see above)"));
+    }
+    // IAM caps a trust policy at 4,096 characters; anything far larger is not one.
+    if out.stdout.len() as u64 > crate::load::MAX_FILE_BYTES {
+        return Err(format!("--role-arn: the trust policy of {arn} is larger than any IAM allows"));
+    }
+    let text = String::from_utf8(out.stdout)
+        .map_err(|_| format!("--role-arn: the trust policy of {arn} is not UTF-8"))?;
+    match &args.save_policy {
+        Some(path) => {
+            std::fs::write(path, &text).map_err(|e| format!("--save-policy {}: {e}", path.display()))?;
+            Ok((path.display().to_string(), text))
+        }
+        None => Ok((arn.to_string(), text)),
+    }
 }

@@ -29,9 +29,11 @@ pub fn find_binary() -> Option<PathBuf> {
     beside.into_iter().chain(on_path).find(|p| p.is_file())
 }
 
-pub fn run(args: &VerifyArgs) -> i32 {
+/// `args` were parsed (so a usage error or `--help` never needs the binary); what is forwarded
+/// is the command line itself, every argument after `verify` as the user typed it.
+pub fn run(_args: &VerifyArgs) -> i32 {
     match find_binary() {
-        Some(bin) => forward(&bin, &args.args),
+        Some(bin) => forward(&bin, &after_verify(std::env::args_os())),
         None => {
             eprintln!(
                 "error: `trustlint verify` needs the {} binary (the part of trustlint that talks to \
@@ -42,6 +44,11 @@ pub fn run(args: &VerifyArgs) -> i32 {
             EXIT_USAGE
         }
     }
+}
+
+/// The arguments after the `verify` subcommand (the lint binary has no options before it).
+fn after_verify(args: impl Iterator<Item = OsString>) -> Vec<OsString> {
+    args.skip(1).skip_while(|a| a != "verify").skip(1).collect()
 }
 
 /// Runs `bin ARGS`, inheriting standard streams; its exit status is ours. On Unix the process
@@ -65,4 +72,16 @@ fn forward(bin: &Path, args: &[OsString]) -> i32 {
 fn cannot_run(bin: &OsStr, e: &std::io::Error) -> i32 {
     eprintln!("error: cannot run {}: {e}", Path::new(bin).display());
     EXIT_USAGE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forwards_what_follows_the_subcommand() {
+        let argv = ["trustlint", "verify", "--role-arn", "a b", "--", "verify", "-x"].map(OsString::from);
+        let want = ["--role-arn", "a b", "--", "verify", "-x"].map(OsString::from);
+        assert_eq!(after_verify(argv.into_iter()), want);
+    }
 }

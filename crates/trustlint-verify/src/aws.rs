@@ -235,6 +235,13 @@ const OP_GET_ROLE_POLICY: &str = "iam:GetRolePolicy";
 const OP_LIST_ATTACHED: &str = "iam:ListAttachedRolePolicies";
 const OP_GET_POLICY: &str = "iam:GetPolicy";
 const OP_GET_POLICY_VERSION: &str = "iam:GetPolicyVersion";
+const OP_AUTH_DETAILS: &str = "iam:GetAccountAuthorizationDetails";
+
+/// Pages of `iam:GetAccountAuthorizationDetails` read at most: 100 items each by default, so
+/// ten million entities, far past IAM's quotas; an endpoint that never stops is cut off here.
+pub const MAX_AUTH_PAGES: usize = 100_000;
+
+pub use aws_sdk_iam::operation::get_account_authorization_details::GetAccountAuthorizationDetailsOutput as AuthPage;
 
 impl Aws {
     /// Builds the runtime and SDK configuration (this resolves region and profile settings but
@@ -392,6 +399,29 @@ impl Aws {
             out.attached.push(AttachedPolicy { name: name.to_owned(), arn: arn.to_owned(), document });
         }
         Ok(out)
+    }
+
+    /// Every page of `iam:GetAccountAuthorizationDetails` (all entity types, as the AWS CLI asks
+    /// with no `--filter`), `on_page` told the count after each one.
+    pub fn authorization_details(
+        &self,
+        mut on_page: impl FnMut(usize, &AuthPage),
+    ) -> Result<Vec<AuthPage>, AwsError> {
+        self.rt.block_on(async {
+            let mut stream = self.iam.get_account_authorization_details().into_paginator().send();
+            let mut pages = Vec::new();
+            while let Some(page) = stream.next().await {
+                let page = page.map_err(|e| self.iam_error(OP_AUTH_DETAILS, e))?;
+                on_page(pages.len() + 1, &page);
+                pages.push(page);
+                if pages.len() >= MAX_AUTH_PAGES {
+                    let what = format!("still truncated after {MAX_AUTH_PAGES} pages; stopped");
+                    let parts = Parts::transport(self.fallback_endpoint("iam"), what);
+                    return Err(AwsError::new(AwsErrorKind::MalformedResponse, OP_AUTH_DETAILS, parts, &[]));
+                }
+            }
+            Ok(pages)
+        })
     }
 
     /// The default version's document of a customer managed policy.

@@ -9,8 +9,10 @@
 
 pub mod aws;
 pub mod cli;
+pub mod dump;
 pub mod error;
 pub mod exec;
+pub mod fetch;
 pub mod live;
 pub mod plan;
 pub mod probes;
@@ -61,7 +63,9 @@ pub fn run(args: &VerifyArgs) -> i32 {
         }
     };
     let aws = match chain {
-        Some(chain) => match follow(&chain, &opts, args, &mut rep) {
+        Some(chain) => match follow(&chain, &opts, args.mfa_token.as_deref(), &mut |n, s, m| {
+            rep.step(n, s, m);
+        }) {
             Some(aws) => aws,
             None => {
                 report::emit(&rep, args.format, to_stderr);
@@ -91,7 +95,13 @@ pub fn run(args: &VerifyArgs) -> i32 {
 
 /// Assumes each role of a profile chain in turn, each hop with the previous one's credentials
 /// (and `--endpoint-url`), one report step per hop; the client of the last hop is the caller.
-fn follow(chain: &profiles::Chain, opts: &AwsOptions, args: &VerifyArgs, rep: &mut Report) -> Option<Aws> {
+/// `step` is told each hop (and the failure that ends the chain), as `verify`'s report steps.
+pub fn follow(
+    chain: &profiles::Chain,
+    opts: &AwsOptions,
+    mfa_token: Option<&str>,
+    step: &mut dyn FnMut(&'static str, Status, String),
+) -> Option<Aws> {
     let base = match &chain.base {
         profiles::Base::Profile(p) => AwsOptions { profile: Some(p.clone()), ..opts.clone() },
         profiles::Base::CredentialSource(_) => AwsOptions { profile: None, ..opts.clone() },
@@ -99,14 +109,14 @@ fn follow(chain: &profiles::Chain, opts: &AwsOptions, args: &VerifyArgs, rep: &m
     let mut aws = match Aws::new(&base) {
         Ok(a) => a,
         Err(e) => {
-            rep.step("aws-config", Status::Failed, describe(&e));
+            step("aws-config", Status::Failed, describe(&e));
             return None;
         }
     };
     for hop in &chain.hops {
-        let code = match hop.mfa_serial.as_deref().map(|s| profiles::mfa_code(s, args.mfa_token.as_deref())) {
+        let code = match hop.mfa_serial.as_deref().map(|s| profiles::mfa_code(s, mfa_token)) {
             Some(Err(e)) => {
-                rep.step("profile-hop", Status::Failed, format!("profile {}: {e}", hop.profile));
+                step("profile-hop", Status::Failed, format!("profile {}: {e}", hop.profile));
                 return None;
             }
             Some(Ok(c)) => Some(c),
@@ -123,11 +133,11 @@ fn follow(chain: &profiles::Chain, opts: &AwsOptions, args: &VerifyArgs, rep: &m
         ) {
             Ok(m) => m,
             Err(e) => {
-                rep.step("profile-hop", Status::Failed, format!("profile {}: {}", hop.profile, describe(&e)));
+                step("profile-hop", Status::Failed, format!("profile {}: {}", hop.profile, describe(&e)));
                 return None;
             }
         };
-        rep.step(
+        step(
             "profile-hop",
             Status::Passed,
             format!("profile {}: assumed {} as {}", hop.profile, hop.role_arn, minted.assumed_role_arn),
@@ -144,7 +154,7 @@ fn follow(chain: &profiles::Chain, opts: &AwsOptions, args: &VerifyArgs, rep: &m
         aws = match Aws::new(&next) {
             Ok(a) => a,
             Err(e) => {
-                rep.step("aws-config", Status::Failed, describe(&e));
+                step("aws-config", Status::Failed, describe(&e));
                 return None;
             }
         };

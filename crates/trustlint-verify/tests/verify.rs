@@ -7,9 +7,8 @@ mod support;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use support::moto::{Moto, free_port};
+use support::moto::{KEY, Moto, attach, free_port};
 use support::responder::{Reply, Responder, Route, assume_role_xml, caller_identity_xml, sts_error_xml};
-use trustlint_verify::{Aws, AwsOptions, CallerCredentials, Secret};
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/deploy";
 const CALLER_SECRET: &str = "CALLER-secret-value-never-printed";
@@ -407,24 +406,6 @@ fn trust_policy(external_id: &str) -> String {
     )
 }
 
-fn create_role(moto: &Moto, name: &str, policy: &str) -> String {
-    let aws = Aws::new(&AwsOptions {
-        region: Some("us-east-1".into()),
-        endpoint_url: Some(moto.url.clone()),
-        credentials: Some(CallerCredentials {
-            access_key_id: "testing".into(),
-            secret_access_key: Secret::new("testing"),
-            session_token: None,
-        }),
-        ..AwsOptions::default()
-    })
-    .expect("config");
-    let out = aws
-        .block_on(aws.iam_client().create_role().role_name(name).assume_role_policy_document(policy).send())
-        .expect("create role in moto");
-    out.role().unwrap().arn().to_owned()
-}
-
 fn parse_export(line: &str) -> Vec<(String, String)> {
     // Let a real shell evaluate it, then print the four variables.
     let out = Command::new("sh")
@@ -445,18 +426,13 @@ fn parse_export(line: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn moto_aws(moto: &Moto) -> Aws {
-    Aws::new(&AwsOptions {
-        region: Some("us-east-1".into()),
-        endpoint_url: Some(moto.url.clone()),
-        credentials: Some(CallerCredentials {
-            access_key_id: "testing".into(),
-            secret_access_key: Secret::new("testing"),
-            session_token: None,
-        }),
-        ..AwsOptions::default()
-    })
-    .expect("config")
+/// `verify ARGS` against moto as its default account's caller (`testing`/`testing`), with
+/// moto's endpoint and region added.
+fn verify_moto(dir: &Path, moto: &Moto, args: &[&str]) -> Run {
+    // In front: anything after a `--` in ARGS is the command to run.
+    let mut all = vec!["--endpoint-url", &moto.url, "--region", "us-east-1"];
+    all.extend(args);
+    verify_in(dir, KEY, KEY, &all)
 }
 
 /// A live role that trusts Spacelift for every phase of a stack and has AdministratorAccess
@@ -473,16 +449,8 @@ fn moto_live_role_policies_feed_the_lint_and_an_untrusted_caller_is_told_why() {
     let trust = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
         "Principal": {"AWS": "arn:aws:iam::324880187172:root"}, "Action": "sts:AssumeRole",
         "Condition": {"StringLike": {"sts:ExternalId": "acme@*@stack-a@*"}}}]}"#;
-    let role = create_role(&moto, "spacelift-app", trust);
-    let aws = moto_aws(&moto);
-    let iam = aws.iam_client();
-    aws.block_on(
-        iam.attach_role_policy()
-            .role_name("spacelift-app")
-            .policy_arn("arn:aws:iam::aws:policy/AdministratorAccess")
-            .send(),
-    )
-    .expect("attach AdministratorAccess");
+    let role = moto.create_role("spacelift-app", trust);
+    attach(&moto.aws(), "spacelift-app", "arn:aws:iam::aws:policy/AdministratorAccess");
     let dir = tmp();
     let args = [
         "--role-arn",
@@ -495,12 +463,8 @@ fn moto_live_role_policies_feed_the_lint_and_an_untrusted_caller_is_told_why() {
         "acme",
         "--integration-id",
         INTEGRATION,
-        "--endpoint-url",
-        &moto.url,
-        "--region",
-        "us-east-1",
     ];
-    let run = verify_in(dir.path(), "testing", "testing", &args);
+    let run = verify_moto(dir.path(), &moto, &args);
     assert_eq!(run.code, 1, "{}", run.all());
     let out = &run.stdout;
     assert!(out.contains("passed   role-policies    0 inline and 1 attached policy"), "{out}");
@@ -529,8 +493,8 @@ fn moto_roles_without_external_id_and_roles_of_other_accounts() {
     let Some(moto) = Moto::start_or_skip("moto_roles_without_external_id") else { return };
     let trust = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
         "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}"#;
-    let role = create_role(&moto, "plain", trust);
-    let aws = moto_aws(&moto);
+    let role = moto.create_role("plain", trust);
+    let aws = moto.aws();
     let inline =
         r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}"#;
     aws.block_on(
@@ -543,12 +507,7 @@ fn moto_roles_without_external_id_and_roles_of_other_accounts() {
     )
     .expect("put inline policy");
     let dir = tmp();
-    let run = verify_in(
-        dir.path(),
-        "testing",
-        "testing",
-        &["--role-arn", &role, "--endpoint-url", &moto.url, "--region", "us-east-1"],
-    );
+    let run = verify_moto(dir.path(), &moto, &["--role-arn", &role]);
     assert_eq!(run.code, 0, "{}", run.all());
     let id_line = run.stdout.lines().find(|l| l.contains(" external-id ")).expect("external-id line");
     assert!(
@@ -562,21 +521,7 @@ fn moto_roles_without_external_id_and_roles_of_other_accounts() {
     assert!(!run.stdout.contains("external id   "), "{}", run.stdout);
 
     let other = "arn:aws:iam::111122223333:role/elsewhere";
-    let run = verify_in(
-        dir.path(),
-        "testing",
-        "testing",
-        &[
-            "--role-arn",
-            other,
-            "--external-id",
-            "xyz-1",
-            "--endpoint-url",
-            &moto.url,
-            "--region",
-            "us-east-1",
-        ],
-    );
+    let run = verify_moto(dir.path(), &moto, &["--role-arn", other, "--external-id", "xyz-1"]);
     let line = run.stdout.lines().find(|l| l.contains("get-role")).expect("get-role line");
     assert!(line.starts_with("  skipped"), "{}", run.stdout);
     assert!(line.contains("IAM reads only the caller's own account"), "{line}");
@@ -588,7 +533,7 @@ fn moto_roles_without_external_id_and_roles_of_other_accounts() {
 fn moto_end_to_end() {
     let Some(moto) = Moto::start_or_skip("moto_end_to_end") else { return };
     let dir = tmp();
-    let role = create_role(&moto, "spacelift-deploy", &trust_policy(EXPECTED_ID));
+    let role = moto.create_role("spacelift-deploy", &trust_policy(EXPECTED_ID));
     assert_eq!(role, "arn:aws:iam::123456789012:role/spacelift-deploy");
     let v = |extra: &[&str]| -> Run {
         let mut args = vec![
@@ -602,13 +547,9 @@ fn moto_end_to_end() {
             "acme",
             "--integration-id",
             INTEGRATION,
-            "--endpoint-url",
-            &moto.url,
-            "--region",
-            "us-east-1",
         ];
         args.extend(extra);
-        verify_in(dir.path(), "testing", "testing", &args)
+        verify_moto(dir.path(), &moto, &args)
     };
 
     // Positive path, no probes: every step, the assumed-role ARN and expiry, exit 0.
@@ -645,10 +586,9 @@ fn moto_end_to_end() {
 
     // JSON, with the account from trustlint.toml instead of the flag.
     std::fs::write(dir.path().join("trustlint.toml"), "[spacelift]\naccount = \"acme\"\n").unwrap();
-    let json = verify_in(
+    let json = verify_moto(
         dir.path(),
-        "testing",
-        "testing",
+        &moto,
         &[
             "--role-arn",
             &role,
@@ -658,10 +598,6 @@ fn moto_end_to_end() {
             "read",
             "--integration-id",
             INTEGRATION,
-            "--endpoint-url",
-            &moto.url,
-            "--region",
-            "us-east-1",
             "--no-probes",
             "--format",
             "json",
@@ -735,23 +671,9 @@ fn moto_end_to_end() {
     // A role that requires another external id: predicted from GetRole + evaluation, and
     // AssumeRole is never called.
     let other =
-        create_role(&moto, "other-stack", &trust_policy("acme@01GE7K9SR2DQBCRQ90DH70JF6Y@stack-b@read"));
-    let deny = verify_in(
-        dir.path(),
-        "testing",
-        "testing",
-        &[
-            "--role-arn",
-            &other,
-            "--external-id",
-            EXPECTED_ID,
-            "--endpoint-url",
-            &moto.url,
-            "--region",
-            "us-east-1",
-            "--no-probes",
-        ],
-    );
+        moto.create_role("other-stack", &trust_policy("acme@01GE7K9SR2DQBCRQ90DH70JF6Y@stack-b@read"));
+    let deny =
+        verify_moto(dir.path(), &moto, &["--role-arn", &other, "--external-id", EXPECTED_ID, "--no-probes"]);
     assert_eq!(deny.code, 1, "{}", deny.all());
     let out = &deny.stdout;
     assert!(out.contains("passed   get-role"), "{out}");
@@ -768,23 +690,9 @@ fn moto_end_to_end() {
         r#""StringEquals": {"aws:PrincipalOrgID": "o-abc123", "sts:ExternalId""#,
     );
     assert!(org_policy.contains("aws:PrincipalOrgID"));
-    let org = create_role(&moto, "org-bound", &org_policy);
-    let asked = verify_in(
-        dir.path(),
-        "testing",
-        "testing",
-        &[
-            "--role-arn",
-            &org,
-            "--external-id",
-            EXPECTED_ID,
-            "--endpoint-url",
-            &moto.url,
-            "--region",
-            "us-east-1",
-            "--no-probes",
-        ],
-    );
+    let org = moto.create_role("org-bound", &org_policy);
+    let asked =
+        verify_moto(dir.path(), &moto, &["--role-arn", &org, "--external-id", EXPECTED_ID, "--no-probes"]);
     assert_eq!(asked.code, 0, "{}", asked.all());
     assert!(asked.stdout.contains("skipped  evaluate"), "{}", asked.stdout);
     assert!(asked.stdout.contains("aws:PrincipalOrgID"), "{}", asked.stdout);
@@ -792,22 +700,10 @@ fn moto_end_to_end() {
 
     // --expect-deny on that role: the prediction is the expected one; moto then accepts the
     // call (it does not enforce trust policies), which is reported as a failure.
-    let expect = verify_in(
+    let expect = verify_moto(
         dir.path(),
-        "testing",
-        "testing",
-        &[
-            "--role-arn",
-            &other,
-            "--external-id",
-            EXPECTED_ID,
-            "--endpoint-url",
-            &moto.url,
-            "--region",
-            "us-east-1",
-            "--no-probes",
-            "--expect-deny",
-        ],
+        &moto,
+        &["--role-arn", &other, "--external-id", EXPECTED_ID, "--no-probes", "--expect-deny"],
     );
     assert_eq!(expect.code, 1, "{}", expect.all());
     assert!(expect.stdout.contains("passed   evaluate"), "{}", expect.stdout);
@@ -853,9 +749,9 @@ fn moto_profile_chain_assumes_each_hop() {
     let Some(moto) = Moto::start_or_skip("moto_profile_chain") else { return };
     let trust = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
         "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}"#;
-    let hub = create_role(&moto, "hub", trust);
-    let app = create_role(&moto, "app", trust);
-    let target = create_role(&moto, "target", trust);
+    let hub = moto.create_role("hub", trust);
+    let app = moto.create_role("app", trust);
+    let target = moto.create_role("target", trust);
     let dir = tmp();
     let config = dir.path().join("config");
     std::fs::write(

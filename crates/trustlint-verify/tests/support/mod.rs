@@ -2,6 +2,7 @@
 //! responder. No mocks of the SDK: every test goes through the SDK's real HTTP stack.
 #![allow(dead_code)]
 
+pub mod lint;
 pub mod moto;
 pub mod responder;
 

@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use trustlint_verify::{Aws, AwsOptions, CallerCredentials, Secret};
+
 pub struct Moto {
     child: Child,
     pub url: String,
@@ -98,6 +100,51 @@ impl Moto {
             std::thread::sleep(Duration::from_millis(100));
         }
     }
+}
+
+/// The credentials every fixture call uses: moto maps unknown access keys to its default
+/// account, 123456789012.
+pub const KEY: &str = "testing";
+
+impl Moto {
+    /// A client of the default account (`testing`/`testing`), for setting the server up.
+    pub fn aws(&self) -> Aws {
+        self.aws_as(KEY, KEY, None)
+    }
+
+    /// A client with the given credentials (a session from another account, say).
+    pub fn aws_as(&self, key: &str, secret: &str, token: Option<&str>) -> Aws {
+        Aws::new(&AwsOptions {
+            region: Some("us-east-1".into()),
+            endpoint_url: Some(self.url.clone()),
+            credentials: Some(CallerCredentials {
+                access_key_id: key.into(),
+                secret_access_key: Secret::new(secret),
+                session_token: token.map(Secret::new),
+            }),
+            ..AwsOptions::default()
+        })
+        .expect("SDK config for moto")
+    }
+
+    /// Creates a role of the default account with this trust policy; its ARN.
+    pub fn create_role(&self, name: &str, trust: &str) -> String {
+        create_role_with(&self.aws(), name, trust)
+    }
+}
+
+/// Creates a role with `aws`'s credentials (so in that client's account); its ARN.
+pub fn create_role_with(aws: &Aws, name: &str, trust: &str) -> String {
+    let out = aws
+        .block_on(aws.iam_client().create_role().role_name(name).assume_role_policy_document(trust).send())
+        .expect("create role in moto");
+    out.role().expect("created role").arn().to_owned()
+}
+
+/// Attaches a managed policy (by ARN) to a role.
+pub fn attach(aws: &Aws, role: &str, policy_arn: &str) {
+    aws.block_on(aws.iam_client().attach_role_policy().role_name(role).policy_arn(policy_arn).send())
+        .expect("attach role policy in moto");
 }
 
 impl Drop for Moto {

@@ -28,13 +28,21 @@ pub enum Reply {
 pub struct Route {
     pub action: &'static str,
     pub token: Option<bool>,
+    /// Text the form body must contain (e.g. `Marker=page-2`), `None`: any.
+    pub needle: Option<&'static str>,
     pub status: u16,
     pub body: String,
 }
 
 impl Route {
     pub fn new(action: &'static str, status: u16, body: String) -> Route {
-        Route { action, token: None, status, body }
+        Route { action, token: None, needle: None, status, body }
+    }
+
+    /// Only for requests whose form body contains `needle`.
+    pub fn when(mut self, needle: &'static str) -> Route {
+        self.needle = Some(needle);
+        self
     }
 
     pub fn with_token(mut self, token: bool) -> Route {
@@ -165,10 +173,11 @@ fn serve(conn: TcpStream, reply: &Reply, hits: &AtomicUsize, stop: &AtomicBool) 
                 let text = String::from_utf8_lossy(&body);
                 let action =
                     text.split('&').find_map(|kv| kv.strip_prefix("Action=")).unwrap_or("").to_owned();
-                match routes
-                    .iter()
-                    .find(|r| r.action == action && r.token.is_none_or(|t| t != token.is_empty()))
-                {
+                match routes.iter().find(|r| {
+                    r.action == action
+                        && r.token.is_none_or(|t| t != token.is_empty())
+                        && r.needle.is_none_or(|n| text.contains(n))
+                }) {
                     Some(r) => (r.status, "text/xml", r.body.clone()),
                     None => (
                         400,
