@@ -175,3 +175,34 @@ pub struct Suppression {
     /// when nothing follows the comment.
     pub lines: Option<(usize, usize)>,
 }
+
+/// A variable whose default (not tfvars, `--var` or a module argument) gave a value the module
+/// used: findings that depend on it say so ("with the default of var.x").
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DefaultOrigin {
+    /// `var.x`, or `var.x of module.m` in a child module.
+    pub variable: String,
+    /// The default is `null`: an optional input left unset.
+    pub unset: bool,
+}
+
+impl DefaultOrigin {
+    pub fn describe(&self) -> String {
+        if self.unset {
+            format!("when {} is left unset", self.variable)
+        } else {
+            format!("with the default of {}", self.variable)
+        }
+    }
+}
+
+/// Where a value decided by a variable's default was used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DefaultUse {
+    pub span: Span,
+    pub origin: DefaultOrigin,
+    /// `span` is a block the default decided the shape of (a `dynamic` block's `for_each`):
+    /// findings inside it depend on it. Otherwise `span` is an expression, and findings whose
+    /// span holds it depend on it.
+    pub scope: bool,
+}

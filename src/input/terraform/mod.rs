@@ -46,7 +46,7 @@ pub fn parse_module(
 ) -> Unit {
     let (module, mut unit) = read_module(display, dir, files, sources, options);
     let mut stack = vec![module.dir.canonicalize().unwrap_or_else(|_| module.dir.clone())];
-    evaluate(&module, &mut unit, sources, options, Vec::new(), &mut stack);
+    evaluate(&module, &mut unit, sources, options, Call::default(), &mut stack);
     unit
 }
 
@@ -131,6 +131,14 @@ fn read_json_file(source: &Source, module: &mut Module, unit: &mut Unit) {
     }
 }
 
+/// How a module is called: its address (`module.x`, empty for a root module) and the
+/// arguments bound to its variables, each with the caller's defaults that decided it.
+#[derive(Default)]
+pub struct Call {
+    pub address: String,
+    pub bound: Vec<(String, value::Sv, Vec<crate::model::terraform::DefaultOrigin>)>,
+}
+
 /// Evaluates a module into `unit`, with `bound` variables (a child module's arguments): first
 /// its local module calls (whose outputs its resources may read), then its resources. Returns
 /// the module's outputs as an object.
@@ -139,13 +147,14 @@ pub fn evaluate(
     unit: &mut Unit,
     sources: &SourceMap,
     options: &InputOptions,
-    bound: Vec<(String, value::Sv)>,
+    call: Call,
     stack: &mut Vec<PathBuf>,
 ) -> value::Sv {
     let data = data_sources::TerraformData::new(options);
     let mut ev = eval::Eval::new(module, sources, &data);
-    for (name, v) in bound {
-        ev.bind_variable(&name, v);
+    ev.address = call.address;
+    for (name, v, origins) in call.bound {
+        ev.bind_variable(&name, v, origins);
     }
     modules::calls(&mut ev, unit, options, stack);
     resources::extract(&mut ev, unit);
@@ -156,6 +165,7 @@ pub fn evaluate(
         }
     }
     unit.template_files.append(&mut ev.template_files);
+    unit.defaults.append(&mut ev.default_uses);
     unit.external_id_templates.extend(data.into_templates());
     outputs
 }

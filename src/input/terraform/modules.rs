@@ -16,7 +16,8 @@ use crate::input::terraform::eval::Eval;
 use crate::input::terraform::iam::{each_instance, when};
 use crate::input::terraform::instances::Key;
 use crate::input::terraform::value::{Sv, V};
-use crate::input::terraform::{Module, Res, evaluate, read_files};
+use crate::input::terraform::{Call, Module, Res, evaluate, read_files};
+use crate::model::terraform::DefaultOrigin;
 use crate::model::Unit;
 use crate::source::{Source, SourceMap};
 
@@ -51,7 +52,11 @@ pub fn calls(ev: &mut Eval, unit: &mut Unit, options: &InputOptions, stack: &mut
         let mut map = Vec::new();
         let mut symbolic = false;
         each_instance(ev, call, false, |ev, inst, address| {
-            let bound = arguments(ev, call);
+            let call_address = match ev.address.as_str() {
+                "" => address.clone(),
+                parent => format!("{parent}.{address}"),
+            };
+            let bound = Call { address: call_address, bound: arguments(ev, call) };
             let mut child_unit = Unit { suppressions: scratch.suppressions.clone(), ..Unit::default() };
             child_unit.parse_failures.clone_from(&scratch.parse_failures);
             child_unit.sources.clone_from(&scratch.sources);
@@ -91,13 +96,17 @@ pub fn outputs(ev: &mut Eval) -> Sv {
     Sv { span, v: V::Obj(members) }
 }
 
-/// The arguments of one call instance, evaluated in the caller.
-fn arguments(ev: &mut Eval, call: &Res) -> Vec<(String, Sv)> {
+/// The arguments of one call instance, evaluated in the caller, with the caller's variable
+/// defaults each read.
+fn arguments(ev: &mut Eval, call: &Res) -> Vec<(String, Sv, Vec<DefaultOrigin>)> {
     call.block
         .body
         .attributes()
         .filter(|a| !META_ARGUMENTS.contains(&a.key.as_str()))
-        .map(|a| (a.key.as_str().to_string(), ev.eval(&a.value, call.src)))
+        .map(|a| {
+            let (v, origins) = ev.traced(|ev| ev.eval(&a.value, call.src));
+            (a.key.as_str().to_string(), v, origins)
+        })
         .collect()
 }
 
@@ -243,6 +252,7 @@ fn merge(parent: &mut Unit, child: Unit, prefix: &str, created: Option<String>) 
     }
     parent.external_id_templates.extend(child.external_id_templates);
     parent.template_files.extend(child.template_files);
+    parent.defaults.extend(child.defaults);
     for f in child.parse_failures {
         if !parent.parse_failures.contains(&f) {
             parent.parse_failures.push(f);

@@ -1,0 +1,104 @@
+//! Findings that a Terraform variable's default decided say so: "with the default of
+//! var.x" (a caller, tfvars or `--var` may set another value), or "when var.x is left unset"
+//! for a `default = null`.
+
+use crate::diagnostic::Finding;
+use crate::model::Unit;
+use crate::model::terraform::{DefaultOrigin, DefaultUse};
+use crate::source::Span;
+
+/// Variables named in one message at most; the rest are counted.
+const MAX_NAMED: usize = 3;
+
+/// Appends to each finding the defaults its value came from.
+pub fn note_defaults(unit: &Unit, findings: &mut [Finding]) {
+    if unit.defaults.is_empty() {
+        return;
+    }
+    let statements: Vec<Span> = unit.policies.iter().flat_map(|p| p.statements.iter().map(|s| s.span)).collect();
+    for f in findings {
+        let origins = deciding(&unit.defaults, &statements, f.span);
+        if let Some(words) = describe(&origins) {
+            f.message = format!("{}, {words}", f.message);
+        }
+    }
+}
+
+fn contains(outer: Span, inner: Span) -> bool {
+    outer.src == inner.src && outer.start <= inner.start && inner.end <= outer.end && inner.end > inner.start
+}
+
+/// The defaults that decided the value a finding points at. A finding on a whole statement or
+/// document is about its structure, not about the values written inside it.
+fn deciding<'u>(uses: &'u [DefaultUse], statements: &[Span], at: Span) -> Vec<&'u DefaultOrigin> {
+    let structural = statements.iter().any(|s| contains(at, *s));
+    let mut out: Vec<&DefaultOrigin> = Vec::new();
+    for u in uses {
+        let hit = if u.scope { contains(u.span, at) } else { !structural && contains(at, u.span) };
+        if hit && !out.contains(&&u.origin) {
+            out.push(&u.origin);
+        }
+    }
+    out
+}
+
+/// "with the default of var.a", "with the defaults of var.a and var.b", "when var.c is left
+/// unset"; `None` when no default decided the finding.
+fn describe(origins: &[&DefaultOrigin]) -> Option<String> {
+    let defaults: Vec<&str> = origins.iter().filter(|o| !o.unset).map(|o| o.variable.as_str()).collect();
+    let unset: Vec<&str> = origins.iter().filter(|o| o.unset).map(|o| o.variable.as_str()).collect();
+    let mut parts = Vec::new();
+    if !defaults.is_empty() {
+        let noun = if defaults.len() == 1 { "default" } else { "defaults" };
+        parts.push(format!("with the {noun} of {}", list(&defaults)));
+    }
+    if !unset.is_empty() {
+        let verb = if unset.len() == 1 { "is" } else { "are" };
+        parts.push(format!("when {} {verb} left unset", list(&unset)));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// `a`, `a and b`, `a, b and c`, `a, b, c and 2 more`.
+fn list(names: &[&str]) -> String {
+    match names {
+        [one] => (*one).to_string(),
+        _ if names.len() > MAX_NAMED => {
+            format!("{} and {} more", names[..MAX_NAMED].join(", "), names.len() - MAX_NAMED)
+        }
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        [] => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceId;
+
+    fn origin(v: &str, unset: bool) -> DefaultOrigin {
+        DefaultOrigin { variable: v.into(), unset }
+    }
+
+    #[test]
+    fn names_defaults_and_unset_inputs() {
+        let (a, b, c) = (origin("var.a", false), origin("var.b", false), origin("var.c", true));
+        assert_eq!(describe(&[&a]).as_deref(), Some("with the default of var.a"));
+        assert_eq!(describe(&[&a, &b]).as_deref(), Some("with the defaults of var.a and var.b"));
+        assert_eq!(describe(&[&a, &c]).as_deref(), Some("with the default of var.a, when var.c is left unset"));
+        assert_eq!(describe(&[]), None);
+        assert_eq!(list(&["a", "b", "c", "d", "e"]), "a, b, c and 2 more");
+    }
+
+    #[test]
+    fn a_value_inside_the_finding_decides_it_a_statement_does_not() {
+        let s = |a, b| Span::new(SourceId(1), a, b);
+        let uses = vec![DefaultUse { span: s(10, 15), origin: origin("var.a", false), scope: false }];
+        assert_eq!(deciding(&uses, &[], s(5, 20)).len(), 1);
+        assert!(deciding(&uses, &[], s(16, 20)).is_empty());
+        // The finding is on the whole statement holding the value: about its structure.
+        assert!(deciding(&uses, &[s(0, 30)], s(0, 30)).is_empty());
+        let scoped = vec![DefaultUse { span: s(0, 40), origin: origin("var.b", true), scope: true }];
+        assert_eq!(deciding(&scoped, &[s(0, 30)], s(5, 8)).len(), 1);
+    }
+}
