@@ -205,4 +205,22 @@ pub struct DefaultUse {
     /// findings inside it depend on it. Otherwise `span` is an expression, and findings whose
     /// span holds it depend on it.
     pub scope: bool,
+    /// The module instance that used it (`module.x`, empty for the root): one child file
+    /// serves every call, and only findings of this instance depend on it.
+    pub within: String,
+}
+
+/// A value Terraform rejects for an attribute's type (a list inside `identifiers`, an object
+/// for `assume_role_policy`): `terraform plan` fails on it (TL406). The policy is still linted,
+/// with this value unknown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeError {
+    pub span: Span,
+    /// The attribute as written (`identifiers`).
+    pub attribute: String,
+    /// The type Terraform expects, in words (`a set of strings`).
+    pub expected: &'static str,
+    /// What was found, in words (`a list of lists`).
+    pub found: String,
+    pub help: &'static str,
 }

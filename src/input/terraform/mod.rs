@@ -23,6 +23,7 @@ pub mod policy;
 pub mod resource_policies;
 pub mod resources;
 pub mod spanned;
+pub mod types;
 pub mod unknown;
 pub mod value;
 pub mod variables;
@@ -166,6 +167,11 @@ pub fn evaluate(
     }
     unit.template_files.append(&mut ev.template_files);
     unit.defaults.append(&mut ev.default_uses);
+    for e in ev.type_errors.drain(..) {
+        if !unit.type_errors.contains(&e) {
+            unit.type_errors.push(e);
+        }
+    }
     unit.external_id_templates.extend(data.into_templates());
     outputs
 }

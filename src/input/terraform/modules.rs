@@ -17,8 +17,8 @@ use crate::input::terraform::iam::{each_instance, when};
 use crate::input::terraform::instances::Key;
 use crate::input::terraform::value::{Sv, V};
 use crate::input::terraform::{Call, Module, Res, evaluate, read_files};
-use crate::model::terraform::DefaultOrigin;
 use crate::model::Unit;
+use crate::model::terraform::DefaultOrigin;
 use crate::source::{Source, SourceMap};
 
 /// Module calls nested deeper than this are not followed.
@@ -253,6 +253,11 @@ fn merge(parent: &mut Unit, child: Unit, prefix: &str, created: Option<String>) 
     parent.external_id_templates.extend(child.external_id_templates);
     parent.template_files.extend(child.template_files);
     parent.defaults.extend(child.defaults);
+    for e in child.type_errors {
+        if !parent.type_errors.contains(&e) {
+            parent.type_errors.push(e);
+        }
+    }
     for f in child.parse_failures {
         if !parent.parse_failures.contains(&f) {
             parent.parse_failures.push(f);

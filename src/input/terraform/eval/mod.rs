@@ -22,8 +22,9 @@ use crate::input::terraform::functions::{self, Fail, num, num_value};
 use crate::input::terraform::instances::{Instance, Key};
 use crate::input::terraform::module::{Module, Res};
 use crate::input::terraform::spanned::{SpStr, align};
+use crate::input::terraform::types::{Expected, check, to_string_value};
 use crate::input::terraform::value::{Sv, V};
-use crate::model::terraform::{DefaultOrigin, DefaultUse};
+use crate::model::terraform::{DefaultOrigin, DefaultUse, TypeError};
 use crate::source::{Source, SourceId, SourceMap, Span};
 
 /// Computes the attributes of data sources (`data.TYPE.NAME.ATTR`), which only a provider
@@ -61,6 +62,8 @@ pub struct Eval<'m> {
     pub default_uses: Vec<DefaultUse>,
     /// `module.x` when this is a child module (for naming its variables in messages).
     pub address: String,
+    /// Values of the wrong type for their attribute (TL406), each once.
+    pub type_errors: Vec<TypeError>,
     /// Named values being computed: meeting one again is a cycle (Terraform rejects it).
     active: Vec<String>,
     /// Definite evaluation errors so far (a missing attribute, `one()` of two items): `try` and
@@ -91,6 +94,7 @@ impl<'m> Eval<'m> {
             origins: Vec::new(),
             default_uses: Vec::new(),
             address: String::new(),
+            type_errors: Vec::new(),
             active: Vec::new(),
             errors: 0,
             extra_sources: Vec::new(),
@@ -98,6 +102,21 @@ impl<'m> Eval<'m> {
             module_values: HashMap::new(),
             documents_read: Default::default(),
             template_files: Vec::new(),
+        }
+    }
+
+    /// `sv` when Terraform accepts it as `expected`; otherwise the type error is recorded and
+    /// the value is unknown (the rest of the policy is still linted).
+    pub fn typed(&mut self, sv: Sv, attribute: &str, expected: Expected) -> Sv {
+        match check(&sv, attribute, expected) {
+            None if expected == Expected::Json => sv,
+            None => to_string_value(sv),
+            Some(e) => {
+                if !self.type_errors.contains(&e) {
+                    self.type_errors.push(e);
+                }
+                Sv::unknown(sv.span)
+            }
         }
     }
 
@@ -120,7 +139,7 @@ impl<'m> Eval<'m> {
     /// they decided.
     pub fn note(&mut self, span: Span, origins: &[DefaultOrigin], scope: bool) {
         for o in origins {
-            let use_ = DefaultUse { span, origin: o.clone(), scope };
+            let use_ = DefaultUse { span, origin: o.clone(), scope, within: self.address.clone() };
             if !self.default_uses.contains(&use_) && self.default_uses.len() < MAX_DEFAULT_USES {
                 self.default_uses.push(use_);
             }
@@ -672,7 +691,12 @@ impl Eval<'_> {
             v.v = V::Unknown;
         }
         if from_default {
-            origins.push(DefaultOrigin { variable: self.variable_name(name), unset });
+            let origin = DefaultOrigin { variable: self.variable_name(name), unset };
+            // Values keep the spans of the default they were written in: findings pointing
+            // there depend on it too.
+            let written = self.module.hspan(*src, expr.span(), span);
+            self.note(written, std::slice::from_ref(&origin), true);
+            origins.push(origin);
         }
         self.note(span, &origins, false);
         self.memo.insert(key, (v.clone(), origins));
@@ -696,7 +720,14 @@ impl Eval<'_> {
 
     /// `Some(true)` when one side is `null` and the other is `var.x` whose value is its
     /// `default = null` (not set by tfvars, `--var` or a caller).
+    ///
+    /// Only where a resource or data source reads it: a local computed from an unset input
+    /// (`create = var.x != null`) stays unknown, because the module's `count`s and other locals
+    /// built on it describe the world where a caller sets the input.
     fn unset_test(&self, a: &Expression, b: &Expression) -> Option<bool> {
+        if self.active.iter().any(|k| k.starts_with("local.") || k.starts_with("var.")) {
+            return None;
+        }
         let name = match (a, b) {
             (Expression::Null(_), e) | (e, Expression::Null(_)) => plain_variable(e)?,
             _ => return None,
