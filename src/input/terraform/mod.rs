@@ -19,6 +19,8 @@ pub mod module;
 pub mod modules;
 pub mod parse;
 pub mod plan;
+pub mod plan_config;
+pub mod plan_spacelift;
 pub mod policy;
 pub mod resource_policies;
 pub mod resources;
