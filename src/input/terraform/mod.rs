@@ -139,6 +139,8 @@ fn read_json_file(source: &Source, module: &mut Module, unit: &mut Unit) {
 #[derive(Default)]
 pub struct Call {
     pub address: String,
+    /// How the root module's directory is shown (paths in `modules.json` are relative to it).
+    pub root_display: String,
     pub bound: Vec<(String, value::Sv, Vec<crate::model::terraform::DefaultOrigin>)>,
 }
 
@@ -155,6 +157,7 @@ pub fn evaluate(
 ) -> value::Sv {
     let data = data_sources::TerraformData::new(options);
     let mut ev = eval::Eval::new(module, sources, &data);
+    ev.root_display = if call.address.is_empty() { module.display.clone() } else { call.root_display };
     ev.address = call.address;
     for (name, v, origins) in call.bound {
         ev.bind_variable(&name, v, origins);

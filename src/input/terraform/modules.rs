@@ -56,7 +56,11 @@ pub fn calls(ev: &mut Eval, unit: &mut Unit, options: &InputOptions, stack: &mut
                 "" => address.clone(),
                 parent => format!("{parent}.{address}"),
             };
-            let bound = Call { address: call_address, bound: arguments(ev, call) };
+            let bound = Call {
+                address: call_address,
+                root_display: ev.root_display.clone(),
+                bound: arguments(ev, call),
+            };
             let mut child_unit = Unit { suppressions: scratch.suppressions.clone(), ..Unit::default() };
             child_unit.parse_failures.clone_from(&scratch.parse_failures);
             child_unit.sources.clone_from(&scratch.sources);
@@ -116,19 +120,29 @@ fn arguments(ev: &mut Eval, call: &Res) -> Vec<(String, Sv, Vec<DefaultOrigin>)>
 fn child_dir(ev: &mut Eval, call: &Res, stack: &[PathBuf]) -> Option<(PathBuf, String)> {
     let module: &Module = ev.module;
     let source = call.block.body.get_attribute("source").and_then(|a| ev.eval(&a.value, call.src).text())?;
-    let rel = if source.starts_with("./") || source.starts_with("../") {
-        source
-    } else if stack.len() == 1 {
-        installed(&module.dir, &call.name)?
+    // A local path is relative to the calling module; `modules.json` paths to the root module,
+    // whose `terraform init` wrote it (for calls at any depth: keys are `a.b`).
+    let (from, base, rel) = if source.starts_with("./") || source.starts_with("../") {
+        (module.dir.clone(), module.display.as_str(), source)
     } else {
-        return None;
+        let root = stack.first()?;
+        (root.clone(), ev.root_display.as_str(), installed(root, &installed_key(&ev.address, &call.name))?)
     };
-    let dir = module.dir.join(&rel).canonicalize().ok()?;
+    let dir = from.join(&rel).canonicalize().ok()?;
     if !dir.is_dir() || !module.roots.iter().any(|r| dir.starts_with(r) || same_repository(r, &dir)) {
         return None;
     }
-    let base = if module.display.is_empty() { "." } else { module.display.as_str() };
+    let base = if base.is_empty() { "." } else { base };
     Some((dir, normalize(&Path::new(base).join(&rel))))
+}
+
+/// The `modules.json` key of call `name` in the module at `address`: `module.a["x"].module.b`
+/// calling `c` is `a.b.c`.
+fn installed_key(address: &str, name: &str) -> String {
+    let path = crate::input::terraform::plan_config::strip_address(address);
+    let mut parts: Vec<&str> = path.split('.').filter(|p| !p.is_empty() && *p != "module").collect();
+    parts.push(name);
+    parts.join(".")
 }
 
 /// `envs/prod` calling `../../modules/x`: a child outside the scanned directory is still read
@@ -272,5 +286,14 @@ fn merge(parent: &mut Unit, child: Unit, prefix: &str, created: Option<String>) 
         if !parent.sources.contains(&id) {
             parent.sources.push(id);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn installed_keys_are_call_names_without_instance_keys() {
+        assert_eq!(super::installed_key("", "roles"), "roles");
+        assert_eq!(super::installed_key(r#"module.roles["a"].module.x[0]"#, "inner"), "roles.x.inner");
     }
 }

@@ -62,6 +62,8 @@ pub struct Eval<'m> {
     pub default_uses: Vec<DefaultUse>,
     /// `module.x` when this is a child module (for naming its variables in messages).
     pub address: String,
+    /// How the root module's directory is shown, for files of modules `modules.json` installed.
+    pub root_display: String,
     /// Values of the wrong type for their attribute (TL406), each once.
     pub type_errors: Vec<TypeError>,
     /// Named values being computed: meeting one again is a cycle (Terraform rejects it).
@@ -94,6 +96,7 @@ impl<'m> Eval<'m> {
             origins: Vec::new(),
             default_uses: Vec::new(),
             address: String::new(),
+            root_display: String::new(),
             type_errors: Vec::new(),
             active: Vec::new(),
             errors: 0,
