@@ -186,16 +186,6 @@ pub struct DefaultOrigin {
     pub unset: bool,
 }
 
-impl DefaultOrigin {
-    pub fn describe(&self) -> String {
-        if self.unset {
-            format!("when {} is left unset", self.variable)
-        } else {
-            format!("with the default of {}", self.variable)
-        }
-    }
-}
-
 /// Where a value decided by a variable's default was used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DefaultUse {
