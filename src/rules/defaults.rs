@@ -55,8 +55,12 @@ fn of_instance(u: &DefaultUse, subject: Option<&str>) -> bool {
     }
 }
 
+/// `inner` lies inside `outer`. An empty `inner` (a finding at a point, such as the empty
+/// document of `default = ""`) counts only strictly inside, so a span that stands for "nowhere"
+/// (`0..0`) is inside nothing.
 fn contains(outer: Span, inner: Span) -> bool {
-    outer.src == inner.src && outer.start <= inner.start && inner.end <= outer.end && inner.end > inner.start
+    let nonempty = inner.end > inner.start || inner.start > outer.start;
+    outer.src == inner.src && outer.start <= inner.start && inner.end <= outer.end && nonempty
 }
 
 /// The defaults that decided the value a finding points at. A finding on a whole statement or
@@ -137,6 +141,9 @@ mod tests {
         let within = String::new();
         let scoped = DefaultUse { span: s(0, 40), origin: origin("var.b", true), scope: true, within };
         assert_eq!(deciding(&[&scoped], &[s(0, 30)], s(5, 8)).len(), 1);
+        // A finding at a point inside the default (`default = ""` is an empty document).
+        assert_eq!(deciding(&[&scoped], &[], s(5, 5)).len(), 1);
+        assert!(deciding(&[&scoped], &[], s(0, 0)).is_empty());
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! source type except where Terraform's own semantics do (`id` of IAM resources is their name).
 //! It is bounded (see `bounds.rs`): cycles, oversized values and runaway work are unknown.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use hcl_edit::Span as _;
@@ -60,6 +60,8 @@ pub struct Eval<'m> {
     origins: Vec<Vec<DefaultOrigin>>,
     /// Where values decided by a variable's default were used.
     pub default_uses: Vec<DefaultUse>,
+    /// `default_uses` as a set, so recording one is constant time however often a value is read.
+    seen_uses: HashSet<(Span, bool, DefaultOrigin)>,
     /// `module.x` when this is a child module (for naming its variables in messages).
     pub address: String,
     /// How the root module's directory is shown, for files of modules `modules.json` installed.
@@ -95,6 +97,7 @@ impl<'m> Eval<'m> {
             memo: HashMap::new(),
             origins: Vec::new(),
             default_uses: Vec::new(),
+            seen_uses: HashSet::new(),
             address: String::new(),
             root_display: String::new(),
             type_errors: Vec::new(),
@@ -142,9 +145,13 @@ impl<'m> Eval<'m> {
     /// they decided.
     pub fn note(&mut self, span: Span, origins: &[DefaultOrigin], scope: bool) {
         for o in origins {
-            let use_ = DefaultUse { span, origin: o.clone(), scope, within: self.address.clone() };
-            if !self.default_uses.contains(&use_) && self.default_uses.len() < MAX_DEFAULT_USES {
-                self.default_uses.push(use_);
+            if self.default_uses.len() < MAX_DEFAULT_USES && self.seen_uses.insert((span, scope, o.clone())) {
+                self.default_uses.push(DefaultUse {
+                    span,
+                    origin: o.clone(),
+                    scope,
+                    within: self.address.clone(),
+                });
             }
             if let Some(top) = self.origins.last_mut()
                 && !top.contains(o)
