@@ -895,6 +895,7 @@ pub fn analyse(rules: &[&dyn Rule], cx: &Context, unit: &Unit) -> Vec<Finding> {
         rule.check_unit(cx, unit, &mut sink);
         out.append(&mut sink.findings);
     }
+    crate::rules::defaults::note_defaults(unit, &mut out);
     out
 }
 

@@ -194,3 +194,32 @@ mod files {
         out
     }
 }
+
+#[test]
+fn a_default_read_millions_of_times_is_recorded_in_bounded_time_and_memory() {
+    // Every element of the 2^20-element expansion reads var.p (a default): recording where
+    // defaults decided a value must cost constant time per read and stay capped.
+    let dir = tempfile::tempdir().unwrap();
+    let mut tf = String::from("variable \"p\" {\n  default = \"*\"\n}\nlocals {\n  l0 = [var.p, var.p]\n");
+    for i in 1..=20 {
+        let p = i - 1;
+        tf.push_str(&format!("  l{i} = [for x in concat(local.l{p}, local.l{p}) : var.p]\n"));
+    }
+    tf.push_str("}\n");
+    tf.push_str(&role_with_trust(
+        "jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = { AWS = local.l20 } }] })",
+    ));
+    tf.push_str(
+        &role_with_trust(
+            "jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = { AWS = var.p } }] })",
+        )
+        .replace("\"r\"", "\"control\""),
+    );
+    write(dir.path(), "main.tf", &tf);
+    let (report, took) = check_dir(dir.path());
+    assert!(took < LIMIT, "took {took:?}");
+    // The small one is still known and says where its principal came from.
+    let tl102: Vec<&str> =
+        report.findings.iter().filter(|f| f.code == "TL102").map(|f| f.message.as_str()).collect();
+    assert!(tl102.iter().any(|m| m.ends_with("with the default of var.p")), "{tl102:?}");
+}

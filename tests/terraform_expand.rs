@@ -207,7 +207,8 @@ fn plan_resource_policies_are_read_as_in_hcl() {
     assert!(
         f.iter().any(|(c, s, m)| c == "TL102"
             && s == "aws_s3_bucket_policy.logs"
-            && m.starts_with("bucket policy of aws_s3_bucket_policy.logs")),
+            // Named by its `bucket`, as HCL names it (`bucket = "logs"`).
+            && m.starts_with("bucket policy of logs:")),
         "{f:?}"
     );
 }

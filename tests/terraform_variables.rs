@@ -161,3 +161,80 @@ resource "aws_iam_role" "r" {
     // TL111 needs to know the role can write: only a resolved managed policy ARN tells it.
     assert!(out.contains("\"TL111\""), "{out}\n{err}");
 }
+
+fn messages(dir: &std::path::Path, extra: &[&str]) -> Vec<String> {
+    let mut args = vec!["check", "--no-config", "--format", "json", "."];
+    args.extend_from_slice(extra);
+    let (code, out, err) = run(dir, &args);
+    assert!(code == 0 || code == 1, "exit {code}: {err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("json report");
+    doc["findings"]
+        .as_array()
+        .map(|fs| {
+            fs.iter()
+                .map(|f| {
+                    format!("{} {}", f["code"].as_str().unwrap_or(""), f["message"].as_str().unwrap_or(""))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_finding_decided_by_a_default_says_so_and_one_decided_by_a_value_does_not() {
+    let dir = module(&[("main.tf", TRUST)]);
+    let found = messages(dir.path(), &[]);
+    assert!(
+        found.iter().any(|m| m.starts_with("TL102") && m.ends_with(", with the default of var.principal")),
+        "{found:?}"
+    );
+    // `--var "*"` decides the same finding: no word about a default.
+    let found = messages(dir.path(), &["--var", "principal=*"]);
+    let tl102: Vec<&String> = found.iter().filter(|m| m.starts_with("TL102")).collect();
+    assert!(!tl102.is_empty() && tl102.iter().all(|m| !m.contains("default")), "{found:?}");
+}
+
+#[test]
+fn a_default_in_a_child_module_names_the_module_and_only_its_instance() {
+    let child = r#"variable "readers" {
+  type    = list(string)
+  default = null
+}
+
+resource "aws_s3_bucket_policy" "b" {
+  bucket = "b"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "s3:GetObject"
+      Resource  = "arn:aws:s3:::b/*"
+      Principal = { AWS = var.readers == null ? "*" : var.readers }
+    }]
+  })
+}
+"#;
+    let root = r#"variable "reader" {
+  default = "arn:aws:iam::111122223333:root"
+}
+module "open" {
+  source = "./bucket"
+}
+module "shared" {
+  source  = "./bucket"
+  readers = [var.reader]
+}
+"#;
+    let dir = module(&[("main.tf", root)]);
+    std::fs::create_dir(dir.path().join("bucket")).unwrap();
+    std::fs::write(dir.path().join("bucket/main.tf"), child).unwrap();
+    let found = messages(dir.path(), &[]);
+    // The child directory linted on its own: its own input is left unset.
+    assert!(found.iter().any(|m| m.ends_with("caller, when var.readers is left unset")), "{found:?}");
+    // Through the calls: module.shared names a reader, so only module.open's bucket is public,
+    // because its input is left unset; var.reader (module.shared's argument) decided nothing.
+    let calls: Vec<&String> = found.iter().filter(|m| m.contains("module.")).collect();
+    assert_eq!(calls.len(), 1, "{found:?}");
+    assert!(calls[0].ends_with(", when var.readers of module.open is left unset"), "{found:?}");
+    assert!(!found.iter().any(|m| m.contains("var.reader ") || m.contains("var.reader,")), "{found:?}");
+}

@@ -104,6 +104,10 @@ pub struct Unit {
     pub recorded: bool,
     /// IAM users of authorization-details dumps (callers in the role graph).
     pub users: Vec<User>,
+    /// Where values that a Terraform variable's default decided were used (for messages).
+    pub defaults: Vec<terraform::DefaultUse>,
+    /// Terraform values of the wrong type for their attribute (TL406).
+    pub type_errors: Vec<terraform::TypeError>,
 }
 
 /// An IAM user: a caller with identity policies (its own and its groups' inline policies) and

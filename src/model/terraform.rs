@@ -175,3 +175,42 @@ pub struct Suppression {
     /// when nothing follows the comment.
     pub lines: Option<(usize, usize)>,
 }
+
+/// A variable whose default (not tfvars, `--var` or a module argument) gave a value the module
+/// used: findings that depend on it say so ("with the default of var.x").
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DefaultOrigin {
+    /// `var.x`, or `var.x of module.m` in a child module.
+    pub variable: String,
+    /// The default is `null`: an optional input left unset.
+    pub unset: bool,
+}
+
+/// Where a value decided by a variable's default was used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DefaultUse {
+    pub span: Span,
+    pub origin: DefaultOrigin,
+    /// `span` is a block the default decided the shape of (a `dynamic` block's `for_each`):
+    /// findings inside it depend on it. Otherwise `span` is an expression, and findings whose
+    /// span holds it depend on it.
+    pub scope: bool,
+    /// The module instance that used it (`module.x`, empty for the root): one child file
+    /// serves every call, and only findings of this instance depend on it.
+    pub within: String,
+}
+
+/// A value Terraform rejects for an attribute's type (a list inside `identifiers`, an object
+/// for `assume_role_policy`): `terraform plan` fails on it (TL406). The policy is still linted,
+/// with this value unknown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeError {
+    pub span: Span,
+    /// The attribute as written (`identifiers`).
+    pub attribute: String,
+    /// The type Terraform expects, in words (`a set of strings`).
+    pub expected: &'static str,
+    /// What was found, in words (`a list of lists`).
+    pub found: String,
+    pub help: &'static str,
+}

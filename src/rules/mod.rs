@@ -1,5 +1,6 @@
 //! The rule framework: metadata, the `Rule` trait, findings, and the registry.
 
+pub mod defaults;
 pub mod external_id;
 pub mod fix;
 pub mod grammar;

@@ -58,6 +58,7 @@ pub fn builtin() -> Vec<Box<dyn Rule>> {
         Box::new(hardcoded_credentials::HardcodedCredentials),
         Box::new(metadata_api_check_skipped::MetadataApiCheckSkipped),
         Box::new(external_id_rejected_by_trust::ExternalIdRejectedByTrust),
+        Box::new(invalid_attribute_type::InvalidAttributeType),
         Box::new(integration_duration::IntegrationDuration),
         Box::new(custom_external_id_without_worker::CustomExternalIdWithoutWorker),
         Box::new(trust_rejects_attachment::TrustRejectsAttachment),

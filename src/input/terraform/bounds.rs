@@ -13,6 +13,9 @@ pub const MAX_WEIGHT: usize = 1 << 14;
 /// billions.
 pub const MAX_STEPS: usize = 1 << 21;
 
+/// Uses of variable defaults recorded per module evaluation (they only add words to messages).
+pub const MAX_DEFAULT_USES: usize = 4096;
+
 /// Nesting of expressions evaluated inside each other (locals through locals, calls in calls).
 pub const MAX_DEPTH: usize = 48;
 

@@ -5,13 +5,14 @@
 use std::collections::HashMap;
 
 use hcl_edit::expr::{Expression, TraversalOperator};
-use hcl_edit::structure::Body;
+use hcl_edit::structure::{Attribute, Body};
 
 use crate::input::policy::{KindHint, build_policy};
 use crate::input::terraform::eval::Eval;
 use crate::input::terraform::eval::repeat::instances;
 use crate::input::terraform::instances::Instance;
 use crate::input::terraform::policy::policy_node;
+use crate::input::terraform::types::Expected;
 use crate::input::terraform::value::{Sv, V};
 use crate::input::terraform::{Module, Res, dynamic, unknown};
 use crate::model::{PolicyKind, PolicyQuota, Role, SessionLimit, Unit, UnreadPolicy, Value};
@@ -43,12 +44,15 @@ pub struct Place {
 pub fn read_policy(
     ev: &mut Eval,
     unit: &mut Unit,
-    expr: &Expression,
+    attr: &Attribute,
     src: SourceId,
     place: Place,
 ) -> Option<usize> {
-    let sv = ev.eval(expr, src);
-    add_policy(ev, unit, &sv, place, Some((expr, src)))
+    let sv = ev.eval(&attr.value, src);
+    // An object or a list where the provider takes a JSON string (a forgotten `jsonencode`):
+    // Terraform rejects it, so it is a type error, not a policy to lint.
+    let sv = ev.typed(sv, attr.key.as_str(), Expected::Json);
+    add_policy(ev, unit, &sv, place, Some((&attr.value, src)))
 }
 
 /// Like [`read_policy`] for a value already evaluated (`expr` names why it is unknown).
@@ -131,7 +135,7 @@ pub fn extract(ev: &mut Eval, unit: &mut Unit) -> Ctx {
                 None,
                 when(inst, res, false),
             );
-            if let Some(p) = read_policy(ev, unit, &a.value, res.src, pl) {
+            if let Some(p) = read_policy(ev, unit, a, res.src, pl) {
                 cx.policies.insert(address, p);
                 cx.policy_labels.entry(res.name.clone()).or_default().push(p);
             }
@@ -155,7 +159,7 @@ pub fn extract(ev: &mut Eval, unit: &mut Unit) -> Ctx {
                         role,
                         when(inst, res, false),
                     );
-                    if let (Some(p), Some(r)) = (read_policy(ev, unit, &a.value, src, pl), role) {
+                    if let (Some(p), Some(r)) = (read_policy(ev, unit, a, src, pl), role) {
                         unit.roles[r].permissions.push(p);
                     }
                 });
@@ -203,14 +207,14 @@ fn role(ev: &mut Eval, unit: &mut Unit, cx: &mut Ctx, res: &Res, inst: &Instance
     let created = when(inst, res, false);
     if let Some(a) = body.get_attribute("assume_role_policy") {
         let pl = place(PolicyKind::Trust, PolicyQuota::Trust, address.clone(), Some(idx), created.clone());
-        unit.roles[idx].trust = read_policy(ev, unit, &a.value, res.src, pl);
+        unit.roles[idx].trust = read_policy(ev, unit, a, res.src, pl);
     }
     let subject = format!("{address}.inline_policy");
     for_blocks(ev, body, res.src, "inline_policy", |ev, b| {
         let Some(a) = b.get_attribute("policy") else { return };
         let pl =
             place(PolicyKind::Permission, PolicyQuota::Inline, subject.clone(), Some(idx), created.clone());
-        if let Some(p) = read_policy(ev, unit, &a.value, res.src, pl) {
+        if let Some(p) = read_policy(ev, unit, a, res.src, pl) {
             unit.roles[idx].permissions.push(p);
         }
     });

@@ -19,10 +19,13 @@ pub mod module;
 pub mod modules;
 pub mod parse;
 pub mod plan;
+pub mod plan_config;
+pub mod plan_spacelift;
 pub mod policy;
 pub mod resource_policies;
 pub mod resources;
 pub mod spanned;
+pub mod types;
 pub mod unknown;
 pub mod value;
 pub mod variables;
@@ -46,7 +49,7 @@ pub fn parse_module(
 ) -> Unit {
     let (module, mut unit) = read_module(display, dir, files, sources, options);
     let mut stack = vec![module.dir.canonicalize().unwrap_or_else(|_| module.dir.clone())];
-    evaluate(&module, &mut unit, sources, options, Vec::new(), &mut stack);
+    evaluate(&module, &mut unit, sources, options, Call::default(), &mut stack);
     unit
 }
 
@@ -131,6 +134,16 @@ fn read_json_file(source: &Source, module: &mut Module, unit: &mut Unit) {
     }
 }
 
+/// How a module is called: its address (`module.x`, empty for a root module) and the
+/// arguments bound to its variables, each with the caller's defaults that decided it.
+#[derive(Default)]
+pub struct Call {
+    pub address: String,
+    /// How the root module's directory is shown (paths in `modules.json` are relative to it).
+    pub root_display: String,
+    pub bound: Vec<(String, value::Sv, Vec<crate::model::terraform::DefaultOrigin>)>,
+}
+
 /// Evaluates a module into `unit`, with `bound` variables (a child module's arguments): first
 /// its local module calls (whose outputs its resources may read), then its resources. Returns
 /// the module's outputs as an object.
@@ -139,13 +152,15 @@ pub fn evaluate(
     unit: &mut Unit,
     sources: &SourceMap,
     options: &InputOptions,
-    bound: Vec<(String, value::Sv)>,
+    call: Call,
     stack: &mut Vec<PathBuf>,
 ) -> value::Sv {
     let data = data_sources::TerraformData::new(options);
     let mut ev = eval::Eval::new(module, sources, &data);
-    for (name, v) in bound {
-        ev.bind_variable(&name, v);
+    ev.root_display = if call.address.is_empty() { module.display.clone() } else { call.root_display };
+    ev.address = call.address;
+    for (name, v, origins) in call.bound {
+        ev.bind_variable(&name, v, origins);
     }
     modules::calls(&mut ev, unit, options, stack);
     resources::extract(&mut ev, unit);
@@ -156,6 +171,12 @@ pub fn evaluate(
         }
     }
     unit.template_files.append(&mut ev.template_files);
+    unit.defaults.append(&mut ev.default_uses);
+    for e in ev.type_errors.drain(..) {
+        if !unit.type_errors.contains(&e) {
+            unit.type_errors.push(e);
+        }
+    }
     unit.external_id_templates.extend(data.into_templates());
     outputs
 }

@@ -16,8 +16,9 @@ use crate::input::terraform::eval::Eval;
 use crate::input::terraform::iam::{each_instance, when};
 use crate::input::terraform::instances::Key;
 use crate::input::terraform::value::{Sv, V};
-use crate::input::terraform::{Module, Res, evaluate, read_files};
+use crate::input::terraform::{Call, Module, Res, evaluate, read_files};
 use crate::model::Unit;
+use crate::model::terraform::DefaultOrigin;
 use crate::source::{Source, SourceMap};
 
 /// Module calls nested deeper than this are not followed.
@@ -51,7 +52,15 @@ pub fn calls(ev: &mut Eval, unit: &mut Unit, options: &InputOptions, stack: &mut
         let mut map = Vec::new();
         let mut symbolic = false;
         each_instance(ev, call, false, |ev, inst, address| {
-            let bound = arguments(ev, call);
+            let call_address = match ev.address.as_str() {
+                "" => address.clone(),
+                parent => format!("{parent}.{address}"),
+            };
+            let bound = Call {
+                address: call_address,
+                root_display: ev.root_display.clone(),
+                bound: arguments(ev, call),
+            };
             let mut child_unit = Unit { suppressions: scratch.suppressions.clone(), ..Unit::default() };
             child_unit.parse_failures.clone_from(&scratch.parse_failures);
             child_unit.sources.clone_from(&scratch.sources);
@@ -91,13 +100,17 @@ pub fn outputs(ev: &mut Eval) -> Sv {
     Sv { span, v: V::Obj(members) }
 }
 
-/// The arguments of one call instance, evaluated in the caller.
-fn arguments(ev: &mut Eval, call: &Res) -> Vec<(String, Sv)> {
+/// The arguments of one call instance, evaluated in the caller, with the caller's variable
+/// defaults each read.
+fn arguments(ev: &mut Eval, call: &Res) -> Vec<(String, Sv, Vec<DefaultOrigin>)> {
     call.block
         .body
         .attributes()
         .filter(|a| !META_ARGUMENTS.contains(&a.key.as_str()))
-        .map(|a| (a.key.as_str().to_string(), ev.eval(&a.value, call.src)))
+        .map(|a| {
+            let (v, origins) = ev.traced(|ev| ev.eval(&a.value, call.src));
+            (a.key.as_str().to_string(), v, origins)
+        })
         .collect()
 }
 
@@ -107,19 +120,29 @@ fn arguments(ev: &mut Eval, call: &Res) -> Vec<(String, Sv)> {
 fn child_dir(ev: &mut Eval, call: &Res, stack: &[PathBuf]) -> Option<(PathBuf, String)> {
     let module: &Module = ev.module;
     let source = call.block.body.get_attribute("source").and_then(|a| ev.eval(&a.value, call.src).text())?;
-    let rel = if source.starts_with("./") || source.starts_with("../") {
-        source
-    } else if stack.len() == 1 {
-        installed(&module.dir, &call.name)?
+    // A local path is relative to the calling module; `modules.json` paths to the root module,
+    // whose `terraform init` wrote it (for calls at any depth: keys are `a.b`).
+    let (from, base, rel) = if source.starts_with("./") || source.starts_with("../") {
+        (module.dir.clone(), module.display.as_str(), source)
     } else {
-        return None;
+        let root = stack.first()?;
+        (root.clone(), ev.root_display.as_str(), installed(root, &installed_key(&ev.address, &call.name))?)
     };
-    let dir = module.dir.join(&rel).canonicalize().ok()?;
+    let dir = from.join(&rel).canonicalize().ok()?;
     if !dir.is_dir() || !module.roots.iter().any(|r| dir.starts_with(r) || same_repository(r, &dir)) {
         return None;
     }
-    let base = if module.display.is_empty() { "." } else { module.display.as_str() };
+    let base = if base.is_empty() { "." } else { base };
     Some((dir, normalize(&Path::new(base).join(&rel))))
+}
+
+/// The `modules.json` key of call `name` in the module at `address`: `module.a["x"].module.b`
+/// calling `c` is `a.b.c`.
+fn installed_key(address: &str, name: &str) -> String {
+    let path = crate::input::terraform::plan_config::strip_address(address);
+    let mut parts: Vec<&str> = path.split('.').filter(|p| !p.is_empty() && *p != "module").collect();
+    parts.push(name);
+    parts.join(".")
 }
 
 /// `envs/prod` calling `../../modules/x`: a child outside the scanned directory is still read
@@ -243,6 +266,12 @@ fn merge(parent: &mut Unit, child: Unit, prefix: &str, created: Option<String>) 
     }
     parent.external_id_templates.extend(child.external_id_templates);
     parent.template_files.extend(child.template_files);
+    parent.defaults.extend(child.defaults);
+    for e in child.type_errors {
+        if !parent.type_errors.contains(&e) {
+            parent.type_errors.push(e);
+        }
+    }
     for f in child.parse_failures {
         if !parent.parse_failures.contains(&f) {
             parent.parse_failures.push(f);
@@ -257,5 +286,14 @@ fn merge(parent: &mut Unit, child: Unit, prefix: &str, created: Option<String>) 
         if !parent.sources.contains(&id) {
             parent.sources.push(id);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn installed_keys_are_call_names_without_instance_keys() {
+        assert_eq!(super::installed_key("", "roles"), "roles");
+        assert_eq!(super::installed_key(r#"module.roles["a"].module.x[0]"#, "inner"), "roles.x.inner");
     }
 }

@@ -8,11 +8,11 @@ use crate::input::tree::{Node, NodeKind};
 use crate::model::{ParseFailure, PolicyKind, PolicyQuota, Role, Unit, Value};
 use crate::source::Source;
 
-struct PlanRes<'a> {
-    address: String,
-    ty: &'a str,
-    values: &'a Node,
-    span: crate::source::Span,
+pub struct PlanRes<'a> {
+    pub address: String,
+    pub ty: &'a str,
+    pub values: &'a Node,
+    pub span: crate::source::Span,
 }
 
 fn collect<'a>(module: &'a Node, out: &mut Vec<PlanRes<'a>>, depth: usize) {
@@ -50,7 +50,7 @@ fn spanned(source: &Source, node: &Node) -> Option<SpStr> {
     Some(SpStr { text: text.to_string(), src: source.id, offs: Some(align(raw, start, text)) })
 }
 
-fn add_policy(
+pub fn add_policy(
     unit: &mut Unit,
     source: &Source,
     node: Option<&Node>,
@@ -100,8 +100,10 @@ pub fn parse_plan(root: &Node, source: &Source) -> Unit {
         }
     }
     for r in &res {
-        plan_resource(&mut unit, source, r, &policy_arns);
+        plan_resource(&mut unit, (root, source), r, &policy_arns);
     }
+    super::plan_spacelift::spacelift(root, &res, &mut unit);
+    super::plan_config::providers(root, source, &mut unit);
     unit
 }
 
@@ -154,6 +156,23 @@ fn plan_role(unit: &mut Unit, source: &Source, r: &PlanRes) {
     }
 }
 
+/// What a resource policy is the policy of, named as in HCL: the resource its target attribute
+/// references (`aws_s3_bucket.logs`), else the target's value (`bucket = "logs"`), else the
+/// policy resource's own address.
+fn target_name(root: &Node, r: &PlanRes) -> String {
+    use crate::input::terraform::resource_policies::RESOURCE_POLICIES;
+    let Some(target) = RESOURCE_POLICIES.iter().find(|p| p.0 == r.ty).and_then(|p| p.3) else {
+        return r.address.clone();
+    };
+    let referenced = crate::input::terraform::plan_config::local_references(root, &r.address, target)
+        .into_iter()
+        .find(|a| !a.starts_with("var.") && !a.starts_with("local.") && !a.starts_with("data."));
+    if let Some(a) = referenced {
+        return a.split('.').take(2).collect::<Vec<_>>().join(".");
+    }
+    r.values.get(target).and_then(Node::as_str).map(str::to_string).unwrap_or_else(|| r.address.clone())
+}
+
 /// The role (by name) a plan resource names in `attr`.
 fn role_by_name(unit: &Unit, n: Option<&Node>) -> Option<usize> {
     let name = n.and_then(Node::as_str)?;
@@ -161,7 +180,12 @@ fn role_by_name(unit: &Unit, n: Option<&Node>) -> Option<usize> {
 }
 
 /// Role policies, attachments, user/group policies and standalone policies of a plan.
-fn plan_resource(unit: &mut Unit, source: &Source, r: &PlanRes, policy_arns: &[(String, usize)]) {
+fn plan_resource(
+    unit: &mut Unit,
+    (root, source): (&Node, &Source),
+    r: &PlanRes,
+    policy_arns: &[(String, usize)],
+) {
     match r.ty {
         "aws_iam_role_policy" => {
             let role = role_by_name(unit, r.values.get("role"));
@@ -187,7 +211,7 @@ fn plan_resource(unit: &mut Unit, source: &Source, r: &PlanRes, policy_arns: &[(
             if let Some(p) = add_policy(unit, source, r.values.get(attr), kind, quota, &r.address, None)
                 && let Some(what) = what
             {
-                unit.policies[p].owner = Some(format!("{what} of {}", r.address));
+                unit.policies[p].owner = Some(format!("{what} of {}", target_name(root, r)));
             }
         }
         "aws_iam_role_policy_attachment" => {

@@ -8,6 +8,7 @@ use crate::input::terraform::dynamic;
 use crate::input::terraform::eval::Eval;
 use crate::input::terraform::module::Res;
 use crate::input::terraform::spanned::parse_json_str;
+use crate::input::terraform::types::Expected;
 use crate::input::terraform::value::{Sv, V, has_unknown, jsonencode_text, mark_holes};
 use crate::input::tree::{Member, Node, NodeKind};
 use crate::model::ParseFailure;
@@ -67,7 +68,16 @@ fn attr_member(
 ) -> Option<Member> {
     let a = body.get_attribute(hcl)?;
     let ks = ev.module.hspan(src, a.key.span(), fallback);
-    Some(member(json, ks, ev.eval(&a.value, src).to_node()))
+    let expected = match hcl {
+        "actions" | "not_actions" | "resources" | "not_resources" => Expected::StringSet,
+        _ => Expected::String,
+    };
+    let v = ev.eval(&a.value, src);
+    // A null argument is an argument not set, as in Terraform (`sid = try(s.sid, null)`).
+    if matches!(v.v, V::Null) {
+        return None;
+    }
+    Some(member(json, ks, ev.typed(v, hcl, expected).to_node()))
 }
 
 /// Statements of another document (`source_policy_documents` items).
@@ -185,8 +195,14 @@ fn principals(ev: &mut Eval, body: &Body, src: SourceId, name: &str, fallback: S
     let mut unknown = false;
     let mut anyone: Option<Span> = None;
     dynamic::each_block(ev, body, src, name, |ev, b| {
-        let ty = b.body.get_attribute("type").map(|a| ev.eval(&a.value, src));
-        let ids = b.body.get_attribute("identifiers").map(|a| ev.eval(&a.value, src));
+        let ty = b.body.get_attribute("type").map(|a| {
+            let v = ev.eval(&a.value, src);
+            ev.typed(v, "type", Expected::String)
+        });
+        let ids = b.body.get_attribute("identifiers").map(|a| {
+            let v = ev.eval(&a.value, src);
+            ev.typed(v, "identifiers", Expected::StringSet)
+        });
         let (Some(ty), Some(ids)) = (ty, ids) else { return };
         let Some(type_text) = ty.text() else {
             unknown = true;
@@ -233,6 +249,9 @@ fn conditions(ev: &mut Eval, body: &Body, src: SourceId, fallback: Span) -> Opti
             return;
         };
         let (t, var, vals) = (ev.eval(&t.value, src), ev.eval(&var.value, src), ev.eval(&vals.value, src));
+        let t = ev.typed(t, "test", Expected::String);
+        let var = ev.typed(var, "variable", Expected::String);
+        let vals = ev.typed(vals, "values", Expected::StringList);
         let (Some(test), Some(variable)) = (t.text(), var.text()) else {
             unknown = true;
             return;

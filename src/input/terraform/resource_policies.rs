@@ -56,7 +56,7 @@ pub fn extract(ev: &mut Eval, unit: &mut Unit) {
                     when: when(inst, res, false),
                     owner: Some(owner),
                 };
-                read_policy(ev, unit, &a.value, res.src, pl);
+                read_policy(ev, unit, a, res.src, pl);
             });
         } else if let Some(&(_, attr, kind, quota)) = OTHER_POLICIES.iter().find(|r| r.0 == ty) {
             if ty == "aws_organizations_policy" && !is_scp(ev, res) {
@@ -72,7 +72,7 @@ pub fn extract(ev: &mut Eval, unit: &mut Unit) {
                     when: when(inst, res, false),
                     owner: None,
                 };
-                read_policy(ev, unit, &a.value, res.src, pl);
+                read_policy(ev, unit, a, res.src, pl);
             });
         } else if ty == "aws_lambda_permission" {
             each_instance(ev, res, false, |ev, inst, address| {

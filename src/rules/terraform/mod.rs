@@ -49,5 +49,6 @@ mod tests {
 pub mod assume_role_duration;
 pub mod external_id_rejected_by_trust;
 pub mod hardcoded_credentials;
+pub mod invalid_attribute_type;
 pub mod invalid_session_name;
 pub mod metadata_api_check_skipped;

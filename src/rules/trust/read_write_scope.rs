@@ -77,9 +77,10 @@ impl Rule for ReadWriteScope {
             out.emit(
                 eff.allow.conditions[0].values.span,
                 format!(
-                    "role {} accepts external ids of read runs{whatever}, e.g. `{witness}`, but can write: {}{}",
+                    "role {} accepts external ids of read runs{whatever}, e.g. `{witness}`, but can write: {}{}{}",
                     role.name,
                     access.evidence,
+                    evidence_defaults(unit, role, &access.evidence),
                     eff.refusal.note()
                 ),
             )
@@ -104,9 +105,10 @@ impl Rule for ReadWriteScope {
                     out.emit(
                         eff.allow.conditions[0].values.span,
                         format!(
-                            "role {} accepts Spacelift OIDC subjects of read runs, e.g. `{w}`, but can write: {}{}",
+                            "role {} accepts Spacelift OIDC subjects of read runs, e.g. `{w}`, but can write: {}{}{}",
                             role.name,
                             access.evidence,
+                            evidence_defaults(unit, role, &access.evidence),
                             eff.refusal.note()
                         ),
                     )
@@ -115,6 +117,21 @@ impl Rule for ReadWriteScope {
                 }
             }
         }
+    }
+}
+
+/// `, with the default of var.x` when the managed policy the evidence names was attached
+/// through a variable's default (a caller may attach another).
+fn evidence_defaults(unit: &Unit, role: &crate::model::Role, evidence: &str) -> String {
+    let spans: Vec<crate::source::Span> = role
+        .managed_policies
+        .iter()
+        .filter(|v| v.as_str().and_then(|a| a.rsplit('/').next()).is_some_and(|name| evidence.contains(name)))
+        .map(|v| v.span)
+        .collect();
+    match crate::rules::defaults::words_for(unit, &spans) {
+        Some(words) => format!(", {words}"),
+        None => String::new(),
     }
 }
 

@@ -10,19 +10,21 @@
 //! source type except where Terraform's own semantics do (`id` of IAM resources is their name).
 //! It is bounded (see `bounds.rs`): cycles, oversized values and runaway work are unknown.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use hcl_edit::Span as _;
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, Traversal, TraversalOperator, UnaryOperator};
 
-use crate::input::terraform::bounds::{MAX_DEPTH, MAX_STEPS, MAX_WEIGHT, Tally, weight};
+use crate::input::terraform::bounds::{MAX_DEFAULT_USES, MAX_DEPTH, MAX_STEPS, MAX_WEIGHT, Tally, weight};
 use crate::input::terraform::functions::{self, Fail, num, num_value};
 
 use crate::input::terraform::instances::{Instance, Key};
 use crate::input::terraform::module::{Module, Res};
 use crate::input::terraform::spanned::{SpStr, align};
+use crate::input::terraform::types::{Expected, check, to_string_value};
 use crate::input::terraform::value::{Sv, V};
+use crate::model::terraform::{DefaultOrigin, DefaultUse, TypeError};
 use crate::source::{Source, SourceId, SourceMap, Span};
 
 /// Computes the attributes of data sources (`data.TYPE.NAME.ATTR`), which only a provider
@@ -51,8 +53,21 @@ pub struct Eval<'m> {
     steps: usize,
     /// Names bound by `for` expressions, `templatefile` variables, and callers (`each`, `count`).
     scope: Vec<HashMap<String, Sv>>,
-    /// `local.x` and `var.x` computed once: they do not depend on where they are used.
-    memo: HashMap<String, Sv>,
+    /// `local.x` and `var.x` computed once: they do not depend on where they are used. With
+    /// each, the variable defaults that decided it.
+    memo: HashMap<String, (Sv, Vec<DefaultOrigin>)>,
+    /// The defaults the expressions being evaluated read, innermost expression last.
+    origins: Vec<Vec<DefaultOrigin>>,
+    /// Where values decided by a variable's default were used.
+    pub default_uses: Vec<DefaultUse>,
+    /// `default_uses` as a set, so recording one is constant time however often a value is read.
+    seen_uses: HashSet<(Span, bool, DefaultOrigin)>,
+    /// `module.x` when this is a child module (for naming its variables in messages).
+    pub address: String,
+    /// How the root module's directory is shown, for files of modules `modules.json` installed.
+    pub root_display: String,
+    /// Values of the wrong type for their attribute (TL406), each once.
+    pub type_errors: Vec<TypeError>,
     /// Named values being computed: meeting one again is a cycle (Terraform rejects it).
     active: Vec<String>,
     /// Definite evaluation errors so far (a missing attribute, `one()` of two items): `try` and
@@ -80,6 +95,12 @@ impl<'m> Eval<'m> {
             steps: 0,
             scope: Vec::new(),
             memo: HashMap::new(),
+            origins: Vec::new(),
+            default_uses: Vec::new(),
+            seen_uses: HashSet::new(),
+            address: String::new(),
+            root_display: String::new(),
+            type_errors: Vec::new(),
             active: Vec::new(),
             errors: 0,
             extra_sources: Vec::new(),
@@ -90,9 +111,63 @@ impl<'m> Eval<'m> {
         }
     }
 
-    /// Sets `var.NAME` of a child module to the value its caller passes.
-    pub fn bind_variable(&mut self, name: &str, v: Sv) {
-        self.memo.insert(format!("var.{name}"), v);
+    /// `sv` when Terraform accepts it as `expected`; otherwise the type error is recorded and
+    /// the value is unknown (the rest of the policy is still linted).
+    pub fn typed(&mut self, sv: Sv, attribute: &str, expected: Expected) -> Sv {
+        match check(&sv, attribute, expected) {
+            None if expected == Expected::Json => sv,
+            None => to_string_value(sv),
+            Some(e) => {
+                if !self.type_errors.contains(&e) {
+                    self.type_errors.push(e);
+                }
+                Sv::unknown(sv.span)
+            }
+        }
+    }
+
+    /// Sets `var.NAME` of a child module to the value its caller passes (and the caller's
+    /// defaults that decided it).
+    pub fn bind_variable(&mut self, name: &str, v: Sv, origins: Vec<DefaultOrigin>) {
+        self.memo.insert(format!("var.{name}"), (v, origins));
+    }
+
+    /// Evaluates `f`, returning its value and the variable defaults it read.
+    pub fn traced(&mut self, f: impl FnOnce(&mut Self) -> Sv) -> (Sv, Vec<DefaultOrigin>) {
+        self.origins.push(Vec::new());
+        let v = f(self);
+        let origins = self.origins.pop().unwrap_or_default();
+        (v, origins)
+    }
+
+    /// Records that the value at `span` was decided by `origins` (and so is everything the
+    /// enclosing expressions compute from it); `scope` when `span` is a block whose shape
+    /// they decided.
+    pub fn note(&mut self, span: Span, origins: &[DefaultOrigin], scope: bool) {
+        for o in origins {
+            if self.default_uses.len() < MAX_DEFAULT_USES && self.seen_uses.insert((span, scope, o.clone())) {
+                self.default_uses.push(DefaultUse {
+                    span,
+                    origin: o.clone(),
+                    scope,
+                    within: self.address.clone(),
+                });
+            }
+            if let Some(top) = self.origins.last_mut()
+                && !top.contains(o)
+            {
+                top.push(o.clone());
+            }
+        }
+    }
+
+    /// `var.NAME`, as a variable of this module named in messages.
+    fn variable_name(&self, name: &str) -> String {
+        if self.address.is_empty() {
+            format!("var.{name}")
+        } else {
+            format!("var.{name} of {}", self.address)
+        }
     }
 
     /// Sets what `module.NAME` is (its outputs).
@@ -160,13 +235,17 @@ impl<'m> Eval<'m> {
                 };
             }
             Expression::Conditional(c) => {
-                let cond = self.eval(&c.cond_expr, src);
-                return match cond.as_bool() {
+                let (cond, decided_by) = self.traced(|ev| ev.eval(&c.cond_expr, src));
+                self.note(cond.span, &decided_by, false);
+                let out = match cond.as_bool() {
                     Some(true) => self.eval(&c.true_expr, src),
                     Some(false) => self.eval(&c.false_expr, src),
                     None if cond.is_unknown() => Sv::unknown(span),
                     None => self.fail(span),
                 };
+                // The branch taken is what the condition's defaults decided.
+                self.note(out.span, &decided_by, false);
+                return out;
             }
             Expression::FuncCall(f) => return self.call(f, src, span),
             Expression::Traversal(t) => return self.traversal(t, src, span),
@@ -228,6 +307,13 @@ impl<'m> Eval<'m> {
         }
         let r = self.eval(&b.rhs_expr, src);
         if matches!(op, B::Eq | B::NotEq) {
+            if let Some(unset) = self.unset_test(&b.lhs_expr, &b.rhs_expr) {
+                // `var.x == null` of an optional input left unset: true, and what follows
+                // says it depends on that.
+                let v = Sv { span, v: V::Bool(unset == (op == B::Eq)) };
+                self.note(span, &[unset_origin(self, &b.lhs_expr, &b.rhs_expr)], false);
+                return v;
+            }
             return match functions::equal(&l, &r) {
                 Some(eq) => Sv { span, v: V::Bool(eq == (op == B::Eq)) },
                 None => Sv::unknown(span),
@@ -584,8 +670,10 @@ impl Eval<'_> {
     /// `var.NAME` or `local.NAME`, computed once per module; a cycle is unknown.
     fn named(&mut self, kind: &str, name: &str, span: Span) -> Sv {
         let key = format!("{kind}.{name}");
-        if let Some(v) = self.memo.get(&key) {
-            return Sv { span, v: v.v.clone() };
+        if let Some((v, origins)) = self.memo.get(&key) {
+            let (v, origins) = (v.v.clone(), origins.clone());
+            self.note(span, &origins, false);
+            return Sv { span, v };
         }
         if self.active.contains(&key) {
             return Sv::unknown(span);
@@ -603,14 +691,25 @@ impl Eval<'_> {
         self.active.push(key.clone());
         // Locals and variables see the module's names only, not the caller's iterators.
         let scope = std::mem::take(&mut self.scope);
-        let mut v = self.eval(expr, *src);
+        let (mut v, mut origins) = self.traced(|ev| ev.eval(expr, *src));
         self.scope = scope;
         self.active.pop();
-        if kind == "var" && matches!(v.v, V::Null) {
+        let from_default = kind == "var" && !module.assigned.contains_key(name);
+        let unset = matches!(v.v, V::Null);
+        if kind == "var" && unset {
             // `default = null` is an optional input left unset: callers decide it.
             v.v = V::Unknown;
         }
-        self.memo.insert(key, v.clone());
+        if from_default {
+            let origin = DefaultOrigin { variable: self.variable_name(name), unset };
+            // Values keep the spans of the default they were written in: findings pointing
+            // there depend on it too.
+            let written = self.module.hspan(*src, expr.span(), span);
+            self.note(written, std::slice::from_ref(&origin), true);
+            origins.push(origin);
+        }
+        self.note(span, &origins, false);
+        self.memo.insert(key, (v.clone(), origins));
         Sv { span, v: v.v }
     }
 
@@ -623,7 +722,29 @@ impl Eval<'_> {
             (_, a) => a,
         };
         let Some(a) = res.block.body.get_attribute(attr) else { return Sv::unknown(span) };
-        self.guarded(format!("{address}.{attr}"), span, |ev| ev.eval(&a.value, res.src))
+        let key = format!("{address}.{attr}");
+        let (v, origins) = self.traced(|ev| ev.guarded(key, span, |ev| ev.eval(&a.value, res.src)));
+        self.note(span, &origins, false);
+        v
+    }
+
+    /// `Some(true)` when one side is `null` and the other is `var.x` whose value is its
+    /// `default = null` (not set by tfvars, `--var` or a caller).
+    ///
+    /// Only where a resource or data source reads it: a local computed from an unset input
+    /// (`create = var.x != null`) stays unknown, because the module's `count`s and other locals
+    /// built on it describe the world where a caller sets the input.
+    fn unset_test(&self, a: &Expression, b: &Expression) -> Option<bool> {
+        if self.active.iter().any(|k| k.starts_with("local.") || k.starts_with("var.")) {
+            return None;
+        }
+        let name = match (a, b) {
+            (Expression::Null(_), e) | (e, Expression::Null(_)) => plain_variable(e)?,
+            _ => return None,
+        };
+        let (_, origins) = self.memo.get(&format!("var.{name}"))?;
+        let variable = self.variable_name(name);
+        origins.iter().any(|o| o.unset && o.variable == variable).then_some(true)
     }
 
     /// Runs `f` unless `key` is already being computed (a reference cycle: unknown).
@@ -636,6 +757,24 @@ impl Eval<'_> {
         self.active.pop();
         v
     }
+}
+
+/// `NAME` of an expression that is exactly `var.NAME`.
+fn plain_variable(e: &Expression) -> Option<&str> {
+    let Expression::Traversal(t) = e else { return None };
+    match (&t.expr, t.operators.as_slice()) {
+        (Expression::Variable(v), [op]) if v.as_str() == "var" => match op.value() {
+            TraversalOperator::GetAttr(a) => Some(a.as_str()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The origin of the variable an [`Eval::unset_test`] compared with `null`.
+fn unset_origin(ev: &Eval, a: &Expression, b: &Expression) -> DefaultOrigin {
+    let name = plain_variable(a).or_else(|| plain_variable(b)).unwrap_or_default();
+    DefaultOrigin { variable: ev.variable_name(name), unset: true }
 }
 
 /// Terraform prints whole numbers without a fraction (`1.0` is `1`).

@@ -27,17 +27,29 @@ fn symbolic(scope: HashMap<String, Sv>) -> Vec<Instance> {
     vec![Instance { key: None, symbolic: true, scope }]
 }
 
+/// A block that exists because an optional input is left unset (`count = var.policy == null ?
+/// 1 : 0`): every finding inside it says so. Other defaults deciding a `count` (`var.create`,
+/// true in nearly every module) are not worth a word on every finding.
+fn created_while_unset(ev: &mut Eval, block: Span, origins: Vec<crate::model::terraform::DefaultOrigin>) {
+    let unset: Vec<_> = origins.into_iter().filter(|o| o.unset).collect();
+    ev.note(block, &unset, true);
+}
+
 /// The instances of a block with this body.
 pub fn instances(ev: &mut Eval, body: &Body, src: SourceId, fallback: Span) -> Vec<Instance> {
     if let Some(a) = body.get_attribute("count") {
-        let v = ev.eval(&a.value, src);
+        let (v, origins) = ev.traced(|ev| ev.eval(&a.value, src));
+        let by_default = reads_variable(&a.value);
         let span = v.span;
         let n = match &v.v {
             V::Num(n) => n.parse::<f64>().ok().filter(|n| *n >= 0.0 && n.fract() == 0.0),
             _ => None,
         };
+        if n.is_some_and(|n| n > 0.0) {
+            created_while_unset(ev, fallback, origins);
+        }
         return match n {
-            Some(0.0) if reads_variable(&a.value) => symbolic(count_scope(span, Sv::unknown(span))),
+            Some(0.0) if by_default => symbolic(count_scope(span, Sv::unknown(span))),
             Some(n) => (0..(n as usize).min(MAX_INSTANCES))
                 .map(|i| Instance {
                     key: Some(Key::Index(i)),
@@ -49,7 +61,8 @@ pub fn instances(ev: &mut Eval, body: &Body, src: SourceId, fallback: Span) -> V
         };
     }
     let Some(a) = body.get_attribute("for_each") else { return vec![Instance::single()] };
-    let v = ev.eval(&a.value, src);
+    let (v, origins) = ev.traced(|ev| ev.eval(&a.value, src));
+    let by_default = reads_variable(&a.value);
     let span = if v.span.end > v.span.start { v.span } else { fallback };
     let unknown = || symbolic(each_scope(span, Sv::unknown(span), Sv::unknown(span)));
     let entries: Vec<(String, Sv)> = match &v.v {
@@ -62,8 +75,11 @@ pub fn instances(ev: &mut Eval, body: &Body, src: SourceId, fallback: Span) -> V
         }
         _ => return unknown(),
     };
-    if entries.is_empty() && reads_variable(&a.value) {
+    if entries.is_empty() && by_default {
         return unknown();
+    }
+    if !entries.is_empty() {
+        created_while_unset(ev, fallback, origins);
     }
     entries
         .into_iter()
