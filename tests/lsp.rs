@@ -481,3 +481,88 @@ fn unsafe_fixes_are_labelled_and_never_preferred_or_in_fix_all() {
     }
     assert_eq!(c.shutdown(), 0);
 }
+
+/// A child module whose role trusts Spacelift with the external id its caller passes in.
+fn child_tf(operator: &str) -> String {
+    format!(
+        r#"variable "external_id" {{
+  type = string
+}}
+
+resource "aws_iam_role" "this" {{
+  name = "spacelift"
+  assume_role_policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [{{
+      Effect    = "Allow"
+      Principal = {{ AWS = "arn:aws:iam::324880187172:root" }}
+      Action    = "sts:AssumeRole"
+      Condition = {{ {operator} = {{ "sts:ExternalId" = var.external_id }} }}
+    }}]
+  }})
+}}
+"#
+    )
+}
+
+/// The caller: its argument is what the child's condition compares.
+const CALLER_TF: &str = r#"module "spacelift" {
+  source      = "./child"
+  external_id = "acme@*@stack-a@*"
+}
+"#;
+
+/// Hover at `needle` in `text` of `uri`: the finding there, if any (`Value::Null` when none).
+/// A request is answered after every pending lint, so it sees the current diagnostics.
+fn hover_at(c: &mut Client, uri: &str, text: &str, needle: &str) -> Value {
+    let (line, before) = locate(text, needle);
+    let position = json!({"line": line, "character": before.len() + needle.len() / 2});
+    c.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": position}))
+}
+
+#[test]
+fn a_change_in_a_child_module_relints_its_callers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("child")).expect("mkdir");
+    std::fs::write(dir.path().join("main.tf"), CALLER_TF).expect("write");
+    let child_path = dir.path().join("child/main.tf");
+    let (bad, good) = (child_tf("StringEquals"), child_tf("StringLike"));
+    std::fs::write(&child_path, &bad).expect("write");
+    let (mut c, _) = Client::initialized(dir.path(), &[]);
+    let (caller, child) = (uri(&dir.path().join("main.tf")), uri(&child_path));
+    c.open(&caller, "terraform", CALLER_TF);
+    // Only the call gives the child's condition a value: the caller's lint finds TL105 in the
+    // child's file (which is not open), where the condition is written.
+    let diags = c.diagnostics(&child);
+    let d = with_code(&diags, "TL105");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    let (line, before) = locate(&bad, "var.external_id");
+    assert_eq!(d[0]["range"]["start"], json!({"line": line, "character": before.len()}));
+
+    // The child opened and fixed in the editor, unsaved: the caller is linted again with the
+    // buffer, and its finding in the child is gone (the child alone finds nothing either).
+    c.open(&child, "terraform", &bad);
+    assert!(
+        hover_at(&mut c, &child, &bad, "var.external_id")["contents"]["value"]
+            .as_str()
+            .is_some_and(|h| h.starts_with("# TL105"))
+    );
+    let (line, before) = locate(&bad, "StringEquals");
+    let range = json!({"start": {"line": line, "character": before.len()},
+                       "end": {"line": line, "character": before.len() + "StringEquals".len()}});
+    let change = json!({"range": range, "text": "StringLike"});
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": child, "version": 2}, "contentChanges": [change]}),
+    );
+    assert_eq!(hover_at(&mut c, &child, &good, "var.external_id"), Value::Null, "{:#?}", c.queue);
+
+    // Closed without saving: the caller reads the child from disk again, finding included.
+    c.notify("textDocument/didClose", json!({"textDocument": {"uri": child}}));
+    assert!(!hover_at(&mut c, &child, &bad, "var.external_id").is_null(), "{:#?}", c.queue);
+    // Fixed on disk (a `git checkout`): the watcher's notice re-lints the caller.
+    std::fs::write(&child_path, &good).expect("write");
+    c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": child, "type": 2}]}));
+    assert_eq!(hover_at(&mut c, &child, &good, "var.external_id"), Value::Null, "{:#?}", c.queue);
+    assert_eq!(c.shutdown(), 0);
+}

@@ -16,7 +16,7 @@ pub mod lint;
 pub mod position;
 pub mod transport;
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
@@ -28,7 +28,7 @@ use serde_json::{Value, json};
 use crate::server::config::{Configs, is_config};
 use crate::server::diagnostics::Published;
 use crate::server::documents::{Documents, uri_path};
-use crate::server::lint::UnitKey;
+use crate::server::lint::{Reads, UnitKey};
 use crate::server::position::Encoding;
 use crate::{Error, RuleSet};
 
@@ -58,6 +58,7 @@ pub fn serve(conn: &Connection, opts: &ServerOptions) -> Result<bool, Error> {
         configs: Configs::default(),
         published: Published::default(),
         dirty: BTreeSet::new(),
+        reads: HashMap::new(),
         shutdown: false,
         next_id: 0,
     };
@@ -114,6 +115,8 @@ struct Server<'c> {
     published: Published,
     /// Units changed since they were last linted.
     dirty: BTreeSet<UnitKey>,
+    /// What each linted unit read outside its own files (child modules, templates).
+    reads: HashMap<UnitKey, Reads>,
     shutdown: bool,
     next_id: i32,
 }
@@ -261,11 +264,14 @@ impl Server<'_> {
         self.touch(path);
     }
 
-    /// Marks the unit of an edited, opened or closed document for linting.
+    /// Marks the unit of an edited, opened or closed document for linting, and the units that
+    /// read it (the modules calling the module it is in).
     fn touch(&mut self, path: &std::path::Path) {
         if let Some(key) = UnitKey::of(path) {
             self.dirty.insert(key);
         }
+        let readers = self.reads.iter().filter(|(_, r)| r.affected_by(path)).map(|(k, _)| k.clone());
+        self.dirty.extend(readers.collect::<Vec<_>>());
     }
 
     fn flush(&mut self) {
@@ -279,6 +285,7 @@ impl Server<'_> {
     fn lint(&mut self, key: &UnitKey) {
         let open = self.docs.iter().any(|(_, d)| UnitKey::of(&d.path).as_ref() == Some(key));
         if !open {
+            self.reads.remove(key);
             let touched = self.published.remove(key);
             self.publish(touched);
             return;
@@ -298,6 +305,12 @@ impl Server<'_> {
                 return self.show(MessageType::ERROR, &msg);
             }
         };
+        let reads = Reads::of(key, &report);
+        if reads.is_empty() {
+            self.reads.remove(key);
+        } else {
+            self.reads.insert(key.clone(), reads);
+        }
         for note in &report.over_budget {
             self.log(MessageType::WARNING, note);
         }
