@@ -299,3 +299,22 @@ fn fix_leaves_findings_below_min_severity() {
     assert!(text.contains("StringLike") && !text.contains("Version"), "{text}");
     assert!(out(&o).contains("; 1 fixed"), "{}", out(&o));
 }
+
+#[test]
+fn a_policy_in_a_tf_json_string_is_renamed_in_place_and_never_given_unescaped_quotes() {
+    // No Version (TL002, whose fix inserts a member) and a wildcard under StringEquals (TL105,
+    // whose fix renames the operator), in a policy written as a JSON string.
+    let policy = r#"{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::324880187172:root\"}, \"Action\": \"sts:AssumeRole\", \"Condition\": {\"StringEquals\": {\"sts:ExternalId\": \"acme@*@stack-a@*\"}}}]}"#;
+    let text = format!(
+        "{{\n  \"resource\": {{\"aws_iam_role\": {{\"r\": {{\"name\": \"r\", \"assume_role_policy\": \"{policy}\"}}}}}}\n}}\n"
+    );
+    let dir = project(&[("main.tf.json", &text)]);
+    let o = tl(dir.path(), &["check", "--fix", "--no-config", "--format", "json", "."]);
+    assert!(err(&o).is_empty(), "no fix was dropped: {}", err(&o));
+    assert_eq!(read(dir.path(), "main.tf.json"), text.replace("StringEquals", "StringLike"));
+    let report: serde_json::Value = serde_json::from_str(&out(&o)).expect("json");
+    let findings = report["findings"].as_array().cloned().unwrap_or_default();
+    let codes: Vec<&str> = findings.iter().filter_map(|f| f["code"].as_str()).collect();
+    assert_eq!(codes, ["TL002"], "{findings:#?}");
+    assert!(findings[0].get("fix").is_none(), "inserting `\"Version\"` there needs escaping: {findings:#?}");
+}
