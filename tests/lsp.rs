@@ -566,3 +566,84 @@ fn a_change_in_a_child_module_relints_its_callers() {
     assert_eq!(hover_at(&mut c, &child, &good, "var.external_id"), Value::Null, "{:#?}", c.queue);
     assert_eq!(c.shutdown(), 0);
 }
+
+/// A module of several Spacelift-trusting roles, the `n`th with `pattern` as its external id.
+fn roles_tf(patterns: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, p) in patterns.iter().enumerate() {
+        out.push_str(&format!(
+            r#"resource "aws_iam_role" "r{i}" {{
+  name = "spacelift-{i}"
+  assume_role_policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [{{
+      Effect    = "Allow"
+      Principal = {{ AWS = "arn:aws:iam::324880187172:root" }}
+      Action    = "sts:AssumeRole"
+      Condition = {{ StringLike = {{ "sts:ExternalId" = "{p}" }} }}
+    }}]
+  }})
+}}
+
+"#
+        ));
+    }
+    out
+}
+
+/// Every diagnostic published for `uri`, as the server holds them after the pending lints.
+fn settled(c: &mut Client, uri: &str, version: i64) -> Vec<Value> {
+    let m = c.wait(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri
+            && m["params"]["version"] == json!(version)
+    });
+    m["params"]["diagnostics"].as_array().cloned().unwrap_or_default()
+}
+
+#[test]
+fn diagnostics_after_many_edits_equal_a_fresh_servers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let start = ["acme@*@stack-0@read", "acme@*", "acme@*@stack-2@write", "acme@*@stack-3@*"];
+    std::fs::write(dir.path().join("main.tf"), roles_tf(&start)).expect("write");
+    std::fs::write(dir.path().join("other.tf"), roles_tf(&["acme@*"]).replace("\"r0\"", "\"o0\""))
+        .expect("write");
+    let main = uri(&dir.path().join("main.tf"));
+    let (mut c, _) = Client::initialized(dir.path(), &[]);
+    c.open(&main, "terraform", &roles_tf(&start));
+    let _ = c.diagnostics(&main);
+    // Edits that add findings, remove them, bring back earlier texts and change the number of
+    // policies, each sent as a whole-document change and linted before the next.
+    let edits: [&[&str]; 6] = [
+        &["acme@*", "acme@*", "acme@*@stack-2@write", "acme@*@stack-3@*"],
+        &["acme@*@stack-0@read", "acme@*@stack-1@read"],
+        &[
+            "acme@*@stack-0@read",
+            "acme@*@stack-1@read",
+            "*",
+            "acme@*@stack-3@*",
+            "acme@01GE7K9SR2DQBCRQ90DH70JF6Y@s@write",
+        ],
+        &start,
+        &["acme@*@stack-0@read", "acme@*", "acme@*@stack-2@write"],
+        &["acme@*", "acme@*@stack-0@read", "acme@*@stack-2@write", "acme@*@stack-3@*"],
+    ];
+    let mut last = Vec::new();
+    for (n, patterns) in edits.iter().enumerate() {
+        let version = n as i64 + 2;
+        let text = roles_tf(patterns);
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": main, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+        last = settled(&mut c, &main, version);
+        // A fresh server given the same text from the start finds exactly the same.
+        let (mut fresh, _) = Client::initialized(dir.path(), &[]);
+        fresh.open(&main, "terraform", &text);
+        let cold = fresh.diagnostics(&main);
+        assert_eq!(last, cold, "after edit {n}");
+        assert_eq!(fresh.shutdown(), 0);
+    }
+    assert!(!with_code(&last, "TL204").is_empty(), "the edits left findings to compare: {last:#?}");
+    assert_eq!(c.shutdown(), 0);
+}
