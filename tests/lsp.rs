@@ -647,3 +647,33 @@ fn diagnostics_after_many_edits_equal_a_fresh_servers() {
     assert!(!with_code(&last, "TL204").is_empty(), "the edits left findings to compare: {last:#?}");
     assert_eq!(c.shutdown(), 0);
 }
+
+#[test]
+fn saving_the_linted_text_does_not_lint_again_but_a_change_on_disk_does() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("main.tf"), MAIN_TF).expect("write");
+    std::fs::write(dir.path().join("variables.tf"), VARIABLES_TF).expect("write");
+    let (mut c, _) = Client::initialized(dir.path(), &[]);
+    let main = uri(&dir.path().join("main.tf"));
+    c.open(&main, "terraform", MAIN_TF);
+    assert_eq!(with_code(&c.diagnostics(&main), "TL105").len(), 1);
+    let published =
+        |c: &Client| c.queue.iter().filter(|m| m["method"] == "textDocument/publishDiagnostics").count();
+    // Answered after every message the open caused (the module's other file is published too).
+    hover_at(&mut c, &main, MAIN_TF, "var.external_id");
+    c.queue.clear();
+    // What an editor sends on save: the save, then the watcher's notice for the same file.
+    c.notify("textDocument/didSave", json!({"textDocument": {"uri": main}}));
+    c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": main, "type": 2}]}));
+    // A request is answered after the lints its predecessors caused: none was published.
+    hover_at(&mut c, &main, MAIN_TF, "var.external_id");
+    assert_eq!(published(&c), 0, "{:#?}", c.queue);
+
+    // The variable's default changed on disk (not open): the module is linted again.
+    let exact = VARIABLES_TF.replace("acme@*", "acme@01GE7K9SR2DQBCRQ90DH70JF6Y@stack-a@write");
+    std::fs::write(dir.path().join("variables.tf"), exact).expect("write");
+    let vars = uri(&dir.path().join("variables.tf"));
+    c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": vars, "type": 2}]}));
+    assert!(with_code(&c.diagnostics(&main), "TL105").is_empty());
+    assert_eq!(c.shutdown(), 0);
+}

@@ -25,6 +25,7 @@ use lsp_types::request::{self as req, Request as _};
 use lsp_types::{CodeActionKind, InitializeParams, MessageType, Uri};
 use serde_json::{Value, json};
 
+use crate::discover::{self, FileClass};
 use crate::server::config::{Configs, is_config};
 use crate::server::diagnostics::Published;
 use crate::server::documents::{Documents, uri_path};
@@ -59,6 +60,8 @@ pub fn serve(conn: &Connection, opts: &ServerOptions) -> Result<bool, Error> {
         published: Published::default(),
         dirty: BTreeSet::new(),
         reads: HashMap::new(),
+        linted: HashMap::new(),
+        disk_epoch: 0,
         shutdown: false,
         next_id: 0,
     };
@@ -117,6 +120,11 @@ struct Server<'c> {
     dirty: BTreeSet<UnitKey>,
     /// What each linted unit read outside its own files (child modules, templates).
     reads: HashMap<UnitKey, Reads>,
+    /// What each unit was last linted from ([`Server::inputs`]): a unit whose inputs did not
+    /// change since (a save of the text it was linted from, an undo) is not linted again.
+    linted: HashMap<UnitKey, u64>,
+    /// Counts changes on disk that a lint may read (a configuration, a file not open).
+    disk_epoch: u64,
     shutdown: bool,
     next_id: i32,
 }
@@ -248,6 +256,14 @@ impl Server<'_> {
     /// A file changed on disk: a configuration file re-lints everything open, another file the
     /// units it belongs to.
     fn changed_on_disk(&mut self, path: &std::path::Path) {
+        // An open Terraform file is read from its buffer, in its own module and in callers
+        // alike: saving it changes nothing a lint reads. Anything else may be read from disk
+        // (a JSON document is also a `templatefile()` template).
+        let open_tf = self.docs.iter().any(|(_, d)| d.path == path)
+            && matches!(discover::classify(path), Some(FileClass::Terraform | FileClass::TerraformJson));
+        if !open_tf {
+            self.disk_epoch += 1;
+        }
         if is_config(path) {
             self.configs.clear();
             let keys: Vec<UnitKey> = self.docs.iter().filter_map(|(_, d)| UnitKey::of(&d.path)).collect();
@@ -286,8 +302,13 @@ impl Server<'_> {
         let open = self.docs.iter().any(|(_, d)| UnitKey::of(&d.path).as_ref() == Some(key));
         if !open {
             self.reads.remove(key);
+            self.linted.remove(key);
             let touched = self.published.remove(key);
             self.publish(touched);
+            return;
+        }
+        let inputs = self.inputs();
+        if self.linted.get(key) == Some(&inputs) {
             return;
         }
         let found = self.configs.for_dir(key.dir(), &self.rules);
@@ -319,8 +340,22 @@ impl Server<'_> {
             self.documented.contains(rule.meta().code).then(|| rule.meta().help_uri())
         };
         let found = diagnostics::from_report(&report, self.enc, &docs_url);
+        self.linted.insert(key.clone(), inputs);
         let touched = self.published.replace(key, found);
         self.publish(touched);
+    }
+
+    /// A fingerprint of everything a lint reads that can change while the server runs: the text
+    /// of every open document, and the changes seen on disk.
+    fn inputs(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        self.disk_epoch.hash(&mut h);
+        for (_, d) in self.docs.iter() {
+            d.path.hash(&mut h);
+            d.text.hash(&mut h);
+        }
+        h.finish()
     }
 
     fn publish(&self, uris: Vec<Uri>) {
