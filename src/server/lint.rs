@@ -76,7 +76,7 @@ impl UnitKey {
 pub fn run(
     key: &UnitKey,
     docs: &Documents,
-    rules: &RuleSet,
+    (rules, parsed): (&RuleSet, &crate::engine::ParseCache),
     config: Option<&FileConfig>,
 ) -> Result<Report, Error> {
     let paths = key.paths(docs);
@@ -91,6 +91,8 @@ pub fn run(
         paths,
         rules: Some(rules.clone()),
         overlay: std::sync::Arc::new(buffers),
+        // The module's files nobody edited are not parsed again on every change.
+        parse_cache: Some(parsed.clone()),
         ..Default::default()
     };
     if let Some(c) = config {

@@ -62,6 +62,7 @@ pub fn serve(conn: &Connection, opts: &ServerOptions) -> Result<bool, Error> {
         reads: HashMap::new(),
         linted: HashMap::new(),
         disk_epoch: 0,
+        parsed: crate::engine::ParseCache::default(),
         shutdown: false,
         next_id: 0,
     };
@@ -125,6 +126,8 @@ struct Server<'c> {
     linted: HashMap<UnitKey, u64>,
     /// Counts changes on disk that a lint may read (a configuration, a file not open).
     disk_epoch: u64,
+    /// Syntax trees of the files linted so far, kept across lints.
+    parsed: crate::engine::ParseCache,
     shutdown: bool,
     next_id: i32,
 }
@@ -316,7 +319,7 @@ impl Server<'_> {
             self.show(MessageType::ERROR, &format!("{e}; linting with the defaults until it is fixed"));
         }
         let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            lint::run(key, &self.docs, &self.rules, found.config.as_deref())
+            lint::run(key, &self.docs, (&self.rules, &self.parsed), found.config.as_deref())
         }));
         let report = match run {
             Ok(Ok(report)) => report,
