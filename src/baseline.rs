@@ -120,6 +120,32 @@ impl Baseline {
         Ok(b)
     }
 
+    /// One flag per fingerprint: true for a finding the baseline does not record (shown). Each
+    /// entry hides one finding, so a second identical finding shows. With the entries left
+    /// unmatched, by fingerprint.
+    fn unrecorded<'b>(&'b self, fps: &[String]) -> (Vec<bool>, BTreeMap<&'b str, usize>) {
+        let mut recorded: BTreeMap<&str, usize> = BTreeMap::new();
+        for e in &self.entries {
+            *recorded.entry(e.fingerprint.as_str()).or_insert(0) += 1;
+        }
+        let keep = fps
+            .iter()
+            .map(|fp| match recorded.get_mut(fp.as_str()) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    false
+                }
+                _ => true,
+            })
+            .collect();
+        (keep, recorded)
+    }
+
+    /// Which of `findings` the baseline leaves shown (what `--fix` may change).
+    pub fn shown(&self, findings: &[Finding], sources: &SourceMap) -> Vec<bool> {
+        self.unrecorded(&fingerprints(findings, sources)).0
+    }
+
     /// Drops the findings recorded in the baseline, and their fingerprints from `fps` (one per
     /// finding, from [`fingerprints`] over the whole run); returns how many recorded findings are
     /// gone. Only entries this run could have found again count: their file was checked and
@@ -132,20 +158,7 @@ impl Baseline {
         sources: &SourceMap,
         checked_rule: &dyn Fn(&Entry) -> bool,
     ) -> usize {
-        let mut recorded: BTreeMap<&str, usize> = BTreeMap::new();
-        for e in &self.entries {
-            *recorded.entry(e.fingerprint.as_str()).or_insert(0) += 1;
-        }
-        let keep: Vec<bool> = fps
-            .iter()
-            .map(|fp| match recorded.get_mut(fp.as_str()) {
-                Some(n) if *n > 0 => {
-                    *n -= 1;
-                    false
-                }
-                _ => true,
-            })
-            .collect();
+        let (keep, recorded) = self.unrecorded(fps);
         let mut it = keep.iter();
         findings.retain(|_| *it.next().unwrap_or(&true));
         let mut it = keep.iter();

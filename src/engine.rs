@@ -51,6 +51,63 @@ pub struct CheckOptions {
     /// Texts read instead of the files at these paths (`check --diff` re-lints fixed text it
     /// does not write).
     pub overlay: Overlay,
+    /// Terraform syntax trees kept from an earlier run (the language server's, across changes).
+    pub parse_cache: Option<ParseCache>,
+}
+
+/// Terraform syntax trees kept from one run to the next by a long-lived caller (the language
+/// server): a file whose text is what it was last time is not parsed again. One tree per path,
+/// compared by the whole text; dropped whole past a byte budget.
+#[derive(Clone, Default)]
+pub struct ParseCache(Arc<std::sync::Mutex<ParseTrees>>);
+
+#[derive(Default)]
+struct ParseTrees {
+    by_path: std::collections::HashMap<PathBuf, (String, Arc<hcl_edit::structure::Body>)>,
+    bytes: usize,
+}
+
+/// Text kept with the trees: far above a workspace of open modules.
+const PARSE_CACHE_BYTES: usize = 32 << 20;
+
+impl std::fmt::Debug for ParseCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ParseCache")
+    }
+}
+
+impl ParseCache {
+    /// Gives the run the tree of `source` (a `.tf` file), from the cache when its text is
+    /// unchanged, so the module reader finds it parsed. Files that do not parse are left to the
+    /// reader, which reports them.
+    fn seed(&self, source: &Source, sources: &SourceMap) {
+        if discover::classify(&source.path) != Some(FileClass::Terraform) {
+            return;
+        }
+        let lock = || self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let hit =
+            lock().by_path.get(&source.path).filter(|(text, _)| *text == source.text).map(|(_, b)| b.clone());
+        let body = match hit {
+            Some(body) => body,
+            None => {
+                let Ok(body) = input::terraform::parse::parse_file(source) else { return };
+                let body = Arc::new(body);
+                let mut trees = lock();
+                if trees.bytes + source.text.len() > PARSE_CACHE_BYTES {
+                    *trees = ParseTrees::default();
+                }
+                let entry = (source.text.clone(), body.clone());
+                if let Some((old, _)) = trees.by_path.insert(source.path.clone(), entry) {
+                    trees.bytes = trees.bytes.saturating_sub(old.len());
+                }
+                trees.bytes += source.text.len();
+                body
+            }
+        };
+        sources.memo(source.id, true, || {
+            Ok::<_, crate::model::ParseFailure>(hcl_edit::structure::Body::clone(&body))
+        });
+    }
 }
 
 pub use crate::input::Overlay;
@@ -227,7 +284,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     let sources = SourceMap::new();
     let input = &run_input(opts);
     let load_one = |job: &Job| -> Result<LoadedUnit, Error> {
-        let (mut unit, files) = load_job(job, input, &sources)?;
+        let (mut unit, files) = load_job(job, (input, opts.parse_cache.as_ref()), &sources)?;
         if let Some(unit) = unit.as_mut() {
             crate::analysis::access::compute(unit);
         }
@@ -515,7 +572,7 @@ pub fn load_units(opts: &CheckOptions) -> Result<(Vec<Unit>, SourceMap), Error> 
     let sources = SourceMap::new();
     let input = &run_input(opts);
     let loaded: Vec<Result<(Option<Unit>, usize), Error>> =
-        jobs.par_iter().map(|job| load_job(job, input, &sources)).collect();
+        jobs.par_iter().map(|job| load_job(job, (input, opts.parse_cache.as_ref()), &sources)).collect();
     let mut units = Vec::new();
     for r in loaded {
         if let (Some(mut unit), _) = r? {
@@ -527,7 +584,11 @@ pub fn load_units(opts: &CheckOptions) -> Result<(Vec<Unit>, SourceMap), Error> 
 }
 
 /// Reads and parses one job's files: the unit (`None` when they are not ours) and files read.
-fn load_job(job: &Job, input: &InputOptions, sources: &SourceMap) -> Result<(Option<Unit>, usize), Error> {
+fn load_job(
+    job: &Job,
+    (input, cache): (&InputOptions, Option<&ParseCache>),
+    sources: &SourceMap,
+) -> Result<(Option<Unit>, usize), Error> {
     let mut nfiles = 1;
     let unit = match job {
         Job::Json(d) => json_job(d, input, sources),
@@ -552,6 +613,9 @@ fn load_job(job: &Job, input: &InputOptions, sources: &SourceMap) -> Result<(Opt
             for f in files {
                 match load(f, sources, input) {
                     Loaded::Text(source, fs) => {
+                        if let Some(cache) = cache {
+                            cache.seed(&source, sources);
+                        }
                         loaded.push(source);
                         failures.extend(fs);
                     }

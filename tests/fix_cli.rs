@@ -233,3 +233,88 @@ fn json_and_sarif_carry_the_fix() {
         .remove("deletedRegion");
     assert!(!validator.is_valid(&bad));
 }
+
+/// A role whose trust policy has TL105 (a wildcard under StringEquals), behind an inline
+/// suppression of it.
+const SUPPRESSED_TF: &str = r#"# trustlint:ignore TL105 reviewed: migrating next sprint
+resource "aws_iam_role" "spacelift" {
+  name = "spacelift"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::324880187172:root" }
+      Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "sts:ExternalId" = "acme@*@stack-a@*" } }
+    }]
+  })
+}
+"#;
+
+#[test]
+fn fix_leaves_what_the_baseline_or_a_suppression_hides() {
+    // The baseline records old.json's two findings; new.json has the same two, not recorded.
+    let dir = project(&[("old.json", FIXABLE)]);
+    let o = tl(dir.path(), &["check", "--no-config", "--write-baseline", "baseline.json", "old.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    std::fs::write(dir.path().join("new.json"), FIXABLE).expect("write");
+    std::fs::create_dir(dir.path().join("tf")).expect("mkdir");
+    std::fs::write(dir.path().join("tf/main.tf"), SUPPRESSED_TF).expect("write");
+    let args = ["check", "--fix", "--no-config", "--baseline", "baseline.json", "old.json", "new.json", "tf"];
+    let o = tl(dir.path(), &args);
+    assert_eq!(o.status.code(), Some(0), "{}{}", out(&o), err(&o));
+    assert_eq!(read(dir.path(), "new.json"), FIXED, "what the report shows is fixed");
+    assert_eq!(read(dir.path(), "old.json"), FIXABLE, "what the baseline hides is not");
+    assert_eq!(read(dir.path(), "tf/main.tf"), SUPPRESSED_TF, "what a comment suppresses is not");
+    // The summary counts the two fixes made, and nothing fixable is left to show.
+    assert!(out(&o).contains("; 2 fixed"), "{}", out(&o));
+    assert!(!out(&o).contains("fixable"), "{}", out(&o));
+    // The baseline still hides old.json's findings: none of them counts as fixed.
+    assert!(!err(&o).contains("baseline finding"), "{}", err(&o));
+
+    // --diff agrees: nothing to change once new.json is fixed, and no hint of hidden fixes.
+    let o = tl(dir.path(), &["check", "--diff", "--no-config", "--baseline", "baseline.json", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", out(&o), err(&o));
+    assert_eq!(out(&o), "");
+    assert!(
+        err(&o).contains("would fix 0 findings in 0 files") && !err(&o).contains("fixable"),
+        "{}",
+        err(&o)
+    );
+
+    // Without the baseline both are fixed, and the summary says so.
+    let o = tl(dir.path(), &["check", "--fix", "--no-config", "old.json"]);
+    assert_eq!(read(dir.path(), "old.json"), FIXED, "{}", out(&o));
+    assert!(out(&o).contains("; 2 fixed"), "{}", out(&o));
+}
+
+#[test]
+fn fix_leaves_findings_below_min_severity() {
+    // TL002 (no Version) is a warning, TL105 here an error: only the error is shown, so only it
+    // is fixed.
+    let dir = project(&[("p.json", FIXABLE)]);
+    let o = tl(dir.path(), &["check", "--fix", "--no-config", "--min-severity", "error", "p.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", out(&o), err(&o));
+    let text = read(dir.path(), "p.json");
+    assert!(text.contains("StringLike") && !text.contains("Version"), "{text}");
+    assert!(out(&o).contains("; 1 fixed"), "{}", out(&o));
+}
+
+#[test]
+fn a_policy_in_a_tf_json_string_is_renamed_in_place_and_never_given_unescaped_quotes() {
+    // No Version (TL002, whose fix inserts a member) and a wildcard under StringEquals (TL105,
+    // whose fix renames the operator), in a policy written as a JSON string.
+    let policy = r#"{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::324880187172:root\"}, \"Action\": \"sts:AssumeRole\", \"Condition\": {\"StringEquals\": {\"sts:ExternalId\": \"acme@*@stack-a@*\"}}}]}"#;
+    let text = format!(
+        "{{\n  \"resource\": {{\"aws_iam_role\": {{\"r\": {{\"name\": \"r\", \"assume_role_policy\": \"{policy}\"}}}}}}\n}}\n"
+    );
+    let dir = project(&[("main.tf.json", &text)]);
+    let o = tl(dir.path(), &["check", "--fix", "--no-config", "--format", "json", "."]);
+    assert!(err(&o).is_empty(), "no fix was dropped: {}", err(&o));
+    assert_eq!(read(dir.path(), "main.tf.json"), text.replace("StringEquals", "StringLike"));
+    let report: serde_json::Value = serde_json::from_str(&out(&o)).expect("json");
+    let findings = report["findings"].as_array().cloned().unwrap_or_default();
+    let codes: Vec<&str> = findings.iter().filter_map(|f| f["code"].as_str()).collect();
+    assert_eq!(codes, ["TL002"], "{findings:#?}");
+    assert!(findings[0].get("fix").is_none(), "inserting `\"Version\"` there needs escaping: {findings:#?}");
+}

@@ -481,3 +481,199 @@ fn unsafe_fixes_are_labelled_and_never_preferred_or_in_fix_all() {
     }
     assert_eq!(c.shutdown(), 0);
 }
+
+/// A child module whose role trusts Spacelift with the external id its caller passes in.
+fn child_tf(operator: &str) -> String {
+    format!(
+        r#"variable "external_id" {{
+  type = string
+}}
+
+resource "aws_iam_role" "this" {{
+  name = "spacelift"
+  assume_role_policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [{{
+      Effect    = "Allow"
+      Principal = {{ AWS = "arn:aws:iam::324880187172:root" }}
+      Action    = "sts:AssumeRole"
+      Condition = {{ {operator} = {{ "sts:ExternalId" = var.external_id }} }}
+    }}]
+  }})
+}}
+"#
+    )
+}
+
+/// The caller: its argument is what the child's condition compares.
+const CALLER_TF: &str = r#"module "spacelift" {
+  source      = "./child"
+  external_id = "acme@*@stack-a@*"
+}
+"#;
+
+/// Hover at `needle` in `text` of `uri`: the finding there, if any (`Value::Null` when none).
+/// A request is answered after every pending lint, so it sees the current diagnostics.
+fn hover_at(c: &mut Client, uri: &str, text: &str, needle: &str) -> Value {
+    let (line, before) = locate(text, needle);
+    let position = json!({"line": line, "character": before.len() + needle.len() / 2});
+    c.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": position}))
+}
+
+#[test]
+fn a_change_in_a_child_module_relints_its_callers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("child")).expect("mkdir");
+    std::fs::write(dir.path().join("main.tf"), CALLER_TF).expect("write");
+    let child_path = dir.path().join("child/main.tf");
+    let (bad, good) = (child_tf("StringEquals"), child_tf("StringLike"));
+    std::fs::write(&child_path, &bad).expect("write");
+    let (mut c, _) = Client::initialized(dir.path(), &[]);
+    let (caller, child) = (uri(&dir.path().join("main.tf")), uri(&child_path));
+    c.open(&caller, "terraform", CALLER_TF);
+    // Only the call gives the child's condition a value: the caller's lint finds TL105 in the
+    // child's file (which is not open), where the condition is written.
+    let diags = c.diagnostics(&child);
+    let d = with_code(&diags, "TL105");
+    assert_eq!(d.len(), 1, "{diags:#?}");
+    let (line, before) = locate(&bad, "var.external_id");
+    assert_eq!(d[0]["range"]["start"], json!({"line": line, "character": before.len()}));
+
+    // The child opened and fixed in the editor, unsaved: the caller is linted again with the
+    // buffer, and its finding in the child is gone (the child alone finds nothing either).
+    c.open(&child, "terraform", &bad);
+    assert!(
+        hover_at(&mut c, &child, &bad, "var.external_id")["contents"]["value"]
+            .as_str()
+            .is_some_and(|h| h.starts_with("# TL105"))
+    );
+    let (line, before) = locate(&bad, "StringEquals");
+    let range = json!({"start": {"line": line, "character": before.len()},
+                       "end": {"line": line, "character": before.len() + "StringEquals".len()}});
+    let change = json!({"range": range, "text": "StringLike"});
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": child, "version": 2}, "contentChanges": [change]}),
+    );
+    assert_eq!(hover_at(&mut c, &child, &good, "var.external_id"), Value::Null, "{:#?}", c.queue);
+
+    // Closed without saving: the caller reads the child from disk again, finding included.
+    c.notify("textDocument/didClose", json!({"textDocument": {"uri": child}}));
+    assert!(!hover_at(&mut c, &child, &bad, "var.external_id").is_null(), "{:#?}", c.queue);
+    // Fixed on disk (a `git checkout`): the watcher's notice re-lints the caller.
+    std::fs::write(&child_path, &good).expect("write");
+    c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": child, "type": 2}]}));
+    assert_eq!(hover_at(&mut c, &child, &good, "var.external_id"), Value::Null, "{:#?}", c.queue);
+    assert_eq!(c.shutdown(), 0);
+}
+
+/// A module of several Spacelift-trusting roles, the `n`th with `pattern` as its external id.
+fn roles_tf(patterns: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, p) in patterns.iter().enumerate() {
+        out.push_str(&format!(
+            r#"resource "aws_iam_role" "r{i}" {{
+  name = "spacelift-{i}"
+  assume_role_policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [{{
+      Effect    = "Allow"
+      Principal = {{ AWS = "arn:aws:iam::324880187172:root" }}
+      Action    = "sts:AssumeRole"
+      Condition = {{ StringLike = {{ "sts:ExternalId" = "{p}" }} }}
+    }}]
+  }})
+}}
+
+"#
+        ));
+    }
+    out
+}
+
+/// Every diagnostic published for `uri`, as the server holds them after the pending lints.
+fn settled(c: &mut Client, uri: &str, version: i64) -> Vec<Value> {
+    let m = c.wait(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri
+            && m["params"]["version"] == json!(version)
+    });
+    m["params"]["diagnostics"].as_array().cloned().unwrap_or_default()
+}
+
+#[test]
+fn diagnostics_after_many_edits_equal_a_fresh_servers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let start = ["acme@*@stack-0@read", "acme@*", "acme@*@stack-2@write", "acme@*@stack-3@*"];
+    std::fs::write(dir.path().join("main.tf"), roles_tf(&start)).expect("write");
+    std::fs::write(dir.path().join("other.tf"), roles_tf(&["acme@*"]).replace("\"r0\"", "\"o0\""))
+        .expect("write");
+    let main = uri(&dir.path().join("main.tf"));
+    let (mut c, _) = Client::initialized(dir.path(), &[]);
+    c.open(&main, "terraform", &roles_tf(&start));
+    let _ = c.diagnostics(&main);
+    // Edits that add findings, remove them, bring back earlier texts and change the number of
+    // policies, each sent as a whole-document change and linted before the next.
+    let edits: [&[&str]; 6] = [
+        &["acme@*", "acme@*", "acme@*@stack-2@write", "acme@*@stack-3@*"],
+        &["acme@*@stack-0@read", "acme@*@stack-1@read"],
+        &[
+            "acme@*@stack-0@read",
+            "acme@*@stack-1@read",
+            "*",
+            "acme@*@stack-3@*",
+            "acme@01GE7K9SR2DQBCRQ90DH70JF6Y@s@write",
+        ],
+        &start,
+        &["acme@*@stack-0@read", "acme@*", "acme@*@stack-2@write"],
+        &["acme@*", "acme@*@stack-0@read", "acme@*@stack-2@write", "acme@*@stack-3@*"],
+    ];
+    let mut last = Vec::new();
+    for (n, patterns) in edits.iter().enumerate() {
+        let version = n as i64 + 2;
+        let text = roles_tf(patterns);
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": main, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+        last = settled(&mut c, &main, version);
+        // A fresh server given the same text from the start finds exactly the same.
+        let (mut fresh, _) = Client::initialized(dir.path(), &[]);
+        fresh.open(&main, "terraform", &text);
+        let cold = fresh.diagnostics(&main);
+        assert_eq!(last, cold, "after edit {n}");
+        assert_eq!(fresh.shutdown(), 0);
+    }
+    assert!(!with_code(&last, "TL204").is_empty(), "the edits left findings to compare: {last:#?}");
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn saving_the_linted_text_does_not_lint_again_but_a_change_on_disk_does() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("main.tf"), MAIN_TF).expect("write");
+    std::fs::write(dir.path().join("variables.tf"), VARIABLES_TF).expect("write");
+    let (mut c, _) = Client::initialized(dir.path(), &[]);
+    let main = uri(&dir.path().join("main.tf"));
+    c.open(&main, "terraform", MAIN_TF);
+    assert_eq!(with_code(&c.diagnostics(&main), "TL105").len(), 1);
+    let published =
+        |c: &Client| c.queue.iter().filter(|m| m["method"] == "textDocument/publishDiagnostics").count();
+    // Answered after every message the open caused (the module's other file is published too).
+    hover_at(&mut c, &main, MAIN_TF, "var.external_id");
+    c.queue.clear();
+    // What an editor sends on save: the save, then the watcher's notice for the same file.
+    c.notify("textDocument/didSave", json!({"textDocument": {"uri": main}}));
+    c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": main, "type": 2}]}));
+    // A request is answered after the lints its predecessors caused: none was published.
+    hover_at(&mut c, &main, MAIN_TF, "var.external_id");
+    assert_eq!(published(&c), 0, "{:#?}", c.queue);
+
+    // The variable's default changed on disk (not open): the module is linted again.
+    let exact = VARIABLES_TF.replace("acme@*", "acme@01GE7K9SR2DQBCRQ90DH70JF6Y@stack-a@write");
+    std::fs::write(dir.path().join("variables.tf"), exact).expect("write");
+    let vars = uri(&dir.path().join("variables.tf"));
+    c.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": vars, "type": 2}]}));
+    assert!(with_code(&c.diagnostics(&main), "TL105").is_empty());
+    assert_eq!(c.shutdown(), 0);
+}

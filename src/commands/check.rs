@@ -217,8 +217,9 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
     opts.progress = bar.as_ref().map(|(_, hook)| hook.clone());
     let fixing = (args.fix || args.diff)
         .then_some(fixer::Request { unsafe_fixes: args.unsafe_fixes, write: args.fix && !args.diff });
+    let shown = shown_filter(args, fixing.is_some())?;
     let result = match fixing {
-        Some(req) => fixer::run(&opts, req).map(|(r, fixed)| (r, Some(fixed))),
+        Some(req) => fixer::run_shown(&opts, req, &shown).map(|(r, fixed)| (r, Some(fixed))),
         None => check(&opts).map(|r| (r, None)),
     };
     if let Some((bar, _)) = &bar {
@@ -226,6 +227,9 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
     }
     let (mut report, outcome) = result?;
     if args.diff {
+        let keep = shown(&report);
+        let mut it = keep.iter();
+        report.findings.retain(|_| *it.next().unwrap_or(&true));
         return print_diff(args, &report, &outcome.unwrap_or_default());
     }
     for note in &report.over_budget {
@@ -398,17 +402,41 @@ fn apply_baseline(
 
 /// `--min-severity`: drops the findings below it, and their fingerprints.
 fn apply_min_severity(min: Option<SeverityArg>, findings: &mut Vec<Finding>, fps: &mut Vec<String>) {
-    let Some(min) = min else { return };
-    let min = match min {
-        SeverityArg::Info => Severity::Info,
-        SeverityArg::Warning => Severity::Warning,
-        SeverityArg::Error => Severity::Error,
-    };
+    let Some(min) = min_severity(min) else { return };
     let keep: Vec<bool> = findings.iter().map(|f| f.severity >= min).collect();
     let mut it = keep.iter();
     findings.retain(|_| *it.next().unwrap_or(&true));
     let mut it = keep.iter();
     fps.retain(|_| *it.next().unwrap_or(&true));
+}
+
+/// Which findings of a report the user will be shown: `--fix` changes only those. A finding the
+/// report hides (recorded in the baseline, below `--min-severity`) is not fixed: the user asked
+/// to be spared it, and the summary counts must agree with what shows.
+fn shown_filter(args: &CheckArgs, fixing: bool) -> Result<impl Fn(&Report) -> Vec<bool>, Error> {
+    let baseline = match &args.baseline {
+        Some(path) if fixing => Some(Baseline::read(path).map_err(Error::Usage)?),
+        _ => None,
+    };
+    let min = min_severity(args.min_severity);
+    Ok(move |r: &Report| {
+        let mut keep = match &baseline {
+            Some(b) => b.shown(&r.findings, &r.sources),
+            None => vec![true; r.findings.len()],
+        };
+        for (k, f) in keep.iter_mut().zip(&r.findings) {
+            *k &= min.is_none_or(|m| f.severity >= m);
+        }
+        keep
+    })
+}
+
+fn min_severity(arg: Option<SeverityArg>) -> Option<Severity> {
+    arg.map(|a| match a {
+        SeverityArg::Info => Severity::Info,
+        SeverityArg::Warning => Severity::Warning,
+        SeverityArg::Error => Severity::Error,
+    })
 }
 
 /// Expired `[[lint.per-path]]` exemptions no longer apply; say so on every run until removed.

@@ -92,6 +92,17 @@ struct Fixing {
 
 /// Runs `check`, fixes what it may, and checks again until nothing more changes.
 pub fn run(opts: &CheckOptions, req: Request) -> Result<(Report, Fixed), Error> {
+    run_shown(opts, req, &|r: &Report| vec![true; r.findings.len()])
+}
+
+/// Which findings of a report the user is shown (one flag per finding, in order): `check`
+/// hides those its `--baseline` records and those under `--min-severity`.
+pub type Shown<'a> = &'a dyn Fn(&Report) -> Vec<bool>;
+
+/// [`run`], fixing only the findings `shown` keeps: a finding the user does not see (recorded
+/// in the baseline, below `--min-severity`) is not theirs to review, so it is not changed.
+/// Inline suppressions are applied by `check` itself, before this sees the report.
+pub fn run_shown(opts: &CheckOptions, req: Request, shown: Shown) -> Result<(Report, Fixed), Error> {
     let mut opts = opts.clone();
     // Parse failures are how a round that broke a file is recognised: they are checked even
     // when the user left TL001 out, and dropped from what is reported then.
@@ -118,7 +129,7 @@ pub fn run(opts: &CheckOptions, req: Request) -> Result<(Report, Fixed), Error> 
         if state.undo_broken(&report) {
             continue;
         }
-        if state.rounds >= MAX_ROUNDS || !state.round(&report) {
+        if state.rounds >= MAX_ROUNDS || !state.round(&report, &shown(&report)) {
             break report;
         }
     };
@@ -151,8 +162,8 @@ impl Fixing {
     }
 
     /// Makes the fixes the report offers; false when nothing changed (the fixes have settled).
-    fn round(&mut self, report: &Report) -> bool {
-        let plan = plan(report, self.req, &self.targets, &self.overlay, &self.frozen);
+    fn round(&mut self, report: &Report, shown: &[bool]) -> bool {
+        let plan = plan(report, shown, self.req, (&self.targets, &self.overlay, &self.frozen));
         if plan.is_empty() {
             return false;
         }
@@ -247,18 +258,22 @@ fn targets(opts: &CheckOptions) -> Result<BTreeMap<PathBuf, Target>, Error> {
     Ok(out)
 }
 
-/// The fixes of a round, by file, in report order: allowed by the request, with all their
-/// edits in one source that is a target's current text.
+/// The targets, the current text of the files changed so far, and the files left alone.
+type Files<'s> = (&'s BTreeMap<PathBuf, Target>, &'s BTreeMap<PathBuf, String>, &'s BTreeSet<PathBuf>);
+
+/// The fixes of a round, by file, in report order: of findings the user is shown, allowed by
+/// the request, with all their edits in one source that is a target's current text.
 fn plan<'r>(
     report: &'r Report,
+    shown: &[bool],
     req: Request,
-    targets: &BTreeMap<PathBuf, Target>,
-    overlay: &BTreeMap<PathBuf, String>,
-    frozen: &BTreeSet<PathBuf>,
+    (targets, overlay, frozen): Files,
 ) -> BTreeMap<PathBuf, Vec<(&'r Finding, &'r Fix)>> {
     let mut out: BTreeMap<PathBuf, Vec<(&Finding, &Fix)>> = BTreeMap::new();
     let mut real: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
-    for f in &report.findings {
+    for (f, _) in
+        report.findings.iter().zip(shown.iter().chain(std::iter::repeat(&true))).filter(|(_, s)| **s)
+    {
         let Some(fix) = f.fix.as_ref().filter(|x| req.allows(x.applicability)) else { continue };
         let Some(first) = fix.edits.first() else { continue };
         if fix.edits.iter().any(|e| e.span.src != first.span.src) {

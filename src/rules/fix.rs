@@ -17,8 +17,48 @@ pub fn literal(cx: &Context, span: Span, expected: &str) -> Option<Span> {
     if text == expected {
         return Some(span);
     }
-    let inner = text.strip_prefix('"')?.strip_suffix('"')?;
-    (inner == expected).then(|| Span::new(span.src, span.start + 1, span.end - 1))
+    if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"'))
+        && !in_json_string(&src, span.start)
+    {
+        return (inner == expected).then(|| Span::new(span.src, span.start + 1, span.end - 1));
+    }
+    // A policy written as a JSON string inside a `.tf.json` string: its quotes are escaped
+    // (`\"StringEquals\"`, the span starting at either byte of the escape). The text between
+    // them is the value as written when it is `expected` byte for byte (nothing in it escaped).
+    if !in_json_string(&src, span.start + 1) {
+        return None;
+    }
+    let open = text.len() - text.trim_start_matches(['\\', '"']).len();
+    let close = text.len() - text.trim_end_matches(['\\', '"']).len();
+    let quoted = |q: &str| q.ends_with('"') && q.starts_with(['\\', '"']) && q.matches('"').count() == 1;
+    let inner = text.get(open..text.len().checked_sub(close)?)?;
+    (quoted(&text[..open]) && text[text.len() - close..].starts_with('\\') && inner == expected)
+        .then(|| Span::new(span.src, span.start + open, span.end - close))
+}
+
+/// Whether byte `at` of a `.tf.json` source is inside a JSON string (JSON strings hold no raw
+/// line break, so the line up to `at` decides). Text there is escaped: a fix may rename what
+/// is written there, but never insert quotes.
+fn in_json_string(src: &crate::source::Source, at: usize) -> bool {
+    let Some(before) = src.text.get(..at).filter(|_| src.name.ends_with(".tf.json")) else { return false };
+    let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+    let mut inside = false;
+    let mut escaped = false;
+    for b in line.bytes() {
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' if inside => escaped = true,
+            b'"' => inside = !inside,
+            _ => {}
+        }
+    }
+    inside
+}
+
+/// The source of `span`, when a fix may insert text there: shown, and not inside a string of a
+/// `.tf.json` file (where the inserted quotes would need escaping).
+fn insertable(cx: &Context, span: Span) -> Option<std::sync::Arc<crate::source::Source>> {
+    cx.sources.get(span.src).filter(|s| !s.hidden && !in_json_string(s, span.start))
 }
 
 /// Replaces `old` inside the literal `whole` written at `span` (its first occurrence) with `new`.
@@ -65,7 +105,7 @@ fn indentation(text: &str, at: usize) -> Option<&str> {
 /// literal string, which becomes an array), in the list's style: one item per line with the last
 /// item's indentation and trailing comma, or on one line with the separator already used.
 pub fn append_to_list(cx: &Context, list: &ValueList, item: &str) -> Option<Vec<Edit>> {
-    let src = cx.sources.get(list.span.src).filter(|s| !s.hidden)?;
+    let src = insertable(cx, list.span)?;
     for v in &list.items {
         literal(cx, v.span, v.as_str()?)?;
     }
@@ -179,7 +219,7 @@ fn object_style(text: &str) -> Option<ObjectStyle<'_>> {
 /// line with the same indentation, or on the same line; quoted or bare key; `:` with the same
 /// spacing in JSON, `=` aligned as `terraform fmt` aligns it in HCL.
 pub fn insert_first_member(cx: &Context, obj: Span, key: &str, value: &str) -> Option<Edit> {
-    let src = cx.sources.get(obj.src).filter(|s| !s.hidden)?;
+    let src = insertable(cx, obj)?;
     let style = object_style(src.slice(obj))?;
     let multiline = style.multiline();
     // `terraform fmt` aligns `=` across consecutive one-line attributes only: not with a first
@@ -205,7 +245,7 @@ pub fn insert_first_member(cx: &Context, obj: Span, key: &str, value: &str) -> O
 /// Appends `key` as the last member of the object written at `obj`, in the object's style;
 /// `json` and `hcl` are the value written for each separator style.
 pub fn append_member(cx: &Context, obj: Span, key: &str, json: &str, hcl: &str) -> Option<Edit> {
-    let src = cx.sources.get(obj.src).filter(|s| !s.hidden)?;
+    let src = insertable(cx, obj)?;
     let text = src.slice(obj);
     let style = object_style(text)?;
     let body = text[1..text.len() - 1].trim_end();

@@ -2,7 +2,7 @@
 //! directory's AWS config files, read through the engine with the open buffers in place of
 //! their files.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::config::file::FileConfig;
@@ -76,13 +76,14 @@ impl UnitKey {
 pub fn run(
     key: &UnitKey,
     docs: &Documents,
-    rules: &RuleSet,
+    (rules, parsed): (&RuleSet, &crate::engine::ParseCache),
     config: Option<&FileConfig>,
 ) -> Result<Report, Error> {
     let paths = key.paths(docs);
+    // Every open buffer, not only the unit's own: a module reads its child modules' files
+    // through the overlay too, so an unsaved edit in a child is seen by its callers.
     let buffers: BTreeMap<PathBuf, String> = docs
         .iter()
-        .filter(|(_, d)| key.affected_by(&d.path))
         // The engine's overlay is keyed by canonical path; a file not on disk by its own.
         .map(|(_, d)| (std::fs::canonicalize(&d.path).unwrap_or_else(|_| d.path.clone()), d.text.clone()))
         .collect();
@@ -90,6 +91,8 @@ pub fn run(
         paths,
         rules: Some(rules.clone()),
         overlay: std::sync::Arc::new(buffers),
+        // The module's files nobody edited are not parsed again on every change.
+        parse_cache: Some(parsed.clone()),
         ..Default::default()
     };
     if let Some(c) = config {
@@ -100,4 +103,65 @@ pub fn run(
         return Err(Error::Usage(format!("{}: no open file of this unit", key.dir().display())));
     }
     crate::check(&opts)
+}
+
+/// What a lint read besides the unit's own files: the files of the child modules it called and
+/// the files its `file()`/`templatefile()` calls read. A change to one of them can change the
+/// unit's findings, so the unit is linted again.
+#[derive(Debug, Default)]
+pub struct Reads {
+    /// Canonical paths of the files read.
+    files: HashSet<PathBuf>,
+    /// Canonical directories of the Terraform files read: a new file there joins that module.
+    module_dirs: HashSet<PathBuf>,
+}
+
+impl Reads {
+    /// What `report` (a lint of `key`) read outside the unit's own directory.
+    pub fn of(key: &UnitKey, report: &Report) -> Reads {
+        // The unit's own files: a JSON document itself, every file of its directory otherwise.
+        let own = |path: &Path| match key {
+            UnitKey::File(p) => canonical(p) == path,
+            UnitKey::Module(d) | UnitKey::AwsConfig(d) => path.parent() == Some(canonical(d).as_path()),
+        };
+        let mut reads = Reads::default();
+        for src in report.sources.all() {
+            let path = canonical(&src.path);
+            let Some(dir) = path.parent().map(Path::to_path_buf) else { continue };
+            if own(&path) {
+                continue;
+            }
+            if is_terraform(&path) {
+                reads.module_dirs.insert(dir);
+            }
+            reads.files.insert(path);
+        }
+        reads
+    }
+
+    /// Whether a change to `path` (in the editor or on disk) can change what the unit found.
+    pub fn affected_by(&self, path: &Path) -> bool {
+        let path = canonical(path);
+        self.files.contains(&path)
+            || (is_terraform(&path) && path.parent().is_some_and(|d| self.module_dirs.contains(d)))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+fn is_terraform(path: &Path) -> bool {
+    matches!(discover::classify(path), Some(FileClass::Terraform | FileClass::TerraformJson))
+}
+
+/// The canonical path, also for a file that exists only in the editor (its directory resolved).
+fn canonical(path: &Path) -> PathBuf {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return p;
+    }
+    match (path.parent().and_then(|d| std::fs::canonicalize(d).ok()), path.file_name()) {
+        (Some(dir), Some(name)) => dir.join(name),
+        _ => path.to_path_buf(),
+    }
 }

@@ -16,7 +16,7 @@ pub mod lint;
 pub mod position;
 pub mod transport;
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
@@ -25,10 +25,11 @@ use lsp_types::request::{self as req, Request as _};
 use lsp_types::{CodeActionKind, InitializeParams, MessageType, Uri};
 use serde_json::{Value, json};
 
+use crate::discover::{self, FileClass};
 use crate::server::config::{Configs, is_config};
 use crate::server::diagnostics::Published;
 use crate::server::documents::{Documents, uri_path};
-use crate::server::lint::UnitKey;
+use crate::server::lint::{Reads, UnitKey};
 use crate::server::position::Encoding;
 use crate::{Error, RuleSet};
 
@@ -58,6 +59,10 @@ pub fn serve(conn: &Connection, opts: &ServerOptions) -> Result<bool, Error> {
         configs: Configs::default(),
         published: Published::default(),
         dirty: BTreeSet::new(),
+        reads: HashMap::new(),
+        linted: HashMap::new(),
+        disk_epoch: 0,
+        parsed: crate::engine::ParseCache::default(),
         shutdown: false,
         next_id: 0,
     };
@@ -114,6 +119,15 @@ struct Server<'c> {
     published: Published,
     /// Units changed since they were last linted.
     dirty: BTreeSet<UnitKey>,
+    /// What each linted unit read outside its own files (child modules, templates).
+    reads: HashMap<UnitKey, Reads>,
+    /// What each unit was last linted from ([`Server::inputs`]): a unit whose inputs did not
+    /// change since (a save of the text it was linted from, an undo) is not linted again.
+    linted: HashMap<UnitKey, u64>,
+    /// Counts changes on disk that a lint may read (a configuration, a file not open).
+    disk_epoch: u64,
+    /// Syntax trees of the files linted so far, kept across lints.
+    parsed: crate::engine::ParseCache,
     shutdown: bool,
     next_id: i32,
 }
@@ -245,6 +259,14 @@ impl Server<'_> {
     /// A file changed on disk: a configuration file re-lints everything open, another file the
     /// units it belongs to.
     fn changed_on_disk(&mut self, path: &std::path::Path) {
+        // An open Terraform file is read from its buffer, in its own module and in callers
+        // alike: saving it changes nothing a lint reads. Anything else may be read from disk
+        // (a JSON document is also a `templatefile()` template).
+        let open_tf = self.docs.iter().any(|(_, d)| d.path == path)
+            && matches!(discover::classify(path), Some(FileClass::Terraform | FileClass::TerraformJson));
+        if !open_tf {
+            self.disk_epoch += 1;
+        }
         if is_config(path) {
             self.configs.clear();
             let keys: Vec<UnitKey> = self.docs.iter().filter_map(|(_, d)| UnitKey::of(&d.path)).collect();
@@ -261,11 +283,14 @@ impl Server<'_> {
         self.touch(path);
     }
 
-    /// Marks the unit of an edited, opened or closed document for linting.
+    /// Marks the unit of an edited, opened or closed document for linting, and the units that
+    /// read it (the modules calling the module it is in).
     fn touch(&mut self, path: &std::path::Path) {
         if let Some(key) = UnitKey::of(path) {
             self.dirty.insert(key);
         }
+        let readers = self.reads.iter().filter(|(_, r)| r.affected_by(path)).map(|(k, _)| k.clone());
+        self.dirty.extend(readers.collect::<Vec<_>>());
     }
 
     fn flush(&mut self) {
@@ -279,8 +304,14 @@ impl Server<'_> {
     fn lint(&mut self, key: &UnitKey) {
         let open = self.docs.iter().any(|(_, d)| UnitKey::of(&d.path).as_ref() == Some(key));
         if !open {
+            self.reads.remove(key);
+            self.linted.remove(key);
             let touched = self.published.remove(key);
             self.publish(touched);
+            return;
+        }
+        let inputs = self.inputs();
+        if self.linted.get(key) == Some(&inputs) {
             return;
         }
         let found = self.configs.for_dir(key.dir(), &self.rules);
@@ -288,7 +319,7 @@ impl Server<'_> {
             self.show(MessageType::ERROR, &format!("{e}; linting with the defaults until it is fixed"));
         }
         let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            lint::run(key, &self.docs, &self.rules, found.config.as_deref())
+            lint::run(key, &self.docs, (&self.rules, &self.parsed), found.config.as_deref())
         }));
         let report = match run {
             Ok(Ok(report)) => report,
@@ -298,6 +329,12 @@ impl Server<'_> {
                 return self.show(MessageType::ERROR, &msg);
             }
         };
+        let reads = Reads::of(key, &report);
+        if reads.is_empty() {
+            self.reads.remove(key);
+        } else {
+            self.reads.insert(key.clone(), reads);
+        }
         for note in &report.over_budget {
             self.log(MessageType::WARNING, note);
         }
@@ -306,8 +343,22 @@ impl Server<'_> {
             self.documented.contains(rule.meta().code).then(|| rule.meta().help_uri())
         };
         let found = diagnostics::from_report(&report, self.enc, &docs_url);
+        self.linted.insert(key.clone(), inputs);
         let touched = self.published.replace(key, found);
         self.publish(touched);
+    }
+
+    /// A fingerprint of everything a lint reads that can change while the server runs: the text
+    /// of every open document, and the changes seen on disk.
+    fn inputs(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        self.disk_epoch.hash(&mut h);
+        for (_, d) in self.docs.iter() {
+            d.path.hash(&mut h);
+            d.text.hash(&mut h);
+        }
+        h.finish()
     }
 
     fn publish(&self, uris: Vec<Uri>) {

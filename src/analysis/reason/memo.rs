@@ -11,7 +11,6 @@
 //! file is spent" is not, since another file's budget may still decide the question. The memo is
 //! bounded in bytes and dropped whole when full, like the automaton cache.
 
-use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 use super::{ReasonError, Universe};
@@ -29,12 +28,33 @@ pub(crate) enum Question {
     PrefixForAllSuffixes,
 }
 
-type Key = (Question, String, Universe);
+type Key = (Question, String, UniverseKey);
 type Answer = Result<Option<String>, ReasonError>;
+
+/// A universe as a memo key: its byte set packed into bits. Hashing the universe itself hashes
+/// 256 booleans one by one, which cost more than many of the lookups it keys (the server asks
+/// thousands of remembered questions per lint).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct UniverseKey {
+    allowed: [u64; 4],
+    min_chars: u32,
+    max_chars: Option<u32>,
+}
+
+impl UniverseKey {
+    fn of(u: &Universe) -> UniverseKey {
+        let mut allowed = [0u64; 4];
+        for (b, _) in u.allowed.iter().enumerate().filter(|(_, on)| **on) {
+            allowed[b / 64] |= 1 << (b % 64);
+        }
+        UniverseKey { allowed, min_chars: u.min_chars, max_chars: u.max_chars }
+    }
+}
 
 #[derive(Default)]
 struct Memo {
-    answers: HashMap<Key, Answer>,
+    // hashbrown's default hasher (foldhash): the keys are long strings hashed on every lookup.
+    answers: hashbrown::HashMap<Key, Answer>,
     bytes: usize,
 }
 
@@ -50,7 +70,7 @@ pub(crate) fn answer(
     universe: &Universe,
     compute: impl FnOnce() -> Answer,
 ) -> Answer {
-    let key = (question, key, universe.clone());
+    let key = (question, key, UniverseKey::of(universe));
     {
         // A poisoned lock only means another thread panicked mid-insert; the map is still valid.
         let memo = memo().lock().unwrap_or_else(|e| e.into_inner());
