@@ -169,6 +169,8 @@ pub fn selected<'r>(rules: &'r [Box<dyn Rule>], lint: &LintOptions) -> Result<Ve
 struct LoadedUnit {
     unit: Option<Unit>,
     files: usize,
+    /// Policies the unit had when it was checked (the model may be slimmed afterwards).
+    policies: usize,
     /// The JSON file this unit is, when it is one.
     json_path: Option<PathBuf>,
 }
@@ -235,27 +237,30 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
             Job::Json(d) => Some(d.path.clone()),
             _ => None,
         };
-        Ok(LoadedUnit { unit, files, json_path })
+        let policies = unit.as_ref().map_or(0, |u| u.policies.len());
+        Ok(LoadedUnit { unit, files, policies, json_path })
     };
-    let check_one = |l: LoadedUnit| {
+    let check_one = |mut l: LoadedUnit| {
         let (findings, over_budget) = match &l.unit {
             Some(unit) => check_loaded(&rules, &opts.settings, &sources, unit),
             None => (Vec::new(), None),
         };
+        if !opts.policy_places
+            && let Some(unit) = l.unit.as_mut()
+        {
+            slim_for_run(unit);
+        }
         tell(ProgressEvent::Advance);
         (l, findings, over_budget)
     };
-    // One unit (the pre-commit case) is checked on this thread: starting the thread pool would
-    // cost more than the unit.
+    // Each unit is checked as soon as it is loaded, so only the units in flight hold whole
+    // models. One unit (the pre-commit case) is checked on this thread: starting the thread
+    // pool would cost more than the unit.
     let single = jobs.len() <= 1;
-    let loaded: Vec<Result<LoadedUnit, Error>> =
-        if single { jobs.iter().map(load_one).collect() } else { jobs.par_iter().map(load_one).collect() };
-    let loaded: Vec<LoadedUnit> = loaded.into_iter().collect::<Result<_, _>>()?;
-    let checked: Vec<(LoadedUnit, Vec<Finding>, Option<String>)> = if single {
-        loaded.into_iter().map(check_one).collect()
-    } else {
-        loaded.into_par_iter().map(check_one).collect()
-    };
+    let load_check = |job: &Job| load_one(job).map(check_one);
+    let checked: Vec<Result<(LoadedUnit, Vec<Finding>, Option<String>), Error>> =
+        if single { jobs.iter().map(load_check).collect() } else { jobs.par_iter().map(load_check).collect() };
+    let checked: Vec<(LoadedUnit, Vec<Finding>, Option<String>)> = checked.into_iter().collect::<Result<_, _>>()?;
     let mut results = finish_run(checked, &rules, &known, &opts.settings, &sources, opts.policy_places);
     let mut places: Vec<String> = results.iter_mut().flat_map(|r| std::mem::take(&mut r.places)).collect();
     places.sort();
@@ -274,6 +279,16 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
         places,
         over_budget,
     })
+}
+
+/// What the run phase still reads of a checked unit: the role graph reaches policies only
+/// through the unit's roles and users, so a unit with neither (a lone policy file) gives its
+/// policies back now instead of holding them until the end of the run.
+fn slim_for_run(unit: &mut Unit) {
+    if unit.roles.is_empty() && unit.users.is_empty() {
+        unit.policies = Vec::new();
+        unit.unread_policies = Vec::new();
+    }
 }
 
 /// Every job of a run: paths the walk could not list first (reported), then the files.
@@ -423,7 +438,7 @@ fn finish_run(
         if let Some(unit) = l.unit {
             units.push(unit);
         }
-        rest.push((l.files, l.json_path, findings, over_budget));
+        rest.push((l.files, l.policies, l.json_path, findings, over_budget));
     }
     let mut run_findings = run_rules(rules, settings, sources, &units);
     let by_source: std::collections::HashMap<crate::source::SourceId, usize> =
@@ -437,7 +452,7 @@ fn finish_run(
         }
     }
     let mut out = Vec::with_capacity(rest.len());
-    for ((files, json_path, mut findings, over_budget), owner) in rest.into_iter().zip(owner) {
+    for ((files, policies, json_path, mut findings, over_budget), owner) in rest.into_iter().zip(owner) {
         let Some(i) = owner else {
             out.push(UnitResult {
                 findings,
@@ -462,7 +477,7 @@ fn finish_run(
         out.push(UnitResult {
             findings,
             files,
-            policies: unit.policies.len(),
+            policies,
             json_path,
             templates,
             places,
