@@ -62,10 +62,12 @@ pub struct Source {
     /// Read through a link that leaves the scanned root: reports may name it and its lines,
     /// never print its bytes (it may be `/proc/self/environ`).
     pub hidden: bool,
-    line_starts: Vec<usize>,
+    /// As `u32`, half the size of `usize` offsets: a read file is at most 32 MiB
+    /// ([`crate::load::MAX_FILE_BYTES`]), and an in-memory text past 4 GiB cannot be built.
+    line_starts: Vec<u32>,
     /// Characters (UTF-8 lead bytes) before every multiple of [`CHECKPOINT`] bytes, so a column
     /// on a 200 MB one-line file costs at most one checkpoint's scan, not the whole line.
-    char_checkpoints: Vec<usize>,
+    char_checkpoints: Vec<u32>,
 }
 
 /// Bytes between two entries of [`Source`]'s character checkpoints.
@@ -77,12 +79,14 @@ fn is_lead(b: u8) -> bool {
 
 impl Source {
     pub fn new(id: SourceId, name: String, path: PathBuf, text: String) -> Self {
+        let offset = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| offset(i + 1)));
+        line_starts.shrink_to_fit();
         let mut char_checkpoints = Vec::with_capacity(text.len() / CHECKPOINT + 1);
         let mut chars = 0;
         for chunk in text.as_bytes().chunks(CHECKPOINT) {
-            char_checkpoints.push(chars);
+            char_checkpoints.push(offset(chars));
             chars += chunk.iter().filter(|&&b| is_lead(b)).count();
         }
         Source { id, name, path, text, hidden: false, line_starts, char_checkpoints }
@@ -91,7 +95,7 @@ impl Source {
     /// Characters in `text[..offset]`.
     fn chars_before(&self, offset: usize) -> usize {
         let k = offset / CHECKPOINT;
-        let base = self.char_checkpoints.get(k).copied().unwrap_or(0);
+        let base = self.char_checkpoints.get(k).map_or(0, |&c| c as usize);
         base + self.text.as_bytes()[k * CHECKPOINT..offset].iter().filter(|&&b| is_lead(b)).count()
     }
 
@@ -101,8 +105,8 @@ impl Source {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
+        let line = self.line_starts.partition_point(|&s| s as usize <= offset) - 1;
+        let start = self.line_starts[line] as usize;
         let column = if offset - start <= CHECKPOINT {
             self.text[start..offset].chars().count() + 1
         } else {
@@ -114,8 +118,8 @@ impl Source {
     /// Byte range of the 1-based `line` without its line terminator.
     pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
         let idx = line.saturating_sub(1).min(self.line_starts.len() - 1);
-        let start = self.line_starts[idx];
-        let mut end = self.line_starts.get(idx + 1).copied().unwrap_or(self.text.len());
+        let start = self.line_starts[idx] as usize;
+        let mut end = self.line_starts.get(idx + 1).map_or(self.text.len(), |&s| s as usize);
         let bytes = self.text.as_bytes();
         while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
             end -= 1;
@@ -129,7 +133,7 @@ impl Source {
 
     /// Byte offset of the start of the 0-based line index.
     pub fn line_start(&self, line0: usize) -> usize {
-        self.line_starts.get(line0).copied().unwrap_or(self.text.len())
+        self.line_starts.get(line0).map_or(self.text.len(), |&s| s as usize)
     }
 
     pub fn slice(&self, span: Span) -> &str {
