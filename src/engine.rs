@@ -240,11 +240,15 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
         let policies = unit.as_ref().map_or(0, |u| u.policies.len());
         Ok(LoadedUnit { unit, files, policies, json_path })
     };
+    // Findings of a large run repeat their help sentences and many messages: one copy each.
+    let texts = crate::diagnostic::Interner::default();
     let check_one = |mut l: LoadedUnit| {
-        let (findings, over_budget) = match &l.unit {
+        let (mut findings, over_budget) = match &l.unit {
             Some(unit) => check_loaded(&rules, &opts.settings, &sources, unit),
             None => (Vec::new(), None),
         };
+        texts.findings(&mut findings);
+        findings.shrink_to_fit();
         if !opts.policy_places
             && let Some(unit) = l.unit.as_mut()
         {

@@ -225,7 +225,7 @@ struct Subject<'a> {
 
 fn result_out<'a>(run: &Run, f: &'a Finding, fingerprint: &'a str, root: &Rebase) -> ResultOut<'a> {
     let l = located(f, run.sources);
-    let mut message = f.message.clone();
+    let mut message = f.message.to_string();
     if let Some(h) = &f.help {
         message.push_str("\nhelp: ");
         message.push_str(h);
