@@ -48,6 +48,10 @@ pub struct CheckOptions {
     pub progress: Option<Progress>,
     /// Collect [`Report::places`] (`check --policy-places`).
     pub policy_places: bool,
+    /// Give back the text of each file that no finding points into once its unit is checked
+    /// (`check` without `--fix`/`--diff`); callers that read every text afterwards (the
+    /// fixer, the editor server) leave it off.
+    pub release_texts: bool,
     /// Texts read instead of the files at these paths (`check --diff` re-lints fixed text it
     /// does not write).
     pub overlay: Overlay,
@@ -253,6 +257,9 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
             && let Some(unit) = l.unit.as_mut()
         {
             slim_for_run(unit);
+            if opts.release_texts && outside_graph(unit) {
+                release_unreferenced(unit, &findings, &sources);
+            }
         }
         tell(ProgressEvent::Advance);
         (l, findings, over_budget)
@@ -292,6 +299,37 @@ fn slim_for_run(unit: &mut Unit) {
     if unit.roles.is_empty() && unit.users.is_empty() {
         unit.policies = Vec::new();
         unit.unread_policies = Vec::new();
+    }
+}
+
+/// The unit gives the role graph nothing (no role, user, profile, `assume_role` setting or
+/// Spacelift resource), so no finding of the run phase can point into its files.
+fn outside_graph(unit: &Unit) -> bool {
+    let s = &unit.spacelift;
+    unit.roles.is_empty()
+        && unit.users.is_empty()
+        && unit.assume_roles.is_empty()
+        && unit.aws_profiles.sections.is_empty()
+        && s.integrations.is_empty()
+        && s.attachments.is_empty()
+        && s.legacy_roles.is_empty()
+}
+
+/// Releases the texts of the unit's files that none of its findings (primary, secondary or
+/// edit spans) points into, nor a suppression comment (reported later if unused).
+fn release_unreferenced(unit: &Unit, findings: &[Finding], sources: &SourceMap) {
+    let referenced = |id: crate::source::SourceId| {
+        unit.suppressions.iter().any(|s| s.src == id || s.span.src == id)
+            || findings.iter().any(|f| {
+            f.span.src == id
+                || f.secondary.iter().any(|(s, _)| s.src == id)
+                || f.fix.as_ref().is_some_and(|x| x.edits.iter().any(|e| e.span.src == id))
+        })
+    };
+    for &id in &unit.sources {
+        if !referenced(id) {
+            sources.release_text(id);
+        }
     }
 }
 

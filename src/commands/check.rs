@@ -93,6 +93,9 @@ pub fn options(args: &CheckArgs) -> Result<Prepared, Error> {
         }
     }
     opts.policy_places = args.policy_places;
+    // The fixer compares and edits the texts after the run; a plain check needs only the
+    // texts findings point into.
+    opts.release_texts = !(args.fix || args.diff);
     opts.aws_config = args.aws_config.clone();
     apply_setting_flags(args, &mut opts.settings)?;
     let select: Vec<String> = args.select.iter().filter(|s| !s.trim().is_empty()).cloned().collect();
