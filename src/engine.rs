@@ -179,6 +179,9 @@ struct LoadedUnit {
     json_path: Option<PathBuf>,
 }
 
+/// A unit after its own rules: its findings and the budget note.
+type Checked = (LoadedUnit, Vec<Finding>, Option<String>);
+
 /// Findings, files read and policies seen for one unit.
 struct UnitResult {
     findings: Vec<Finding>,
@@ -269,9 +272,12 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     // pool would cost more than the unit.
     let single = jobs.len() <= 1;
     let load_check = |job: &Job| load_one(job).map(check_one);
-    let checked: Vec<Result<(LoadedUnit, Vec<Finding>, Option<String>), Error>> =
-        if single { jobs.iter().map(load_check).collect() } else { jobs.par_iter().map(load_check).collect() };
-    let checked: Vec<(LoadedUnit, Vec<Finding>, Option<String>)> = checked.into_iter().collect::<Result<_, _>>()?;
+    let checked: Vec<Result<Checked, Error>> = if single {
+        jobs.iter().map(load_check).collect()
+    } else {
+        jobs.par_iter().map(load_check).collect()
+    };
+    let checked: Vec<Checked> = checked.into_iter().collect::<Result<_, _>>()?;
     let mut results = finish_run(checked, &rules, &known, &opts.settings, &sources, opts.policy_places);
     let mut places: Vec<String> = results.iter_mut().flat_map(|r| std::mem::take(&mut r.places)).collect();
     places.sort();
@@ -321,10 +327,10 @@ fn release_unreferenced(unit: &Unit, findings: &[Finding], sources: &SourceMap) 
     let referenced = |id: crate::source::SourceId| {
         unit.suppressions.iter().any(|s| s.src == id || s.span.src == id)
             || findings.iter().any(|f| {
-            f.span.src == id
-                || f.secondary.iter().any(|(s, _)| s.src == id)
-                || f.fix.as_ref().is_some_and(|x| x.edits.iter().any(|e| e.span.src == id))
-        })
+                f.span.src == id
+                    || f.secondary.iter().any(|(s, _)| s.src == id)
+                    || f.fix.as_ref().is_some_and(|x| x.edits.iter().any(|e| e.span.src == id))
+            })
     };
     for &id in &unit.sources {
         if !referenced(id) {
@@ -516,15 +522,7 @@ fn finish_run(
         }
         let templates = std::mem::take(&mut unit.template_files);
         let places = if policy_places { place_lines(unit, sources) } else { Vec::new() };
-        out.push(UnitResult {
-            findings,
-            files,
-            policies,
-            json_path,
-            templates,
-            places,
-            over_budget,
-        });
+        out.push(UnitResult { findings, files, policies, json_path, templates, places, over_budget });
     }
     if !orphans.is_empty() {
         // Every node of the graph comes from a unit, so this stays empty; kept, not dropped.

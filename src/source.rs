@@ -95,7 +95,17 @@ impl Source {
             char_checkpoints.push(offset(chars));
             chars += chunk.iter().filter(|&&b| is_lead(b)).count();
         }
-        Source { id, name, path, text, hidden: false, released: false, shared: Default::default(), line_starts, char_checkpoints }
+        Source {
+            id,
+            name,
+            path,
+            text,
+            hidden: false,
+            released: false,
+            shared: Default::default(),
+            line_starts,
+            char_checkpoints,
+        }
     }
 
     /// Characters in `text[..offset]`.
@@ -325,7 +335,11 @@ mod tests {
         let taken = map.add("c.json".into(), PathBuf::from("c.json"), "{}".into());
         assert!(map.find_path(Path::new("c.json")).is_some());
         map.release_text(taken.id);
-        assert_eq!(map.get(taken.id).map(|s| s.text.clone()).as_deref(), Some("{}"), "taken by another reader");
+        assert_eq!(
+            map.get(taken.id).map(|s| s.text.clone()).as_deref(),
+            Some("{}"),
+            "taken by another reader"
+        );
         let big = map.add("b.tf".into(), PathBuf::from("b.tf"), "y".repeat(MEMO_BUDGET_BYTES + 1));
         map.memo(big.id, true, make);
         map.memo(big.id, true, make);

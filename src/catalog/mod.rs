@@ -500,7 +500,8 @@ impl Catalog {
             name_or_arn
         };
         // The first few look-ups read one line each; a run that asks more sorts the table once.
-        if self.managed.get().is_none() && self.managed_scans.fetch_add(1, Ordering::Relaxed) < MANAGED_SCANS {
+        if self.managed.get().is_none() && self.managed_scans.fetch_add(1, Ordering::Relaxed) < MANAGED_SCANS
+        {
             return parse::managed_one(self.managed_text(), name);
         }
         let m = self.m();

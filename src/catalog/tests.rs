@@ -69,7 +69,11 @@ fn one_line_managed_look_up_agrees_with_the_sorted_table() {
     let c = catalog();
     let first = c.managed_policy("arn:aws:iam::aws:policy/ReadOnlyAccess");
     for _ in 0..MANAGED_SCANS + 2 {
-        assert_eq!(c.managed_policy("ReadOnlyAccess"), first, "same answer before and after the table is sorted");
+        assert_eq!(
+            c.managed_policy("ReadOnlyAccess"),
+            first,
+            "same answer before and after the table is sorted"
+        );
     }
     assert!(first.is_some_and(|p| p.name == "ReadOnlyAccess"));
 }

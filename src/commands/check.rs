@@ -258,7 +258,13 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
         Some(path) => std::fs::File::create(path)
             .and_then(|f| report::render(fmt, &report, &fps, &render, &mut std::io::BufWriter::new(f)))
             .map_err(|e| Error::Path { path: path.clone(), source: e })?,
-        None => report::render(fmt, &report, &fps, &render, &mut std::io::BufWriter::new(std::io::stdout().lock()))?,
+        None => report::render(
+            fmt,
+            &report,
+            &fps,
+            &render,
+            &mut std::io::BufWriter::new(std::io::stdout().lock()),
+        )?,
     }
     if let Some(o) = &outcome {
         let left = fixes_left(args, &report.findings).saturating_sub(o.dropped.len());

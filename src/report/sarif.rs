@@ -163,7 +163,12 @@ pub struct Region {
 
 impl Region {
     pub fn new(start: LineCol, end: LineCol) -> Region {
-        Region { end_column: end.column, end_line: end.line, start_column: start.column, start_line: start.line }
+        Region {
+            end_column: end.column,
+            end_line: end.line,
+            start_column: start.column,
+            start_line: start.line,
+        }
     }
 }
 
@@ -301,7 +306,9 @@ struct Results<'a> {
 impl Serialize for Results<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let run = self.run;
-        s.collect_seq(run.findings.iter().zip(run.fingerprints).map(|(f, fp)| result_out(run, f, fp, self.root)))
+        s.collect_seq(
+            run.findings.iter().zip(run.fingerprints).map(|(f, fp)| result_out(run, f, fp, self.root)),
+        )
     }
 }
 
