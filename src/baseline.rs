@@ -88,7 +88,7 @@ impl Baseline {
                 path: sources.get(f.span.src).map(|s| norm_path(&s.name)).unwrap_or_default(),
                 code: f.code.to_string(),
                 fingerprint,
-                message: f.message.clone(),
+                message: f.message.to_string(),
             })
             .collect();
         entries.sort();

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -48,8 +49,8 @@ pub struct Finding {
     pub name: Cow<'static, str>,
     pub severity: Severity,
     pub span: Span,
-    pub message: String,
-    pub help: Option<String>,
+    pub message: Text,
+    pub help: Option<Text>,
     /// Text of the primary label in code frames.
     pub label: Option<String>,
     /// Context such as the enclosing statement.
@@ -57,6 +58,140 @@ pub struct Finding {
     pub subject: Option<String>,
     /// The text edits that correct it, when the right text is certain.
     pub fix: Option<Fix>,
+}
+
+/// A finding's message or help: shared text, so the same words in many findings (a help
+/// sentence, an unknown action repeated across files) are held once per run
+/// ([`Interner`]). Reads as a `str`.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Text(Arc<str>);
+
+impl Text {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Text {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        Text(s.into())
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        Text(s.into())
+    }
+}
+
+impl From<Text> for String {
+    fn from(t: Text) -> String {
+        t.0.to_string()
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<String> for Text {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<Text> for &str {
+    fn eq(&self, other: &Text) -> bool {
+        **self == *other.0
+    }
+}
+
+impl PartialEq<Text> for String {
+    fn eq(&self, other: &Text) -> bool {
+        **self == *other.0
+    }
+}
+
+impl Serialize for Text {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+/// Hands out one shared [`Text`] per distinct string, for the findings of a run; bounded, so a
+/// run of unique messages keeps at most [`INTERNED_BYTES`] of them in the table (the findings
+/// themselves hold their text either way).
+#[derive(Default)]
+pub struct Interner {
+    texts: std::sync::Mutex<(std::collections::HashSet<Text>, usize)>,
+}
+
+/// Bytes of distinct text an [`Interner`] remembers.
+pub const INTERNED_BYTES: usize = 8 << 20;
+
+impl Interner {
+    /// The shared copy of `text` (remembered when the table has room).
+    pub fn intern(&self, text: &Text) -> Text {
+        let mut guard = self.texts.lock().unwrap_or_else(|e| e.into_inner());
+        let (set, bytes) = &mut *guard;
+        if let Some(t) = set.get(text.as_str()) {
+            return t.clone();
+        }
+        if *bytes + text.len() <= INTERNED_BYTES {
+            *bytes += text.len();
+            set.insert(text.clone());
+        }
+        text.clone()
+    }
+
+    /// Shares the message and help of each finding with equal ones seen before.
+    pub fn findings(&self, findings: &mut [Finding]) {
+        for f in findings {
+            f.message = self.intern(&f.message);
+            if let Some(h) = &f.help {
+                f.help = Some(self.intern(h));
+            }
+        }
+    }
 }
 
 /// How sure a fix is, as in ruff: a *safe* fix keeps the meaning or only does the obvious
@@ -135,7 +270,7 @@ impl Finding {
     }
 
     pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
-        self.help = Some(bounded(help.into()));
+        self.help = Some(bounded(help.into()).into());
         self
     }
 

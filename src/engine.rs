@@ -48,6 +48,10 @@ pub struct CheckOptions {
     pub progress: Option<Progress>,
     /// Collect [`Report::places`] (`check --policy-places`).
     pub policy_places: bool,
+    /// Give back the text of each file that no finding points into once its unit is checked
+    /// (`check` without `--fix`/`--diff`); callers that read every text afterwards (the
+    /// fixer, the editor server) leave it off.
+    pub release_texts: bool,
     /// Texts read instead of the files at these paths (`check --diff` re-lints fixed text it
     /// does not write).
     pub overlay: Overlay,
@@ -226,9 +230,14 @@ pub fn selected<'r>(rules: &'r [Box<dyn Rule>], lint: &LintOptions) -> Result<Ve
 struct LoadedUnit {
     unit: Option<Unit>,
     files: usize,
+    /// Policies the unit had when it was checked (the model may be slimmed afterwards).
+    policies: usize,
     /// The JSON file this unit is, when it is one.
     json_path: Option<PathBuf>,
 }
+
+/// A unit after its own rules: its findings and the budget note.
+type Checked = (LoadedUnit, Vec<Finding>, Option<String>);
 
 /// Findings, files read and policies seen for one unit.
 struct UnitResult {
@@ -292,27 +301,40 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
             Job::Json(d) => Some(d.path.clone()),
             _ => None,
         };
-        Ok(LoadedUnit { unit, files, json_path })
+        let policies = unit.as_ref().map_or(0, |u| u.policies.len());
+        Ok(LoadedUnit { unit, files, policies, json_path })
     };
-    let check_one = |l: LoadedUnit| {
-        let (findings, over_budget) = match &l.unit {
+    // Findings of a large run repeat their help sentences and many messages: one copy each.
+    let texts = crate::diagnostic::Interner::default();
+    let check_one = |mut l: LoadedUnit| {
+        let (mut findings, over_budget) = match &l.unit {
             Some(unit) => check_loaded(&rules, &opts.settings, &sources, unit),
             None => (Vec::new(), None),
         };
+        texts.findings(&mut findings);
+        findings.shrink_to_fit();
+        if !opts.policy_places
+            && let Some(unit) = l.unit.as_mut()
+        {
+            slim_for_run(unit);
+            if opts.release_texts && outside_graph(unit) {
+                release_unreferenced(unit, &findings, &sources);
+            }
+        }
         tell(ProgressEvent::Advance);
         (l, findings, over_budget)
     };
-    // One unit (the pre-commit case) is checked on this thread: starting the thread pool would
-    // cost more than the unit.
+    // Each unit is checked as soon as it is loaded, so only the units in flight hold whole
+    // models. One unit (the pre-commit case) is checked on this thread: starting the thread
+    // pool would cost more than the unit.
     let single = jobs.len() <= 1;
-    let loaded: Vec<Result<LoadedUnit, Error>> =
-        if single { jobs.iter().map(load_one).collect() } else { jobs.par_iter().map(load_one).collect() };
-    let loaded: Vec<LoadedUnit> = loaded.into_iter().collect::<Result<_, _>>()?;
-    let checked: Vec<(LoadedUnit, Vec<Finding>, Option<String>)> = if single {
-        loaded.into_iter().map(check_one).collect()
+    let load_check = |job: &Job| load_one(job).map(check_one);
+    let checked: Vec<Result<Checked, Error>> = if single {
+        jobs.iter().map(load_check).collect()
     } else {
-        loaded.into_par_iter().map(check_one).collect()
+        jobs.par_iter().map(load_check).collect()
     };
+    let checked: Vec<Checked> = checked.into_iter().collect::<Result<_, _>>()?;
     let mut results = finish_run(checked, &rules, &known, &opts.settings, &sources, opts.policy_places);
     let mut places: Vec<String> = results.iter_mut().flat_map(|r| std::mem::take(&mut r.places)).collect();
     places.sort();
@@ -331,6 +353,47 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
         places,
         over_budget,
     })
+}
+
+/// What the run phase still reads of a checked unit: the role graph reaches policies only
+/// through the unit's roles and users, so a unit with neither (a lone policy file) gives its
+/// policies back now instead of holding them until the end of the run.
+fn slim_for_run(unit: &mut Unit) {
+    if unit.roles.is_empty() && unit.users.is_empty() {
+        unit.policies = Vec::new();
+        unit.unread_policies = Vec::new();
+    }
+}
+
+/// The unit gives the role graph nothing (no role, user, profile, `assume_role` setting or
+/// Spacelift resource), so no finding of the run phase can point into its files.
+fn outside_graph(unit: &Unit) -> bool {
+    let s = &unit.spacelift;
+    unit.roles.is_empty()
+        && unit.users.is_empty()
+        && unit.assume_roles.is_empty()
+        && unit.aws_profiles.sections.is_empty()
+        && s.integrations.is_empty()
+        && s.attachments.is_empty()
+        && s.legacy_roles.is_empty()
+}
+
+/// Releases the texts of the unit's files that none of its findings (primary, secondary or
+/// edit spans) points into, nor a suppression comment (reported later if unused).
+fn release_unreferenced(unit: &Unit, findings: &[Finding], sources: &SourceMap) {
+    let referenced = |id: crate::source::SourceId| {
+        unit.suppressions.iter().any(|s| s.src == id || s.span.src == id)
+            || findings.iter().any(|f| {
+                f.span.src == id
+                    || f.secondary.iter().any(|(s, _)| s.src == id)
+                    || f.fix.as_ref().is_some_and(|x| x.edits.iter().any(|e| e.span.src == id))
+            })
+    };
+    for &id in &unit.sources {
+        if !referenced(id) {
+            sources.release_text(id);
+        }
+    }
 }
 
 /// Every job of a run: paths the walk could not list first (reported), then the files.
@@ -480,7 +543,7 @@ fn finish_run(
         if let Some(unit) = l.unit {
             units.push(unit);
         }
-        rest.push((l.files, l.json_path, findings, over_budget));
+        rest.push((l.files, l.policies, l.json_path, findings, over_budget));
     }
     let mut run_findings = run_rules(rules, settings, sources, &units);
     let by_source: std::collections::HashMap<crate::source::SourceId, usize> =
@@ -494,7 +557,7 @@ fn finish_run(
         }
     }
     let mut out = Vec::with_capacity(rest.len());
-    for ((files, json_path, mut findings, over_budget), owner) in rest.into_iter().zip(owner) {
+    for ((files, policies, json_path, mut findings, over_budget), owner) in rest.into_iter().zip(owner) {
         let Some(i) = owner else {
             out.push(UnitResult {
                 findings,
@@ -516,15 +579,7 @@ fn finish_run(
         }
         let templates = std::mem::take(&mut unit.template_files);
         let places = if policy_places { place_lines(unit, sources) } else { Vec::new() };
-        out.push(UnitResult {
-            findings,
-            files,
-            policies: unit.policies.len(),
-            json_path,
-            templates,
-            places,
-            over_budget,
-        });
+        out.push(UnitResult { findings, files, policies, json_path, templates, places, over_budget });
     }
     if !orphans.is_empty() {
         // Every node of the graph comes from a unit, so this stays empty; kept, not dropped.
@@ -886,7 +941,8 @@ fn merge(results: Vec<UnitResult>) -> (Vec<Finding>, usize, usize) {
     // and `%{ if }`), linted through the call with its variables, not as a document of its own.
     let templates: std::collections::HashSet<PathBuf> =
         results.iter().flat_map(|r| &r.templates).filter_map(|p| std::fs::canonicalize(p).ok()).collect();
-    let mut findings = Vec::new();
+    // Sized once: growing by doubling would hold up to three times the findings while moving.
+    let mut findings = Vec::with_capacity(results.iter().map(|r| r.findings.len()).sum());
     let (mut files, mut policies) = (0, 0);
     for r in results {
         files += r.files;

@@ -62,10 +62,18 @@ pub struct Source {
     /// Read through a link that leaves the scanned root: reports may name it and its lines,
     /// never print its bytes (it may be `/proc/self/environ`).
     pub hidden: bool,
-    line_starts: Vec<usize>,
+    /// The text was given back after analysis ([`SourceMap::release_text`]): no finding
+    /// points into it, and the run keeps only its name.
+    pub released: bool,
+    /// Another reader took this source through [`SourceMap::find_path`] (a Terraform
+    /// `file()`, a module call): its findings may point into it, so it is never released.
+    shared: std::sync::atomic::AtomicBool,
+    /// As `u32`, half the size of `usize` offsets: a read file is at most 32 MiB
+    /// ([`crate::load::MAX_FILE_BYTES`]), and an in-memory text past 4 GiB cannot be built.
+    line_starts: Vec<u32>,
     /// Characters (UTF-8 lead bytes) before every multiple of [`CHECKPOINT`] bytes, so a column
     /// on a 200 MB one-line file costs at most one checkpoint's scan, not the whole line.
-    char_checkpoints: Vec<usize>,
+    char_checkpoints: Vec<u32>,
 }
 
 /// Bytes between two entries of [`Source`]'s character checkpoints.
@@ -77,21 +85,33 @@ fn is_lead(b: u8) -> bool {
 
 impl Source {
     pub fn new(id: SourceId, name: String, path: PathBuf, text: String) -> Self {
+        let offset = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| offset(i + 1)));
+        line_starts.shrink_to_fit();
         let mut char_checkpoints = Vec::with_capacity(text.len() / CHECKPOINT + 1);
         let mut chars = 0;
         for chunk in text.as_bytes().chunks(CHECKPOINT) {
-            char_checkpoints.push(chars);
+            char_checkpoints.push(offset(chars));
             chars += chunk.iter().filter(|&&b| is_lead(b)).count();
         }
-        Source { id, name, path, text, hidden: false, line_starts, char_checkpoints }
+        Source {
+            id,
+            name,
+            path,
+            text,
+            hidden: false,
+            released: false,
+            shared: Default::default(),
+            line_starts,
+            char_checkpoints,
+        }
     }
 
     /// Characters in `text[..offset]`.
     fn chars_before(&self, offset: usize) -> usize {
         let k = offset / CHECKPOINT;
-        let base = self.char_checkpoints.get(k).copied().unwrap_or(0);
+        let base = self.char_checkpoints.get(k).map_or(0, |&c| c as usize);
         base + self.text.as_bytes()[k * CHECKPOINT..offset].iter().filter(|&&b| is_lead(b)).count()
     }
 
@@ -101,8 +121,8 @@ impl Source {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
+        let line = self.line_starts.partition_point(|&s| s as usize <= offset) - 1;
+        let start = self.line_starts[line] as usize;
         let column = if offset - start <= CHECKPOINT {
             self.text[start..offset].chars().count() + 1
         } else {
@@ -114,8 +134,8 @@ impl Source {
     /// Byte range of the 1-based `line` without its line terminator.
     pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
         let idx = line.saturating_sub(1).min(self.line_starts.len() - 1);
-        let start = self.line_starts[idx];
-        let mut end = self.line_starts.get(idx + 1).copied().unwrap_or(self.text.len());
+        let start = self.line_starts[idx] as usize;
+        let mut end = self.line_starts.get(idx + 1).map_or(self.text.len(), |&s| s as usize);
         let bytes = self.text.as_bytes();
         while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
             end -= 1;
@@ -129,7 +149,7 @@ impl Source {
 
     /// Byte offset of the start of the 0-based line index.
     pub fn line_start(&self, line0: usize) -> usize {
-        self.line_starts.get(line0).copied().unwrap_or(self.text.len())
+        self.line_starts.get(line0).map_or(self.text.len(), |&s| s as usize)
     }
 
     pub fn slice(&self, span: Span) -> &str {
@@ -216,10 +236,34 @@ impl SourceMap {
         made
     }
 
-    /// The source already loaded from `path`, if any.
+    /// Drops the text (and line index and derived value) of source `id`, keeping its name and
+    /// path: for a file whose unit is checked and that no finding points into, so a run of
+    /// 100,000 files does not hold every text until the report. A later reader of the same
+    /// path ([`SourceMap::find_path`]) reads the file again.
+    pub fn release_text(&self, id: SourceId) {
+        {
+            let mut guard = self.sources.write().unwrap_or_else(|e| e.into_inner());
+            let Some(slot) = guard.get_mut(id.0 as usize) else { return };
+            // Under the write lock: a reader either marked it shared first, or finds it
+            // released and reads the file again.
+            if slot.released || slot.shared.load(std::sync::atomic::Ordering::Relaxed) {
+                return;
+            }
+            let mut bare = Source::new(id, slot.name.clone(), slot.path.clone(), String::new());
+            bare.hidden = slot.hidden;
+            bare.released = true;
+            *slot = Arc::new(bare);
+        }
+        let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+        memo.values.remove(&id);
+    }
+
+    /// The source already loaded from `path`, if any (and not released).
     pub fn find_path(&self, path: &Path) -> Option<Arc<Source>> {
         let guard = self.sources.read().unwrap_or_else(|e| e.into_inner());
-        guard.iter().find(|s| s.path == path).cloned()
+        let found = guard.iter().find(|s| s.path == path && !s.released)?;
+        found.shared.store(true, std::sync::atomic::Ordering::Relaxed);
+        Some(found.clone())
     }
 
     pub fn get(&self, id: SourceId) -> Option<Arc<Source>> {
@@ -283,9 +327,22 @@ mod tests {
         assert_eq!(*map.memo(small.id, true, make), 42);
         assert_eq!(*map.memo(small.id, true, make), 42);
         assert_eq!(calls.get(), 2, "not kept the first time, kept the second");
+        map.release_text(small.id);
+        assert!(map.get(small.id).is_some_and(|s| s.released && s.text.is_empty() && s.name == "a.tf"));
+        assert!(map.find_path(Path::new("a.tf")).is_none(), "a released source is read again");
+        assert_eq!(*map.memo(small.id, true, make), 42);
+        assert_eq!(calls.get(), 3, "the derived value went with the text");
+        let taken = map.add("c.json".into(), PathBuf::from("c.json"), "{}".into());
+        assert!(map.find_path(Path::new("c.json")).is_some());
+        map.release_text(taken.id);
+        assert_eq!(
+            map.get(taken.id).map(|s| s.text.clone()).as_deref(),
+            Some("{}"),
+            "taken by another reader"
+        );
         let big = map.add("b.tf".into(), PathBuf::from("b.tf"), "y".repeat(MEMO_BUDGET_BYTES + 1));
         map.memo(big.id, true, make);
         map.memo(big.id, true, make);
-        assert_eq!(calls.get(), 4, "over the budget: never kept");
+        assert_eq!(calls.get(), 5, "over the budget: never kept");
     }
 }

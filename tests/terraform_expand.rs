@@ -19,7 +19,7 @@ fn report(files: &[(&str, &str)], root: &str) -> Report {
 fn findings(r: &Report) -> Vec<(String, String, String)> {
     r.findings
         .iter()
-        .map(|f| (f.code.to_string(), f.subject.clone().unwrap_or_default(), f.message.clone()))
+        .map(|f| (f.code.to_string(), f.subject.clone().unwrap_or_default(), f.message.to_string()))
         .collect()
 }
 

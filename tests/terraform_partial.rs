@@ -13,7 +13,7 @@ fn findings(tf: &str) -> Vec<(String, String)> {
     std::fs::write(dir.path().join("main.tf"), tf).unwrap();
     let report =
         check(&CheckOptions { paths: vec![dir.path().to_path_buf()], ..CheckOptions::default() }).unwrap();
-    report.findings.iter().map(|f| (f.code.to_string(), f.message.clone())).collect()
+    report.findings.iter().map(|f| (f.code.to_string(), f.message.to_string())).collect()
 }
 
 fn has(found: &[(String, String)], code: &str) -> bool {

@@ -9,6 +9,7 @@
 //! the grammar (see [`crate::analysis::reason`]), and every positive answer carries a witness id.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 use crate::analysis::reason::{self, Lang, ReasonError, Universe};
 pub use crate::aws::spacelift::Phase;
@@ -111,14 +112,24 @@ pub enum GrammarConfigError {
 const PHASE_RE: &str = "read|write";
 const ANY_PART_RE: &str = "[^@]*";
 
-/// A compiled grammar. Building it compiles a handful of small DFAs; reuse it.
+/// A compiled grammar: a handful of small DFAs, each compiled on first use (a pre-commit run
+/// on one file asks for one or two of them); reuse it.
 #[derive(Clone, Debug)]
 pub struct Grammar {
     config: GrammarConfig,
-    parts: [Lang; 4],
-    current: Lang,
-    legacy: Lang,
+    parts: [OnceLock<Lang>; 4],
+    current: OnceLock<Lang>,
+    legacy: OnceLock<Lang>,
     universe: Universe,
+}
+
+/// A grammar's regex compiled: the patterns were checked when the grammar was built (a user's
+/// configuration eagerly, the documented one by its tests), so a failure here is a bug and
+/// degrades to the empty language rather than a panic.
+fn compiled(cell: &OnceLock<Lang>, re: impl FnOnce() -> String) -> &Lang {
+    cell.get_or_init(|| {
+        crate::analysis::reason::budget::outside(|| Lang::regex(&re())).unwrap_or_else(|_| Lang::nothing())
+    })
 }
 
 impl Grammar {
@@ -129,15 +140,20 @@ impl Grammar {
     /// `validate`: check that no part accepts `@` and none is empty, which takes a search per
     /// part; the documented grammar is checked by its tests instead, not at every start.
     fn build(config: GrammarConfig, validate: bool) -> Result<Grammar, GrammarConfigError> {
-        let at = Lang::regex("(?s:.*@.*)")
-            .map_err(|source| GrammarConfigError::Pattern { part: Part::Account, source })?;
+        // Only validation asks about `@`: the documented grammar is built without that DFA.
+        let at = if validate {
+            Some(
+                Lang::regex("(?s:.*@.*)")
+                    .map_err(|source| GrammarConfigError::Pattern { part: Part::Account, source })?,
+            )
+        } else {
+            None
+        };
         let part = |p: Part, re: &str| -> Result<Lang, GrammarConfigError> {
             let l = Lang::regex(re).map_err(|source| GrammarConfigError::Pattern { part: p, source })?;
             let bad = |source| GrammarConfigError::Pattern { part: p, source };
-            if !validate {
-                return Ok(l);
-            }
-            if !l.and(&at).is_empty().map_err(bad)? {
+            let Some(at) = &at else { return Ok(l) };
+            if !l.and(at).is_empty().map_err(bad)? {
                 return Err(GrammarConfigError::ContainsAt { part: p });
             }
             if l.is_empty().map_err(bad)? {
@@ -145,17 +161,43 @@ impl Grammar {
             }
             Ok(l)
         };
+        let g = Grammar {
+            parts: Default::default(),
+            current: OnceLock::new(),
+            legacy: OnceLock::new(),
+            universe: Universe::sts_external_id(),
+            config,
+        };
+        if !validate {
+            return Ok(g);
+        }
+        // A user's grammar: every pattern compiled and checked now, so errors name the part.
+        let config = &g.config;
         let parts = [
             part(Part::Account, &config.account)?,
             part(Part::IntegrationId, &config.integration_id)?,
             part(Part::Stack, &config.stack)?,
             part(Part::Phase, PHASE_RE)?,
         ];
-        let current = Lang::regex(&join(&[&config.account, &config.integration_id, &config.stack, PHASE_RE]))
+        let current = Lang::regex(&g.current_re())
             .map_err(|source| GrammarConfigError::Pattern { part: Part::Account, source })?;
-        let legacy = Lang::regex(&join(&[&config.account, &config.stack]))
+        let legacy = Lang::regex(&g.legacy_re())
             .map_err(|source| GrammarConfigError::Pattern { part: Part::Account, source })?;
-        Ok(Grammar { config, parts, current, legacy, universe: Universe::sts_external_id() })
+        for (cell, l) in g.parts.iter().zip(parts) {
+            let _ = cell.set(l);
+        }
+        let _ = g.current.set(current);
+        let _ = g.legacy.set(legacy);
+        Ok(g)
+    }
+
+    fn current_re(&self) -> String {
+        let c = &self.config;
+        join(&[&c.account, &c.integration_id, &c.stack, PHASE_RE])
+    }
+
+    fn legacy_re(&self) -> String {
+        join(&[&self.config.account, &self.config.stack])
     }
 
     /// The documented Spacelift grammar ([`GrammarConfig::default`]).
@@ -170,13 +212,13 @@ impl Grammar {
     /// Every valid id of the given format.
     pub fn language(&self, format: Format) -> &Lang {
         match format {
-            Format::Current => &self.current,
-            Format::Legacy => &self.legacy,
+            Format::Current => compiled(&self.current, || self.current_re()),
+            Format::Legacy => compiled(&self.legacy, || self.legacy_re()),
         }
     }
 
     fn part_lang(&self, part: Part) -> &Lang {
-        &self.parts[part_index(part)]
+        compiled(&self.parts[part_index(part)], || self.part_re(part).to_string())
     }
 
     fn part_re(&self, part: Part) -> &str {
@@ -450,12 +492,12 @@ impl<'g> Questions<'g> {
 
     /// An accepted current-format id.
     pub fn current(&self) -> Result<Option<String>, ReasonError> {
-        self.lang.and(&self.grammar.current).shortest_witness_in(&self.grammar.universe)
+        self.lang.and(self.grammar.language(Format::Current)).shortest_witness_in(&self.grammar.universe)
     }
 
     /// An accepted legacy-format id.
     pub fn legacy(&self) -> Result<Option<String>, ReasonError> {
-        self.lang.and(&self.grammar.legacy).shortest_witness_in(&self.grammar.universe)
+        self.lang.and(self.grammar.language(Format::Legacy)).shortest_witness_in(&self.grammar.universe)
     }
 
     /// Only legacy ids match: breaks when the stack moves to a cloud integration (TL202).
@@ -477,7 +519,7 @@ impl<'g> Questions<'g> {
             return Ok(None);
         }
         self.lang
-            .and(&self.grammar.current)
+            .and(self.grammar.language(Format::Current))
             .and(&phase_suffix(p)?)
             .shortest_witness_in(&self.grammar.universe)
     }
@@ -533,7 +575,7 @@ pub fn foreign_account_witness(
     account: &str,
 ) -> Result<Option<String>, ReasonError> {
     let own = Lang::regex(&format!("{}@(?s:.*)", reason::escape(account)))?;
-    lang.and(&grammar.current.or(&grammar.legacy))
+    lang.and(&grammar.language(Format::Current).or(grammar.language(Format::Legacy)))
         .and(&own.complement())
         .shortest_witness_in(&grammar.universe)
 }

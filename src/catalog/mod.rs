@@ -20,6 +20,7 @@ mod tests;
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::wildcard::{cmp_ignore_case, glob_match, has_wildcard, wildcard_distance};
@@ -238,10 +239,17 @@ struct Accounts {
 pub struct Catalog {
     actions: OnceLock<Actions>,
     managed: OnceLock<Managed>,
+    managed_text: OnceLock<&'static str>,
+    /// Look-ups answered by reading one line of the managed-policy table.
+    managed_scans: AtomicUsize,
     gaps: OnceLock<Gaps>,
     accounts: OnceLock<Accounts>,
     expansions: OnceLock<Mutex<Expansions>>,
 }
+
+/// Managed-policy look-ups answered line by line (about 30 µs each) before the table is
+/// parsed and sorted whole (about 1 ms).
+const MANAGED_SCANS: usize = 8;
 
 /// Expanded action patterns, by pattern in lower case (matching is case-insensitive): TL303,
 /// TL307, the service-wildcard rule and role access all expand the same few patterns (`s3:*`,
@@ -260,6 +268,8 @@ const EXPANSION_ACTIONS: usize = 400_000;
 static CATALOG: Catalog = Catalog {
     actions: OnceLock::new(),
     managed: OnceLock::new(),
+    managed_text: OnceLock::new(),
+    managed_scans: AtomicUsize::new(0),
     gaps: OnceLock::new(),
     accounts: OnceLock::new(),
     expansions: OnceLock::new(),
@@ -275,7 +285,10 @@ impl Catalog {
         self.actions.get_or_init(|| parse::actions(inflate(ACTIONS_DEFLATED)))
     }
     fn m(&self) -> &Managed {
-        self.managed.get_or_init(|| parse::managed(inflate(MANAGED_DEFLATED)))
+        self.managed.get_or_init(|| parse::managed(self.managed_text()))
+    }
+    fn managed_text(&self) -> &'static str {
+        self.managed_text.get_or_init(|| inflate(MANAGED_DEFLATED))
     }
     fn g(&self) -> &Gaps {
         self.gaps.get_or_init(|| parse::gaps(GAPS_TXT))
@@ -486,6 +499,11 @@ impl Catalog {
         } else {
             name_or_arn
         };
+        // The first few look-ups read one line each; a run that asks more sorts the table once.
+        if self.managed.get().is_none() && self.managed_scans.fetch_add(1, Ordering::Relaxed) < MANAGED_SCANS
+        {
+            return parse::managed_one(self.managed_text(), name);
+        }
         let m = self.m();
         let i = m.policies.binary_search_by(|p| cmp_ignore_case(p.name, name)).ok()?;
         m.policies.get(i).copied()

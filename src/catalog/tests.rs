@@ -54,3 +54,26 @@ fn access_level_codes() {
     assert_eq!(AccessLevel::from_code("x"), None);
     assert_eq!(AccessLevel::PermissionsManagement.to_string(), "Permissions management");
 }
+
+#[test]
+fn one_line_managed_look_up_agrees_with_the_sorted_table() {
+    let text = inflate(MANAGED_DEFLATED);
+    let whole = parse::managed(text);
+    assert!(whole.policies.len() > 1000, "the embedded table is read");
+    for p in &whole.policies {
+        assert_eq!(parse::managed_one(text, p.name), Some(*p), "{}", p.name);
+        assert_eq!(parse::managed_one(text, &p.name.to_ascii_lowercase()), Some(*p), "{}", p.name);
+    }
+    assert_eq!(parse::managed_one(text, "NoSuchPolicyAnywhere"), None);
+    assert_eq!(parse::managed_one("x\tQ\t1\t2\t3\nok\t-\t0\t0\t0\n", "x"), None, "malformed line");
+    let c = catalog();
+    let first = c.managed_policy("arn:aws:iam::aws:policy/ReadOnlyAccess");
+    for _ in 0..MANAGED_SCANS + 2 {
+        assert_eq!(
+            c.managed_policy("ReadOnlyAccess"),
+            first,
+            "same answer before and after the table is sorted"
+        );
+    }
+    assert!(first.is_some_and(|p| p.name == "ReadOnlyAccess"));
+}

@@ -95,6 +95,9 @@ pub fn options(args: &CheckArgs) -> Result<Prepared, Error> {
         }
     }
     opts.policy_places = args.policy_places;
+    // The fixer compares and edits the texts after the run; a plain check needs only the
+    // texts findings point into.
+    opts.release_texts = !(args.fix || args.diff);
     opts.aws_config = args.aws_config.clone();
     apply_setting_flags(args, &mut opts.settings)?;
     let select: Vec<String> = args.select.iter().filter(|s| !s.trim().is_empty()).cloned().collect();
@@ -245,7 +248,13 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
         super::check_aws::baseline_allowed(fetched.as_ref(), path)?;
         return write_baseline(args, path, &report);
     }
-    let mut fps = crate::baseline::fingerprints(&report.findings, &report.sources);
+    let fmt = format(args.format);
+    // Fingerprints cost a key per finding: only the baseline and the formats that carry them.
+    let mut fps = if fmt.needs_fingerprints() || args.baseline.is_some() {
+        crate::baseline::fingerprints(&report.findings, &report.sources)
+    } else {
+        Vec::new()
+    };
     if let Some(path) = &args.baseline {
         apply_baseline(path, &mut report, &mut fps, &opts, args.quiet)?;
     }
@@ -253,10 +262,18 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
     let failed = threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t));
     let mut render = render_options(args, threshold)?;
     render.fixes = fix_counts(args, &report.findings, outcome.as_ref());
-    let buf = report::render(format(args.format), &report, &fps, &render)?;
+    // Streamed to the destination: a report of many findings is never held whole.
     match &args.output {
-        Some(path) => write_file(path, &buf).map_err(|e| Error::Path { path: path.clone(), source: e })?,
-        None => write_stdout_bytes(&buf)?,
+        Some(path) => std::fs::File::create(path)
+            .and_then(|f| report::render(fmt, &report, &fps, &render, &mut std::io::BufWriter::new(f)))
+            .map_err(|e| Error::Path { path: path.clone(), source: e })?,
+        None => report::render(
+            fmt,
+            &report,
+            &fps,
+            &render,
+            &mut std::io::BufWriter::new(std::io::stdout().lock()),
+        )?,
     }
     if let Some(o) = &outcome {
         let left = fixes_left(args, &report.findings).saturating_sub(o.dropped.len());

@@ -48,7 +48,7 @@ pub fn render(run: &Run, root: &Rebase) -> String {
     for l in locate(run.findings, run.sources) {
         let f = l.finding;
         let title = format!("{} {}", f.code, f.name);
-        let mut message = f.message.clone();
+        let mut message = f.message.to_string();
         if let Some(h) = &f.help {
             message.push_str("\nhelp: ");
             message.push_str(h);

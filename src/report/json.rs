@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::report::locate;
+use crate::report::located;
 use crate::rules::{Applicability, Finding, Fix, Severity};
 use crate::source::SourceMap;
 
@@ -85,32 +85,54 @@ struct Summary {
 struct ReportOut<'a> {
     version: u32,
     tool: Tool,
-    findings: Vec<FindingOut<'a>>,
+    findings: Findings<'a>,
     summary: Summary,
 }
 
-pub fn render(findings: &[Finding], sources: &SourceMap, files: usize, policies: usize) -> String {
+/// The findings array, serialised one finding at a time: a report of 600,000 findings is
+/// written without building 600,000 output records first.
+struct Findings<'a> {
+    findings: &'a [Finding],
+    sources: &'a SourceMap,
+}
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.findings.iter().map(|f| finding_out(f, self.sources)))
+    }
+}
+
+fn finding_out<'a>(f: &'a Finding, sources: &SourceMap) -> FindingOut<'a> {
+    let l = located(f, sources);
+    FindingOut {
+        code: &f.code,
+        name: &f.name,
+        severity: f.severity,
+        path: l.path,
+        span: SpanOut {
+            start: Position { line: l.start.line, column: l.start.column },
+            end: Position { line: l.end.line, column: l.end.column },
+        },
+        message: &f.message,
+        help: f.help.as_deref(),
+        subject: f.subject.as_deref(),
+        fix: f.fix.as_ref().and_then(|x| fix_out(x, sources)),
+    }
+}
+
+/// Writes the report (pretty-printed, with a final newline) straight to `out`.
+pub fn write(
+    out: &mut dyn std::io::Write,
+    findings: &[Finding],
+    sources: &SourceMap,
+    files: usize,
+    policies: usize,
+) -> std::io::Result<()> {
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
-    let out = ReportOut {
+    let report = ReportOut {
         version: 1,
         tool: Tool { name: "trustlint", version: env!("CARGO_PKG_VERSION") },
-        findings: locate(findings, sources)
-            .into_iter()
-            .map(|l| FindingOut {
-                code: &l.finding.code,
-                name: &l.finding.name,
-                severity: l.finding.severity,
-                path: l.path,
-                span: SpanOut {
-                    start: Position { line: l.start.line, column: l.start.column },
-                    end: Position { line: l.end.line, column: l.end.column },
-                },
-                message: &l.finding.message,
-                help: l.finding.help.as_deref(),
-                subject: l.finding.subject.as_deref(),
-                fix: l.finding.fix.as_ref().and_then(|f| fix_out(f, sources)),
-            })
-            .collect(),
+        findings: Findings { findings, sources },
         summary: Summary {
             files,
             policies,
@@ -119,5 +141,16 @@ pub fn render(findings: &[Finding], sources: &SourceMap, files: usize, policies:
             info: count(Severity::Info),
         },
     };
-    serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::other)?;
+    writeln!(out)
+}
+
+/// The report as a string, without the final newline (the fuzz and robustness harnesses).
+pub fn render(findings: &[Finding], sources: &SourceMap, files: usize, policies: usize) -> String {
+    let mut out = Vec::new();
+    if let Err(e) = write(&mut out, findings, sources, files, policies) {
+        return format!("{{\"error\": \"{e}\"}}");
+    }
+    out.pop();
+    String::from_utf8(out).unwrap_or_default()
 }

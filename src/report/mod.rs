@@ -36,6 +36,14 @@ pub enum Format {
     Markdown,
 }
 
+impl Format {
+    /// The format carries each finding's baseline fingerprint (computing them costs a map of
+    /// every finding's key, so the other formats skip it).
+    pub fn needs_fingerprints(self) -> bool {
+        matches!(self, Format::Sarif | Format::Gitlab)
+    }
+}
+
 /// How the formats look, decided once from flags, environment and terminal.
 #[derive(Debug, Clone)]
 pub struct RenderOptions {
@@ -122,14 +130,16 @@ impl Run<'_> {
     }
 }
 
-/// Renders a run's report in one format. `fingerprints` are the baseline fingerprints, one per
-/// finding (SARIF and GitLab carry them).
+/// Writes a run's report in one format to `out` (buffer it: the formats write in small pieces).
+/// `fingerprints` are the baseline fingerprints, one per finding (SARIF and GitLab carry them;
+/// see [`Format::needs_fingerprints`]).
 pub fn render(
     format: Format,
     report: &Report,
     fingerprints: &[String],
     opts: &RenderOptions,
-) -> io::Result<Vec<u8>> {
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let rules = report.rules.metas();
     let run = Run {
         findings: &report.findings,
@@ -142,21 +152,18 @@ pub fn render(
         fingerprints,
         threshold: opts.threshold,
     };
-    let mut out = Vec::new();
     match format {
-        Format::Human | Format::Concise if opts.statistics => statistics::render(&mut out, &run, opts)?,
-        Format::Human => human::render(&mut out, &run, opts)?,
-        Format::Concise => concise::render(&mut out, &run, opts)?,
-        Format::Json => {
-            writeln!(out, "{}", json::render(run.findings, run.sources, run.files, run.policies))?
-        }
-        Format::Sarif => writeln!(out, "{}", sarif::render(&run, &opts.root))?,
+        Format::Human | Format::Concise if opts.statistics => statistics::render(out, &run, opts)?,
+        Format::Human => human::render(out, &run, opts)?,
+        Format::Concise => concise::render(out, &run, opts)?,
+        Format::Json => json::write(out, run.findings, run.sources, run.files, run.policies)?,
+        Format::Sarif => sarif::write(out, &run, &opts.root)?,
         Format::Github => out.write_all(github::render(&run, &opts.root).as_bytes())?,
         Format::Gitlab => writeln!(out, "{}", gitlab::render(&run, &opts.root))?,
-        Format::Markdown => markdown::render(&mut out, &run, &opts.root)?,
+        Format::Markdown => markdown::render(out, &run, &opts.root)?,
         Format::Junit => out.write_all(junit::render(&run, &junit::timestamp()).as_bytes())?,
     }
-    Ok(out)
+    out.flush()
 }
 
 /// `1 file`, `2 files`.
@@ -173,21 +180,23 @@ pub struct Located<'a> {
 }
 
 pub fn locate<'a>(findings: &'a [Finding], sources: &SourceMap) -> Vec<Located<'a>> {
-    findings
-        .iter()
-        .map(|f| match sources.get(f.span.src) {
-            Some(src) => Located {
-                finding: f,
-                path: src.name.clone(),
-                start: src.line_col(f.span.start),
-                end: src.line_col(f.span.end),
-            },
-            None => Located {
-                finding: f,
-                path: String::new(),
-                start: LineCol { line: 1, column: 1 },
-                end: LineCol { line: 1, column: 1 },
-            },
-        })
-        .collect()
+    findings.iter().map(|f| located(f, sources)).collect()
+}
+
+/// One finding's [`Located`] form (the streaming reporters resolve one finding at a time).
+pub fn located<'a>(f: &'a Finding, sources: &SourceMap) -> Located<'a> {
+    match sources.get(f.span.src) {
+        Some(src) => Located {
+            finding: f,
+            path: src.name.clone(),
+            start: src.line_col(f.span.start),
+            end: src.line_col(f.span.end),
+        },
+        None => Located {
+            finding: f,
+            path: String::new(),
+            start: LineCol { line: 1, column: 1 },
+            end: LineCol { line: 1, column: 1 },
+        },
+    }
 }

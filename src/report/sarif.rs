@@ -2,11 +2,12 @@
 //! Paths are relative to `%SRCROOT%`, the repository root (`--root`, else the git work tree),
 //! so GitHub code scanning maps them to files whichever directory trustlint ran in.
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::report::paths::Rebase;
-use crate::report::{Run, locate};
-use crate::rules::{Family, RuleMeta, Severity};
+use crate::report::{Run, located};
+use crate::rules::{Family, Finding, RuleMeta, Severity};
+use crate::source::LineCol;
 
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const INFORMATION_URI: &str = crate::rules::REPOSITORY;
@@ -52,36 +53,78 @@ fn precision(m: &RuleMeta) -> &'static str {
     }
 }
 
-fn rule_json(m: &RuleMeta, help_uri: Option<String>) -> Value {
-    let docs = m.docs_text();
-    let full = section(&docs, "What it does").unwrap_or_else(|| m.summary.to_string());
+/// A SARIF object's fields, declared in the byte order of their keys: the log used to be a
+/// `serde_json::Value` tree, which sorts keys, and the typed log keeps that output exactly.
+#[derive(Serialize)]
+struct Text<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct RuleOut<'a> {
+    #[serde(rename = "defaultConfiguration")]
+    default_configuration: Level,
+    #[serde(rename = "fullDescription")]
+    full_description: OwnedText,
+    help: RuleHelp<'a>,
+    #[serde(rename = "helpUri", skip_serializing_if = "Option::is_none")]
+    help_uri: Option<String>,
+    id: &'a str,
+    name: &'a str,
+    properties: RuleProperties,
+    #[serde(rename = "shortDescription")]
+    short_description: Text<'a>,
+}
+
+#[derive(Serialize)]
+struct Level {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct OwnedText {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct RuleHelp<'a> {
+    markdown: &'a str,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct RuleProperties {
+    precision: &'static str,
+    #[serde(rename = "problem.severity")]
+    problem_severity: &'static str,
+    #[serde(rename = "security-severity", skip_serializing_if = "Option::is_none")]
+    security_severity: Option<&'static str>,
+    tags: Vec<&'static str>,
+}
+
+fn rule_out<'a>(m: &'a RuleMeta, docs: &'a str, help_uri: Option<String>) -> RuleOut<'a> {
+    let full = section(docs, "What it does").unwrap_or_else(|| m.summary.to_string());
     let mut tags = vec![if m.family == Family::Grammar { "correctness" } else { "security" }, "iam"];
     tags.push(m.family.name());
-    let mut properties = json!({
-        "tags": tags,
-        "precision": precision(m),
-        "problem.severity": match m.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "recommendation",
+    RuleOut {
+        default_configuration: Level { level: level(m.severity) },
+        full_description: OwnedText { text: full },
+        help: RuleHelp { markdown: docs, text: docs },
+        help_uri,
+        id: m.code,
+        name: m.name,
+        properties: RuleProperties {
+            precision: precision(m),
+            problem_severity: match m.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "recommendation",
+            },
+            security_severity: security_severity(m),
+            tags,
         },
-    });
-    if let Some(s) = security_severity(m) {
-        properties["security-severity"] = json!(s);
+        short_description: Text { text: m.summary },
     }
-    let mut rule = json!({
-        "id": m.code,
-        "name": m.name,
-        "shortDescription": {"text": m.summary},
-        "fullDescription": {"text": full},
-        "help": {"text": docs, "markdown": docs},
-        "defaultConfiguration": {"level": level(m.severity)},
-        "properties": properties,
-    });
-    if let Some(uri) = help_uri {
-        rule["helpUri"] = json!(uri);
-    }
-    rule
 }
 
 /// Percent-encodes what may not appear in a URI reference path; keeps `/`.
@@ -97,88 +140,208 @@ fn uri_path(p: &str) -> String {
     out
 }
 
-fn artifact_location(path: &str, root: &Rebase) -> Value {
-    if let Some(rel) = root.relative(path) {
-        return json!({"uri": uri_path(&rel), "uriBaseId": "%SRCROOT%"});
-    }
-    let p = std::path::Path::new(path);
-    if p.is_absolute() {
-        json!({"uri": format!("file://{}", uri_path(path))})
-    } else {
-        // Outside the root (or standard input): a relative reference GitHub cannot map, but
-        // the path as the user reported it.
-        json!({"uri": uri_path(path)})
+/// A SARIF `artifactLocation`.
+#[derive(Serialize)]
+pub struct ArtifactLocation {
+    uri: String,
+    #[serde(rename = "uriBaseId", skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+/// A SARIF `region` by 1-based line and column.
+#[derive(Serialize)]
+pub struct Region {
+    #[serde(rename = "endColumn")]
+    pub end_column: usize,
+    #[serde(rename = "endLine")]
+    pub end_line: usize,
+    #[serde(rename = "startColumn")]
+    pub start_column: usize,
+    #[serde(rename = "startLine")]
+    pub start_line: usize,
+}
+
+impl Region {
+    pub fn new(start: LineCol, end: LineCol) -> Region {
+        Region {
+            end_column: end.column,
+            end_line: end.line,
+            start_column: start.column,
+            start_line: start.line,
+        }
     }
 }
 
-fn result_json(run: &Run, l: &crate::report::Located, fingerprint: &str, root: &Rebase) -> Value {
-    let f = l.finding;
-    let mut message = f.message.clone();
+fn artifact_location(path: &str, root: &Rebase) -> ArtifactLocation {
+    if let Some(rel) = root.relative(path) {
+        return ArtifactLocation { uri: uri_path(&rel), uri_base_id: Some("%SRCROOT%") };
+    }
+    let p = std::path::Path::new(path);
+    let uri = if p.is_absolute() {
+        format!("file://{}", uri_path(path))
+    } else {
+        // Outside the root (or standard input): a relative reference GitHub cannot map, but
+        // the path as the user reported it.
+        uri_path(path)
+    };
+    ArtifactLocation { uri, uri_base_id: None }
+}
+
+#[derive(Serialize)]
+struct ResultOut<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixes: Option<Vec<crate::report::sarif_fixes::FixOut<'a>>>,
+    level: &'static str,
+    locations: [Location; 1],
+    message: OwnedText,
+    #[serde(rename = "partialFingerprints")]
+    partial_fingerprints: Fingerprints<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<Subject<'a>>,
+    #[serde(rename = "ruleId")]
+    rule_id: &'a str,
+    #[serde(rename = "ruleIndex", skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct Location {
+    #[serde(rename = "physicalLocation")]
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+struct PhysicalLocation {
+    #[serde(rename = "artifactLocation")]
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+struct Fingerprints<'a> {
+    #[serde(rename = "trustlint/v1")]
+    v1: &'a str,
+}
+
+#[derive(Serialize)]
+struct Subject<'a> {
+    subject: &'a str,
+}
+
+fn result_out<'a>(run: &Run, f: &'a Finding, fingerprint: &'a str, root: &Rebase) -> ResultOut<'a> {
+    let l = located(f, run.sources);
+    let mut message = f.message.to_string();
     if let Some(h) = &f.help {
         message.push_str("\nhelp: ");
         message.push_str(h);
     }
-    let mut r = json!({
-        "ruleId": f.code.as_ref(),
-        "level": level(f.severity),
-        "message": {"text": message},
-        "locations": [{
-            "physicalLocation": {
-                "artifactLocation": artifact_location(&l.path, root),
-                "region": {
-                    "startLine": l.start.line,
-                    "startColumn": l.start.column,
-                    "endLine": l.end.line,
-                    "endColumn": l.end.column,
-                }
-            }
+    ResultOut {
+        fixes: crate::report::sarif_fixes::fixes(run.sources, f, &|p| artifact_location(p, root)),
+        level: level(f.severity),
+        locations: [Location {
+            physical_location: PhysicalLocation {
+                artifact_location: artifact_location(&l.path, root),
+                region: Region::new(l.start, l.end),
+            },
         }],
-        "partialFingerprints": {"trustlint/v1": fingerprint},
-    });
-    if let Some(i) = run.rules.iter().position(|m| m.code == f.code) {
-        r["ruleIndex"] = json!(i);
+        message: OwnedText { text: message },
+        partial_fingerprints: Fingerprints { v1: fingerprint },
+        properties: f.subject.as_deref().map(|subject| Subject { subject }),
+        rule_id: &f.code,
+        rule_index: run.rules.iter().position(|m| m.code == f.code),
     }
-    if let Some(s) = &f.subject {
-        r["properties"] = json!({"subject": s});
-    }
-    if let Some(fixes) = crate::report::sarif_fixes::fixes(run.sources, f, &|p| artifact_location(p, root)) {
-        r["fixes"] = fixes;
-    }
-    r
 }
 
-/// Renders the SARIF log: every rule of the run (so the rule list is complete), one result per
-/// finding with its baseline fingerprint.
-pub fn render(run: &Run, root: &Rebase) -> String {
-    let results: Vec<Value> = locate(run.findings, run.sources)
-        .iter()
-        .zip(run.fingerprints)
-        .map(|(l, fp)| result_json(run, l, fp, root))
-        .collect();
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [RunOut<'a>; 1],
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct RunOut<'a> {
+    #[serde(rename = "columnKind")]
+    column_kind: &'static str,
+    #[serde(rename = "originalUriBaseIds")]
+    original_uri_base_ids: BaseIds,
+    results: Results<'a>,
+    tool: Tool<'a>,
+}
+
+#[derive(Serialize)]
+struct BaseIds {
+    #[serde(rename = "%SRCROOT%")]
+    src_root: Uri,
+}
+
+#[derive(Serialize)]
+struct Uri {
+    uri: String,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    driver: Driver<'a>,
+}
+
+#[derive(Serialize)]
+struct Driver<'a> {
+    #[serde(rename = "informationUri")]
+    information_uri: &'static str,
+    name: &'static str,
+    rules: Vec<RuleOut<'a>>,
+    #[serde(rename = "semanticVersion")]
+    semantic_version: &'static str,
+    version: &'static str,
+}
+
+/// The results, serialised one finding at a time (never all records at once).
+struct Results<'a> {
+    run: &'a Run<'a>,
+    root: &'a Rebase,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let run = self.run;
+        s.collect_seq(
+            run.findings.iter().zip(run.fingerprints).map(|(f, fp)| result_out(run, f, fp, self.root)),
+        )
+    }
+}
+
+/// Writes the SARIF log (pretty-printed, with a final newline) to `out`: every rule of the run
+/// (so the rule list is complete), one result per finding with its baseline fingerprint.
+pub fn write(out: &mut dyn std::io::Write, run: &Run, root: &Rebase) -> std::io::Result<()> {
     let mut base = uri_path(&root.root.to_string_lossy());
     if !base.ends_with('/') {
         base.push('/');
     }
-    let rules: Vec<Value> = run.rules.iter().map(|m| rule_json(m, run.docs_url(m.code))).collect();
-    let log = json!({
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "trustlint",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "informationUri": INFORMATION_URI,
-                    "rules": rules,
-                }
+    let docs: Vec<String> = run.rules.iter().map(|m| m.docs_text()).collect();
+    let rules: Vec<RuleOut> =
+        run.rules.iter().zip(&docs).map(|(m, d)| rule_out(m, d, run.docs_url(m.code))).collect();
+    let log = Log {
+        schema: SCHEMA_URI,
+        runs: [RunOut {
+            column_kind: "unicodeCodePoints",
+            original_uri_base_ids: BaseIds { src_root: Uri { uri: format!("file://{base}") } },
+            results: Results { run, root },
+            tool: Tool {
+                driver: Driver {
+                    information_uri: INFORMATION_URI,
+                    name: "trustlint",
+                    rules,
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    version: env!("CARGO_PKG_VERSION"),
+                },
             },
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": format!("file://{base}")}},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }]
-    });
-    serde_json::to_string_pretty(&log).unwrap_or_default()
+        }],
+        version: "2.1.0",
+    };
+    serde_json::to_writer_pretty(&mut *out, &log).map_err(std::io::Error::other)?;
+    writeln!(out)
 }
 
 #[cfg(test)]

@@ -3,40 +3,72 @@
 //! `columnKind` counts Unicode code points, as the regions of results do; an empty region
 //! inserts).
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
+use crate::report::sarif::{ArtifactLocation, Region};
 use crate::rules::Finding;
 use crate::source::SourceMap;
 
+/// One SARIF `fix` (fields in key order, as in the rest of the typed log).
+#[derive(Serialize)]
+pub struct FixOut<'a> {
+    #[serde(rename = "artifactChanges")]
+    artifact_changes: Vec<ArtifactChange<'a>>,
+    description: Text<'a>,
+    properties: Properties,
+}
+
+#[derive(Serialize)]
+struct Text<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct Properties {
+    applicability: &'static str,
+}
+
+#[derive(Serialize)]
+struct ArtifactChange<'a> {
+    #[serde(rename = "artifactLocation")]
+    artifact_location: ArtifactLocation,
+    replacements: Vec<Replacement<'a>>,
+}
+
+#[derive(Serialize)]
+struct Replacement<'a> {
+    #[serde(rename = "deletedRegion")]
+    deleted_region: Region,
+    #[serde(rename = "insertedContent")]
+    inserted_content: Text<'a>,
+}
+
 /// The `fixes` array of a finding's result, or `None` when it has no fix. `location` turns a
 /// report path into an `artifactLocation`.
-pub fn fixes(sources: &SourceMap, f: &Finding, location: &dyn Fn(&str) -> Value) -> Option<Value> {
+pub fn fixes<'a>(
+    sources: &SourceMap,
+    f: &'a Finding,
+    location: &dyn Fn(&str) -> ArtifactLocation,
+) -> Option<Vec<FixOut<'a>>> {
     let fix = f.fix.as_ref()?;
-    let mut changes: Vec<(u32, Value, Vec<Value>)> = Vec::new();
+    let mut changes: Vec<(u32, ArtifactChange<'a>)> = Vec::new();
     for e in &fix.edits {
         let src = sources.get(e.span.src)?;
-        let (start, end) = (src.line_col(e.span.start), src.line_col(e.span.end));
-        let replacement = json!({
-            "deletedRegion": {
-                "startLine": start.line,
-                "startColumn": start.column,
-                "endLine": end.line,
-                "endColumn": end.column,
-            },
-            "insertedContent": {"text": e.replacement},
-        });
-        match changes.iter_mut().find(|(id, _, _)| *id == src.id.0) {
-            Some((_, _, replacements)) => replacements.push(replacement),
-            None => changes.push((src.id.0, location(&src.name), vec![replacement])),
+        let replacement = Replacement {
+            deleted_region: Region::new(src.line_col(e.span.start), src.line_col(e.span.end)),
+            inserted_content: Text { text: &e.replacement },
+        };
+        match changes.iter_mut().find(|(id, _)| *id == src.id.0) {
+            Some((_, change)) => change.replacements.push(replacement),
+            None => changes.push((
+                src.id.0,
+                ArtifactChange { artifact_location: location(&src.name), replacements: vec![replacement] },
+            )),
         }
     }
-    let artifact_changes: Vec<Value> = changes
-        .into_iter()
-        .map(|(_, loc, replacements)| json!({"artifactLocation": loc, "replacements": replacements}))
-        .collect();
-    Some(json!([{
-        "description": {"text": fix.message},
-        "artifactChanges": artifact_changes,
-        "properties": {"applicability": fix.applicability.name()},
-    }]))
+    Some(vec![FixOut {
+        artifact_changes: changes.into_iter().map(|(_, c)| c).collect(),
+        description: Text { text: &fix.message },
+        properties: Properties { applicability: fix.applicability.name() },
+    }])
 }

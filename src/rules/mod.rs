@@ -179,7 +179,7 @@ impl<'m> Sink<'m> {
             name: Cow::Borrowed(self.meta.name),
             severity: self.meta.severity,
             span,
-            message: bounded(message.into()),
+            message: bounded(message.into()).into(),
             help: None,
             label: None,
             secondary: Vec::new(),
@@ -267,7 +267,7 @@ pub fn check_policies<R: Rule + ?Sized>(rule: &R, cx: &Context, unit: &Unit, out
             }
             // A policy of the one possible instance of an unknown `count`/`for_each`.
             if let Some(when) = &policy.when {
-                f.message = format!("{}, when {when}", f.message);
+                f.message = format!("{}, when {when}", f.message).into();
             }
         }
     }

@@ -112,7 +112,7 @@ fn diagnostic(
     related: Vec<DiagnosticRelatedInformation>,
     docs: Option<String>,
 ) -> Diagnostic {
-    let mut message = f.message.clone();
+    let mut message = f.message.to_string();
     if let Some(label) = f.label.as_deref().filter(|l| !l.is_empty()) {
         message.push_str(&format!(" ({label})"));
     }
