@@ -26,7 +26,7 @@ pub fn note_defaults(unit: &Unit, findings: &mut [Finding]) {
             unit.defaults.iter().filter(|u| of_instance(u, f.subject.as_deref())).collect();
         let origins = deciding(&uses, &statements, f.span);
         if let Some(words) = describe(&origins) {
-            f.message = format!("{}, {words}", f.message);
+            f.message = format!("{}, {words}", f.message).into();
         }
     }
 }
