@@ -51,7 +51,13 @@ fn expand(ev: &mut Eval, block: &Block, src: SourceId, name: &str, f: &mut impl 
     let Some(content) = block.body.blocks().find(|b| b.ident.as_str() == "content") else { return };
     let iter = iterator_name(block, name);
     let fe_expr = block.body.get_attribute("for_each").map(|a| &a.value);
-    let fe = fe_expr.map(|e| ev.eval(e, src));
+    let (fe, origins) = match fe_expr {
+        Some(e) => {
+            let (v, o) = ev.traced(|ev| ev.eval(e, src));
+            (Some(v), o)
+        }
+        None => (None, Vec::new()),
+    };
     let span = fe.as_ref().map(|v| v.span).unwrap_or(Span::new(src, 0, 0));
     let items: Option<Vec<(Sv, Sv)>> = match fe.map(|v| v.v) {
         Some(V::List(items)) => Some(
@@ -69,7 +75,16 @@ fn expand(ev: &mut Eval, block: &Block, src: SourceId, name: &str, f: &mut impl 
     // turn it on, so it is one block with an unknown iterator, as an unknown `for_each` is.
     let empty_by_default = items.as_ref().is_some_and(Vec::is_empty) && fe_expr.is_some_and(reads_variable);
     let items = match items {
-        Some(items) if !empty_by_default => items,
+        Some(items) if !empty_by_default => {
+            // Blocks that exist because an optional input is left unset
+            // (`for_each = var.external_id == null ? [1] : []`): findings inside say so.
+            let unset: Vec<_> = origins.into_iter().filter(|o| o.unset).collect();
+            if !items.is_empty() {
+                let whole = ev.module.hspan(src, hcl_edit::Span::span(block), span);
+                ev.note(whole, &unset, true);
+            }
+            items
+        }
         _ => vec![(Sv::unknown(span), Sv::unknown(span))],
     };
     for (k, v) in items.into_iter().take(MAX_INSTANCES) {
