@@ -29,6 +29,15 @@ variable "region" {
 variable "stage" {
   type = string
 }
+variable "rules" {
+  type = list(object({
+    sid     = optional(string)
+    effect  = optional(string, "Allow")
+    actions = list(string)
+    tags    = optional(map(string), {})
+  }))
+  default = [{ actions = ["s3:GetObject"] }, { sid = "B", effect = null, actions = [] }]
+}
 variable "counts" {
   type    = list(number)
   default = []
@@ -69,6 +78,11 @@ const TEMPLATE: &str = r#"{
 
 /// Every expression is one `local`; both sides must agree on each.
 const CORPUS: &[&str] = &[
+    // Object types with optional attributes fill them in (null, or the type's default)
+    r#"var.rules[0]"#,
+    r#"[for r in var.rules : r.effect]"#,
+    r#"var.rules[1].tags"#,
+    r#"length(keys(var.rules[1]))"#,
     // Collections
     r#"merge(local.obj, { a = 9, d = true })"#,
     r#"merge({}, var.tags, { extra = "1" })"#,

@@ -17,6 +17,7 @@ pub mod instances;
 pub mod json;
 pub mod module;
 pub mod modules;
+pub mod optional;
 pub mod parse;
 pub mod plan;
 pub mod plan_config;

@@ -40,6 +40,8 @@ pub struct Module {
     pub variables: HashMap<String, (SourceId, Expression)>,
     /// Every declared variable, with its `type` as written (`None`: no type constraint).
     pub declared: HashMap<String, Option<String>>,
+    /// Every declared variable's `type` expression, for the `optional()` attributes it fills in.
+    pub types: HashMap<String, (SourceId, Expression)>,
     /// Values set for the root module (`--var`, `--var-file`, `terraform.tfvars`,
     /// `*.auto.tfvars`): they win over defaults.
     pub assigned: HashMap<String, (SourceId, Expression)>,
@@ -100,6 +102,9 @@ impl Module {
                 }
                 ("variable", [name]) => {
                     let ty = block.body.get_attribute("type").map(|t| t.value.to_string().trim().to_string());
+                    if let Some(t) = block.body.get_attribute("type") {
+                        self.types.insert(name.to_string(), (src, t.value.clone()));
+                    }
                     self.declared.insert(name.to_string(), ty);
                     if let Some(d) = block.body.get_attribute("default") {
                         self.variables.insert(name.to_string(), (src, d.value.clone()));

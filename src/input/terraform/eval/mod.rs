@@ -21,6 +21,7 @@ use crate::input::terraform::functions::{self, Fail, num, num_value};
 
 use crate::input::terraform::instances::{Instance, Key};
 use crate::input::terraform::module::{Module, Res};
+use crate::input::terraform::optional;
 use crate::input::terraform::spanned::{SpStr, align};
 use crate::input::terraform::types::{Expected, check, to_string_value};
 use crate::input::terraform::value::{Sv, V};
@@ -694,6 +695,14 @@ impl Eval<'_> {
         let (mut v, mut origins) = self.traced(|ev| ev.eval(expr, *src));
         self.scope = scope;
         self.active.pop();
+        if kind == "var"
+            && let Some((tsrc, texpr)) = module.types.get(name)
+        {
+            let constraint = optional::parse(texpr);
+            if constraint.fills() {
+                v = self.fill_optional(v, &constraint, *tsrc);
+            }
+        }
         let from_default = kind == "var" && !module.assigned.contains_key(name);
         let unset = matches!(v.v, V::Null);
         if kind == "var" && unset {
@@ -711,6 +720,63 @@ impl Eval<'_> {
         self.note(span, &origins, false);
         self.memo.insert(key, (v.clone(), origins));
         Sv { span, v: v.v }
+    }
+
+    /// A variable's value converted to its type as far as `optional()` attributes go: each
+    /// one left out (or null, when the type gives a default) becomes its default, or null.
+    fn fill_optional(&mut self, value: Sv, ty: &optional::Constraint, src: SourceId) -> Sv {
+        use optional::Constraint as C;
+        let Sv { span, v } = value;
+        let v = match (ty, v) {
+            (C::Object(attrs), V::Obj(members)) => {
+                let mut out = Vec::with_capacity(members.len() + attrs.len());
+                for (k, ks, m) in members {
+                    let m = match attrs.iter().find(|a| a.name == k) {
+                        Some(a) if matches!(m.v, V::Null) && a.default.is_some() => {
+                            self.default_of(a, src, m.span)
+                        }
+                        Some(a) => self.fill_optional(m, &a.ty, src),
+                        None => m,
+                    };
+                    out.push((k, ks, m));
+                }
+                for a in attrs.iter().filter(|a| a.optional) {
+                    if !out.iter().any(|(k, _, _)| *k == a.name) {
+                        let d = self.default_of(a, src, span);
+                        out.push((a.name.clone(), span, d));
+                    }
+                }
+                V::Obj(out)
+            }
+            (C::Each(t), V::List(items)) => {
+                V::List(items.into_iter().map(|i| self.fill_optional(i, t, src)).collect())
+            }
+            (C::Each(t), V::Obj(members)) => {
+                V::Obj(members.into_iter().map(|(k, ks, m)| (k, ks, self.fill_optional(m, t, src))).collect())
+            }
+            (C::Tuple(ts), V::List(items)) => V::List(
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, item)| match ts.get(i) {
+                        Some(t) => self.fill_optional(item, t, src),
+                        None => item,
+                    })
+                    .collect(),
+            ),
+            (_, other) => other,
+        };
+        Sv { span, v }
+    }
+
+    fn default_of(&mut self, a: &optional::Attribute, src: SourceId, span: Span) -> Sv {
+        match a.default {
+            Some(e) => {
+                let d = self.eval(e, src);
+                self.fill_optional(d, &a.ty, src)
+            }
+            None => Sv { span, v: V::Null },
+        }
     }
 
     /// `TYPE.NAME.ATTR` of a managed resource: attributes written in its block are known; `id`
