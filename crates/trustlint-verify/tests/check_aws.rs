@@ -401,10 +401,7 @@ fn the_role_graph_spans_the_scanned_accounts() {
         findings(&run.stdout)
     };
     let both = scan(&["home", "other"]);
-    assert!(
-        both.iter().any(|f| f.0 == "TL702" && f.2 == "aws:123456789012"),
-        "{both:?}"
-    );
+    assert!(both.iter().any(|f| f.0 == "TL702" && f.2 == "aws:123456789012"), "{both:?}");
     let alone = scan(&["home"]);
     assert!(!alone.iter().any(|f| f.0 == "TL702"), "{alone:?}");
 }
