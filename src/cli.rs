@@ -156,8 +156,6 @@ pub enum SpaceliftEnvironmentArg {
 pub struct CheckArgs {
     /// Files and directories to lint; `-` reads standard input [default: ., or none with --aws]
     pub paths: Vec<PathBuf>,
-    #[command(flatten)]
-    pub scan: AwsScanArgs,
     /// Output format
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
@@ -247,6 +245,8 @@ pub struct CheckArgs {
     /// More on standard error: -v a run summary with counts by rule, -vv every file read
     #[arg(long, short = 'v', action = clap::ArgAction::Count)]
     pub verbose: u8,
+    #[command(flatten)]
+    pub scan: AwsScanArgs,
     /// Diagnostic: print every policy place (linted, partly known, or unknown and why) as
     /// tab-separated lines on standard error (used by scripts/tf-coverage.sh)
     #[arg(long, hide = true)]
@@ -272,7 +272,7 @@ pub struct AwsScanArgs {
     /// With --aws: send STS and IAM requests to this endpoint (e.g. moto or LocalStack)
     #[arg(long, value_name = "URL", requires = "aws")]
     pub endpoint_url: Option<String>,
-    /// With --aws: keep the fetched dump in FILE, which the report then points at (an existing
+    /// With --aws: keep the fetched dump in PATH, which the report then points at (an existing
     /// directory, or with several --profile: a directory with one `<account id>.json` each)
     /// [default: kept in memory only, reported as `aws:<account id>`]
     #[arg(long, value_name = "PATH", requires = "aws")]

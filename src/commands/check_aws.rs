@@ -218,3 +218,52 @@ fn save_to(path: &Path, text: &str) -> Result<(), Error> {
     }
     std::fs::write(path, text).map_err(|e| Error::Path { path: path.to_path_buf(), source: e })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::FetchTrustArgs;
+    use clap::{Args, FromArgMatches};
+
+    fn parse<T: Args + FromArgMatches>(args: Vec<std::ffi::OsString>) -> T {
+        let cmd = T::augment_args(clap::Command::new("x").no_binary_name(true));
+        let m = cmd.try_get_matches_from(args).expect("parses");
+        T::from_arg_matches(&m).expect("fields")
+    }
+
+    /// What the lint binary writes is what trustlint-verify reads back.
+    #[test]
+    fn fetch_command_lines_parse_back() {
+        let a = FetchDumpArgs {
+            profile: Some("prod".into()),
+            region: None,
+            endpoint_url: Some("http://127.0.0.1:5000".into()),
+            out: PathBuf::from("/tmp/x y/0.json"),
+            quiet: true,
+        };
+        let b: FetchDumpArgs = parse(a.to_args());
+        assert_eq!(
+            (b.profile, b.region, b.endpoint_url, b.out, b.quiet),
+            (a.profile, a.region, a.endpoint_url, a.out, a.quiet)
+        );
+        let t = FetchTrustArgs {
+            role_arn: "arn:aws:iam::123456789012:role/r".into(),
+            profile: None,
+            region: Some("eu-west-1".into()),
+            endpoint_url: None,
+        };
+        let u: FetchTrustArgs = parse(t.to_args());
+        assert_eq!(
+            (u.role_arn, u.profile, u.region, u.endpoint_url),
+            (t.role_arn, t.profile, t.region, t.endpoint_url)
+        );
+    }
+
+    #[test]
+    fn profiles_once_each_in_order() {
+        let scan =
+            AwsScanArgs { profile: vec!["b".into(), "a".into(), "b".into()], ..AwsScanArgs::default() };
+        assert_eq!(profiles(&scan), [Some("b".to_string()), Some("a".to_string())]);
+        assert_eq!(profiles(&AwsScanArgs::default()), [None]);
+    }
+}
