@@ -628,15 +628,31 @@ fn diagnostics_after_many_edits_equal_a_fresh_servers() {
         &["acme@*@stack-0@read", "acme@*", "acme@*@stack-2@write"],
         &["acme@*", "acme@*@stack-0@read", "acme@*@stack-2@write", "acme@*@stack-3@*"],
     ];
+    // Text that does not parse, between two that do: no tree of it may be kept or reused.
+    let texts: Vec<String> = edits
+        .iter()
+        .enumerate()
+        .map(|(n, p)| {
+            if n == 3 {
+                format!("{}resource \"aws_iam_role\" \"broken\" {{\n", roles_tf(p))
+            } else {
+                roles_tf(p)
+            }
+        })
+        .collect();
     let mut last = Vec::new();
-    for (n, patterns) in edits.iter().enumerate() {
+    for (n, text) in texts.into_iter().enumerate() {
         let version = n as i64 + 2;
-        let text = roles_tf(patterns);
         c.notify(
             "textDocument/didChange",
             json!({"textDocument": {"uri": main, "version": version}, "contentChanges": [{"text": text}]}),
         );
         last = settled(&mut c, &main, version);
+        assert_eq!(
+            n == 3,
+            !with_code(&last, "TL001").is_empty(),
+            "only the broken text is a TL001: {last:#?}"
+        );
         // A fresh server given the same text from the start finds exactly the same.
         let (mut fresh, _) = Client::initialized(dir.path(), &[]);
         fresh.open(&main, "terraform", &text);
