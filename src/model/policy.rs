@@ -93,6 +93,12 @@ impl ValueList {
     pub fn is_fully_known(&self) -> bool {
         !self.partial && self.items.iter().all(|v| v.text.is_some())
     }
+
+    /// Nothing of the value is known (a Terraform expression that may as well be null, which
+    /// leaves the element out): whether the element is there at all is unknown.
+    pub fn nothing_known(&self) -> bool {
+        self.partial && self.items.iter().all(|v| v.text.is_none())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,6 +132,14 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// Nothing of the principal is known (a `dynamic "principals"` block over an unknown
+    /// collection, which may be empty): whether the element is there at all is unknown.
+    pub fn nothing_known(&self) -> bool {
+        self.partial
+            && !self.wildcard
+            && self.entries.iter().all(|e| e.kind.text.is_none() && e.values.nothing_known())
+    }
+
     /// Values under entries of the given kind (`AWS`, `Service`, ...), case-sensitive as IAM.
     pub fn values_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
         self.entries.iter().filter(move |e| e.kind.as_str() == Some(kind)).flat_map(|e| e.values.items.iter())

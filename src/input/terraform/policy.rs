@@ -194,7 +194,9 @@ fn principals(ev: &mut Eval, body: &Body, src: SourceId, name: &str, fallback: S
     let mut entries: Vec<Member> = Vec::new();
     let mut unknown = false;
     let mut anyone: Option<Span> = None;
+    let mut blocks = 0usize;
     dynamic::each_block(ev, body, src, name, |ev, b| {
+        blocks += 1;
         let ty = b.body.get_attribute("type").map(|a| {
             let v = ev.eval(&a.value, src);
             ev.typed(v, "type", Expected::String)
@@ -230,6 +232,11 @@ fn principals(ev: &mut Eval, body: &Body, src: SourceId, name: &str, fallback: S
             }),
         }
     });
+    if blocks == 0 {
+        // Only `dynamic "principals"` blocks over an empty collection: no element at all, as
+        // in the document Terraform renders.
+        return None;
+    }
     if let Some(at) = anyone {
         return Some((ks, Node { span: at, kind: NodeKind::Str("*".into()) }));
     }

@@ -38,23 +38,25 @@ impl Rule for ConflictingElements {
             let pairs = [
                 (
                     "Action",
-                    st.action.as_ref().map(|l| l.span),
+                    st.action.as_ref().filter(|l| !l.nothing_known()).map(|l| l.span),
                     "NotAction",
-                    st.not_action.as_ref().map(|l| l.span),
+                    st.not_action.as_ref().filter(|l| !l.nothing_known()).map(|l| l.span),
                 ),
                 (
                     "Principal",
-                    st.principal.as_ref().map(|p| p.span),
+                    st.principal.as_ref().filter(|p| !p.nothing_known()).map(|p| p.span),
                     "NotPrincipal",
-                    st.not_principal.as_ref().map(|p| p.span),
+                    st.not_principal.as_ref().filter(|p| !p.nothing_known()).map(|p| p.span),
                 ),
                 (
                     "Resource",
-                    st.resource.as_ref().map(|l| l.span),
+                    st.resource.as_ref().filter(|l| !l.nothing_known()).map(|l| l.span),
                     "NotResource",
-                    st.not_resource.as_ref().map(|l| l.span),
+                    st.not_resource.as_ref().filter(|l| !l.nothing_known()).map(|l| l.span),
                 ),
             ];
+            // An element of which nothing is known may be null in Terraform, that is absent:
+            // "both" needs both to be there.
             for (a, a_span, b, b_span) in pairs {
                 if let (Some(a_span), Some(b_span)) = (a_span, b_span) {
                     out.emit(b_span, format!("{} has both `{a}` and `{b}`", st.label()))

@@ -42,9 +42,15 @@ impl Rule for MisplacedResourceOrPrincipal {
             let resource = st.resource.as_ref().map(|l| l.span).or(st.not_resource.as_ref().map(|l| l.span));
             let principal =
                 st.principal.as_ref().map(|p| p.span).or(st.not_principal.as_ref().map(|p| p.span));
+            // What is not allowed must be known to be there: an element of which nothing is
+            // known may be null (absent) in Terraform.
+            let resource_there =
+                st.resource.iter().chain(&st.not_resource).find(|l| !l.nothing_known()).map(|l| l.span);
+            let principal_there =
+                st.principal.iter().chain(&st.not_principal).find(|p| !p.nothing_known()).map(|p| p.span);
             match policy.kind {
                 PolicyKind::Permission => {
-                    if let Some(span) = principal {
+                    if let Some(span) = principal_there {
                         out.emit(span, format!("permission policy {} has a `Principal`", st.label()))
                             .label("not allowed in an identity policy")
                             .help("remove `Principal`; an identity policy applies to the role or user it is attached to");
@@ -59,7 +65,7 @@ impl Rule for MisplacedResourceOrPrincipal {
                     }
                 }
                 PolicyKind::Trust => {
-                    if let Some(span) = resource {
+                    if let Some(span) = resource_there {
                         out.emit(span, format!("trust policy {} has a `Resource`", st.label()))
                             .label("not allowed in a role trust policy")
                             .help("remove it: the resource of a trust policy is the role itself");
@@ -81,7 +87,7 @@ impl Rule for MisplacedResourceOrPrincipal {
                     }
                 }
                 PolicyKind::ServiceControl => {
-                    if let Some(span) = principal {
+                    if let Some(span) = principal_there {
                         out.emit(span, format!("service control policy {} has a `Principal`", st.label()))
                             .label("not allowed in an SCP")
                             .help("remove `Principal`; an SCP applies to every principal of the accounts it is attached to");
