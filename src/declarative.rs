@@ -133,8 +133,12 @@ pub fn load_dir(dir: &Path) -> Result<Vec<DeclarativeRule>, DeclarativeError> {
         .collect()
 }
 
+/// An element of which nothing is known (a Terraform value that may be null, so absent) is left
+/// out: a selector that tests for the element must not match a guess.
 fn list(l: &Option<ValueList>) -> Option<J> {
-    l.as_ref().map(|l| J::Array(l.items.iter().map(|v| v.text.clone().map_or(J::Null, J::String)).collect()))
+    l.as_ref()
+        .filter(|l| !l.nothing_known())
+        .map(|l| J::Array(l.items.iter().map(|v| v.text.clone().map_or(J::Null, J::String)).collect()))
 }
 
 /// The normalised policy: `Statement` always an array, element values always arrays.
@@ -158,7 +162,7 @@ fn normalise_statement(st: &Statement) -> J {
         m.insert("Effect".into(), e.value.text.clone().map_or(J::Null, J::String));
     }
     for (key, p) in [("Principal", &st.principal), ("NotPrincipal", &st.not_principal)] {
-        if let Some(p) = p {
+        if let Some(p) = p.as_ref().filter(|p| !p.nothing_known()) {
             let value = if p.wildcard {
                 json!("*")
             } else {
