@@ -173,14 +173,20 @@ fn normalize(p: &Path) -> String {
     let mut out: Vec<String> = Vec::new();
     for c in p.components() {
         match c {
-            Component::CurDir => {}
+            // An absolute path keeps one leading `/` (below), so a child module's files are
+            // shown as the same file scanned on its own is, whichever job reads it first.
+            Component::CurDir | Component::RootDir => {}
             Component::ParentDir if out.last().is_some_and(|l| l != "..") => {
                 out.pop();
             }
             other => out.push(other.as_os_str().to_string_lossy().into_owned()),
         }
     }
-    if out.is_empty() { ".".into() } else { out.join("/") }
+    match (p.has_root(), out.is_empty()) {
+        (true, _) => format!("/{}", out.join("/")),
+        (false, true) => ".".into(),
+        (false, false) => out.join("/"),
+    }
 }
 
 /// The `*.tf` and `*.tf.json` files of a child module directory, as sources (shared with the
@@ -295,5 +301,14 @@ mod tests {
     fn installed_keys_are_call_names_without_instance_keys() {
         assert_eq!(super::installed_key("", "roles"), "roles");
         assert_eq!(super::installed_key(r#"module.roles["a"].module.x[0]"#, "inner"), "roles.x.inner");
+    }
+
+    #[test]
+    fn child_directories_are_shown_as_written_with_one_leading_slash() {
+        use std::path::Path;
+        assert_eq!(super::normalize(Path::new("/work/repo/examples/../modules/x")), "/work/repo/modules/x");
+        assert_eq!(super::normalize(Path::new("envs/prod/../../modules/x")), "modules/x");
+        assert_eq!(super::normalize(Path::new("./a/..")), ".");
+        assert_eq!(super::normalize(Path::new("../shared")), "../shared");
     }
 }
