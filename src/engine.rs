@@ -1038,10 +1038,8 @@ pub fn sort_findings(findings: &mut [Finding], sources: &SourceMap) {
     let mut ids: Vec<crate::source::SourceId> = findings.iter().map(|f| f.span.src).collect();
     ids.sort_unstable();
     ids.dedup();
-    let mut named: Vec<(String, crate::source::SourceId)> = ids
-        .into_iter()
-        .map(|id| (sources.get(id).map(|s| s.name.clone()).unwrap_or_default(), id))
-        .collect();
+    let mut named: Vec<(String, crate::source::SourceId)> =
+        ids.into_iter().map(|id| (sources.get(id).map(|s| s.name.clone()).unwrap_or_default(), id)).collect();
     named.sort();
     let mut rank: std::collections::HashMap<crate::source::SourceId, u32> = Default::default();
     let mut r = 0u32;
