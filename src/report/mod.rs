@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod paths;
 pub mod sarif;
 pub mod sarif_fixes;
+pub mod sarif_location;
 pub mod statistics;
 pub mod terminal;
 

@@ -5,9 +5,9 @@
 use serde::Serialize;
 
 use crate::report::paths::Rebase;
+use crate::report::sarif_location::{ArtifactLocation, Region, artifact_location, uri_path};
 use crate::report::{Run, located};
 use crate::rules::{Family, Finding, RuleMeta, Severity};
-use crate::source::LineCol;
 
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const INFORMATION_URI: &str = crate::rules::REPOSITORY;
@@ -125,66 +125,6 @@ fn rule_out<'a>(m: &'a RuleMeta, docs: &'a str, help_uri: Option<String>) -> Rul
         },
         short_description: Text { text: m.summary },
     }
-}
-
-/// Percent-encodes what may not appear in a URI reference path; keeps `/`.
-fn uri_path(p: &str) -> String {
-    let mut out = String::with_capacity(p.len());
-    for b in p.replace('\\', "/").bytes() {
-        if b.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=:@".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// A SARIF `artifactLocation`.
-#[derive(Serialize)]
-pub struct ArtifactLocation {
-    uri: String,
-    #[serde(rename = "uriBaseId", skip_serializing_if = "Option::is_none")]
-    uri_base_id: Option<&'static str>,
-}
-
-/// A SARIF `region` by 1-based line and column.
-#[derive(Serialize)]
-pub struct Region {
-    #[serde(rename = "endColumn")]
-    pub end_column: usize,
-    #[serde(rename = "endLine")]
-    pub end_line: usize,
-    #[serde(rename = "startColumn")]
-    pub start_column: usize,
-    #[serde(rename = "startLine")]
-    pub start_line: usize,
-}
-
-impl Region {
-    pub fn new(start: LineCol, end: LineCol) -> Region {
-        Region {
-            end_column: end.column,
-            end_line: end.line,
-            start_column: start.column,
-            start_line: start.line,
-        }
-    }
-}
-
-fn artifact_location(path: &str, root: &Rebase) -> ArtifactLocation {
-    if let Some(rel) = root.relative(path) {
-        return ArtifactLocation { uri: uri_path(&rel), uri_base_id: Some("%SRCROOT%") };
-    }
-    let p = std::path::Path::new(path);
-    let uri = if p.is_absolute() {
-        format!("file://{}", uri_path(path))
-    } else {
-        // Outside the root (or standard input): a relative reference GitHub cannot map, but
-        // the path as the user reported it.
-        uri_path(path)
-    };
-    ArtifactLocation { uri, uri_base_id: None }
 }
 
 #[derive(Serialize)]

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::report::sarif::{ArtifactLocation, Region};
+use crate::report::sarif_location::{ArtifactLocation, Region};
 use crate::rules::Finding;
 use crate::source::SourceMap;
 
