@@ -195,7 +195,8 @@ fn progress_bar(quiet: bool) -> Option<(indicatif::ProgressBar, Progress)> {
     Some((bar, hook))
 }
 
-pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
+/// Flag combinations clap cannot express.
+fn validate(args: &CheckArgs) -> Result<(), Error> {
     if args.statistics && !matches!(args.format, OutputFormat::Human | OutputFormat::Concise) {
         return Err(Error::Usage("--statistics works with --format human or concise".into()));
     }
@@ -207,6 +208,11 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
     if args.unsafe_fixes && !args.fix && !args.diff {
         return Err(Error::Usage("--unsafe-fixes works with --fix or --diff".into()));
     }
+    Ok(())
+}
+
+pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
+    validate(args)?;
     let Prepared { mut opts, threshold, config } = options(args)?;
     if let Some(c) = &config {
         warn_expired(c);
@@ -262,32 +268,47 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, Error> {
     let failed = threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t));
     let mut render = render_options(args, threshold)?;
     render.fixes = fix_counts(args, &report.findings, outcome.as_ref());
-    // Streamed to the destination: a report of many findings is never held whole.
-    match &args.output {
-        Some(path) => std::fs::File::create(path)
-            .and_then(|f| report::render(fmt, &report, &fps, &render, &mut std::io::BufWriter::new(f)))
-            .map_err(|e| Error::Path { path: path.clone(), source: e })?,
-        None => report::render(
-            fmt,
-            &report,
-            &fps,
-            &render,
-            &mut std::io::BufWriter::new(std::io::stdout().lock()),
-        )?,
-    }
-    if let Some(o) = &outcome {
-        let left = fixes_left(args, &report.findings).saturating_sub(o.dropped.len());
-        if left > 0 && !args.quiet {
-            eprintln!(
-                "note: {} with a fix were left as they are: standard input, files outside the scanned paths and files trustlint re-encoded to read are never written",
-                plural(left, "finding")
-            );
-        }
-        if !fix_notes(o, args.quiet) {
-            return Ok(exit(EXIT_USAGE));
-        }
+    write_report(args, fmt, &report, &fps, &render)?;
+    if let Some(o) = &outcome
+        && !fixes_reported(args, o, &report.findings)
+    {
+        return Ok(exit(EXIT_USAGE));
     }
     Ok(exit(super::check_aws::status(fetched.as_ref(), if failed { EXIT_FINDINGS } else { EXIT_OK })))
+}
+
+/// Streamed to the destination: a report of many findings is never held whole.
+fn write_report(
+    args: &CheckArgs,
+    fmt: report::Format,
+    report: &Report,
+    fps: &[String],
+    render: &report::RenderOptions,
+) -> Result<(), Error> {
+    match &args.output {
+        Some(path) => std::fs::File::create(path)
+            .and_then(|f| report::render(fmt, report, fps, render, &mut std::io::BufWriter::new(f)))
+            .map_err(|e| Error::Path { path: path.clone(), source: e }),
+        None => Ok(report::render(
+            fmt,
+            report,
+            fps,
+            render,
+            &mut std::io::BufWriter::new(std::io::stdout().lock()),
+        )?),
+    }
+}
+
+/// The notes after `--fix`: fixes left unwritten and fixes dropped; false when a fix failed.
+fn fixes_reported(args: &CheckArgs, o: &fixer::Fixed, findings: &[Finding]) -> bool {
+    let left = fixes_left(args, findings).saturating_sub(o.dropped.len());
+    if left > 0 && !args.quiet {
+        eprintln!(
+            "note: {} with a fix were left as they are: standard input, files outside the scanned paths and files trustlint re-encoded to read are never written",
+            plural(left, "finding")
+        );
+    }
+    fix_notes(o, args.quiet)
 }
 
 /// Fixed and still fixable findings, for the summary line.
