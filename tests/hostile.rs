@@ -297,21 +297,29 @@ fn twenty_thousand_statements() {
     assert_bounded("many.json", &policy, Duration::from_secs(60), Some("TL307"));
 }
 
-#[test]
-fn many_wildcard_external_id_patterns() {
-    // The issue's case: 28 statements of 20 values each took 84 s. The reasoning budget of
-    // the policy bounds it, and the run says that some answers are unknown.
+/// 28 statements of 20 wildcard external id values each (the issue's case took 84 s).
+fn wildcard_id_policy(stack_suffix: &str) -> String {
     let statements: Vec<String> = (0..28)
         .map(|i| {
-            let patterns: Vec<String> = (0..20).map(|j| format!(r#""acme@*@stack-{i}-{j}@*""#)).collect();
+            let patterns: Vec<String> =
+                (0..20).map(|j| format!(r#""acme@*@stack-{i}-{j}{stack_suffix}@*""#)).collect();
             format!(
                 r#"{{"Effect": "Allow", "Principal": {{"AWS": "arn:aws:iam::324880187172:root"}}, "Action": "sts:AssumeRole", "Condition": {{"StringLike": {{"sts:ExternalId": [{}]}}}}}}"#,
                 patterns.join(", ")
             )
         })
         .collect();
-    let policy = format!(r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#, statements.join(","));
-    let r = assert_bounded("patterns.json", &policy, Duration::from_secs(180), None);
+    format!(r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#, statements.join(","))
+}
+
+#[test]
+fn many_wildcard_external_id_patterns() {
+    // Whole-part values are answered from their text: every question is decided.
+    let r = assert_bounded("patterns.json", &wildcard_id_policy(""), Duration::from_secs(180), Some("TL009"));
+    assert!(!r.stderr.contains("reasoning budget"), "{}", r.stderr);
+    // A `?` inside the stack part leaves them to the automata: the reasoning budget of the
+    // policy bounds the run, and the run says that some answers are unknown.
+    let r = assert_bounded("patterns.json", &wildcard_id_policy("?"), Duration::from_secs(180), None);
     assert!(
         r.stderr.contains("warning: patterns.json: reasoning budget of 8000000 steps spent; later questions about its conditions are unknown"),
         "{}",

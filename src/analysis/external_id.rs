@@ -11,8 +11,11 @@
 use std::fmt;
 use std::sync::OnceLock;
 
+mod fast;
+
 use crate::analysis::reason::{self, Lang, ReasonError, Universe};
 pub use crate::aws::spacelift::Phase;
+use fast::Split;
 
 /// One `@`-separated part of an external id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -120,6 +123,8 @@ pub struct Grammar {
     parts: [OnceLock<Lang>; 4],
     current: OnceLock<Lang>,
     legacy: OnceLock<Lang>,
+    /// Each part's shortest value (see [`Grammar::part_witness`]).
+    part_witnesses: [OnceLock<Option<String>>; 4],
     universe: Universe,
 }
 
@@ -165,6 +170,7 @@ impl Grammar {
             parts: Default::default(),
             current: OnceLock::new(),
             legacy: OnceLock::new(),
+            part_witnesses: Default::default(),
             universe: Universe::sts_external_id(),
             config,
         };
@@ -219,6 +225,27 @@ impl Grammar {
 
     fn part_lang(&self, part: Part) -> &Lang {
         compiled(&self.parts[part_index(part)], || self.part_re(part).to_string())
+    }
+
+    /// The shortest value of a part (first in the search's order) within the characters STS
+    /// allows.
+    fn part_witness(&self, part: Part) -> Option<String> {
+        self.part_witnesses[part_index(part)]
+            .get_or_init(|| {
+                let lang = self.part_lang(part);
+                reason::budget::outside(|| lang.shortest_witness_in(&self.charset())).ok().flatten()
+            })
+            .clone()
+    }
+
+    /// The characters of external ids, without the length bounds (which apply to whole ids).
+    fn charset(&self) -> Universe {
+        self.universe.without_length()
+    }
+
+    /// The stack part is the documented one, which has infinitely many values.
+    fn documented_stack(&self) -> bool {
+        self.config.stack == GrammarConfig::default().stack
     }
 
     fn part_re(&self, part: Part) -> &str {
@@ -483,20 +510,38 @@ pub fn analyse(lang: &Lang, grammar: &Grammar) -> Result<Analysis, ReasonError> 
 pub struct Questions<'g> {
     pub lang: Lang,
     grammar: &'g Grammar,
+    /// The patterns split on `@`, when they line up with the formats (see `fast.rs`).
+    split: OnceLock<Option<Split>>,
 }
 
 impl<'g> Questions<'g> {
     pub fn new(lang: Lang, grammar: &'g Grammar) -> Questions<'g> {
-        Questions { lang, grammar }
+        Questions { lang, grammar, split: OnceLock::new() }
+    }
+
+    /// The same questions answered by the automata alone, for tests that compare both ways.
+    #[cfg(test)]
+    fn automata_only(lang: Lang, grammar: &'g Grammar) -> Questions<'g> {
+        Questions { lang, grammar, split: OnceLock::from(None) }
+    }
+
+    fn split(&self) -> Option<&Split> {
+        self.split.get_or_init(|| Split::of(&self.lang)).as_ref()
     }
 
     /// An accepted current-format id.
     pub fn current(&self) -> Result<Option<String>, ReasonError> {
+        if let Some(s) = self.split() {
+            return Ok(s.witness(self.grammar, Format::Current, None, None));
+        }
         self.lang.and(self.grammar.language(Format::Current)).shortest_witness_in(&self.grammar.universe)
     }
 
     /// An accepted legacy-format id.
     pub fn legacy(&self) -> Result<Option<String>, ReasonError> {
+        if let Some(s) = self.split() {
+            return Ok(s.witness(self.grammar, Format::Legacy, None, None));
+        }
         self.lang.and(self.grammar.language(Format::Legacy)).shortest_witness_in(&self.grammar.universe)
     }
 
@@ -518,6 +563,9 @@ impl<'g> Questions<'g> {
         if self.current()?.is_none() {
             return Ok(None);
         }
+        if let Some(s) = self.split() {
+            return Ok(s.witness(self.grammar, Format::Current, Some(p), None));
+        }
         self.lang
             .and(self.grammar.language(Format::Current))
             .and(&phase_suffix(p)?)
@@ -529,6 +577,9 @@ impl<'g> Questions<'g> {
     pub fn any_stack(&self) -> Result<Vec<AnyStack>, ReasonError> {
         let (lang, grammar, u) = (&self.lang, self.grammar, &self.grammar.universe);
         let mut any_stack = Vec::new();
+        if let Some(found) = self.any_stack_from_text() {
+            return Ok(found);
+        }
         if self.current()?.is_some() {
             // Exact for "some account and integration id whose every stack is accepted": see
             // Lang::prefix_accepting_all_suffixes. Checked per phase, since `acme@*@*@read`
@@ -555,6 +606,26 @@ impl<'g> Questions<'g> {
         Ok(any_stack)
     }
 
+    /// TL204's answer from the split patterns, when they line up.
+    fn any_stack_from_text(&self) -> Option<Vec<AnyStack>> {
+        let s = self.split()?;
+        let g = self.grammar;
+        let mut found = Vec::new();
+        if s.witness(g, Format::Current, None, None).is_some() {
+            for p in Phase::ALL {
+                if let Some(prefix) = s.any_stack_prefix(g, Format::Current, Some(p))? {
+                    found.push(AnyStack { format: Format::Current, phase: Some(p), prefix });
+                }
+            }
+        }
+        if s.witness(g, Format::Legacy, None, None).is_some()
+            && let Some(prefix) = s.any_stack_prefix(g, Format::Legacy, None)?
+        {
+            found.push(AnyStack { format: Format::Legacy, phase: None, prefix });
+        }
+        Some(found)
+    }
+
     /// Why no valid id is accepted (TL201), or `None` when one is.
     pub fn invalid(&self) -> Result<Option<Diagnosis>, ReasonError> {
         if self.accepts_valid()? {
@@ -574,6 +645,10 @@ pub fn foreign_account_witness(
     grammar: &Grammar,
     account: &str,
 ) -> Result<Option<String>, ReasonError> {
+    if let Some(s) = Split::of(lang) {
+        let ids = [Format::Current, Format::Legacy].map(|f| s.witness(grammar, f, None, Some(account)));
+        return Ok(reason::globs::least(ids.into_iter().flatten()));
+    }
     let own = Lang::regex(&format!("{}@(?s:.*)", reason::escape(account)))?;
     lang.and(&grammar.language(Format::Current).or(grammar.language(Format::Legacy)))
         .and(&own.complement())

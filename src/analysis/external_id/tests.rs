@@ -16,6 +16,21 @@ fn analyse_like(p: &str) -> Analysis {
 const ULID: &str = "01GE7K9SR2DQBCRQ90DH70JF6Y";
 
 #[test]
+fn common_shapes_are_answered_from_the_text() {
+    for p in ["acme@*@stack-a@read", "acme@*@*@*", "*@*@*@write", "acme@stack_a", "a@b@c@d@e"] {
+        assert!(Split::of(&like(p)).is_some(), "{p}");
+    }
+    // A `*` that may stand for `@`, a `?`, a `*` inside a part: the automata answer.
+    for p in ["acme@*", "acme@*@st?ck@read", "acme@*@stack-*@read"] {
+        assert!(Split::of(&like(p)).is_none(), "{p}");
+    }
+    let a = analyse_like("acme@*@stack-a@*");
+    assert_eq!(a.current.as_deref(), Some("acme@00000000000000000000000000@stack-a@read"));
+    assert_eq!(a.write.as_deref(), Some("acme@00000000000000000000000000@stack-a@write"));
+    assert!(a.any_stack.is_empty());
+}
+
+#[test]
 fn parses_current_and_legacy() {
     let g = grammar();
     assert_eq!(
@@ -231,8 +246,41 @@ mod props {
         .prop_map(|v| v.concat())
     }
 
+    /// Ids split on `@` the way users write them: whole parts, with wildcards here and there.
+    fn id_pattern() -> impl Strategy<Value = String> {
+        let part = prop::sample::select(vec![
+            "acme", "*", "a", "x*", "?", "stack-a", ULID, "read", "write", "Acme", "",
+        ]);
+        prop::collection::vec(part, 1..6).prop_map(|v| v.join("@"))
+    }
+
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(96))]
+        #![proptest_config(ProptestConfig::with_cases(384))]
+
+        /// Questions answered from the split patterns agree with the automata, witness for
+        /// witness.
+        #[test]
+        fn split_answers_agree_with_automata(values in prop::collection::vec(id_pattern(), 1..4), equals in any::<bool>()) {
+            let g = grammar();
+            let kind = if equals { PatternKind::Equals } else { PatternKind::Like };
+            let lang = Lang::patterns(kind, &values, VarMode::Literal).expect("values compile");
+            let fast = Questions::new(lang.clone(), &g);
+            let slow = Questions::automata_only(lang.automaton_form(), &g);
+            prop_assert_eq!(fast.current(), slow.current(), "{:?}", values);
+            prop_assert_eq!(fast.legacy(), slow.legacy(), "{:?}", values);
+            for p in Phase::ALL {
+                prop_assert_eq!(fast.phase(p), slow.phase(p), "{:?} {:?}", values, p);
+            }
+            prop_assert_eq!(fast.any_stack(), slow.any_stack(), "{:?}", values);
+            prop_assert_eq!(fast.invalid(), slow.invalid(), "{:?}", values);
+            for account in ["acme", "a", "aa"] {
+                prop_assert_eq!(
+                    foreign_account_witness(&lang, &g, account),
+                    foreign_account_witness(&lang.automaton_form(), &g, account),
+                    "{:?} {}", values, account
+                );
+            }
+        }
 
         #[test]
         fn witnesses_are_valid_and_accepted(p in pattern()) {

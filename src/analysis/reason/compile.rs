@@ -42,7 +42,7 @@ pub enum VarMode {
 
 /// One lexical unit of a condition value after policy-variable processing.
 #[derive(Debug, PartialEq, Eq)]
-enum Token {
+pub(super) enum Token {
     Char(char),
     /// `*`: any run of characters.
     Star,
@@ -52,7 +52,7 @@ enum Token {
     Var,
 }
 
-fn tokenize(value: &str, wildcards: bool, vars: VarMode) -> Vec<Token> {
+pub(super) fn tokenize(value: &str, wildcards: bool, vars: VarMode) -> Vec<Token> {
     let chars: Vec<char> = value.chars().collect();
     let mut out = Vec::with_capacity(chars.len());
     let mut i = 0;

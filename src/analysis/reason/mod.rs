@@ -16,6 +16,7 @@
 
 pub mod budget;
 mod compile;
+pub mod globs;
 mod memo;
 mod search;
 #[cfg(test)]
@@ -128,6 +129,11 @@ impl Universe {
         Universe::ascii(&set, 2, Some(1224))
     }
 
+    /// The same characters without length bounds.
+    pub fn without_length(&self) -> Universe {
+        Universe { allowed: self.allowed, min_chars: 0, max_chars: None }
+    }
+
     fn allows(&self, b: u8) -> bool {
         self.allowed[b as usize]
     }
@@ -152,7 +158,12 @@ pub enum NotUniversal {
 
 #[derive(Debug)]
 enum Node {
-    Atom { dfa: Arc<Dfa>, regex: String },
+    Atom {
+        dfa: Arc<Dfa>,
+        regex: String,
+    },
+    /// Condition values still as text (see `globs.rs`).
+    Globs(globs::Globs),
     And(Vec<Lang>),
     Or(Vec<Lang>),
     Not(Lang),
@@ -186,7 +197,7 @@ impl Lang {
 
     /// The strings one condition value matches under `kind`.
     pub fn pattern(kind: PatternKind, value: &str, vars: VarMode) -> Result<Lang, ReasonError> {
-        Lang::atom(pattern_regex(kind, value, vars)?)
+        Lang::patterns(kind, &[value], vars)
     }
 
     /// The strings a condition value with unknown holes may match under `kind`: each known
@@ -216,6 +227,27 @@ impl Lang {
         values: &[S],
         vars: VarMode,
     ) -> Result<Lang, ReasonError> {
+        if matches!(kind, PatternKind::Equals | PatternKind::Like) && lazy_enough(kind, values) {
+            return Ok(globs::Globs::lang(kind, values, vars));
+        }
+        Lang::compile_patterns(kind, values, vars)
+    }
+
+    /// The plain globs (or literals) this language is the union of, when it is one condition's
+    /// `StringLike` or `StringEquals` values without runtime variables: questions about
+    /// their parts can then be answered from the text.
+    pub fn globs(&self) -> Option<&[globs::Glob]> {
+        match &*self.0 {
+            Node::Globs(g) => g.plain(),
+            _ => None,
+        }
+    }
+
+    fn compile_patterns<S: AsRef<str>>(
+        kind: PatternKind,
+        values: &[S],
+        vars: VarMode,
+    ) -> Result<Lang, ReasonError> {
         let regexes =
             values.iter().map(|v| pattern_regex(kind, v.as_ref(), vars)).collect::<Result<Vec<_>, _>>()?;
         if regexes.len() > 1 {
@@ -228,6 +260,19 @@ impl Lang {
         }
         let langs = regexes.into_iter().map(Lang::atom).collect::<Result<Vec<_>, _>>()?;
         Ok(Lang::union(langs))
+    }
+
+    /// The same language with every condition value compiled, so that every question goes to
+    /// the automata: tests compare the answers from the text with theirs.
+    #[cfg(test)]
+    pub(crate) fn automaton_form(&self) -> Lang {
+        match &*self.0 {
+            Node::Globs(g) => g.compiled().cloned().unwrap_or_else(|_| Lang::nothing()),
+            Node::Atom { .. } => self.clone(),
+            Node::And(v) => Lang::intersection(v.iter().map(Lang::automaton_form)),
+            Node::Or(v) => Lang::union(v.iter().map(Lang::automaton_form)),
+            Node::Not(l) => l.automaton_form().complement(),
+        }
     }
 
     /// Union of languages.
@@ -267,6 +312,7 @@ impl Lang {
     pub fn contains(&self, s: &str) -> bool {
         match &*self.0 {
             Node::Atom { dfa, .. } => run(dfa, s.as_bytes()),
+            Node::Globs(g) => g.contains(s),
             Node::And(v) => v.iter().all(|l| l.contains(s)),
             Node::Or(v) => v.iter().any(|l| l.contains(s)),
             Node::Not(l) => !l.contains(s),
@@ -290,12 +336,23 @@ impl Lang {
 
     /// A shortest string of the language that also belongs to `universe`.
     pub fn shortest_witness_in(&self, universe: &Universe) -> Result<Option<String>, ReasonError> {
+        let from_text = match &*self.0 {
+            Node::Globs(g) => g.witness_in(universe),
+            Node::Not(l) => match &*l.0 {
+                Node::Globs(g) => g.complement_witness_in(universe),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(answer) = from_text {
+            return Ok(answer);
+        }
         memo::answer(Question::Witness, self.key(), universe, || self.search_witness_in(universe))
     }
 
     fn search_witness_in(&self, universe: &Universe) -> Result<Option<String>, ReasonError> {
         let mut dfas = Vec::new();
-        let f = flatten(self, &mut dfas);
+        let f = flatten(self, &mut dfas)?;
         let product = with_utf8(dfas, f)?;
         let start = product.starts()?;
         product
@@ -344,9 +401,9 @@ impl Lang {
         let charset = Universe { allowed: universe.allowed, min_chars: 0, max_chars: None };
         // Phase 1: product of self's atoms (riding along) with the prefix language.
         let mut dfas = Vec::new();
-        let f_self = flatten(self, &mut dfas);
+        let f_self = flatten(self, &mut dfas)?;
         let n_self = dfas.len();
-        let f_prefix = flatten(prefixes, &mut dfas);
+        let f_prefix = flatten(prefixes, &mut dfas)?;
         let phase1 = with_utf8(dfas, f_prefix)?;
         let mut candidates: Vec<(Vec<regex_automata::util::primitives::StateID>, Vec<u8>)> = Vec::new();
         let mut seen = std::collections::HashSet::new();
@@ -362,7 +419,7 @@ impl Lang {
         }
         // Phase 2: from each candidate state, look for a suffix that self rejects.
         let mut dfas: Vec<Arc<Dfa>> = phase1.dfas[..n_self].to_vec();
-        let f_suffix = flatten(suffixes, &mut dfas);
+        let f_suffix = flatten(suffixes, &mut dfas)?;
         let formula = Formula::And(vec![f_suffix, Formula::Not(Box::new(f_self))]);
         let phase2 = with_utf8(dfas, formula)?;
         let fresh = phase2.starts()?;
@@ -392,6 +449,7 @@ impl Lang {
             Node::Atom { regex, .. } => {
                 let _ = write!(out, "{}:{regex}", regex.len());
             }
+            Node::Globs(g) => g.write_key(out),
             Node::And(v) | Node::Or(v) => {
                 out.push(if matches!(&*self.0, Node::And(_)) { '&' } else { '|' });
                 let _ = write!(out, "{}(", v.len());
@@ -413,6 +471,10 @@ impl fmt::Display for Lang {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &*self.0 {
             Node::Atom { regex, .. } => write!(f, "/{regex}/"),
+            Node::Globs(g) => match g.compiled() {
+                Ok(l) => write!(f, "{l}"),
+                Err(e) => write!(f, "<{e}>"),
+            },
             Node::And(v) if v.is_empty() => write!(f, "ANY"),
             Node::Or(v) if v.is_empty() => write!(f, "NONE"),
             Node::And(v) | Node::Or(v) => {
@@ -444,16 +506,30 @@ fn run(dfa: &Dfa, bytes: &[u8]) -> bool {
     search::accepts_at_end(dfa, s)
 }
 
-fn flatten(lang: &Lang, dfas: &mut Vec<Arc<Dfa>>) -> Formula {
-    match &*lang.0 {
+fn flatten(lang: &Lang, dfas: &mut Vec<Arc<Dfa>>) -> Result<Formula, ReasonError> {
+    Ok(match &*lang.0 {
         Node::Atom { dfa, .. } => {
             dfas.push(Arc::clone(dfa));
             Formula::Atom(dfas.len() - 1)
         }
-        Node::And(v) => Formula::And(v.iter().map(|l| flatten(l, dfas)).collect()),
-        Node::Or(v) => Formula::Or(v.iter().map(|l| flatten(l, dfas)).collect()),
-        Node::Not(l) => Formula::Not(Box::new(flatten(l, dfas))),
-    }
+        Node::Globs(g) => flatten(g.compiled()?, dfas)?,
+        Node::And(v) => Formula::And(v.iter().map(|l| flatten(l, dfas)).collect::<Result<_, _>>()?),
+        Node::Or(v) => Formula::Or(v.iter().map(|l| flatten(l, dfas)).collect::<Result<_, _>>()?),
+        Node::Not(l) => Formula::Not(Box::new(flatten(l, dfas)?)),
+    })
+}
+
+/// Values whose automaton cannot fail to build, so that building it lazily changes no answer,
+/// only when it is paid for: few and short, and no `?` after a `*` (`*a??????` must remember
+/// its last characters, which takes exponentially many states; a literal, or a glob whose
+/// wildcards are all `*`, or all `?`, has an automaton about as large as its text).
+fn lazy_enough<S: AsRef<str>>(kind: PatternKind, values: &[S]) -> bool {
+    let safe = |v: &str| {
+        // A runtime variable `${...}` matches like a `*`.
+        let first_run = [v.find('*'), v.find("${")].into_iter().flatten().min();
+        kind == PatternKind::Equals || first_run.is_none_or(|at| !v[at..].contains('?'))
+    };
+    values.len() <= 64 && values.iter().all(|v| v.as_ref().len() <= 2048 && safe(v.as_ref()))
 }
 
 /// Adds the "valid UTF-8" automaton to a product so complements never yield broken strings.

@@ -84,9 +84,22 @@ fn is_dead(dfa: &Dfa, s: StateID) -> bool {
 
 /// Bytes in the order the search tries them, so that among equally short witnesses the one made
 /// of readable characters wins.
-fn preference_order() -> &'static [u8] {
+pub(super) fn preference_order() -> &'static [u8] {
     static ORDER: OnceLock<Vec<u8>> = OnceLock::new();
     ORDER.get_or_init(compute_preference_order)
+}
+
+/// The place of `b` in [`preference_order`].
+pub(super) fn preference_rank(b: u8) -> u8 {
+    static RANKS: OnceLock<[u8; 256]> = OnceLock::new();
+    let ranks = RANKS.get_or_init(|| {
+        let mut ranks = [u8::MAX; 256];
+        for (i, &b) in preference_order().iter().enumerate() {
+            ranks[b as usize] = i as u8;
+        }
+        ranks
+    });
+    ranks[b as usize]
 }
 
 fn compute_preference_order() -> Vec<u8> {

@@ -314,3 +314,45 @@ fn exponential_patterns_fail_cleanly() {
     assert!(matches!(r, Err(ReasonError::Build { .. })), "{r:?}");
     assert!(start.elapsed().as_secs() < 60);
 }
+
+/// Values as rules see them: a few characters of ids, subjects and wildcards.
+fn glob_strategy() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop::sample::select(vec!["a", "b", "Z", "0", "-", "@", ":", "*", "?", "é", "ab"]),
+        0..7,
+    )
+    .prop_map(|v| v.concat())
+}
+
+fn universe_strategy() -> impl Strategy<Value = Universe> {
+    prop::sample::select(vec![
+        Universe::any(),
+        Universe::sts_external_id(),
+        Universe::ascii("ab0@", 0, Some(3)),
+        Universe::ascii("b-", 2, None),
+    ])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// The answers read from the text of plain values are the automata's, witness for witness.
+    #[test]
+    fn text_answers_agree_with_automata(
+        values in prop::collection::vec(glob_strategy(), 1..4),
+        u in universe_strategy(),
+        s in string_strategy(),
+    ) {
+        for kind in [PatternKind::Like, PatternKind::Equals] {
+            let text = Lang::patterns(kind, &values, VarMode::Literal).expect("values compile");
+            let dfa = text.automaton_form();
+            prop_assert_eq!(text.shortest_witness_in(&u), dfa.shortest_witness_in(&u), "{:?} {:?}", kind, values);
+            prop_assert_eq!(
+                text.complement().shortest_witness_in(&u),
+                dfa.complement().shortest_witness_in(&u),
+                "complement {:?} {:?}", kind, values
+            );
+            prop_assert_eq!(text.contains(&s), dfa.contains(&s), "{:?} {:?} {}", kind, values, s);
+        }
+    }
+}
