@@ -367,12 +367,32 @@ fn role_arn_without_the_verify_binary_says_how_to_fetch_the_trust_policy() {
     let dir = tempfile::tempdir().expect("tempdir");
     let exe = dir.path().join(format!("trustlint{}", std::env::consts::EXE_SUFFIX));
     std::fs::copy(env!("CARGO_BIN_EXE_trustlint"), &exe).expect("copy trustlint");
-    let out = std::process::Command::new(&exe)
-        .args(["simulate", "--role-arn", "arn:aws:iam::111122223333:role/app", "--principal", "111122223333"])
-        .env("PATH", dir.path())
-        .env_remove("TRUSTLINT_VERIFY_BIN")
-        .output()
-        .expect("trustlint runs");
+    let run = || {
+        std::process::Command::new(&exe)
+            .args([
+                "simulate",
+                "--role-arn",
+                "arn:aws:iam::111122223333:role/app",
+                "--principal",
+                "111122223333",
+            ])
+            .env("PATH", dir.path())
+            .env_remove("TRUSTLINT_VERIFY_BIN")
+            .output()
+    };
+    // A copied executable can be "busy" for a moment while another test thread forks with the
+    // copy's write handle still inherited (ETXTBSY); that is the test harness, not trustlint.
+    let mut attempt = run();
+    for _ in 0..20 {
+        match &attempt {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                attempt = run();
+            }
+            _ => break,
+        }
+    }
+    let out = attempt.expect("trustlint runs");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("needs the trustlint-verify binary"), "{err}");

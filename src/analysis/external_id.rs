@@ -11,6 +11,7 @@
 use std::fmt;
 use std::sync::OnceLock;
 
+mod documented;
 mod fast;
 
 use crate::analysis::reason::{self, Lang, ReasonError, Universe};
@@ -123,6 +124,9 @@ pub struct Grammar {
     parts: [OnceLock<Lang>; 4],
     current: OnceLock<Lang>,
     legacy: OnceLock<Lang>,
+    /// The configuration is the documented one, whose parts are checked without automata
+    /// (see `documented.rs`): a pre-commit run then builds none for literal ids.
+    documented: bool,
     /// Each part's shortest value (see [`Grammar::part_witness`]).
     part_witnesses: [OnceLock<Option<String>>; 4],
     universe: Universe,
@@ -171,6 +175,7 @@ impl Grammar {
             current: OnceLock::new(),
             legacy: OnceLock::new(),
             part_witnesses: Default::default(),
+            documented: config == GrammarConfig::default(),
             universe: Universe::sts_external_id(),
             config,
         };
@@ -227,9 +232,20 @@ impl Grammar {
         compiled(&self.parts[part_index(part)], || self.part_re(part).to_string())
     }
 
+    /// Whether `value` is a valid value of `part`.
+    fn part_contains(&self, part: Part, value: &str) -> bool {
+        match self.documented {
+            true => documented::contains(part, value),
+            false => self.part_lang(part).contains(value),
+        }
+    }
+
     /// The shortest value of a part (first in the search's order) within the characters STS
     /// allows.
     fn part_witness(&self, part: Part) -> Option<String> {
+        if self.documented {
+            return Some(documented::shortest(part).to_owned());
+        }
         self.part_witnesses[part_index(part)]
             .get_or_init(|| {
                 let lang = self.part_lang(part);
@@ -340,7 +356,7 @@ pub fn parse(id: &str, grammar: &Grammar) -> Result<ExternalId, GrammarError> {
         found => return Err(GrammarError::PartCount { found }),
     };
     for (&part, &value) in format.parts().iter().zip(&pieces) {
-        if !grammar.part_lang(part).contains(value) {
+        if !grammar.part_contains(part, value) {
             let n = value.chars().count();
             let detail = match part {
                 Part::IntegrationId | Part::Account => format!(" ({n} characters)"),
@@ -637,6 +653,13 @@ impl<'g> Questions<'g> {
 
 fn phase_suffix(p: Phase) -> Result<Lang, ReasonError> {
     Lang::regex(&format!("(?s:.*)@{p}"))
+}
+
+/// Whether `lang` accepts some current-format id whose parts are `known` where given (as
+/// written) and any valid value elsewhere, when the patterns line up with the parts (`None`:
+/// ask the automata).
+pub fn accepts_some_current_id(lang: &Lang, grammar: &Grammar, known: [Option<&str>; 4]) -> Option<bool> {
+    Split::of(lang)?.accepts_current(grammar, known)
 }
 
 /// An accepted valid id (either format) whose account part is not `account` (TL203).

@@ -4,6 +4,9 @@
 //! providers"). Given the subjects a trust accepts, it proves whether they pin one owner, and
 //! finds the subjects of pull requests and of every branch.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use crate::analysis::reason::{Lang, ReasonError, Universe, escape};
 
 /// GitHub user and organisation names: letters, digits and single hyphens, at most 39
@@ -93,8 +96,30 @@ fn regex(r: &str) -> Result<Lang, ReasonError> {
     Lang::regex(r)
 }
 
-/// Analyses the subjects `lang` accepts.
+/// Analyses seen this run are kept up to this many; then the memo is dropped whole.
+const MEMO_ENTRIES: usize = 4096;
+
+/// Analyses the subjects `lang` accepts. Remembered per language across rules and files: every
+/// trust of one repository's workflows asks about the same few subject patterns, and one
+/// analysis is about twenty automaton questions.
 pub fn analyse(lang: &Lang) -> Result<SubjectAnalysis, ReasonError> {
+    static MEMO: OnceLock<Mutex<HashMap<String, SubjectAnalysis>>> = OnceLock::new();
+    let memo = MEMO.get_or_init(Default::default);
+    let key = lang.key();
+    if let Some(hit) = memo.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return Ok(hit.clone());
+    }
+    // Failures are not kept: "the budget is spent" depends on the file that asks.
+    let found = analyse_anew(lang)?;
+    let mut memo = memo.lock().unwrap_or_else(|e| e.into_inner());
+    if memo.len() >= MEMO_ENTRIES {
+        memo.clear();
+    }
+    memo.insert(key, found.clone());
+    Ok(found)
+}
+
+fn analyse_anew(lang: &Lang) -> Result<SubjectAnalysis, ReasonError> {
     let documented = lang.and(&regex(&format!("repo:{OWNER}/{REPO}:{CONTEXT}"))?);
     let accepted = lang.and(&regex(&format!("repo:{OWNER}/{REPO}:.+"))?);
     let Some(first) = witness(&documented, &accepted)? else { return customised_only(lang) };

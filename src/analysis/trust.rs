@@ -427,6 +427,40 @@ pub fn accepts_external_id<'a>(
     accepts(unit, policy, statements, EXTERNAL_ID, Some(ids))
 }
 
+/// [`accepts_external_id`] for the ids a Spacelift attachment sends (`None`: no grammar). The
+/// parts are compared as text when the conditions line up with them; the template's automaton
+/// is built only for the conditions that do not.
+pub fn accepts_external_id_template<'a>(
+    unit: &Unit,
+    policy: &'a Policy,
+    statements: impl Iterator<Item = &'a Statement>,
+    template: &ExternalIdTemplate,
+) -> Option<Acceptance<'a>> {
+    let g = grammar()?;
+    let phase = template.phase.map(|p| p.as_str());
+    let known = [
+        template.account.as_deref(),
+        template.integration_id.as_deref(),
+        Some(template.stack.as_deref()?),
+        phase,
+    ];
+    let ids = std::cell::OnceCell::new();
+    let meets = |lang: &Lang| {
+        if let Some(answer) = crate::analysis::external_id::accepts_some_current_id(lang, g, known) {
+            return Ok(answer);
+        }
+        match ids.get_or_init(|| template_lang(template)) {
+            Some(ids) => lang.and(ids).is_empty().map(|e| !e),
+            // Undecided, as when the template's automaton cannot be built.
+            None => Err(crate::analysis::reason::ReasonError::Build {
+                regex: "the attachment's external ids".into(),
+                message: "no automaton".into(),
+            }),
+        }
+    };
+    Some(accepts_by(unit, policy, statements, EXTERNAL_ID, Some(&meets)))
+}
+
 /// Deny-aware acceptance of one key: whether some statement of `statements` (`Allow`
 /// statements of `policy`) passes a request that sends a value of `values` for `key`
 /// (`None`: a request that does not send the key), after the policy's `Deny` statements.
@@ -436,6 +470,26 @@ pub fn accepts<'a>(
     statements: impl Iterator<Item = &'a Statement>,
     key: &'a str,
     values: Option<&Lang>,
+) -> Acceptance<'a> {
+    match values {
+        None => accepts_by(unit, policy, statements, key, None),
+        Some(ids) => {
+            accepts_by(unit, policy, statements, key, Some(&|l: &Lang| l.and(ids).is_empty().map(|e| !e)))
+        }
+    }
+}
+
+/// Whether a language accepts some of the values a request sends.
+type Meets<'m> = &'m dyn Fn(&Lang) -> Result<bool, crate::analysis::reason::ReasonError>;
+
+/// [`accepts`] with the sent values as a question about each statement's language (`None`: a
+/// request that does not send the key).
+fn accepts_by<'a>(
+    unit: &Unit,
+    policy: &'a Policy,
+    statements: impl Iterator<Item = &'a Statement>,
+    key: &'a str,
+    values: Option<Meets>,
 ) -> Acceptance<'a> {
     let mut undecided = false;
     let mut refused = Vec::new();
@@ -451,9 +505,7 @@ pub fn accepts<'a>(
         };
         let (own, after_deny) = match values {
             None => (Ok(!eff.allow.required), Ok(eff.absent)),
-            Some(ids) => {
-                (eff.allow.lang.and(ids).is_empty().map(|e| !e), eff.lang.and(ids).is_empty().map(|e| !e))
-            }
+            Some(meets) => (meets(&eff.allow.lang), meets(&eff.lang)),
         };
         match (own, after_deny) {
             (_, Ok(true)) if eff.is_exact() => return Acceptance::Accepted,

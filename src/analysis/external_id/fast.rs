@@ -80,6 +80,23 @@ impl Split {
         globs::least(ids)
     }
 
+    /// Whether some current-format id with the `known` parts (each as written; any valid value
+    /// where `None`) is accepted. `None` when a known part holds `@`, which moves the parts.
+    pub fn accepts_current(&self, grammar: &Grammar, known: [Option<&str>; 4]) -> Option<bool> {
+        if known.iter().flatten().any(|k| k.contains('@')) {
+            return None;
+        }
+        let parts = Format::Current.parts();
+        Some(self.fits(Format::Current).any(|patterns| {
+            patterns.iter().zip(parts).zip(known).all(|((pattern, &part), k)| match (pattern, k) {
+                (PartPattern::Literal(l), Some(k)) => l == k,
+                (PartPattern::Literal(l), None) => grammar.part_contains(part, l),
+                // A lone `*` takes any text without `@`, and every part has valid values.
+                (PartPattern::Any, _) => true,
+            })
+        }))
+    }
+
     /// A shortest prefix (`<account>@<integration>@`, or `<account>@` for the legacy format)
     /// after which every stack is accepted (with `phase` for the current format). `None` from
     /// the outer option: the grammar's stack part is not the documented one, whose infinitely
@@ -147,7 +164,7 @@ fn part_pattern(pieces: &[Piece]) -> Option<PartPattern> {
 /// The shortest value of `part` the pattern allows there.
 fn part_value(grammar: &Grammar, part: Part, pattern: &PartPattern) -> Option<String> {
     match pattern {
-        PartPattern::Literal(l) => grammar.part_lang(part).contains(l).then(|| l.clone()),
+        PartPattern::Literal(l) => grammar.part_contains(part, l).then(|| l.clone()),
         PartPattern::Any => grammar.part_witness(part),
     }
 }

@@ -16,6 +16,17 @@ fn analyse_like(p: &str) -> Analysis {
 const ULID: &str = "01GE7K9SR2DQBCRQ90DH70JF6Y";
 
 #[test]
+fn documented_shortest_parts_are_the_automata_witnesses() {
+    let g = grammar();
+    for part in [Part::Account, Part::IntegrationId, Part::Stack, Part::Phase] {
+        let lang = g.part_lang(part);
+        let w = lang.shortest_witness_in(&g.charset()).expect("decidable");
+        assert_eq!(w.as_deref(), Some(documented::shortest(part)), "{part:?}");
+        assert!(lang.contains(documented::shortest(part)));
+    }
+}
+
+#[test]
 fn common_shapes_are_answered_from_the_text() {
     for p in ["acme@*@stack-a@read", "acme@*@*@*", "*@*@*@write", "acme@stack_a", "a@b@c@d@e"] {
         assert!(Split::of(&like(p)).is_some(), "{p}");
@@ -254,8 +265,24 @@ mod props {
         prop::collection::vec(part, 1..6).prop_map(|v| v.join("@"))
     }
 
+    fn part_value() -> impl Strategy<Value = String> {
+        let piece = prop::sample::select(vec![
+            "a", "z", "0", "7", "8", "A", "I", "Z", "-", "_", "@", ".", "é", "read", "write", ULID,
+        ]);
+        prop::collection::vec(piece, 0..5).prop_map(|v| v.concat())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(384))]
+
+        /// The documented parts checked by hand agree with the automata of their regexes.
+        #[test]
+        fn documented_parts_agree_with_automata(s in part_value()) {
+            let g = grammar();
+            for part in [Part::Account, Part::IntegrationId, Part::Stack, Part::Phase] {
+                prop_assert_eq!(documented::contains(part, &s), g.part_lang(part).contains(&s), "{:?} {}", part, s);
+            }
+        }
 
         /// Questions answered from the split patterns agree with the automata, witness for
         /// witness.
@@ -273,6 +300,24 @@ mod props {
             }
             prop_assert_eq!(fast.any_stack(), slow.any_stack(), "{:?}", values);
             prop_assert_eq!(fast.invalid(), slow.invalid(), "{:?}", values);
+            let cfg = g.config();
+            let knowns: [[Option<&str>; 4]; 4] = [
+                [Some("acme"), None, Some("stack-a"), Some("read")],
+                [None, None, Some("x"), None],
+                [Some("a"), Some(ULID), Some("stack-a"), Some("write")],
+                [Some("Acme"), Some("x"), Some("read"), Some("write")],
+            ];
+            for known in knowns {
+                let Some(fast) = accepts_some_current_id(&lang, &g, known) else { continue };
+                let re: Vec<String> = known
+                    .iter()
+                    .zip([cfg.account.as_str(), cfg.integration_id.as_str(), cfg.stack.as_str(), PHASE_RE])
+                    .map(|(k, rule)| k.map_or_else(|| format!("(?:{rule})"), reason::escape))
+                    .collect();
+                let ids = Lang::regex(&re.join("@")).expect("template compiles");
+                let slow = !lang.automaton_form().and(&ids).is_empty().expect("decidable");
+                prop_assert_eq!(fast, slow, "{:?} {:?}", values, known);
+            }
             for account in ["acme", "a", "aa"] {
                 prop_assert_eq!(
                     foreign_account_witness(&lang, &g, account),

@@ -436,8 +436,9 @@ impl Lang {
 
 impl Lang {
     /// The structure of the language, written so that two different structures never write the
-    /// same text (regexes are length-prefixed): the key under which its answers are remembered.
-    fn key(&self) -> String {
+    /// same text (regexes are length-prefixed): the key under which its answers are remembered,
+    /// here and by analyses that remember their own (`github_subject`).
+    pub fn key(&self) -> String {
         let mut out = String::new();
         self.write_key(&mut out);
         out

@@ -2,7 +2,7 @@ use crate::analysis::integration_caller::{
     Mode, WorkerId, admits_worker, admitting, mode, worker_external_id,
 };
 use crate::analysis::trust::{
-    Acceptance, accepts_external_id, configured_account, spacelift_assume_statements, template_lang,
+    Acceptance, accepts_external_id_template, configured_account, spacelift_assume_statements,
 };
 use crate::declare_rule;
 use crate::model::terraform::{ExternalIdTemplate, Phase, SpaceliftAttachment};
@@ -109,8 +109,12 @@ fn check_phase(
         phase: Some(phase),
         source: att.address.clone(),
     };
-    let Some(ids) = template_lang(&template) else { return };
-    let why = match accepts_external_id(ask.unit, ask.trust, statements.iter().copied(), &ids) {
+    let Some(acceptance) =
+        accepts_external_id_template(ask.unit, ask.trust, statements.iter().copied(), &template)
+    else {
+        return;
+    };
+    let why = match acceptance {
         Acceptance::Rejected(_) => "accepts no".to_string(),
         Acceptance::Denied(by) => {
             let labels: Vec<String> = by.iter().map(|d| d.label()).collect();
