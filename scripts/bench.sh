@@ -48,68 +48,7 @@ print(f"{cpu:.4f} {rss:.1f}")
 PY
 }
 
-# The generated corpus: deterministic, 40% trust policies, 40% permission policies, 20% `.tf`
-# modules, in directories of 1000 files (the first tenth is the 10% point for linearity).
-python3 - "$work/corpus" "$files" <<'PY'
-import json, os, random, sys
-out, n = sys.argv[1], int(sys.argv[2])
-rnd = random.Random(16)
-services = ["s3", "ec2", "iam", "lambda", "dynamodb", "sqs", "sns", "kms", "logs", "sts"]
-verbs = ["Get", "List", "Describe", "Put", "Create", "Delete", "Update", "Tag"]
-def trust(i):
-    st = [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::324880187172:root"},
-           "Action": "sts:AssumeRole",
-           "Condition": {"StringLike": {"sts:ExternalId": f"acme@*@stack-{i % 97}@{rnd.choice(['read', 'write', '*'])}"}}}]
-    if i % 3 == 0:
-        st.append({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"})
-    if i % 5 == 0:
-        st.append({"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},
-                   "Action": "sts:AssumeRoleWithWebIdentity",
-                   "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": f"repo:acme/app-{i % 41}:*"},
-                                 "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}})
-    return {"Version": "2012-10-17", "Statement": st}
-def permission(i):
-    st = []
-    for k in range(rnd.randint(2, 8)):
-        svc = rnd.choice(services)
-        acts = [f"{svc}:{rnd.choice(verbs)}{rnd.choice(['*', 'Object', 'Item', 'Function', 'Queue', 'Key'])}" for _ in range(rnd.randint(1, 6))]
-        res = "*" if rnd.random() < 0.3 else f"arn:aws:{svc}:eu-west-1:111122223333:thing/app-{i}-{k}/*"
-        st.append({"Sid": f"S{k}", "Effect": "Allow", "Action": acts, "Resource": res})
-    return {"Version": "2012-10-17", "Statement": st}
-def tf(i):
-    return f'''resource "aws_iam_role" "app" {{
-  name = "app-{i}"
-  assume_role_policy = jsonencode({{
-    Version = "2012-10-17"
-    Statement = [{{
-      Effect    = "Allow"
-      Principal = {{ AWS = "arn:aws:iam::324880187172:root" }}
-      Action    = "sts:AssumeRole"
-      Condition = {{ StringLike = {{ "sts:ExternalId" = "acme@*@app-{i}@*" }} }}
-    }}]
-  }})
-}}
-
-resource "aws_iam_role_policy" "app" {{
-  role = aws_iam_role.app.id
-  policy = jsonencode({{
-    Version = "2012-10-17"
-    Statement = [{{ Effect = "Allow", Action = ["s3:GetObject", "s3:PutObject"], Resource = "arn:aws:s3:::app-{i}/*" }}]
-  }})
-}}
-'''
-for i in range(n):
-    d = os.path.join(out, f"d{i // 1000:03}")
-    kind = i % 5
-    if kind == 4:
-        path = os.path.join(d, f"m{i}", "main.tf")
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        open(path, "w").write(tf(i))
-        continue
-    os.makedirs(d, exist_ok=True)
-    doc = trust(i) if kind < 2 else permission(i)
-    json.dump(doc, open(os.path.join(d, f"p{i}.json"), "w"), indent=2)
-PY
+python3 scripts/gen_corpus.py "$work/corpus" "$files"
 tenth=$(find "$work/corpus" -maxdepth 1 -mindepth 1 -type d | sort | head -n $(( (files + 9999) / 10000 )))
 corpus_mb=$(find "$work/corpus" -type f -printf '%s\n' | awk '{s += $1} END {printf "%.0f", s / 1048576}')
 # shellcheck disable=SC2086 # a list of directories
@@ -121,12 +60,14 @@ import json, sys
 st = [{"Sid": f"s-{i}", "Effect": "allow", "Action": "s3:GetObject", "Resource": "*"} for i in range(5000)]
 json.dump({"Version": "2012-10-17", "Statement": st}, open(sys.argv[1], "w"), indent=2)
 PY
-python3 - "$work/patterns.json" <<'PY'
+python3 - "$work/patterns.json" "$work/patterns-q.json" <<'PY'
 import json, sys
-# Issue 15's pathological trust policy: 28 statements of 20 wildcard external id patterns.
-sts = [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::324880187172:root"}, "Action": "sts:AssumeRole",
-        "Condition": {"StringLike": {"sts:ExternalId": [f"acme@*@stack-{i}-{j}@*" for j in range(20)]}}} for i in range(28)]
-json.dump({"Version": "2012-10-17", "Statement": sts}, open(sys.argv[1], "w"))
+# Issue 15's pathological trust policy: 28 statements of 20 wildcard external id patterns, as
+# whole parts (answered from the text) and with a `?` in the stack part (left to the automata).
+for out, q in zip(sys.argv[1:], ["", "?"]):
+    sts = [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::324880187172:root"}, "Action": "sts:AssumeRole",
+            "Condition": {"StringLike": {"sts:ExternalId": [f"acme@*@stack-{i}-{j}{q}@*" for j in range(20)]}}} for i in range(28)]
+    json.dump({"Version": "2012-10-17", "Statement": sts}, open(out, "w"))
 PY
 cp examples/spacelift-trust.json "$work/one.json"
 mkdir -p "$work/one-tf" && cp examples/terraform/main.tf "$work/one-tf/main.tf"
@@ -156,6 +97,7 @@ case_row "one small main.tf (pre-commit)" - "$runs" "$bin" check "$work/one-tf/m
 tf_one_cpu=$(cut -d' ' -f1 "$work/last")
 case_row "28 statements x 20 wildcard external ids" - 1 "$bin" check "$work/patterns.json"
 patterns_cpu=$(cut -d' ' -f1 "$work/last")
+case_row "28 x 20 wildcard external ids with a ? (automata)" - 1 "$bin" check "$work/patterns-q.json"
 for fmt in json human sarif; do
   case_row "10000 findings, $fmt" - 1 "$bin" check --format "$fmt" --output "$work/out.$fmt" "$work/many-findings.json"
   read -r "f_cpu_$fmt" "f_rss_$fmt" <"$work/last"

@@ -5,9 +5,9 @@
 #   scripts/compare-findings.sh REFERENCE_BIN [CANDIDATE_BIN]
 #
 # CANDIDATE_BIN defaults to target/release/trustlint. Inputs: every fixtures/<dir>/ (with its
-# trustlint.toml when it has one, as tests/fixtures.rs does), examples/, and the AWS managed-policy
-# corpus (../shared/data/aws-managed-policies or $TRUSTLINT_CORPUS; skipped with a message when
-# absent). Exit status 0 when every report is identical, 1 when one differs (the diff is printed).
+# trustlint.toml when it has one, as tests/fixtures.rs does), examples/, 2,000 generated files
+# (scripts/gen_corpus.py) and the AWS managed-policy corpus (../shared/data/aws-managed-policies
+# or $TRUSTLINT_CORPUS; skipped with a message when absent). Exit status 0 when every report is identical, 1 when one differs (the diff is printed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ref="${1:?usage: scripts/compare-findings.sh REFERENCE_BIN [CANDIDATE_BIN]}"
@@ -44,6 +44,10 @@ for dir in fixtures/*/; do
   cases=$((cases + 1))
 done
 report examples --no-config examples
+cases=$((cases + 1))
+# Generated input of every kind (the benchmark's generator, 2,000 files).
+python3 scripts/gen_corpus.py "$out/generated" 2000
+report generated --no-config "$out/generated"
 cases=$((cases + 1))
 if [ -d "$corpus" ]; then
   report managed --no-config "$corpus"
