@@ -1,15 +1,17 @@
-//! The external id questions answered by splitting patterns on `@`, before any automaton.
+//! The external id questions answered by splitting patterns on `@`, before any automaton of
+//! a whole pattern.
 //!
 //! An id of a format has exactly its parts' count minus one `@` (no part may hold one), so a
 //! pattern with exactly that many literal `@` lines up with the parts: each of its wildcards
 //! stays inside one part, and the pattern accepts an id exactly when each of its parts accepts
-//! the id's part. With parts that are literals or a lone `*` (`acme@*@stack-a@read`,
-//! `acme@*@*@*`, exact ids), every question is then a check per part, and its witness the
-//! parts' own shortest values joined (the fewest characters overall are the fewest per part,
-//! and with the `@` at fixed places the first in order is the first per part). A pattern with
-//! more literal `@` than the format has, or fewer and no wildcard, accepts no id of it. Any
-//! other pattern (a `?`, a `*` inside a part, a `*` that could stand for an `@`) leaves the
-//! whole question to the automata. The property tests check both ways agree.
+//! the id's part. Every question is then a question per part, and its witness the parts' own
+//! shortest values joined (the fewest characters overall are the fewest per part, and with the
+//! `@` at fixed places the first in order is the first per part). Literal parts and a lone `*`
+//! are answered from the text; a part such as `prod-*` or `st?ck` by the small automata of that
+//! part and the grammar's part, shared by every pattern that has it. A pattern with more
+//! literal `@` than the format has, or fewer and no wildcard, accepts no id of it; one with
+//! fewer and a wildcard (a `*` that may stand for `@`) leaves the whole question to the
+//! automata. The property tests check both ways agree.
 
 use super::{Format, Grammar, Part, Phase};
 use crate::analysis::reason::globs::{self, Glob, Piece};
@@ -21,6 +23,18 @@ enum PartPattern {
     Literal(String),
     /// `*`: every value of the part.
     Any,
+    /// Any other glob (its text, with `*` and `?` as wildcards).
+    Glob(String),
+}
+
+impl PartPattern {
+    fn matches(&self, value: &str) -> bool {
+        match self {
+            PartPattern::Literal(l) => l == value,
+            PartPattern::Any => true,
+            PartPattern::Glob(g) => glob_lang(g).is_some_and(|l| l.contains(value)),
+        }
+    }
 }
 
 /// A pattern's parts for one format, or `None` when it accepts no id of that format.
@@ -61,16 +75,10 @@ impl Split {
         let ids = self.fits(format).filter_map(|parts| {
             let mut shown = Vec::with_capacity(parts.len());
             for (&part, pattern) in format.parts().iter().zip(parts) {
-                let value = match (part, pattern) {
-                    (Part::Phase, PartPattern::Any) if phase.is_some() => {
-                        phase.map(|p| p.as_str().to_owned())
-                    }
-                    (Part::Phase, PartPattern::Literal(l)) if phase.is_some_and(|p| p.as_str() != l) => None,
-                    (Part::Account, PartPattern::Literal(l)) if foreign_to == Some(l.as_str()) => None,
-                    (Part::Account, PartPattern::Any) if foreign_to.is_some() => {
-                        other_account(grammar, foreign_to.unwrap_or_default())
-                    }
-                    (_, pattern) => part_value(grammar, part, pattern),
+                let value = match (part, phase, foreign_to) {
+                    (Part::Phase, Some(p), _) => pattern.matches(p.as_str()).then(|| p.as_str().to_owned()),
+                    (Part::Account, _, Some(own)) => other_account(grammar, pattern, own),
+                    _ => part_value(grammar, part, pattern),
                 };
                 shown.push(value?);
             }
@@ -88,47 +96,71 @@ impl Split {
         }
         let parts = Format::Current.parts();
         Some(self.fits(Format::Current).any(|patterns| {
-            patterns.iter().zip(parts).zip(known).all(|((pattern, &part), k)| match (pattern, k) {
-                (PartPattern::Literal(l), Some(k)) => l == k,
-                (PartPattern::Literal(l), None) => grammar.part_contains(part, l),
-                // A lone `*` takes any text without `@`, and every part has valid values.
-                (PartPattern::Any, _) => true,
+            patterns.iter().zip(parts).zip(known).all(|((pattern, &part), k)| match k {
+                Some(k) => pattern.matches(k),
+                None => part_value(grammar, part, pattern).is_some(),
             })
         }))
     }
 
     /// A shortest prefix (`<account>@<integration>@`, or `<account>@` for the legacy format)
     /// after which every stack is accepted (with `phase` for the current format). `None` from
-    /// the outer option: the grammar's stack part is not the documented one, whose infinitely
-    /// many values no finite list of literal stacks covers, so only a `*` stack can.
+    /// the outer option: the text cannot tell (see [`Split::stacks_covered`]).
     pub fn any_stack_prefix(
         &self,
         grammar: &Grammar,
         format: Format,
         phase: Option<Phase>,
     ) -> Option<Option<String>> {
-        if !grammar.documented_stack() {
-            return None;
-        }
-        let before_stack = format.parts().iter().take_while(|p| **p != Part::Stack).count();
-        let prefixes = self.fits(format).filter_map(|parts| {
-            if parts[before_stack] != PartPattern::Any {
-                return None;
-            }
-            if let (Some(p), Some(PartPattern::Literal(l))) = (phase, parts.get(before_stack + 1))
-                && l != p.as_str()
-            {
-                return None;
-            }
+        let at = format.parts().iter().position(|p| *p == Part::Stack)?;
+        // The values that accept some id of the phase; their stack parts decide.
+        let candidates: Vec<&[PartPattern]> = self
+            .fits(format)
+            .filter(|parts| phase.is_none_or(|p| parts.get(at + 1).is_some_and(|x| x.matches(p.as_str()))))
+            .collect();
+        let prefix = |parts: &[PartPattern]| -> Option<String> {
             let mut out = String::new();
-            for (&part, pattern) in format.parts().iter().zip(parts).take(before_stack) {
+            for (&part, pattern) in format.parts().iter().zip(parts).take(at) {
                 out.push_str(&part_value(grammar, part, pattern)?);
                 out.push('@');
             }
             Some(out)
-        });
-        Some(globs::least(prefixes))
+        };
+        if candidates.iter().all(|parts| !matches!(parts[at], PartPattern::Glob(_))) {
+            if !grammar.documented_stack() {
+                return None;
+            }
+            // Only a `*` stack covers the documented stacks, which no finite list does.
+            let prefixes =
+                candidates.iter().filter(|parts| parts[at] == PartPattern::Any).filter_map(|p| prefix(p));
+            return Some(globs::least(prefixes));
+        }
+        // Globs in the stack part: exact only when every candidate has the same parts before
+        // it, so that the same values apply whatever the prefix.
+        let first = candidates.first()?;
+        if candidates.iter().any(|parts| parts[..at] != first[..at]) {
+            return None;
+        }
+        let stacks: Vec<&PartPattern> = candidates.iter().map(|parts| &parts[at]).collect();
+        Some(stacks_covered(grammar, &stacks)?.then(|| prefix(first)).flatten())
     }
+}
+
+/// Whether the stack parts together accept every valid stack (`None`: undecided).
+fn stacks_covered(grammar: &Grammar, stacks: &[&PartPattern]) -> Option<bool> {
+    if stacks.contains(&&PartPattern::Any) {
+        return Some(true);
+    }
+    let langs = stacks
+        .iter()
+        .map(|s| match s {
+            PartPattern::Literal(l) => Lang::pattern(PatternKind::Equals, l, VarMode::Literal).ok(),
+            PartPattern::Glob(g) => glob_lang(g),
+            PartPattern::Any => Some(Lang::anything()),
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let missed = grammar.part_lang(Part::Stack).and(&Lang::union(langs).complement());
+    missed.is_empty_in(&grammar.charset()).ok()
 }
 
 /// The pattern's parts for `format`: `Some(None)` when it accepts no id of the format, `None`
@@ -148,17 +180,25 @@ fn fit(glob: &Glob, format: Format) -> Option<Fit> {
 }
 
 fn part_pattern(pieces: &[Piece]) -> Option<PartPattern> {
-    match pieces {
-        [Piece::Star] => Some(PartPattern::Any),
-        _ => pieces
-            .iter()
-            .map(|p| match p {
-                Piece::Char(c) => Some(*c),
-                _ => None,
-            })
-            .collect::<Option<String>>()
-            .map(PartPattern::Literal),
+    if pieces == [Piece::Star] {
+        return Some(PartPattern::Any);
     }
+    let mut text = String::new();
+    let mut wild = false;
+    for p in pieces {
+        match p {
+            // A literal `*` or `?` (from `${*}`) cannot be written back as glob text.
+            Piece::Char('*' | '?') => return None,
+            Piece::Char(c) => text.push(*c),
+            Piece::Star => (wild, text) = (true, text + "*"),
+            Piece::One => (wild, text) = (true, text + "?"),
+        }
+    }
+    Some(if wild { PartPattern::Glob(text) } else { PartPattern::Literal(text) })
+}
+
+fn glob_lang(text: &str) -> Option<Lang> {
+    Lang::pattern(PatternKind::Like, text, VarMode::Literal).ok()
 }
 
 /// The shortest value of `part` the pattern allows there.
@@ -166,11 +206,21 @@ fn part_value(grammar: &Grammar, part: Part, pattern: &PartPattern) -> Option<St
     match pattern {
         PartPattern::Literal(l) => grammar.part_contains(part, l).then(|| l.clone()),
         PartPattern::Any => grammar.part_witness(part),
+        PartPattern::Glob(g) => {
+            glob_lang(g)?.and(grammar.part_lang(part)).shortest_witness_in(&grammar.charset()).ok()?
+        }
     }
 }
 
-/// The shortest account name other than `account`.
-fn other_account(grammar: &Grammar, account: &str) -> Option<String> {
+/// The shortest account name the pattern allows other than `account`.
+fn other_account(grammar: &Grammar, pattern: &PartPattern, account: &str) -> Option<String> {
+    if let PartPattern::Literal(l) = pattern {
+        return (l != account).then(|| part_value(grammar, Part::Account, pattern)).flatten();
+    }
     let own = Lang::pattern(PatternKind::Equals, account, VarMode::Literal).ok()?;
-    grammar.part_lang(Part::Account).and(&own.complement()).shortest_witness_in(&grammar.charset()).ok()?
+    let allowed = match pattern {
+        PartPattern::Glob(g) => glob_lang(g)?.and(grammar.part_lang(Part::Account)),
+        _ => grammar.part_lang(Part::Account).clone(),
+    };
+    allowed.and(&own.complement()).shortest_witness_in(&grammar.charset()).ok()?
 }

@@ -31,10 +31,18 @@ fn common_shapes_are_answered_from_the_text() {
     for p in ["acme@*@stack-a@read", "acme@*@*@*", "*@*@*@write", "acme@stack_a", "a@b@c@d@e"] {
         assert!(Split::of(&like(p)).is_some(), "{p}");
     }
-    // A `*` that may stand for `@`, a `?`, a `*` inside a part: the automata answer.
-    for p in ["acme@*", "acme@*@st?ck@read", "acme@*@stack-*@read"] {
+    // Wildcards inside a part: that part's own automata answer.
+    for p in [&format!("acme@{ULID}@st?ck@read"), "acme@*@stack-*@read"] {
+        assert!(Split::of(&like(p)).is_some(), "{p}");
+    }
+    // A `*` that may stand for `@`, or a `?` after a `*` (whose automaton is built eagerly, as
+    // it may blow up): the automata of the whole pattern answer.
+    for p in ["acme@*", "acme@*@st?ck@read"] {
         assert!(Split::of(&like(p)).is_none(), "{p}");
     }
+    let a = analyse_like("acme@*@prod-*@*");
+    assert_eq!(a.current.as_deref(), Some("acme@00000000000000000000000000@prod-@read"));
+    assert!(a.any_stack.is_empty());
     let a = analyse_like("acme@*@stack-a@*");
     assert_eq!(a.current.as_deref(), Some("acme@00000000000000000000000000@stack-a@read"));
     assert_eq!(a.write.as_deref(), Some("acme@00000000000000000000000000@stack-a@write"));
@@ -260,7 +268,8 @@ mod props {
     /// Ids split on `@` the way users write them: whole parts, with wildcards here and there.
     fn id_pattern() -> impl Strategy<Value = String> {
         let part = prop::sample::select(vec![
-            "acme", "*", "a", "x*", "?", "stack-a", ULID, "read", "write", "Acme", "",
+            "acme", "*", "a", "x*", "?", "stack-a", ULID, "read", "write", "Acme", "", "st?ck-a", "re*",
+            "*a", "?*", "a*",
         ]);
         prop::collection::vec(part, 1..6).prop_map(|v| v.join("@"))
     }
