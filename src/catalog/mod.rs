@@ -14,16 +14,17 @@
 //! assert_eq!(c.suggest("s3:GetObjct").as_deref(), Some("s3:GetObject"));
 //! ```
 
+mod index;
 mod parse;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::wildcard::{cmp_ignore_case, glob_match, has_wildcard, wildcard_distance};
+use index::CaselessIndex;
 
 /// The two large tables are embedded deflated by `build.rs` (~770 KB of text become ~150 KB).
 const ACTIONS_DEFLATED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/actions.tsv.deflate"));
@@ -214,6 +215,10 @@ struct Actions {
     services: Vec<Service>,
     /// Grouped by service, each group sorted by name (case-insensitive).
     actions: Vec<Action>,
+    /// `services` by prefix.
+    service_index: CaselessIndex,
+    /// `actions` by service index (the seed) and name.
+    action_index: CaselessIndex,
     malformed: usize,
 }
 
@@ -227,6 +232,8 @@ struct Gaps {
     /// Both sorted case-insensitively.
     actions: Vec<&'static str>,
     services: Vec<&'static str>,
+    action_index: CaselessIndex,
+    service_index: CaselessIndex,
 }
 
 struct Accounts {
@@ -251,14 +258,32 @@ pub struct Catalog {
 /// parsed and sorted whole (about 1 ms).
 const MANAGED_SCANS: usize = 8;
 
-/// Expanded action patterns, by pattern in lower case (matching is case-insensitive): TL303,
-/// TL307, the service-wildcard rule and role access all expand the same few patterns (`s3:*`,
+/// Expanded action patterns, by pattern (case-insensitively, as matching is): TL303, TL307,
+/// the service-wildcard rule and role access all expand the same few patterns (`s3:*`,
 /// `ec2:Describe*`, `*`) in every statement of every file.
 #[derive(Default)]
 struct Expansions {
-    by_pattern: HashMap<String, Arc<[ActionInfo]>>,
+    by_pattern: hashbrown::HashTable<(Box<str>, Arc<[ActionInfo]>)>,
     /// Actions held, summed over patterns: the bound, since `*` alone holds the whole catalog.
     actions: usize,
+}
+
+impl Expansions {
+    fn get(&self, pattern: &str) -> Option<&Arc<[ActionInfo]>> {
+        let hash = index::caseless_hash(0, pattern);
+        self.by_pattern.find(hash, |(p, _)| p.eq_ignore_ascii_case(pattern)).map(|(_, e)| e)
+    }
+
+    fn insert(&mut self, pattern: &str, expanded: Arc<[ActionInfo]>) -> Arc<[ActionInfo]> {
+        if let Some(hit) = self.get(pattern) {
+            return Arc::clone(hit);
+        }
+        self.actions += expanded.len();
+        let rehash = |(p, _): &(Box<str>, Arc<[ActionInfo]>)| index::caseless_hash(0, p);
+        let hash = index::caseless_hash(0, pattern);
+        self.by_pattern.insert_unique(hash, (pattern.into(), Arc::clone(&expanded)), rehash);
+        expanded
+    }
 }
 
 /// Expanded actions kept before the expansions are dropped: some thirty expansions of `*`
@@ -323,7 +348,9 @@ impl Catalog {
     }
 
     fn service_index(&self, prefix: &str) -> Option<usize> {
-        self.a().services.binary_search_by(|s| cmp_ignore_case(s.prefix, prefix)).ok()
+        let a = self.a();
+        let same = |i: u32| a.services.get(i as usize).is_some_and(|s| s.prefix.eq_ignore_ascii_case(prefix));
+        a.service_index.find(0, prefix, same).map(|i| i as usize)
     }
 
     fn service_actions(&self, si: usize) -> &[Action] {
@@ -347,9 +374,14 @@ impl Catalog {
     pub fn lookup(&'static self, action: &str) -> Option<ActionInfo> {
         let (svc, name) = action.split_once(':')?;
         let si = self.service_index(svc)?;
-        let actions = self.service_actions(si);
-        let i = actions.binary_search_by(|a| cmp_ignore_case(a.name, name)).ok()?;
-        self.info(&actions[i])
+        let a = self.a();
+        let same = |i: u32| {
+            a.actions
+                .get(i as usize)
+                .is_some_and(|x| x.service as usize == si && x.name.eq_ignore_ascii_case(name))
+        };
+        let i = a.action_index.find(parse::action_seed(si), name, same)?;
+        self.info(a.actions.get(i as usize)?)
     }
 
     /// Every catalog action matched by an IAM action pattern (`*` and `?` anywhere,
@@ -362,10 +394,9 @@ impl Catalog {
 
     /// [`Catalog::expand`], shared: each distinct pattern is expanded once per run.
     pub fn expanded(&'static self, pattern: &str) -> Arc<[ActionInfo]> {
-        let key = pattern.to_ascii_lowercase();
         let cache = self.expansions.get_or_init(Default::default);
         // A poisoned lock only means another thread panicked mid-insert; the map is still valid.
-        if let Some(hit) = cache.lock().unwrap_or_else(|e| e.into_inner()).by_pattern.get(&key) {
+        if let Some(hit) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(pattern) {
             return Arc::clone(hit);
         }
         let expanded: Arc<[ActionInfo]> = self.expand_uncached(pattern).into();
@@ -373,8 +404,7 @@ impl Catalog {
         if cache.actions + expanded.len() > EXPANSION_ACTIONS {
             *cache = Expansions::default();
         }
-        cache.actions += expanded.len();
-        Arc::clone(cache.by_pattern.entry(key).or_insert(expanded))
+        cache.insert(pattern, expanded)
     }
 
     /// Forgets the shared expansions, for benchmarks of the expansion itself.
@@ -518,12 +548,16 @@ impl Catalog {
     /// AWS managed policies but missing from the catalog: a known catalog gap, so
     /// unknown-action rules should stay silent.
     pub fn is_catalog_gap(&self, action: &str) -> bool {
-        self.g().actions.binary_search_by(|a| cmp_ignore_case(a, action)).is_ok()
+        let g = self.g();
+        let same = |i: u32| g.actions.get(i as usize).is_some_and(|a| a.eq_ignore_ascii_case(action));
+        g.action_index.find(0, action, same).is_some()
     }
 
     /// Whether AWS managed policies use this service prefix although the catalog lacks it.
     pub fn is_known_gap_service(&self, prefix: &str) -> bool {
-        self.g().services.binary_search_by(|a| cmp_ignore_case(a, prefix)).is_ok()
+        let g = self.g();
+        let same = |i: u32| g.services.get(i as usize).is_some_and(|s| s.eq_ignore_ascii_case(prefix));
+        g.service_index.find(0, prefix, same).is_some()
     }
 
     /// Number of gap actions and gap services.

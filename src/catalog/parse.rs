@@ -1,10 +1,16 @@
 //! Parsers of the embedded data files. They never panic: a malformed line is skipped and
 //! counted, and the result is sorted here rather than trusting the file order.
 
+use super::index::CaselessIndex;
 use super::{
     AccessLevel, Accounts, Action, Actions, Gaps, KnownAccount, Managed, ManagedPolicyInfo, Service,
 };
 use crate::wildcard::cmp_ignore_case;
+
+/// The seed of the action index for the actions of service `si`.
+pub(super) fn action_seed(si: usize) -> u64 {
+    si as u64 + 1
+}
 
 /// Data lines: not empty, not comments.
 fn data_lines(text: &'static str) -> impl Iterator<Item = &'static str> {
@@ -81,7 +87,12 @@ pub(super) fn actions(text: &'static str) -> Actions {
         svc.end = u32::try_from(all.len()).unwrap_or(u32::MAX);
         services.push(svc);
     }
-    Actions { date, services, actions: all, malformed }
+    let service_index = CaselessIndex::build(services.len(), |i| (0, services[i as usize].prefix));
+    let action_index = CaselessIndex::build(all.len(), |i| {
+        let a = &all[i as usize];
+        (action_seed(a.service as usize), a.name)
+    });
+    Actions { date, services, actions: all, service_index, action_index, malformed }
 }
 
 pub(super) fn managed(text: &'static str) -> Managed {
@@ -137,7 +148,9 @@ pub(super) fn gaps(text: &'static str) -> Gaps {
         data_lines(text).map(str::trim).partition(|l| l.contains(':'));
     actions.sort_by(|a, b| cmp_ignore_case(a, b));
     services.sort_by(|a, b| cmp_ignore_case(a, b));
-    Gaps { actions, services }
+    let action_index = CaselessIndex::build(actions.len(), |i| (0, actions[i as usize]));
+    let service_index = CaselessIndex::build(services.len(), |i| (0, services[i as usize]));
+    Gaps { actions, services, action_index, service_index }
 }
 
 pub(super) fn accounts(text: &'static str) -> Accounts {

@@ -20,6 +20,16 @@ fn services_and_actions_sorted_and_consistent() {
             assert_eq!(x.service as usize, si);
             // every index resolves
             let info = catalog().info(x).expect("info");
+            // and the hash index finds every action under any spelling of its case
+            for spelling in [
+                info.full_name(),
+                info.full_name().to_ascii_uppercase(),
+                info.full_name().to_ascii_lowercase(),
+            ] {
+                let found = catalog().lookup(&spelling).expect("indexed");
+                assert_eq!((found.service, found.name), (info.service, info.name), "{spelling}");
+            }
+            assert!(catalog().has_service(&s.prefix.to_ascii_uppercase()));
             assert_eq!(
                 info.resource_types.len(),
                 x.resource_types.split(',').filter(|i| !i.is_empty()).count()

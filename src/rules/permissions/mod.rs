@@ -83,9 +83,11 @@ pub(crate) fn action_status(action: &str) -> ActionStatus {
             ActionStatus::UnknownService(service.to_string())
         };
     }
-    if cat.is_catalog_gap(action) || !cat.expanded(action).is_empty() {
-        ActionStatus::Known
+    // A literal action is one hash look-up; only patterns go through the shared expansions.
+    let matches = if crate::wildcard::has_wildcard(action) {
+        !cat.expanded(action).is_empty()
     } else {
-        ActionStatus::UnknownAction
-    }
+        cat.lookup(action).is_some()
+    };
+    if matches || cat.is_catalog_gap(action) { ActionStatus::Known } else { ActionStatus::UnknownAction }
 }
