@@ -34,7 +34,7 @@ declare_rule! {
 impl Rule for PolicySizeLimit {
     fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
         let Some(text) = &policy.text else { return };
-        let size = text.chars().filter(|c| !c.is_whitespace()).count();
+        let size = non_whitespace_chars(text);
         let quota = match policy.quota {
             PolicyQuota::Unspecified if policy.kind == PolicyKind::Trust => PolicyQuota::Trust,
             PolicyQuota::Unspecified if policy.kind == PolicyKind::Resource => PolicyQuota::Resource,
@@ -70,18 +70,68 @@ impl Rule for PolicySizeLimit {
         // Offsets are only meaningful when the text is exactly the source slice.
         let base = policy.span.start;
         let exact = policy.span.end.saturating_sub(base) == text.len();
-        for (i, c) in text.char_indices() {
-            let ok = matches!(c, '\t' | '\n' | '\r') || ('\u{20}'..='\u{ff}').contains(&c);
-            if !ok {
-                let span = if exact {
-                    Span::new(policy.span.src, base + i, base + i + c.len_utf8())
-                } else {
-                    opening(policy.span)
-                };
-                out.emit(span, format!("character {:?} (U+{:04X}) is not allowed in a policy", c, c as u32))
-                    .help("IAM accepts only tab, newline, carriage return and U+0020..U+00FF; use a \\u escape or plain ASCII");
-                break;
-            }
+        if let Some((i, c)) = first_rejected(text) {
+            let span = if exact {
+                Span::new(policy.span.src, base + i, base + i + c.len_utf8())
+            } else {
+                opening(policy.span)
+            };
+            out.emit(span, format!("character {:?} (U+{:04X}) is not allowed in a policy", c, c as u32))
+                .help("IAM accepts only tab, newline, carriage return and U+0020..U+00FF; use a \\u escape or plain ASCII");
         }
+    }
+}
+
+/// ASCII characters for which `char::is_whitespace` holds (it includes VT and FF, which
+/// `u8::is_ascii_whitespace` does not).
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
+}
+
+/// Characters that are not whitespace, as IAM counts them. Policies are nearly always ASCII,
+/// where a byte is a character and the count is one pass over bytes, not a UTF-8 decode.
+fn non_whitespace_chars(text: &str) -> usize {
+    if text.is_ascii() {
+        text.bytes().filter(|&b| !is_ascii_space(b)).count()
+    } else {
+        text.chars().filter(|c| !c.is_whitespace()).count()
+    }
+}
+
+/// The first character IAM rejects (anything but tab, LF, CR and U+0020..U+00FF), with its
+/// byte offset.
+fn first_rejected(text: &str) -> Option<(usize, char)> {
+    if text.is_ascii() {
+        let i = text.bytes().position(|b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))?;
+        return Some((i, char::from(text.as_bytes()[i])));
+    }
+    text.char_indices()
+        .find(|&(_, c)| !(matches!(c, '\t' | '\n' | '\r') || ('\u{20}'..='\u{ff}').contains(&c)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_fast_path_agrees_with_the_char_definition() {
+        let cases = [
+            "",
+            " {\"a\": 1}\n",
+            "a\u{b}b\u{c}c\rd\te",
+            "x\u{1}y",
+            "ok\u{7f}",
+            "é\u{85} \u{a0}x\u{2028}\u{100}",
+        ];
+        for text in cases {
+            let slow = text.chars().filter(|c| !c.is_whitespace()).count();
+            assert_eq!(non_whitespace_chars(text), slow, "{text:?}");
+            let rejected = text
+                .char_indices()
+                .find(|&(_, c)| !(matches!(c, '\t' | '\n' | '\r') || ('\u{20}'..='\u{ff}').contains(&c)));
+            assert_eq!(first_rejected(text), rejected, "{text:?}");
+        }
+        assert_eq!(first_rejected("ab\u{b}"), Some((2, '\u{b}')));
+        assert_eq!(first_rejected("é\u{100}"), Some((2, '\u{100}')));
     }
 }
