@@ -51,6 +51,48 @@ pub struct DeclarativeRule {
     report: Option<String>,
     message: String,
     help: Option<String>,
+    /// The statement keys the selector may read ([`keys_read_by`]).
+    keys: Keys,
+}
+
+/// Statement keys of the normalised policy, as bits of [`Keys`].
+const STATEMENT_KEYS: [&str; 9] = [
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
+
+/// A set of [`STATEMENT_KEYS`], by index.
+pub type Keys = u16;
+const ALL_KEYS: Keys = (1 << STATEMENT_KEYS.len()) - 1;
+
+/// The statement keys a selector may read: the names it spells out as whole words. A selector
+/// that can reach keys without naming them (a wildcard, a descendant segment, `length()` or
+/// `count()` of a statement, an escape in a name) reads all of them. Normalising only these
+/// keeps a policy's long `Action` and `Resource` lists out of the JSON of a selector that tests
+/// `Effect` and `NotAction`.
+fn keys_read_by(selector: &str) -> Keys {
+    let generic = ["*", "..", "\\", "length(", "count("];
+    if generic.iter().any(|g| selector.contains(g)) {
+        return ALL_KEYS;
+    }
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let mut keys = 0;
+    for (bit, key) in STATEMENT_KEYS.iter().enumerate() {
+        let named = selector.match_indices(key).any(|(i, _)| {
+            !word(selector[..i].chars().next_back()) && !word(selector[i + key.len()..].chars().next())
+        });
+        if named {
+            keys |= 1 << bit;
+        }
+    }
+    keys
 }
 
 /// Leaks the strings of a loaded rule: rules live for the whole run, and `RuleMeta` stays
@@ -96,6 +138,7 @@ pub fn parse_rule(path: &str, text: &str) -> Result<DeclarativeRule, Declarative
         report: file.report,
         message: file.message,
         help: file.help,
+        keys: keys_read_by(&file.selector),
     })
 }
 
@@ -143,7 +186,12 @@ fn list(l: &Option<ValueList>) -> Option<J> {
 
 /// The normalised policy: `Statement` always an array, element values always arrays.
 pub fn normalise(policy: &Policy) -> J {
-    let statements: Vec<J> = policy.statements.iter().map(normalise_statement).collect();
+    normalise_keys(policy, ALL_KEYS)
+}
+
+/// [`normalise`], with only the statement keys in `keys`.
+fn normalise_keys(policy: &Policy, keys: Keys) -> J {
+    let statements: Vec<J> = policy.statements.iter().map(|st| normalise_statement(st, keys)).collect();
     let mut root = Map::new();
     if let Some(v) = &policy.version {
         root.insert("Version".into(), v.text.clone().map_or(J::Null, J::String));
@@ -153,16 +201,18 @@ pub fn normalise(policy: &Policy) -> J {
     J::Object(root)
 }
 
-fn normalise_statement(st: &Statement) -> J {
+fn normalise_statement(st: &Statement, keys: Keys) -> J {
+    let wanted =
+        |key: &str| STATEMENT_KEYS.iter().position(|k| *k == key).is_some_and(|b| keys & (1 << b) != 0);
     let mut m = Map::new();
-    if let Some(sid) = &st.sid {
+    if let Some(sid) = st.sid.as_ref().filter(|_| wanted("Sid")) {
         m.insert("Sid".into(), sid.text.clone().map_or(J::Null, J::String));
     }
-    if let Some(e) = &st.effect {
+    if let Some(e) = st.effect.as_ref().filter(|_| wanted("Effect")) {
         m.insert("Effect".into(), e.value.text.clone().map_or(J::Null, J::String));
     }
     for (key, p) in [("Principal", &st.principal), ("NotPrincipal", &st.not_principal)] {
-        if let Some(p) = p.as_ref().filter(|p| !p.nothing_known()) {
+        if let Some(p) = p.as_ref().filter(|p| wanted(key) && !p.nothing_known()) {
             let value = if p.wildcard {
                 json!("*")
             } else {
@@ -182,11 +232,11 @@ fn normalise_statement(st: &Statement) -> J {
         ("Resource", &st.resource),
         ("NotResource", &st.not_resource),
     ] {
-        if let Some(v) = list(l) {
+        if let Some(v) = list(l).filter(|_| wanted(key)) {
             m.insert(key.into(), v);
         }
     }
-    if !st.conditions.is_empty() {
+    if !st.conditions.is_empty() && wanted("Condition") {
         let mut cm: Map<String, J> = Map::new();
         for c in &st.conditions {
             let op = cm.entry(c.operator.raw.clone()).or_insert_with(|| J::Object(Map::new()));
@@ -219,7 +269,7 @@ impl Rule for DeclarativeRule {
         if self.policy_kind.is_some_and(|k| k != policy.kind) {
             return;
         }
-        let doc = cx.memo.normalised(policy, normalise);
+        let doc = cx.memo.normalised(policy, self.keys, |p| normalise_keys(p, self.keys));
         let Ok(found) = jsonpath_rust::query::js_path_process(&self.query, &*doc) else { return };
         let mut reported = Vec::new();
         for r in found {
@@ -278,5 +328,58 @@ mod tests {
         for bad in ["TL1234", "A01", "acme01", "ACME1", "ACME12345", "ACME-01", "ABCDEFGHI01", "01"] {
             assert!(!code_ok(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn selectors_read_the_keys_they_name() {
+        let bits = |names: &[&str]| {
+            names
+                .iter()
+                .map(|n| 1 << STATEMENT_KEYS.iter().position(|k| k == n).expect("a key"))
+                .sum::<Keys>()
+        };
+        let not_action = "$.Statement[?@.Effect == 'Allow' && @.NotAction]";
+        assert_eq!(
+            keys_read_by(not_action),
+            bits(&["Effect", "NotAction"]),
+            "not `Action` inside `NotAction`"
+        );
+        assert_eq!(keys_read_by("$.Statement[?@['Sid'] == 'x']"), bits(&["Sid"]));
+        for generic in
+            ["$.Statement[*]", "$..Action", "$.Statement[?length(@) > 2]", "$.Statement[?@['\\u0041ction']]"]
+        {
+            assert_eq!(keys_read_by(generic), ALL_KEYS, "{generic}");
+        }
+    }
+
+    #[test]
+    fn a_selector_finds_the_same_in_the_keys_it_reads_as_in_the_whole_policy() {
+        use crate::input::policy::{KindHint, build_policy};
+        let text = r#"{"Version": "2012-10-17", "Statement": [
+            {"Sid": "A", "Effect": "Allow", "NotAction": "iam:*", "Resource": "*"},
+            {"Effect": "Allow", "Action": ["s3:GetObject"], "NotResource": "arn:aws:s3:::b/*",
+             "Condition": {"Bool": {"aws:SecureTransport": "true"}}},
+            {"Effect": "Deny", "NotAction": "s3:*", "Resource": "*"}]}"#;
+        let root = crate::input::tree::parse_json(text, crate::source::SourceId(0), 0).expect("parses");
+        let policy = build_policy(&root, KindHint::Infer, crate::model::PolicyQuota::Unspecified);
+        let selectors = [
+            "$.Statement[?@.Effect == 'Allow' && @.NotAction]",
+            "$.Statement[?@.Effect == 'Allow' && @.NotResource]",
+            "$.Statement[?@.Sid == 'A']",
+            "$.Statement[?@.Condition.Bool]",
+            "$.Statement[1].Action[0]",
+        ];
+        let (full, mut found) = (normalise(&policy), 0);
+        for selector in selectors {
+            let query = jsonpath_rust::parser::parse_json_path(selector).expect("a selector");
+            let paths = |doc: &J| -> Vec<String> {
+                let found = jsonpath_rust::query::js_path_process(&query, doc).expect("runs");
+                found.into_iter().map(|r| r.path()).collect()
+            };
+            let partial = normalise_keys(&policy, keys_read_by(selector));
+            assert_eq!(paths(&partial), paths(&full), "{selector}");
+            found += paths(&full).len();
+        }
+        assert_eq!(found, 5, "every selector matches once");
     }
 }
