@@ -232,7 +232,10 @@ fn normalise_statement(st: &Statement, keys: Keys) -> J {
         ("Resource", &st.resource),
         ("NotResource", &st.not_resource),
     ] {
-        if let Some(v) = list(l).filter(|_| wanted(key)) {
+        if !wanted(key) {
+            continue;
+        }
+        if let Some(v) = list(l) {
             m.insert(key.into(), v);
         }
     }
