@@ -4,20 +4,7 @@
 
 use hashbrown::HashTable;
 
-/// FxHash's multiplier (rustc-hash).
-const K: u64 = 0xf135_7aea_2e62_a9c5;
-
-/// Hash of `s` with ASCII letters folded to lower case, so `S3:getobject` and `s3:GetObject`
-/// hash alike; `seed` separates namespaces (the actions of different services) in one table.
-pub(super) fn caseless_hash(seed: u64, s: &str) -> u64 {
-    let mut h = seed.wrapping_mul(K);
-    for &b in s.as_bytes() {
-        h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(K);
-    }
-    // hashbrown takes the bucket from the low bits and a tag from the top 7: move the
-    // well-mixed high bits down, as rustc-hash's `finish` does.
-    h.rotate_left(26)
-}
+pub(super) use super::hash::caseless_hash;
 
 /// Ids (indices into a table the caller owns), found by a caseless hash and a caller's
 /// equality test.
