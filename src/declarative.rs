@@ -53,6 +53,80 @@ pub struct DeclarativeRule {
     help: Option<String>,
     /// The statement keys the selector may read ([`keys_read_by`]).
     keys: Keys,
+    /// The selector decided on the model, when it has the shape [`StatementFilter`] reads.
+    filter: Option<StatementFilter>,
+}
+
+/// A selector of the shape the shipped rules have, `$.Statement[?@.Effect == 'Allow' &&
+/// @.NotAction]`: a conjunction of `@.Effect`/`@.Sid` equal to a plain string literal and of
+/// existence tests of statement keys. It is decided on the model, as the normalised JSON would
+/// answer it, with neither the JSON nor a JSONPath evaluation per policy; any other selector
+/// goes through JSONPath.
+#[derive(Debug, PartialEq)]
+struct StatementFilter {
+    tests: Vec<Test>,
+}
+
+#[derive(Debug, PartialEq)]
+enum Test {
+    /// The key's value is the string (only the scalar keys `Effect` and `Sid`).
+    Equals(&'static str, String),
+    /// The key is in the normalised statement.
+    Exists(&'static str),
+}
+
+impl StatementFilter {
+    fn parse(selector: &str) -> Option<StatementFilter> {
+        let body = selector.trim().strip_prefix("$.Statement[?")?.strip_suffix(']')?;
+        let key = |k: &str| STATEMENT_KEYS.iter().copied().find(|s| *s == k.trim());
+        let mut tests = Vec::new();
+        for term in body.split("&&") {
+            let term = term.trim().strip_prefix("@.")?;
+            match term.split_once("==") {
+                Some((k, v)) => {
+                    let k = key(k).filter(|k| matches!(*k, "Effect" | "Sid"))?;
+                    let v = v.trim().strip_prefix('\'')?.strip_suffix('\'')?;
+                    if v.contains(['\'', '\\']) {
+                        return None;
+                    }
+                    tests.push(Test::Equals(k, v.to_string()));
+                }
+                None => tests.push(Test::Exists(key(term)?)),
+            }
+        }
+        Some(StatementFilter { tests })
+    }
+
+    fn selects(&self, st: &Statement) -> bool {
+        self.tests.iter().all(|t| match t {
+            Test::Equals(key, value) => scalar(st, key).is_some_and(|v| v.text.as_deref() == Some(value)),
+            Test::Exists(key) => in_normalised(st, key),
+        })
+    }
+}
+
+fn scalar<'s>(st: &'s Statement, key: &str) -> Option<&'s crate::model::Value> {
+    match key {
+        "Effect" => st.effect.as_ref().map(|e| &e.value),
+        "Sid" => st.sid.as_ref(),
+        _ => None,
+    }
+}
+
+/// Whether [`normalise_statement`] writes `key` for this statement.
+fn in_normalised(st: &Statement, key: &str) -> bool {
+    let list = |l: &Option<ValueList>| l.as_ref().is_some_and(|l| !l.nothing_known());
+    match key {
+        "Sid" | "Effect" => scalar(st, key).is_some(),
+        "Principal" => st.principal.as_ref().is_some_and(|p| !p.nothing_known()),
+        "NotPrincipal" => st.not_principal.as_ref().is_some_and(|p| !p.nothing_known()),
+        "Action" => list(&st.action),
+        "NotAction" => list(&st.not_action),
+        "Resource" => list(&st.resource),
+        "NotResource" => list(&st.not_resource),
+        "Condition" => !st.conditions.is_empty(),
+        _ => false,
+    }
 }
 
 /// Statement keys of the normalised policy, as bits of [`Keys`].
@@ -139,6 +213,7 @@ pub fn parse_rule(path: &str, text: &str) -> Result<DeclarativeRule, Declarative
         message: file.message,
         help: file.help,
         keys: keys_read_by(&file.selector),
+        filter: StatementFilter::parse(&file.selector),
     })
 }
 
@@ -272,12 +347,9 @@ impl Rule for DeclarativeRule {
         if self.policy_kind.is_some_and(|k| k != policy.kind) {
             return;
         }
-        let doc = cx.memo.normalised(policy, self.keys, |p| normalise_keys(p, self.keys));
-        let Ok(found) = jsonpath_rust::query::js_path_process(&self.query, &*doc) else { return };
         let mut reported = Vec::new();
-        for r in found {
-            let path = r.path();
-            let st = statement_index(&path).and_then(|i| policy.statements.get(i));
+        for index in self.select(cx, policy) {
+            let st = index.and_then(|i| policy.statements.get(i));
             let (span, label) = match st {
                 Some(st) => {
                     let key_span = self.report.as_deref().and_then(|k| key_span(st, k));
@@ -301,6 +373,22 @@ impl Rule for DeclarativeRule {
                 f.help(help.clone());
             }
         }
+    }
+}
+
+impl DeclarativeRule {
+    /// What the selector finds: a statement by index, or `None` for a node outside the
+    /// statements.
+    fn select(&self, cx: &Context, policy: &Policy) -> Vec<Option<usize>> {
+        if let Some(filter) = &self.filter {
+            return (0..policy.statements.len())
+                .filter(|&i| filter.selects(&policy.statements[i]))
+                .map(Some)
+                .collect();
+        }
+        let doc = cx.memo.normalised(policy, self.keys, |p| normalise_keys(p, self.keys));
+        let Ok(found) = jsonpath_rust::query::js_path_process(&self.query, &*doc) else { return Vec::new() };
+        found.into_iter().map(|r| statement_index(&r.path())).collect()
     }
 }
 
@@ -384,5 +472,61 @@ mod tests {
             found += paths(&full).len();
         }
         assert_eq!(found, 5, "every selector matches once");
+    }
+
+    #[test]
+    fn statement_filters_select_what_jsonpath_selects() {
+        use crate::input::policy::{KindHint, build_policy};
+        let texts = [
+            r#"{"Statement": [{"Sid": "A", "Effect": "Allow", "NotAction": "iam:*", "Resource": "*"},
+                {"Effect": "Allow", "Action": [], "NotResource": []},
+                {"Effect": "Deny", "NotAction": ["s3:*"], "Resource": "*", "Condition": {"Bool": {"a:b": "true"}}},
+                {"Sid": "allow", "Action": "s3:GetObject", "Principal": "*"},
+                {"Effect": "allow", "NotPrincipal": {"AWS": "x"}, "NotAction": "x:y"}]}"#,
+            r#"{"Statement": {"Effect": "Allow", "NotAction": "*"}}"#,
+            r#"{"Statement": []}"#,
+        ];
+        let selectors = [
+            "$.Statement[?@.Effect == 'Allow' && @.NotAction]",
+            "$.Statement[?@.Effect == 'Allow' && @.NotResource]",
+            "$.Statement[?@.Effect == 'Deny']",
+            "$.Statement[?@.Sid == 'A' && @.Resource && @.NotAction]",
+            "$.Statement[?@.Condition && @.Effect == 'Deny']",
+            "$.Statement[?@.Principal]",
+            "$.Statement[?@.NotPrincipal && @.Action]",
+        ];
+        let mut total = 0;
+        for selector in selectors {
+            let filter = StatementFilter::parse(selector).expect("a filter-shaped selector");
+            let query = jsonpath_rust::parser::parse_json_path(selector).expect("a selector");
+            for text in texts {
+                let root =
+                    crate::input::tree::parse_json(text, crate::source::SourceId(0), 0).expect("parses");
+                let policy = build_policy(&root, KindHint::Infer, crate::model::PolicyQuota::Unspecified);
+                let doc = normalise(&policy);
+                let found = jsonpath_rust::query::js_path_process(&query, &doc).expect("runs");
+                let by_jsonpath: Vec<Option<usize>> =
+                    found.into_iter().map(|r| statement_index(&r.path())).collect();
+                let by_filter: Vec<Option<usize>> = (0..policy.statements.len())
+                    .filter(|&i| filter.selects(&policy.statements[i]))
+                    .map(Some)
+                    .collect();
+                assert_eq!(by_filter, by_jsonpath, "{selector} on {text}");
+                total += by_filter.len();
+            }
+        }
+        assert!(total >= 7, "the selectors select something: {total}");
+        for other in [
+            "$.Statement[?@.Effect == 'Allow' || @.NotAction]",
+            "$.Statement[?!@.Resource]",
+            "$.Statement[?@.Action == 'x']",
+            "$.Statement[?@.Effect == \"Allow\"]",
+            "$.Statement[?@.Effect == 'a\\'b']",
+            "$.Statement[*].Action",
+            "$.Statement[?@.NotAction[0] == 'x']",
+            "$..Effect",
+        ] {
+            assert_eq!(StatementFilter::parse(other), None, "{other} goes through JSONPath");
+        }
     }
 }
