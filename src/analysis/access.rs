@@ -243,21 +243,29 @@ impl std::ops::Deref for Expansion {
 pub struct ActionSubset {
     /// Each action with its `service:Name`.
     actions: Vec<(ActionInfo, String)>,
+    /// Their services, each once: most values name a service of none of them.
+    services: Vec<&'static str>,
 }
 
 impl ActionSubset {
     /// The catalog actions among `names` (`service:Name`); names the catalog lacks are left out.
     pub fn new(names: &[&str]) -> ActionSubset {
         let cat = catalog();
-        ActionSubset {
-            actions: names.iter().filter_map(|a| cat.lookup(a)).map(|i| (i, i.full_name())).collect(),
-        }
+        let actions: Vec<(ActionInfo, String)> =
+            names.iter().filter_map(|a| cat.lookup(a)).map(|i| (i, i.full_name())).collect();
+        let mut services: Vec<&'static str> = actions.iter().map(|(i, _)| i.service).collect();
+        services.sort_unstable();
+        services.dedup();
+        ActionSubset { actions, services }
     }
 
     /// The actions of the subset that `pattern` matches (IAM wildcards, case-insensitive).
     fn matching(&self, pattern: &str) -> Vec<ActionInfo> {
         // A literal service part rules out the other services' actions without a glob match.
         let service = pattern.split_once(':').map(|(s, _)| s).filter(|s| !crate::wildcard::has_wildcard(s));
+        if service.is_some_and(|s| !self.services.iter().any(|x| x.eq_ignore_ascii_case(s))) {
+            return Vec::new();
+        }
         self.actions
             .iter()
             .filter(|(i, _)| service.is_none_or(|s| s.eq_ignore_ascii_case(i.service)))

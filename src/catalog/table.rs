@@ -132,15 +132,18 @@ pub fn emit(p: &Parsed, text_file: &str) -> Result<(String, String), String> {
     let (mut services, mut names, mut actions) = (String::new(), String::new(), String::new());
     let (mut service_hashes, mut action_hashes) = (Vec::new(), Vec::new());
     let mut name_count = 0;
-    for (si, s) in p.services.iter().enumerate() {
-        let (po, pl) = add(&s.prefix);
+    // Service prefixes first and together, as every look-up compares one; then each
+    // service's names.
+    let prefixes: Vec<(usize, usize)> = p.services.iter().map(|s| add(&s.prefix)).collect();
+    for (si, (s, &(po, pl))) in p.services.iter().zip(&prefixes).enumerate() {
         let start = action_hashes.len();
         for n in s.resource_types.iter().chain(&s.condition_keys) {
             let (o, l) = add(n);
             let _ = write!(names, "S({o},{l}),");
         }
-        for a in &s.actions {
-            let (no, nl) = add(&a.name);
+        // Names together, as a look-up compares one; the index lists after them.
+        let names_at: Vec<(usize, usize)> = s.actions.iter().map(|a| add(&a.name)).collect();
+        for (a, &(no, nl)) in s.actions.iter().zip(&names_at) {
             let (ro, rl) = add(&a.resource_types);
             let (co, cl) = add(&a.condition_keys);
             let _ = writeln!(actions, "act({no},{nl},b'{}',{si},{ro},{rl},{co},{cl}),", a.access as char);
