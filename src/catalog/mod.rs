@@ -457,9 +457,14 @@ impl Catalog {
         }
         let literal = name.bytes().filter(|&b| b != b'*' && b != b'?').count();
         let limit = (1 + literal / 6).min(4);
+        // Without `*`, every pattern byte consumes one text byte or costs an edit, so the
+        // distance is at least the difference in length: names further off than the limit
+        // cannot be the answer, and most of a service's names are skipped unmeasured.
+        let bounded = !name.contains('*');
         let (best, dist) = self
             .service_actions(si)
             .iter()
+            .filter(|a| !bounded || a.name().len().abs_diff(name.len()) <= limit)
             .map(|a| (a, wildcard_distance(name, a.name())))
             .min_by_key(|&(_, d)| d)?;
         if dist > limit {

@@ -138,3 +138,39 @@ fn one_line_managed_look_up_agrees_with_the_sorted_table() {
     }
     assert!(first.is_some_and(|p| p.name == "ReadOnlyAccess"));
 }
+
+#[test]
+fn the_length_bound_leaves_suggestions_as_measuring_every_name_gives() {
+    let c = catalog();
+    let brute = |si: usize, name: &str| -> Option<String> {
+        let literal = name.bytes().filter(|&b| b != b'*' && b != b'?').count();
+        let limit = (1 + literal / 6).min(4);
+        let (best, dist) = c
+            .service_actions(si)
+            .iter()
+            .map(|a| (a, crate::wildcard::wildcard_distance(name, a.name())))
+            .min_by_key(|&(_, d)| d)?;
+        (dist <= limit).then(|| c.info(best).map(|i| i.full_name())).flatten()
+    };
+    let mut checked = 0;
+    for service in ["s3", "ec2", "iam", "lambda", "kms"] {
+        let si = c.service_index(service).expect("a catalog service");
+        for a in c.service_actions(si).iter().step_by(53) {
+            let n = a.name();
+            let typos = [
+                n[1..].to_string(),
+                format!("{n}x"),
+                format!("{}{}", &n[..n.len() / 2], &n[n.len() / 2 + 1..]),
+                format!("{}Zz", &n[..n.len() - 1]),
+                format!("{}?", &n[..n.len() - 1]),
+                format!("{}*", &n[..n.len() / 2]),
+                "Q".repeat(n.len() + 6),
+            ];
+            for typo in typos {
+                assert_eq!(c.nearest_action(si, &typo), brute(si, &typo), "{service}:{typo}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "{checked}");
+}
