@@ -51,6 +51,122 @@ pub struct DeclarativeRule {
     report: Option<String>,
     message: String,
     help: Option<String>,
+    /// The statement keys the selector may read ([`keys_read_by`]).
+    keys: Keys,
+    /// The selector decided on the model, when it has the shape [`StatementFilter`] reads.
+    filter: Option<StatementFilter>,
+}
+
+/// A selector of the shape the shipped rules have, `$.Statement[?@.Effect == 'Allow' &&
+/// @.NotAction]`: a conjunction of `@.Effect`/`@.Sid` equal to a plain string literal and of
+/// existence tests of statement keys. It is decided on the model, as the normalised JSON would
+/// answer it, with neither the JSON nor a JSONPath evaluation per policy; any other selector
+/// goes through JSONPath.
+#[derive(Debug, PartialEq)]
+struct StatementFilter {
+    tests: Vec<Test>,
+}
+
+#[derive(Debug, PartialEq)]
+enum Test {
+    /// The key's value is the string (only the scalar keys `Effect` and `Sid`).
+    Equals(&'static str, String),
+    /// The key is in the normalised statement.
+    Exists(&'static str),
+}
+
+impl StatementFilter {
+    fn parse(selector: &str) -> Option<StatementFilter> {
+        let body = selector.trim().strip_prefix("$.Statement[?")?.strip_suffix(']')?;
+        let key = |k: &str| STATEMENT_KEYS.iter().copied().find(|s| *s == k.trim());
+        let mut tests = Vec::new();
+        for term in body.split("&&") {
+            let term = term.trim().strip_prefix("@.")?;
+            match term.split_once("==") {
+                Some((k, v)) => {
+                    let k = key(k).filter(|k| matches!(*k, "Effect" | "Sid"))?;
+                    let v = v.trim().strip_prefix('\'')?.strip_suffix('\'')?;
+                    if v.contains(['\'', '\\']) {
+                        return None;
+                    }
+                    tests.push(Test::Equals(k, v.to_string()));
+                }
+                None => tests.push(Test::Exists(key(term)?)),
+            }
+        }
+        Some(StatementFilter { tests })
+    }
+
+    fn selects(&self, st: &Statement) -> bool {
+        self.tests.iter().all(|t| match t {
+            Test::Equals(key, value) => scalar(st, key).is_some_and(|v| v.text.as_deref() == Some(value)),
+            Test::Exists(key) => in_normalised(st, key),
+        })
+    }
+}
+
+fn scalar<'s>(st: &'s Statement, key: &str) -> Option<&'s crate::model::Value> {
+    match key {
+        "Effect" => st.effect.as_ref().map(|e| &e.value),
+        "Sid" => st.sid.as_ref(),
+        _ => None,
+    }
+}
+
+/// Whether [`normalise_statement`] writes `key` for this statement.
+fn in_normalised(st: &Statement, key: &str) -> bool {
+    let list = |l: &Option<ValueList>| l.as_ref().is_some_and(|l| !l.nothing_known());
+    match key {
+        "Sid" | "Effect" => scalar(st, key).is_some(),
+        "Principal" => st.principal.as_ref().is_some_and(|p| !p.nothing_known()),
+        "NotPrincipal" => st.not_principal.as_ref().is_some_and(|p| !p.nothing_known()),
+        "Action" => list(&st.action),
+        "NotAction" => list(&st.not_action),
+        "Resource" => list(&st.resource),
+        "NotResource" => list(&st.not_resource),
+        "Condition" => !st.conditions.is_empty(),
+        _ => false,
+    }
+}
+
+/// Statement keys of the normalised policy, as bits of [`Keys`].
+const STATEMENT_KEYS: [&str; 9] = [
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
+
+/// A set of [`STATEMENT_KEYS`], by index.
+pub type Keys = u16;
+const ALL_KEYS: Keys = (1 << STATEMENT_KEYS.len()) - 1;
+
+/// The statement keys a selector may read: the names it spells out as whole words. A selector
+/// that can reach keys without naming them (a wildcard, a descendant segment, `length()` or
+/// `count()` of a statement, an escape in a name) reads all of them. Normalising only these
+/// keeps a policy's long `Action` and `Resource` lists out of the JSON of a selector that tests
+/// `Effect` and `NotAction`.
+fn keys_read_by(selector: &str) -> Keys {
+    let generic = ["*", "..", "\\", "length(", "count("];
+    if generic.iter().any(|g| selector.contains(g)) {
+        return ALL_KEYS;
+    }
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let mut keys = 0;
+    for (bit, key) in STATEMENT_KEYS.iter().enumerate() {
+        let named = selector.match_indices(key).any(|(i, _)| {
+            !word(selector[..i].chars().next_back()) && !word(selector[i + key.len()..].chars().next())
+        });
+        if named {
+            keys |= 1 << bit;
+        }
+    }
+    keys
 }
 
 /// Leaks the strings of a loaded rule: rules live for the whole run, and `RuleMeta` stays
@@ -96,6 +212,8 @@ pub fn parse_rule(path: &str, text: &str) -> Result<DeclarativeRule, Declarative
         report: file.report,
         message: file.message,
         help: file.help,
+        keys: keys_read_by(&file.selector),
+        filter: StatementFilter::parse(&file.selector),
     })
 }
 
@@ -143,7 +261,12 @@ fn list(l: &Option<ValueList>) -> Option<J> {
 
 /// The normalised policy: `Statement` always an array, element values always arrays.
 pub fn normalise(policy: &Policy) -> J {
-    let statements: Vec<J> = policy.statements.iter().map(normalise_statement).collect();
+    normalise_keys(policy, ALL_KEYS)
+}
+
+/// [`normalise`], with only the statement keys in `keys`.
+fn normalise_keys(policy: &Policy, keys: Keys) -> J {
+    let statements: Vec<J> = policy.statements.iter().map(|st| normalise_statement(st, keys)).collect();
     let mut root = Map::new();
     if let Some(v) = &policy.version {
         root.insert("Version".into(), v.text.clone().map_or(J::Null, J::String));
@@ -153,16 +276,18 @@ pub fn normalise(policy: &Policy) -> J {
     J::Object(root)
 }
 
-fn normalise_statement(st: &Statement) -> J {
+fn normalise_statement(st: &Statement, keys: Keys) -> J {
+    let wanted =
+        |key: &str| STATEMENT_KEYS.iter().position(|k| *k == key).is_some_and(|b| keys & (1 << b) != 0);
     let mut m = Map::new();
-    if let Some(sid) = &st.sid {
+    if let Some(sid) = st.sid.as_ref().filter(|_| wanted("Sid")) {
         m.insert("Sid".into(), sid.text.clone().map_or(J::Null, J::String));
     }
-    if let Some(e) = &st.effect {
+    if let Some(e) = st.effect.as_ref().filter(|_| wanted("Effect")) {
         m.insert("Effect".into(), e.value.text.clone().map_or(J::Null, J::String));
     }
     for (key, p) in [("Principal", &st.principal), ("NotPrincipal", &st.not_principal)] {
-        if let Some(p) = p.as_ref().filter(|p| !p.nothing_known()) {
+        if let Some(p) = p.as_ref().filter(|p| wanted(key) && !p.nothing_known()) {
             let value = if p.wildcard {
                 json!("*")
             } else {
@@ -182,11 +307,14 @@ fn normalise_statement(st: &Statement) -> J {
         ("Resource", &st.resource),
         ("NotResource", &st.not_resource),
     ] {
+        if !wanted(key) {
+            continue;
+        }
         if let Some(v) = list(l) {
             m.insert(key.into(), v);
         }
     }
-    if !st.conditions.is_empty() {
+    if !st.conditions.is_empty() && wanted("Condition") {
         let mut cm: Map<String, J> = Map::new();
         for c in &st.conditions {
             let op = cm.entry(c.operator.raw.clone()).or_insert_with(|| J::Object(Map::new()));
@@ -219,12 +347,9 @@ impl Rule for DeclarativeRule {
         if self.policy_kind.is_some_and(|k| k != policy.kind) {
             return;
         }
-        let doc = cx.memo.normalised(policy, normalise);
-        let Ok(found) = jsonpath_rust::query::js_path_process(&self.query, &*doc) else { return };
         let mut reported = Vec::new();
-        for r in found {
-            let path = r.path();
-            let st = statement_index(&path).and_then(|i| policy.statements.get(i));
+        for index in self.select(cx, policy) {
+            let st = index.and_then(|i| policy.statements.get(i));
             let (span, label) = match st {
                 Some(st) => {
                     let key_span = self.report.as_deref().and_then(|k| key_span(st, k));
@@ -248,6 +373,22 @@ impl Rule for DeclarativeRule {
                 f.help(help.clone());
             }
         }
+    }
+}
+
+impl DeclarativeRule {
+    /// What the selector finds: a statement by index, or `None` for a node outside the
+    /// statements.
+    fn select(&self, cx: &Context, policy: &Policy) -> Vec<Option<usize>> {
+        if let Some(filter) = &self.filter {
+            return (0..policy.statements.len())
+                .filter(|&i| filter.selects(&policy.statements[i]))
+                .map(Some)
+                .collect();
+        }
+        let doc = cx.memo.normalised(policy, self.keys, |p| normalise_keys(p, self.keys));
+        let Ok(found) = jsonpath_rust::query::js_path_process(&self.query, &*doc) else { return Vec::new() };
+        found.into_iter().map(|r| statement_index(&r.path())).collect()
     }
 }
 
@@ -277,6 +418,115 @@ mod tests {
         }
         for bad in ["TL1234", "A01", "acme01", "ACME1", "ACME12345", "ACME-01", "ABCDEFGHI01", "01"] {
             assert!(!code_ok(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn selectors_read_the_keys_they_name() {
+        let bits = |names: &[&str]| {
+            names
+                .iter()
+                .map(|n| 1 << STATEMENT_KEYS.iter().position(|k| k == n).expect("a key"))
+                .sum::<Keys>()
+        };
+        let not_action = "$.Statement[?@.Effect == 'Allow' && @.NotAction]";
+        assert_eq!(
+            keys_read_by(not_action),
+            bits(&["Effect", "NotAction"]),
+            "not `Action` inside `NotAction`"
+        );
+        assert_eq!(keys_read_by("$.Statement[?@['Sid'] == 'x']"), bits(&["Sid"]));
+        for generic in
+            ["$.Statement[*]", "$..Action", "$.Statement[?length(@) > 2]", "$.Statement[?@['\\u0041ction']]"]
+        {
+            assert_eq!(keys_read_by(generic), ALL_KEYS, "{generic}");
+        }
+    }
+
+    #[test]
+    fn a_selector_finds_the_same_in_the_keys_it_reads_as_in_the_whole_policy() {
+        use crate::input::policy::{KindHint, build_policy};
+        let text = r#"{"Version": "2012-10-17", "Statement": [
+            {"Sid": "A", "Effect": "Allow", "NotAction": "iam:*", "Resource": "*"},
+            {"Effect": "Allow", "Action": ["s3:GetObject"], "NotResource": "arn:aws:s3:::b/*",
+             "Condition": {"Bool": {"aws:SecureTransport": "true"}}},
+            {"Effect": "Deny", "NotAction": "s3:*", "Resource": "*"}]}"#;
+        let root = crate::input::tree::parse_json(text, crate::source::SourceId(0), 0).expect("parses");
+        let policy = build_policy(&root, KindHint::Infer, crate::model::PolicyQuota::Unspecified);
+        let selectors = [
+            "$.Statement[?@.Effect == 'Allow' && @.NotAction]",
+            "$.Statement[?@.Effect == 'Allow' && @.NotResource]",
+            "$.Statement[?@.Sid == 'A']",
+            "$.Statement[?@.Condition.Bool]",
+            "$.Statement[1].Action[0]",
+        ];
+        let (full, mut found) = (normalise(&policy), 0);
+        for selector in selectors {
+            let query = jsonpath_rust::parser::parse_json_path(selector).expect("a selector");
+            let paths = |doc: &J| -> Vec<String> {
+                let found = jsonpath_rust::query::js_path_process(&query, doc).expect("runs");
+                found.into_iter().map(|r| r.path()).collect()
+            };
+            let partial = normalise_keys(&policy, keys_read_by(selector));
+            assert_eq!(paths(&partial), paths(&full), "{selector}");
+            found += paths(&full).len();
+        }
+        assert_eq!(found, 5, "every selector matches once");
+    }
+
+    #[test]
+    fn statement_filters_select_what_jsonpath_selects() {
+        use crate::input::policy::{KindHint, build_policy};
+        let texts = [
+            r#"{"Statement": [{"Sid": "A", "Effect": "Allow", "NotAction": "iam:*", "Resource": "*"},
+                {"Effect": "Allow", "Action": [], "NotResource": []},
+                {"Effect": "Deny", "NotAction": ["s3:*"], "Resource": "*", "Condition": {"Bool": {"a:b": "true"}}},
+                {"Sid": "allow", "Action": "s3:GetObject", "Principal": "*"},
+                {"Effect": "allow", "NotPrincipal": {"AWS": "x"}, "NotAction": "x:y"}]}"#,
+            r#"{"Statement": {"Effect": "Allow", "NotAction": "*"}}"#,
+            r#"{"Statement": []}"#,
+        ];
+        let selectors = [
+            "$.Statement[?@.Effect == 'Allow' && @.NotAction]",
+            "$.Statement[?@.Effect == 'Allow' && @.NotResource]",
+            "$.Statement[?@.Effect == 'Deny']",
+            "$.Statement[?@.Sid == 'A' && @.Resource && @.NotAction]",
+            "$.Statement[?@.Condition && @.Effect == 'Deny']",
+            "$.Statement[?@.Principal]",
+            "$.Statement[?@.NotPrincipal && @.Action]",
+        ];
+        let mut total = 0;
+        for selector in selectors {
+            let filter = StatementFilter::parse(selector).expect("a filter-shaped selector");
+            let query = jsonpath_rust::parser::parse_json_path(selector).expect("a selector");
+            for text in texts {
+                let root =
+                    crate::input::tree::parse_json(text, crate::source::SourceId(0), 0).expect("parses");
+                let policy = build_policy(&root, KindHint::Infer, crate::model::PolicyQuota::Unspecified);
+                let doc = normalise(&policy);
+                let found = jsonpath_rust::query::js_path_process(&query, &doc).expect("runs");
+                let by_jsonpath: Vec<Option<usize>> =
+                    found.into_iter().map(|r| statement_index(&r.path())).collect();
+                let by_filter: Vec<Option<usize>> = (0..policy.statements.len())
+                    .filter(|&i| filter.selects(&policy.statements[i]))
+                    .map(Some)
+                    .collect();
+                assert_eq!(by_filter, by_jsonpath, "{selector} on {text}");
+                total += by_filter.len();
+            }
+        }
+        assert!(total >= 7, "the selectors select something: {total}");
+        for other in [
+            "$.Statement[?@.Effect == 'Allow' || @.NotAction]",
+            "$.Statement[?!@.Resource]",
+            "$.Statement[?@.Action == 'x']",
+            "$.Statement[?@.Effect == \"Allow\"]",
+            "$.Statement[?@.Effect == 'a\\'b']",
+            "$.Statement[*].Action",
+            "$.Statement[?@.NotAction[0] == 'x']",
+            "$..Effect",
+        ] {
+            assert_eq!(StatementFilter::parse(other), None, "{other} goes through JSONPath");
         }
     }
 }

@@ -103,36 +103,26 @@ impl Allowed {
     /// Allowed actions of the given policies of `unit`. Statements for which `skip` is true are
     /// ignored as grants (TL307 skips what TL301 already reports).
     pub fn of(unit: &Unit, policies: &[usize], skip: impl Fn(&Statement) -> bool) -> Allowed {
-        Allowed::collect(unit, policies, skip, &|p| catalog().expanded(p))
+        Allowed::collect(unit, policies, skip, &|p| Expansion::Shared(catalog().expanded(p)))
     }
 
-    /// Like [`Allowed::of`], restricted to the catalog actions `only` (`service:Name`): each
-    /// value is matched against those few names instead of expanded against the whole catalog,
-    /// so 20,000 statements of `ec2:*` cost 20,000 small matches (TL307 asks about ~25 actions).
+    /// Like [`Allowed::of`], restricted to the catalog actions `only`: each value is matched
+    /// against those few names instead of expanded against the whole catalog, so 20,000
+    /// statements of `ec2:*` cost 20,000 small matches (TL307 asks about ~25 actions).
     pub fn of_only(
         unit: &Unit,
         policies: &[usize],
         skip: impl Fn(&Statement) -> bool,
-        only: &[&str],
+        only: &ActionSubset,
     ) -> Allowed {
-        let cat = catalog();
-        let wanted: Vec<(ActionInfo, String)> =
-            only.iter().filter_map(|a| cat.lookup(a)).map(|i| (i, i.full_name())).collect();
-        let expand = |pattern: &str| -> Arc<[ActionInfo]> {
-            wanted
-                .iter()
-                .filter(|(_, name)| crate::wildcard::glob_match(pattern, name))
-                .map(|(i, _)| *i)
-                .collect()
-        };
-        Allowed::collect(unit, policies, skip, &expand)
+        Allowed::collect(unit, policies, skip, &|pattern| Expansion::Few(only.matching(pattern)))
     }
 
     fn collect(
         unit: &Unit,
         policies: &[usize],
         skip: impl Fn(&Statement) -> bool,
-        expand: &dyn Fn(&str) -> Arc<[ActionInfo]>,
+        expand: &dyn Fn(&str) -> Expansion,
     ) -> Allowed {
         let mut out = Allowed::default();
         let mut denies: Vec<&Statement> = Vec::new();
@@ -216,6 +206,10 @@ impl Allowed {
 
     /// A grant of this action (`service:Name`, case-insensitive), if allowed.
     pub fn get(&self, action: &str) -> Option<&Grant> {
+        // TL307 asks ~26 names of every policy, most of which grant none of them.
+        if self.grants.is_empty() {
+            return None;
+        }
         let info = catalog().lookup(action)?;
         self.grants.get(&(info.service, info.name))
     }
@@ -228,6 +222,60 @@ impl Allowed {
         self.grants.values().filter(own).max_by(|a, b| {
             a.action.access.cmp(&b.action.access).then_with(|| b.action.name.cmp(a.action.name))
         })
+    }
+}
+
+/// The catalog actions a pattern matches: the shared expansion of the whole catalog, or the
+/// few of an [`ActionSubset`] (most patterns match none of those, and an empty `Vec` costs no
+/// allocation).
+enum Expansion {
+    Shared(Arc<[ActionInfo]>),
+    Few(Vec<ActionInfo>),
+}
+
+impl std::ops::Deref for Expansion {
+    type Target = [ActionInfo];
+    fn deref(&self) -> &[ActionInfo] {
+        match self {
+            Expansion::Shared(a) => a,
+            Expansion::Few(v) => v,
+        }
+    }
+}
+
+/// A few catalog actions asked about by name (TL307's escalation sets), looked up once.
+pub struct ActionSubset {
+    /// Each action with its `service:Name`.
+    actions: Vec<(ActionInfo, String)>,
+    /// Their services, each once: most values name a service of none of them.
+    services: Vec<&'static str>,
+}
+
+impl ActionSubset {
+    /// The catalog actions among `names` (`service:Name`); names the catalog lacks are left out.
+    pub fn new(names: &[&str]) -> ActionSubset {
+        let cat = catalog();
+        let actions: Vec<(ActionInfo, String)> =
+            names.iter().filter_map(|a| cat.lookup(a)).map(|i| (i, i.full_name())).collect();
+        let mut services: Vec<&'static str> = actions.iter().map(|(i, _)| i.service).collect();
+        services.sort_unstable();
+        services.dedup();
+        ActionSubset { actions, services }
+    }
+
+    /// The actions of the subset that `pattern` matches (IAM wildcards, case-insensitive).
+    fn matching(&self, pattern: &str) -> Vec<ActionInfo> {
+        // A literal service part rules out the other services' actions without a glob match.
+        let service = pattern.split_once(':').map(|(s, _)| s).filter(|s| !crate::wildcard::has_wildcard(s));
+        if service.is_some_and(|s| !self.services.iter().any(|x| x.eq_ignore_ascii_case(s))) {
+            return Vec::new();
+        }
+        self.actions
+            .iter()
+            .filter(|(i, _)| service.is_none_or(|s| s.eq_ignore_ascii_case(i.service)))
+            .filter(|(_, name)| crate::wildcard::glob_match(pattern, name))
+            .map(|(i, _)| *i)
+            .collect()
     }
 }
 

@@ -1,87 +1,14 @@
-//! Parsers of the embedded data files. They never panic: a malformed line is skipped and
+//! Parsers of the embedded data files read at run time (the action table is parsed by
+//! `build.rs`, with `table.rs`). They never panic: a malformed line is skipped and
 //! counted, and the result is sorted here rather than trusting the file order.
 
-use super::{
-    AccessLevel, Accounts, Action, Actions, Gaps, KnownAccount, Managed, ManagedPolicyInfo, Service,
-};
+use super::index::CaselessIndex;
+use super::{AccessLevel, Accounts, Gaps, KnownAccount, Managed, ManagedPolicyInfo};
 use crate::wildcard::cmp_ignore_case;
 
 /// Data lines: not empty, not comments.
 fn data_lines(text: &'static str) -> impl Iterator<Item = &'static str> {
     text.lines().map(|l| l.strip_suffix('\r').unwrap_or(l)).filter(|l| !l.is_empty() && !l.starts_with('#'))
-}
-
-/// `key=value` from the tab-separated first header line.
-fn header_field(text: &'static str, key: &str) -> Option<&'static str> {
-    let first = text.lines().next()?.strip_prefix('#')?;
-    first.split('\t').find_map(|f| f.trim().strip_prefix(key)?.strip_prefix('='))
-}
-
-fn list(s: &'static str) -> Box<[&'static str]> {
-    s.split(',').filter(|x| !x.is_empty()).collect()
-}
-
-pub(super) fn actions(text: &'static str) -> Actions {
-    let date = header_field(text, "date").unwrap_or("unknown");
-    let mut malformed = 0;
-    // (service, its actions) in file order; sorted below.
-    let mut groups: Vec<(Service, Vec<Action>)> = Vec::new();
-    for line in data_lines(text) {
-        if let Some(rest) = line.strip_prefix('@') {
-            let mut f = rest.split('\t');
-            let prefix = f.next().unwrap_or("");
-            if prefix.is_empty() {
-                malformed += 1;
-                continue;
-            }
-            groups.push((
-                Service {
-                    prefix,
-                    resource_types: list(f.next().unwrap_or("")),
-                    condition_keys: list(f.next().unwrap_or("")),
-                    start: 0,
-                    end: 0,
-                },
-                Vec::new(),
-            ));
-            continue;
-        }
-        let mut f = line.split('\t');
-        let name = f.next().unwrap_or("");
-        let access = f.next().and_then(AccessLevel::from_code);
-        match (groups.last_mut(), access) {
-            (Some((_, acts)), Some(access)) if !name.is_empty() => acts.push(Action {
-                name,
-                access,
-                service: 0,
-                resource_types: f.next().unwrap_or(""),
-                condition_keys: f.next().unwrap_or(""),
-            }),
-            _ => malformed += 1,
-        }
-    }
-    groups.sort_by(|a, b| cmp_ignore_case(a.0.prefix, b.0.prefix));
-    groups.dedup_by(|b, a| {
-        let dup = a.0.prefix.eq_ignore_ascii_case(b.0.prefix);
-        if dup {
-            malformed += 1;
-        }
-        dup
-    });
-    let mut services = Vec::with_capacity(groups.len());
-    let mut all = Vec::with_capacity(groups.iter().map(|g| g.1.len()).sum());
-    for (si, (mut svc, mut acts)) in groups.into_iter().enumerate() {
-        acts.sort_by(|a, b| cmp_ignore_case(a.name, b.name));
-        acts.dedup_by(|b, a| a.name.eq_ignore_ascii_case(b.name));
-        svc.start = u32::try_from(all.len()).unwrap_or(u32::MAX);
-        for mut a in acts {
-            a.service = u32::try_from(si).unwrap_or(u32::MAX);
-            all.push(a);
-        }
-        svc.end = u32::try_from(all.len()).unwrap_or(u32::MAX);
-        services.push(svc);
-    }
-    Actions { date, services, actions: all, malformed }
 }
 
 pub(super) fn managed(text: &'static str) -> Managed {
@@ -137,7 +64,9 @@ pub(super) fn gaps(text: &'static str) -> Gaps {
         data_lines(text).map(str::trim).partition(|l| l.contains(':'));
     actions.sort_by(|a, b| cmp_ignore_case(a, b));
     services.sort_by(|a, b| cmp_ignore_case(a, b));
-    Gaps { actions, services }
+    let action_index = CaselessIndex::build(actions.len(), |i| (0, actions[i as usize]));
+    let service_index = CaselessIndex::build(services.len(), |i| (0, services[i as usize]));
+    Gaps { actions, services, action_index, service_index }
 }
 
 pub(super) fn accounts(text: &'static str) -> Accounts {

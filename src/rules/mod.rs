@@ -204,17 +204,19 @@ pub struct Context<'a> {
 /// stable while the unit is checked (the memo lives no longer than that).
 #[derive(Default)]
 pub struct UnitMemo {
-    normalised: RefCell<HashMap<usize, Rc<serde_json::Value>>>,
+    normalised: RefCell<HashMap<(usize, u16), Rc<serde_json::Value>>>,
 }
 
 impl UnitMemo {
-    /// The JSON `make` builds of `policy`, built on the first call for that policy.
+    /// The JSON `make` builds of `policy` with the statement keys `keys`, built on the first
+    /// call for that policy and those keys.
     pub fn normalised(
         &self,
         policy: &Policy,
+        keys: u16,
         make: impl FnOnce(&Policy) -> serde_json::Value,
     ) -> Rc<serde_json::Value> {
-        let key = std::ptr::from_ref(policy) as usize;
+        let key = (std::ptr::from_ref(policy) as usize, keys);
         if let Some(hit) = self.normalised.borrow().get(&key) {
             return Rc::clone(hit);
         }

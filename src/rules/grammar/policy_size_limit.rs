@@ -34,7 +34,7 @@ declare_rule! {
 impl Rule for PolicySizeLimit {
     fn check_policy(&self, _cx: &Context, _unit: &Unit, policy: &Policy, out: &mut Sink) {
         let Some(text) = &policy.text else { return };
-        let size = text.chars().filter(|c| !c.is_whitespace()).count();
+        let (size, rejected) = measure(text);
         let quota = match policy.quota {
             PolicyQuota::Unspecified if policy.kind == PolicyKind::Trust => PolicyQuota::Trust,
             PolicyQuota::Unspecified if policy.kind == PolicyKind::Resource => PolicyQuota::Resource,
@@ -70,18 +70,84 @@ impl Rule for PolicySizeLimit {
         // Offsets are only meaningful when the text is exactly the source slice.
         let base = policy.span.start;
         let exact = policy.span.end.saturating_sub(base) == text.len();
-        for (i, c) in text.char_indices() {
-            let ok = matches!(c, '\t' | '\n' | '\r') || ('\u{20}'..='\u{ff}').contains(&c);
-            if !ok {
-                let span = if exact {
-                    Span::new(policy.span.src, base + i, base + i + c.len_utf8())
-                } else {
-                    opening(policy.span)
-                };
-                out.emit(span, format!("character {:?} (U+{:04X}) is not allowed in a policy", c, c as u32))
-                    .help("IAM accepts only tab, newline, carriage return and U+0020..U+00FF; use a \\u escape or plain ASCII");
-                break;
-            }
+        if let Some((i, c)) = rejected {
+            let span = if exact {
+                Span::new(policy.span.src, base + i, base + i + c.len_utf8())
+            } else {
+                opening(policy.span)
+            };
+            out.emit(span, format!("character {:?} (U+{:04X}) is not allowed in a policy", c, c as u32))
+                .help("IAM accepts only tab, newline, carriage return and U+0020..U+00FF; use a \\u escape or plain ASCII");
         }
+    }
+}
+
+/// What one pass over an ASCII text finds.
+struct AsciiScan {
+    /// Whitespace as `char::is_whitespace` defines it (which includes VT and FF, unlike
+    /// `u8::is_ascii_whitespace`).
+    spaces: usize,
+    /// A control character IAM rejects (below U+0020, other than tab, LF and CR).
+    rejected: bool,
+}
+
+/// One pass over the bytes, in fixed-size chunks the compiler vectorises; `None` for text
+/// that is not ASCII (the caller then decodes characters). Policies are nearly always ASCII.
+fn scan_ascii(text: &str) -> Option<AsciiScan> {
+    let mut scan = AsciiScan { spaces: 0, rejected: false };
+    let mut non_ascii = 0u8;
+    for chunk in text.as_bytes().chunks(128) {
+        let (mut spaces, mut rejected) = (0u8, 0u8);
+        for &b in chunk {
+            spaces += u8::from(b == b' ' || b.wrapping_sub(b'\t') < 5);
+            rejected |= u8::from(b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r');
+            non_ascii |= b & 0x80;
+        }
+        scan.spaces += usize::from(spaces);
+        scan.rejected |= rejected != 0;
+    }
+    (non_ascii == 0).then_some(scan)
+}
+
+/// The characters that are not whitespace (as IAM counts them), and the first character IAM
+/// rejects (anything but tab, LF, CR and U+0020..U+00FF) with its byte offset.
+fn measure(text: &str) -> (usize, Option<(usize, char)>) {
+    let first_rejected = || {
+        text.char_indices()
+            .find(|&(_, c)| !(matches!(c, '\t' | '\n' | '\r') || ('\u{20}'..='\u{ff}').contains(&c)))
+    };
+    match scan_ascii(text) {
+        Some(AsciiScan { spaces, rejected: false }) => (text.len() - spaces, None),
+        Some(AsciiScan { spaces, rejected: true }) => (text.len() - spaces, first_rejected()),
+        None => (text.chars().filter(|c| !c.is_whitespace()).count(), first_rejected()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_fast_path_agrees_with_the_char_definition() {
+        let cases = [
+            "",
+            " {\"a\": 1}\n",
+            "a\u{b}b\u{c}c\rd\te",
+            "x\u{1}y",
+            "ok\u{7f}",
+            "é\u{85} \u{a0}x\u{2028}\u{100}",
+        ];
+        for text in cases {
+            let slow = text.chars().filter(|c| !c.is_whitespace()).count();
+            let rejected = text
+                .char_indices()
+                .find(|&(_, c)| !(matches!(c, '\t' | '\n' | '\r') || ('\u{20}'..='\u{ff}').contains(&c)));
+            assert_eq!(measure(text), (slow, rejected), "{text:?}");
+        }
+        assert_eq!(measure("ab\u{b}").1, Some((2, '\u{b}')));
+        assert_eq!(measure("é\u{100}").1, Some((2, '\u{100}')));
+        // Longer than one chunk, with the rejected character in a later one.
+        let long = format!("{}\u{1f}", " x".repeat(200));
+        assert_eq!(measure(&long), (201, Some((400, '\u{1f}'))));
     }
 }

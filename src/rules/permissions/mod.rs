@@ -68,24 +68,37 @@ pub(crate) enum ActionStatus {
 }
 
 pub(crate) fn action_status(action: &str) -> ActionStatus {
+    if let Some(status) = service_status(action) {
+        return status;
+    }
+    let cat = crate::catalog::catalog();
+    // A literal action is one hash look-up; only patterns go through the shared expansions.
+    let matches = if crate::wildcard::has_wildcard(action) {
+        !cat.expanded(action).is_empty()
+    } else {
+        cat.lookup(action).is_some()
+    };
+    if matches || cat.is_catalog_gap(action) { ActionStatus::Known } else { ActionStatus::UnknownAction }
+}
+
+/// The [`ActionStatus`] that the value's service part alone decides (`*`, no prefix, an
+/// unknown service), or `None` when the action itself must be looked up: TL304 asks only
+/// this, so it costs no action look-up.
+pub(crate) fn service_status(action: &str) -> Option<ActionStatus> {
     let cat = crate::catalog::catalog();
     if action.bytes().all(|b| b == b'*') {
-        return ActionStatus::Known;
+        return Some(ActionStatus::Known);
     }
     let Some((service, _)) = action.split_once(':') else {
-        return ActionStatus::NoPrefix;
+        return Some(ActionStatus::NoPrefix);
     };
     let wild_service = service.contains(['*', '?']);
     if !wild_service && !cat.has_service(service) {
-        return if cat.is_known_gap_service(service) {
+        return Some(if cat.is_known_gap_service(service) {
             ActionStatus::Known
         } else {
             ActionStatus::UnknownService(service.to_string())
-        };
+        });
     }
-    if cat.is_catalog_gap(action) || !cat.expanded(action).is_empty() {
-        ActionStatus::Known
-    } else {
-        ActionStatus::UnknownAction
-    }
+    None
 }

@@ -1,6 +1,7 @@
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
-use crate::analysis::access::{Allowed, is_admin_statement};
+use crate::analysis::access::{ActionSubset, Allowed, is_admin_statement};
 use crate::declare_rule;
 use crate::model::{Policy, Unit};
 use crate::rules::{Context, Rule, Sink};
@@ -117,9 +118,13 @@ impl Rule for PrivilegeEscalation {
 fn check(unit: &Unit, policies: &[usize], subject: Option<&str>, out: &mut Sink) {
     // Only the actions this rule asks about: matching each value against them is linear in
     // the policy, where expanding every value against the catalog was not.
-    let wanted: Vec<&str> =
-        SINGLE.iter().map(|(a, _)| *a).chain(COMPUTE.iter().copied()).chain(["iam:PassRole"]).collect();
-    let allowed = Allowed::of_only(unit, policies, is_admin_statement, &wanted);
+    static WANTED: OnceLock<ActionSubset> = OnceLock::new();
+    let wanted = WANTED.get_or_init(|| {
+        let names: Vec<&str> =
+            SINGLE.iter().map(|(a, _)| *a).chain(COMPUTE.iter().copied()).chain(["iam:PassRole"]).collect();
+        ActionSubset::new(&names)
+    });
+    let allowed = Allowed::of_only(unit, policies, is_admin_statement, wanted);
     let broad = |action: &str| allowed.get(action).filter(|g| g.broad);
     // Single-action sets, one finding per granting value (`iam:*` grants many of them).
     let mut groups: Vec<(Span, Vec<(String, &str)>)> = Vec::new();

@@ -1,7 +1,7 @@
 use crate::catalog::catalog;
 use crate::declare_rule;
 use crate::model::{Policy, Unit};
-use crate::rules::permissions::{ActionStatus, action_lists, action_status};
+use crate::rules::permissions::{ActionStatus, action_lists, service_status};
 use crate::rules::{Context, Rule, Sink};
 use crate::source::Span;
 
@@ -46,7 +46,7 @@ impl Rule for UnknownService {
         let date = catalog().date();
         for st in &policy.statements {
             for (action, span) in action_lists(st).flat_map(|l| l.known()) {
-                let ActionStatus::UnknownService(service) = action_status(action) else { continue };
+                let Some(ActionStatus::UnknownService(service)) = service_status(action) else { continue };
                 // Point at the prefix when the span is exactly the quoted string.
                 let prefix_span = if span.end.saturating_sub(span.start) == action.len() + 2 {
                     Span::new(span.src, span.start + 1, span.start + 1 + service.len())
