@@ -236,8 +236,64 @@ struct LoadedUnit {
     json_path: Option<PathBuf>,
 }
 
-/// A unit after its own rules: its findings and the budget note.
-type Checked = (LoadedUnit, Vec<Finding>, Option<String>);
+/// What the run phase keeps of a unit after its own rules: the whole model only when the rules
+/// on the whole run read it, so a run of 100,000 lone policy files does not hold 100,000 models.
+enum Kept {
+    /// The job's files are not ours.
+    Nothing,
+    /// A unit in the role graph (or any unit with `--policy-places`).
+    Model(Box<Unit>),
+    /// A unit the graph cannot see: what its suppressions and the merge still need.
+    Rest(Rest),
+}
+
+/// The parts of a unit outside the role graph that the end of the run reads.
+struct Rest {
+    sources: Vec<crate::source::SourceId>,
+    suppressions: Vec<crate::model::terraform::Suppression>,
+    recorded: bool,
+    template_files: Vec<PathBuf>,
+}
+
+impl Kept {
+    /// What to keep of `unit` (already checked), given whether `--policy-places` reads it whole.
+    fn of(mut unit: Unit, policy_places: bool) -> Kept {
+        if policy_places {
+            return Kept::Model(Box::new(unit));
+        }
+        slim_for_run(&mut unit);
+        if !outside_graph(&unit) {
+            unit.shrink_for_run();
+            return Kept::Model(Box::new(unit));
+        }
+        let mut suppressions = unit.suppressions;
+        suppressions.shrink_to_fit();
+        Kept::Rest(Rest {
+            sources: unit.sources,
+            suppressions,
+            recorded: unit.recorded,
+            template_files: unit.template_files,
+        })
+    }
+
+    fn sources(&self) -> &[crate::source::SourceId] {
+        match self {
+            Kept::Nothing => &[],
+            Kept::Model(u) => &u.sources,
+            Kept::Rest(r) => &r.sources,
+        }
+    }
+}
+
+/// A unit after its own rules: what the run keeps of it, its counts, findings and budget note.
+struct Checked {
+    kept: Kept,
+    files: usize,
+    policies: usize,
+    json_path: Option<PathBuf>,
+    findings: Vec<Finding>,
+    over_budget: Option<String>,
+}
 
 /// Findings, files read and policies seen for one unit.
 struct UnitResult {
@@ -306,23 +362,24 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     };
     // Findings of a large run repeat their help sentences and many messages: one copy each.
     let texts = crate::diagnostic::Interner::default();
-    let check_one = |mut l: LoadedUnit| {
+    let check_one = |l: LoadedUnit| {
         let (mut findings, over_budget) = match &l.unit {
             Some(unit) => check_loaded(&rules, &opts.settings, &sources, unit),
             None => (Vec::new(), None),
         };
         texts.findings(&mut findings);
         findings.shrink_to_fit();
-        if !opts.policy_places
-            && let Some(unit) = l.unit.as_mut()
-        {
-            slim_for_run(unit);
-            if opts.release_texts && outside_graph(unit) {
-                release_unreferenced(unit, &findings, &sources);
+        let kept = match l.unit {
+            Some(unit) => {
+                if opts.release_texts && !opts.policy_places && outside_graph(&unit) {
+                    release_unreferenced(&unit, &findings, &sources);
+                }
+                Kept::of(unit, opts.policy_places)
             }
-        }
+            None => Kept::Nothing,
+        };
         tell(ProgressEvent::Advance);
-        (l, findings, over_budget)
+        Checked { kept, files: l.files, policies: l.policies, json_path: l.json_path, findings, over_budget }
     };
     // Each unit is checked as soon as it is loaded, so only the units in flight hold whole
     // models. One unit (the pre-commit case) is checked on this thread: starting the thread
@@ -528,27 +585,38 @@ fn check_loaded(
 /// selected rule reads it), each finding given to the unit whose file it points into, then
 /// every unit's suppressions.
 fn finish_run(
-    checked: Vec<(LoadedUnit, Vec<Finding>, Option<String>)>,
+    mut checked: Vec<Checked>,
     rules: &[&dyn Rule],
     known: &[(&str, &str)],
     settings: &Settings,
     sources: &SourceMap,
     policy_places: bool,
 ) -> Vec<UnitResult> {
+    // The units the graph reads, by the index of their entry.
     let mut units: Vec<Unit> = Vec::new();
-    let mut owner: Vec<Option<usize>> = Vec::with_capacity(checked.len());
-    let mut rest = Vec::with_capacity(checked.len());
-    for (l, findings, over_budget) in checked {
-        owner.push(l.unit.is_some().then_some(units.len()));
-        if let Some(unit) = l.unit {
-            units.push(unit);
-        }
-        rest.push((l.files, l.policies, l.json_path, findings, over_budget));
+    let mut model_of: Vec<Option<usize>> = Vec::with_capacity(checked.len());
+    let mut with_unit = 0;
+    for c in &mut checked {
+        with_unit += usize::from(!matches!(c.kept, Kept::Nothing));
+        model_of.push(match std::mem::replace(&mut c.kept, Kept::Nothing) {
+            Kept::Model(unit) => {
+                units.push(*unit);
+                Some(units.len() - 1)
+            }
+            other => {
+                c.kept = other;
+                None
+            }
+        });
     }
-    let mut run_findings = run_rules(rules, settings, sources, &units);
+    let mut run_findings = run_rules(rules, settings, sources, &units, with_unit);
+    let sources_of = |i: usize| match model_of[i] {
+        Some(m) => &units[m].sources[..],
+        None => checked[i].kept.sources(),
+    };
     let by_source: std::collections::HashMap<crate::source::SourceId, usize> =
-        units.iter().enumerate().flat_map(|(i, u)| u.sources.iter().map(move |&s| (s, i))).collect();
-    let mut extra: Vec<Vec<Finding>> = vec![Vec::new(); units.len()];
+        (0..checked.len()).flat_map(|i| sources_of(i).iter().map(move |&s| (s, i))).collect();
+    let mut extra: Vec<Vec<Finding>> = vec![Vec::new(); checked.len()];
     let mut orphans = Vec::new();
     for f in run_findings.drain(..) {
         match by_source.get(&f.span.src) {
@@ -556,30 +624,49 @@ fn finish_run(
             None => orphans.push(f),
         }
     }
-    let mut out = Vec::with_capacity(rest.len());
-    for ((files, policies, json_path, mut findings, over_budget), owner) in rest.into_iter().zip(owner) {
-        let Some(i) = owner else {
-            out.push(UnitResult {
-                findings,
-                files,
-                policies: 0,
-                json_path,
-                templates: Vec::new(),
-                places: Vec::new(),
-                over_budget,
-            });
-            continue;
+    let mut out = Vec::with_capacity(checked.len() + 1);
+    for ((c, model), mut extra) in checked.into_iter().zip(model_of).zip(extra) {
+        let Checked { kept, files, policies, json_path, mut findings, over_budget } = c;
+        let (suppressions, recorded, templates, places) = match (model, kept) {
+            (Some(m), _) => {
+                let unit = &mut units[m];
+                let places = if policy_places { place_lines(unit, sources) } else { Vec::new() };
+                (&unit.suppressions[..], unit.recorded, std::mem::take(&mut unit.template_files), places)
+            }
+            (None, Kept::Rest(rest)) => {
+                findings.append(&mut extra);
+                suppress(&mut findings, &rest.suppressions, rules, known, sources);
+                let result = UnitResult {
+                    findings,
+                    files,
+                    policies,
+                    json_path,
+                    templates: rest.template_files,
+                    places: Vec::new(),
+                    over_budget,
+                };
+                out.push(unfixed(result, rest.recorded));
+                continue;
+            }
+            (None, _) => {
+                out.push(UnitResult {
+                    findings,
+                    files,
+                    policies: 0,
+                    json_path,
+                    templates: Vec::new(),
+                    places: Vec::new(),
+                    over_budget,
+                });
+                continue;
+            }
         };
-        let unit = &mut units[i];
-        findings.append(&mut extra[i]);
-        suppress(&mut findings, unit, rules, known, sources);
-        if unit.recorded {
-            // A plan or a dump records what was deployed: editing it changes nothing.
-            findings.iter_mut().for_each(|f| f.fix = None);
-        }
-        let templates = std::mem::take(&mut unit.template_files);
-        let places = if policy_places { place_lines(unit, sources) } else { Vec::new() };
-        out.push(UnitResult { findings, files, policies, json_path, templates, places, over_budget });
+        findings.append(&mut extra);
+        suppress(&mut findings, suppressions, rules, known, sources);
+        out.push(unfixed(
+            UnitResult { findings, files, policies, json_path, templates, places, over_budget },
+            recorded,
+        ));
     }
     if !orphans.is_empty() {
         // Every node of the graph comes from a unit, so this stays empty; kept, not dropped.
@@ -596,10 +683,26 @@ fn finish_run(
     out
 }
 
+/// A plan or a dump records what was deployed: editing it changes nothing, so its findings
+/// carry no fix.
+fn unfixed(mut r: UnitResult, recorded: bool) -> UnitResult {
+    if recorded {
+        r.findings.iter_mut().for_each(|f| f.fix = None);
+    }
+    r
+}
+
 /// The findings of the rules that read the whole run, over the role graph of its units.
-fn run_rules(rules: &[&dyn Rule], settings: &Settings, sources: &SourceMap, units: &[Unit]) -> Vec<Finding> {
+/// `all` counts every unit of the run, also those outside the graph.
+fn run_rules(
+    rules: &[&dyn Rule],
+    settings: &Settings,
+    sources: &SourceMap,
+    units: &[Unit],
+    all: usize,
+) -> Vec<Finding> {
     let wanting: Vec<&&dyn Rule> = rules.iter().filter(|r| r.needs_run()).collect();
-    let has_hops = units.iter().any(|u| !u.assume_roles.is_empty() || u.roles.len() > 1) || units.len() > 1;
+    let has_hops = units.iter().any(|u| !u.assume_roles.is_empty() || u.roles.len() > 1) || all > 1;
     if wanting.is_empty() || !has_hops {
         return Vec::new();
     }
@@ -974,7 +1077,7 @@ fn check_unit(
     let memo = crate::rules::UnitMemo::default();
     let cx = Context { settings, sources, memo: &memo };
     let mut findings = analyse(rules, &cx, unit);
-    suppress(&mut findings, unit, rules, known, sources);
+    suppress(&mut findings, &unit.suppressions, rules, known, sources);
     if unit.recorded {
         findings.iter_mut().for_each(|f| f.fix = None);
     }
@@ -1024,19 +1127,19 @@ pub fn analyse(rules: &[&dyn Rule], cx: &Context, unit: &Unit) -> Vec<Finding> {
 /// every rule they name ran (a rule left out by `--select` cannot show a comment unused).
 fn suppress(
     findings: &mut Vec<Finding>,
-    unit: &Unit,
+    suppressions: &[crate::model::terraform::Suppression],
     rules: &[&dyn Rule],
     known: &[(&str, &str)],
     sources: &SourceMap,
 ) {
-    if unit.suppressions.is_empty() {
+    if suppressions.is_empty() {
         return;
     }
-    let mut used = vec![false; unit.suppressions.len()];
+    let mut used = vec![false; suppressions.len()];
     findings.retain(|f| {
         let Some(src) = sources.get(f.span.src) else { return true };
         let line = src.line_col(f.span.start).line;
-        let hit = unit.suppressions.iter().position(|s| {
+        let hit = suppressions.iter().position(|s| {
             s.src == f.span.src
                 && s.lines.is_some_and(|(a, b)| (a..=b).contains(&line))
                 && (s.codes.is_empty() || s.codes.iter().any(|c| selector_matches(&f.code, &f.name, c)))
@@ -1052,7 +1155,7 @@ fn suppress(
     }
     let ran = |c: &str| rules.iter().any(|r| selector_matches(r.meta().code, r.meta().name, c));
     let mut sink = Sink::new(meta);
-    for (s, used) in unit.suppressions.iter().zip(used) {
+    for (s, used) in suppressions.iter().zip(used) {
         let unknown: Vec<&str> = s
             .codes
             .iter()

@@ -84,7 +84,9 @@ fn is_lead(b: u8) -> bool {
 }
 
 impl Source {
-    pub fn new(id: SourceId, name: String, path: PathBuf, text: String) -> Self {
+    pub fn new(id: SourceId, name: String, path: PathBuf, mut text: String) -> Self {
+        // Read by doubling a buffer: up to half of it spare, for as long as the run keeps it.
+        text.shrink_to_fit();
         let offset = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| offset(i + 1)));

@@ -135,6 +135,25 @@ pub struct UnreadPolicy {
 }
 
 impl Unit {
+    /// Keeps what the rules on the whole run read (the role graph: roles, users, policies,
+    /// settings, Spacelift resources, suppressions) without spare capacity, and gives back what
+    /// only the unit's own rules read: a unit in the graph is held until the end of the run.
+    pub fn shrink_for_run(&mut self) {
+        self.parse_failures = Vec::new();
+        self.read_failures = Vec::new();
+        self.provider_creds = Vec::new();
+        self.external_id_templates = Vec::new();
+        self.unread_policies = Vec::new();
+        self.defaults = Vec::new();
+        self.type_errors = Vec::new();
+        self.policies.shrink_to_fit();
+        self.policies.iter_mut().for_each(Policy::shrink_to_fit);
+        self.roles.shrink_to_fit();
+        self.users.shrink_to_fit();
+        self.assume_roles.shrink_to_fit();
+        self.sources.shrink_to_fit();
+    }
+
     pub fn role_of(&self, policy: &Policy) -> Option<&Role> {
         policy.role.and_then(|i| self.roles.get(i))
     }
