@@ -52,6 +52,11 @@ pub struct CheckOptions {
     /// (`check` without `--fix`/`--diff`); callers that read every text afterwards (the
     /// fixer, the editor server) leave it off.
     pub release_texts: bool,
+    /// With `release_texts`: the report prints only where findings are (JSON, concise,
+    /// GitHub, JUnit, Markdown, statistics), never a line of text, so every text is given back
+    /// once its unit's findings are final, keeping the line and column of each offset they
+    /// point at. A run of 100,000 files with findings in nearly all of them then holds no text.
+    pub positions_only: bool,
     /// Texts read instead of the files at these paths (`check --diff` re-lints fixed text it
     /// does not write).
     pub overlay: Overlay,
@@ -372,7 +377,12 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
         let kept = match l.unit {
             Some(unit) => {
                 if opts.release_texts && !opts.policy_places && outside_graph(&unit) {
-                    release_unreferenced(&unit, &findings, &sources);
+                    match opts.positions_only {
+                        true => {
+                            release_keeping_positions(&unit.sources, &unit.suppressions, &findings, &sources)
+                        }
+                        false => release_unreferenced(&unit, &findings, &sources),
+                    }
                 }
                 Kept::of(unit, opts.policy_places)
             }
@@ -392,7 +402,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
         jobs.par_iter().map(load_check).collect()
     };
     let checked: Vec<Checked> = checked.into_iter().collect::<Result<_, _>>()?;
-    let mut results = finish_run(checked, &rules, &known, &opts.settings, &sources, opts.policy_places);
+    let mut results = finish_run(checked, &rules, &known, &sources, opts);
     let mut places: Vec<String> = results.iter_mut().flat_map(|r| std::mem::take(&mut r.places)).collect();
     places.sort();
     let over_budget: Vec<String> = results.iter_mut().filter_map(|r| r.over_budget.take()).collect();
@@ -450,6 +460,34 @@ fn release_unreferenced(unit: &Unit, findings: &[Finding], sources: &SourceMap) 
         if !referenced(id) {
             sources.release_text(id);
         }
+    }
+}
+
+/// Gives back the texts of `ids`, keeping the positions that the findings (and suppression
+/// comments, which an unused-suppression finding reports later) point at.
+fn release_keeping_positions(
+    ids: &[crate::source::SourceId],
+    suppressions: &[crate::model::terraform::Suppression],
+    findings: &[Finding],
+    sources: &SourceMap,
+) {
+    for &id in ids {
+        let mut offsets = Vec::new();
+        let mut add = |s: Span, both: bool| {
+            if s.src == id {
+                offsets.push(s.start);
+                if both {
+                    offsets.push(s.end);
+                }
+            }
+        };
+        for f in findings {
+            add(f.span, true);
+            f.secondary.iter().for_each(|(s, _)| add(*s, false));
+            f.fix.iter().flat_map(|x| &x.edits).for_each(|e| add(e.span, true));
+        }
+        suppressions.iter().for_each(|s| add(s.span, true));
+        sources.release_keeping(id, offsets);
     }
 }
 
@@ -588,10 +626,10 @@ fn finish_run(
     mut checked: Vec<Checked>,
     rules: &[&dyn Rule],
     known: &[(&str, &str)],
-    settings: &Settings,
     sources: &SourceMap,
-    policy_places: bool,
+    opts: &CheckOptions,
 ) -> Vec<UnitResult> {
+    let (settings, policy_places) = (&opts.settings, opts.policy_places);
     // The units the graph reads, by the index of their entry.
     let mut units: Vec<Unit> = Vec::new();
     let mut model_of: Vec<Option<usize>> = Vec::with_capacity(checked.len());
@@ -624,49 +662,40 @@ fn finish_run(
             None => orphans.push(f),
         }
     }
+    let release = opts.release_texts && opts.positions_only && !policy_places;
     let mut out = Vec::with_capacity(checked.len() + 1);
     for ((c, model), mut extra) in checked.into_iter().zip(model_of).zip(extra) {
         let Checked { kept, files, policies, json_path, mut findings, over_budget } = c;
-        let (suppressions, recorded, templates, places) = match (model, kept) {
+        findings.append(&mut extra);
+        let mut r = UnitResult {
+            findings,
+            files,
+            policies,
+            json_path,
+            templates: Vec::new(),
+            places: Vec::new(),
+            over_budget,
+        };
+        match (model, kept) {
             (Some(m), _) => {
                 let unit = &mut units[m];
-                let places = if policy_places { place_lines(unit, sources) } else { Vec::new() };
-                (&unit.suppressions[..], unit.recorded, std::mem::take(&mut unit.template_files), places)
+                if policy_places {
+                    r.places = place_lines(unit, sources);
+                }
+                suppress(&mut r.findings, &unit.suppressions, rules, known, sources);
+                if release {
+                    release_keeping_positions(&unit.sources, &unit.suppressions, &r.findings, sources);
+                }
+                r.templates = std::mem::take(&mut unit.template_files);
+                out.push(unfixed(r, unit.recorded));
             }
             (None, Kept::Rest(rest)) => {
-                findings.append(&mut extra);
-                suppress(&mut findings, &rest.suppressions, rules, known, sources);
-                let result = UnitResult {
-                    findings,
-                    files,
-                    policies,
-                    json_path,
-                    templates: rest.template_files,
-                    places: Vec::new(),
-                    over_budget,
-                };
-                out.push(unfixed(result, rest.recorded));
-                continue;
+                suppress(&mut r.findings, &rest.suppressions, rules, known, sources);
+                r.templates = rest.template_files;
+                out.push(unfixed(r, rest.recorded));
             }
-            (None, _) => {
-                out.push(UnitResult {
-                    findings,
-                    files,
-                    policies: 0,
-                    json_path,
-                    templates: Vec::new(),
-                    places: Vec::new(),
-                    over_budget,
-                });
-                continue;
-            }
-        };
-        findings.append(&mut extra);
-        suppress(&mut findings, suppressions, rules, known, sources);
-        out.push(unfixed(
-            UnitResult { findings, files, policies, json_path, templates, places, over_budget },
-            recorded,
-        ));
+            (None, _) => out.push(UnitResult { policies: 0, ..r }),
+        }
     }
     if !orphans.is_empty() {
         // Every node of the graph comes from a unit, so this stays empty; kept, not dropped.
@@ -1217,11 +1246,49 @@ pub fn sort_findings(findings: &mut [Finding], sources: &SourceMap) {
         }
         rank.insert(*id, r);
     }
-    findings.sort_by_cached_key(|f| {
-        let lc = sources.get(f.span.src).map(|s| s.line_col(f.span.start));
-        let rank = rank.get(&f.span.src).copied().unwrap_or(0);
-        (rank, lc.map(|l| (l.line, l.column)), f.code.clone(), f.message.clone())
+    // 16 bytes of key per finding (a cached key of owned parts took 80): code and message,
+    // which rarely decide, are compared in place, and the index keeps the sort stable.
+    let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let mut keys: Vec<[u32; 4]> = findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            // Lines start at 1: a finding outside every source sorts first, as `None` did.
+            let lc = sources.get(f.span.src).map_or((0, 0), |s| {
+                let l = s.line_col(f.span.start);
+                (to_u32(l.line), to_u32(l.column))
+            });
+            [rank.get(&f.span.src).copied().unwrap_or(0), lc.0, lc.1, to_u32(i)]
+        })
+        .collect();
+    keys.sort_unstable_by(|a, b| {
+        let (fa, fb) = (&findings[a[3] as usize], &findings[b[3] as usize]);
+        a[..3]
+            .cmp(&b[..3])
+            .then_with(|| fa.code.cmp(&fb.code))
+            .then_with(|| fa.message.cmp(&fb.message))
+            .then(a[3].cmp(&b[3]))
     });
+    let order: Vec<usize> = keys.into_iter().map(|k| k[3] as usize).collect();
+    permute(findings, order);
+}
+
+/// Puts `items[order[k]]` at `k` for every `k`, in place (moving 600,000 findings into a new
+/// vector would hold them twice), following each cycle of the permutation once.
+fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
+    const DONE: usize = usize::MAX;
+    for start in 0..order.len() {
+        let mut k = start;
+        while order[k] != DONE {
+            let from = order[k];
+            order[k] = DONE;
+            if from == start {
+                break;
+            }
+            items.swap(k, from);
+            k = from;
+        }
+    }
 }
 
 fn place_lines(unit: &Unit, sources: &SourceMap) -> Vec<String> {
@@ -1249,4 +1316,20 @@ fn place_lines(unit: &Unit, sources: &SourceMap) -> Vec<String> {
         out.push(format!("{}\t{}\t-\tunknown\t{}", at(u.span), clean(&u.subject), clean(&u.reason)));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute;
+
+    #[test]
+    fn permute_puts_each_item_where_the_order_says() {
+        // Two cycles (0 2 4) and (1 3), a fixed point (5).
+        let mut items = vec!['a', 'b', 'c', 'd', 'e', 'f'];
+        permute(&mut items, vec![2, 3, 4, 1, 0, 5]);
+        assert_eq!(items, vec!['c', 'd', 'e', 'b', 'a', 'f']);
+        let mut none: Vec<u8> = Vec::new();
+        permute(&mut none, Vec::new());
+        assert!(none.is_empty());
+    }
 }
