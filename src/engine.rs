@@ -1209,7 +1209,7 @@ fn apply_severity(findings: &mut [Finding], lint: &LintOptions) {
         return;
     }
     for f in findings {
-        if let Some(s) = lint.severity.get(f.code.as_ref()).or_else(|| lint.severity.get(f.name.as_ref())) {
+        if let Some(s) = lint.severity.get(f.code).or_else(|| lint.severity.get(f.name)) {
             f.severity = *s;
         }
     }

@@ -247,7 +247,8 @@ impl Diagnostic for FindingDiagnostic<'_> {
             Some(w) => w.primary(f.span.start, f.span.end),
             None => (f.span.start, f.span.end),
         };
-        let primary = LabeledSpan::new_primary_with_span(f.label.clone(), to_span(start, end));
+        let primary =
+            LabeledSpan::new_primary_with_span(f.label.as_deref().map(String::from), to_span(start, end));
         let source = self.file;
         let primary_line = source.map(|s| s.line_col(f.span.start).line).unwrap_or(0);
         let secondary = f

@@ -30,7 +30,7 @@ fn frame(check: &Check, ex: &Explanation) -> Option<Finding> {
         span,
         message: ex.message.clone().into(),
         help: (!check.held()).then(|| check.risk.clone()).flatten().map(Into::into),
-        label: Some(label),
+        label: Some(label.into()),
         secondary: ex.secondary.clone(),
         subject: None,
         fix: None,
