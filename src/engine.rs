@@ -1171,7 +1171,7 @@ fn suppress(
         let hit = suppressions.iter().position(|s| {
             s.src == f.span.src
                 && s.lines.is_some_and(|(a, b)| (a..=b).contains(&line))
-                && (s.codes.is_empty() || s.codes.iter().any(|c| selector_matches(&f.code, &f.name, c)))
+                && (s.codes.is_empty() || s.codes.iter().any(|c| selector_matches(f.code, f.name, c)))
         });
         if let Some(i) = hit {
             used[i] = true;
@@ -1223,7 +1223,7 @@ fn apply_per_path(findings: &mut Vec<Finding>, lint: &LintOptions, sources: &Sou
     findings.retain(|f| {
         let Some(src) = sources.get(f.span.src) else { return true };
         !lint.per_path.iter().any(|pp| {
-            pp.ignore.iter().any(|s| selector_matches(&f.code, &f.name, s)) && pp.matches_path(&src.path)
+            pp.ignore.iter().any(|s| selector_matches(f.code, f.name, s)) && pp.matches_path(&src.path)
         })
     });
 }
@@ -1265,7 +1265,7 @@ pub fn sort_findings(findings: &mut [Finding], sources: &SourceMap) {
         let (fa, fb) = (&findings[a[3] as usize], &findings[b[3] as usize]);
         a[..3]
             .cmp(&b[..3])
-            .then_with(|| fa.code.cmp(&fb.code))
+            .then_with(|| fa.code.cmp(fb.code))
             .then_with(|| fa.message.cmp(&fb.message))
             .then(a[3].cmp(&b[3]))
     });

@@ -325,7 +325,7 @@ fn render_frames(
     let mut buf = String::new();
     for f in findings {
         let src = sources.get(f.span.src);
-        let url = docs(&f.code);
+        let url = docs(f.code);
         let window = src.as_deref().and_then(|s| Window::new(s, f.span.start, f.span.end, opts.width));
         let diag = FindingDiagnostic::new(f, src.as_deref(), window.as_ref(), url);
         buf.clear();
