@@ -293,6 +293,11 @@ impl Kept {
 /// A unit after its own rules: what the run keeps of it, its counts, findings and budget note.
 struct Checked {
     kept: Kept,
+    /// The job's place in the run.
+    job: usize,
+    /// Set when the findings went to the run's store at once (final when made: a unit outside
+    /// the graph without suppression comments), to how many there were.
+    stored: Option<usize>,
     files: usize,
     policies: usize,
     json_path: Option<PathBuf>,
@@ -302,6 +307,10 @@ struct Checked {
 
 /// Findings, files read and policies seen for one unit.
 struct UnitResult {
+    /// The job's place in the run, and the number of its first finding here (after those it
+    /// stored already).
+    job: usize,
+    first: usize,
     findings: Vec<Finding>,
     files: usize,
     policies: usize,
@@ -367,7 +376,8 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     };
     // Findings of a large run repeat their help sentences and many messages: one copy each.
     let texts = crate::diagnostic::Interner::default();
-    let check_one = |l: LoadedUnit| {
+    let store = crate::finding_store::Store::default();
+    let check_one = |(job, l): (usize, LoadedUnit)| {
         let (mut findings, over_budget) = match &l.unit {
             Some(unit) => check_loaded(&rules, &opts.settings, &sources, unit),
             None => (Vec::new(), None),
@@ -388,28 +398,40 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
             }
             None => Kept::Nothing,
         };
+        let stored = match &kept {
+            Kept::Rest(rest) if rest.suppressions.is_empty() => {
+                if rest.recorded {
+                    findings.iter_mut().for_each(|f| f.fix = None);
+                }
+                let n = findings.len();
+                store.add(job, 0, std::mem::take(&mut findings));
+                Some(n)
+            }
+            _ => None,
+        };
         tell(ProgressEvent::Advance);
-        Checked { kept, files: l.files, policies: l.policies, json_path: l.json_path, findings, over_budget }
+        let (files, policies, json_path) = (l.files, l.policies, l.json_path);
+        Checked { kept, job, stored, files, policies, json_path, findings, over_budget }
     };
     // Each unit is checked as soon as it is loaded, so only the units in flight hold whole
     // models. One unit (the pre-commit case) is checked on this thread: starting the thread
     // pool would cost more than the unit.
     let single = jobs.len() <= 1;
-    let load_check = |job: &Job| load_one(job).map(check_one);
+    let load_check = |(i, job): (usize, &Job)| load_one(job).map(|l| check_one((i, l)));
     let checked: Vec<Result<Checked, Error>> = if single {
-        jobs.iter().map(load_check).collect()
+        jobs.iter().enumerate().map(load_check).collect()
     } else {
-        jobs.par_iter().map(load_check).collect()
+        jobs.par_iter().enumerate().map(load_check).collect()
     };
     let checked: Vec<Checked> = checked.into_iter().collect::<Result<_, _>>()?;
     let mut results = finish_run(checked, &rules, &known, &sources, opts);
     let mut places: Vec<String> = results.iter_mut().flat_map(|r| std::mem::take(&mut r.places)).collect();
     places.sort();
     let over_budget: Vec<String> = results.iter_mut().filter_map(|r| r.over_budget.take()).collect();
-    let (mut findings, files, policies) = merge(results);
+    let (templates, files, policies) = merge(&mut results, &store);
+    let exempt = |f: &Finding| exempt_per_path(f, &opts.lint, &sources);
+    let mut findings = store.into_sorted(&sources, &|job| templates.contains(&job), &|f| !exempt(f));
     apply_severity(&mut findings, &opts.lint);
-    apply_per_path(&mut findings, &opts.lint, &sources);
-    order_and_dedup(&mut findings, &sources);
     Ok(Report {
         findings,
         rules: all,
@@ -665,9 +687,11 @@ fn finish_run(
     let release = opts.release_texts && opts.positions_only && !policy_places;
     let mut out = Vec::with_capacity(checked.len() + 1);
     for ((c, model), mut extra) in checked.into_iter().zip(model_of).zip(extra) {
-        let Checked { kept, files, policies, json_path, mut findings, over_budget } = c;
+        let Checked { kept, job, stored, files, policies, json_path, mut findings, over_budget } = c;
         findings.append(&mut extra);
         let mut r = UnitResult {
+            job,
+            first: stored.unwrap_or(0),
             findings,
             files,
             policies,
@@ -700,6 +724,8 @@ fn finish_run(
     if !orphans.is_empty() {
         // Every node of the graph comes from a unit, so this stays empty; kept, not dropped.
         out.push(UnitResult {
+            job: usize::MAX,
+            first: 0,
             findings: orphans,
             files: 0,
             policies: 0,
@@ -1067,14 +1093,17 @@ pub fn input_options(settings: &Settings) -> InputOptions {
     }
 }
 
-/// All units' findings, files and policies, without the units that are templates.
-fn merge(results: Vec<UnitResult>) -> (Vec<Finding>, usize, usize) {
+/// Puts every unit's findings in the run's store, and counts files and policies; the jobs that
+/// are templates, whose findings the report leaves out, are returned.
+fn merge(
+    results: &mut [UnitResult],
+    store: &crate::finding_store::Store,
+) -> (std::collections::HashSet<usize>, usize, usize) {
     // A file a module renders with `templatefile()` is a template (often `*.json` with `${...}`
     // and `%{ if }`), linted through the call with its variables, not as a document of its own.
     let templates: std::collections::HashSet<PathBuf> =
         results.iter().flat_map(|r| &r.templates).filter_map(|p| std::fs::canonicalize(p).ok()).collect();
-    // Sized once: growing by doubling would hold up to three times the findings while moving.
-    let mut findings = Vec::with_capacity(results.iter().map(|r| r.findings.len()).sum());
+    let mut template_jobs = std::collections::HashSet::new();
     let (mut files, mut policies) = (0, 0);
     for r in results {
         files += r.files;
@@ -1084,12 +1113,13 @@ fn merge(results: Vec<UnitResult>) -> (Vec<Finding>, usize, usize) {
                 .and_then(|p| std::fs::canonicalize(p).ok())
                 .is_some_and(|p| templates.contains(&p));
         if is_template {
+            template_jobs.insert(r.job);
             continue;
         }
-        findings.extend(r.findings);
+        store.add(r.job, r.first, std::mem::take(&mut r.findings));
         policies += r.policies;
     }
-    (findings, files, policies)
+    (template_jobs, files, policies)
 }
 
 /// What every parsed unit goes through: role access levels, the rules, inline suppressions.
@@ -1215,37 +1245,20 @@ fn apply_severity(findings: &mut [Finding], lint: &LintOptions) {
     }
 }
 
-/// Drops findings exempted by a `[[lint.per-path]]` entry for their file.
-fn apply_per_path(findings: &mut Vec<Finding>, lint: &LintOptions, sources: &SourceMap) {
+/// The finding is exempted by a `[[lint.per-path]]` entry for its file.
+fn exempt_per_path(f: &Finding, lint: &LintOptions, sources: &SourceMap) -> bool {
     if lint.per_path.is_empty() {
-        return;
+        return false;
     }
-    findings.retain(|f| {
-        let Some(src) = sources.get(f.span.src) else { return true };
-        !lint.per_path.iter().any(|pp| {
-            pp.ignore.iter().any(|s| selector_matches(f.code, f.name, s)) && pp.matches_path(&src.path)
-        })
-    });
+    let Some(src) = sources.get(f.span.src) else { return false };
+    lint.per_path
+        .iter()
+        .any(|pp| pp.ignore.iter().any(|s| selector_matches(f.code, f.name, s)) && pp.matches_path(&src.path))
 }
 
 /// Path, line, column, code: deterministic whatever order the threads finished in.
 pub fn sort_findings(findings: &mut [Finding], sources: &SourceMap) {
-    // Each source's place in the order of names (equal names share one), so the cached key
-    // holds no copy of a path: a run of 600,000 findings sorts without 600,000 path strings.
-    let mut ids: Vec<crate::source::SourceId> = findings.iter().map(|f| f.span.src).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let mut named: Vec<(String, crate::source::SourceId)> =
-        ids.into_iter().map(|id| (sources.get(id).map(|s| s.name.clone()).unwrap_or_default(), id)).collect();
-    named.sort();
-    let mut rank: std::collections::HashMap<crate::source::SourceId, u32> = Default::default();
-    let mut r = 0u32;
-    for (i, (name, id)) in named.iter().enumerate() {
-        if i > 0 && named[i - 1].0 != *name {
-            r += 1;
-        }
-        rank.insert(*id, r);
-    }
+    let rank = crate::finding_store::name_ranks(findings, sources);
     // 16 bytes of key per finding (a cached key of owned parts took 80): code and message,
     // which rarely decide, are compared in place, and the index keeps the sort stable.
     let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
@@ -1270,25 +1283,7 @@ pub fn sort_findings(findings: &mut [Finding], sources: &SourceMap) {
             .then(a[3].cmp(&b[3]))
     });
     let order: Vec<usize> = keys.into_iter().map(|k| k[3] as usize).collect();
-    permute(findings, order);
-}
-
-/// Puts `items[order[k]]` at `k` for every `k`, in place (moving 600,000 findings into a new
-/// vector would hold them twice), following each cycle of the permutation once.
-fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
-    const DONE: usize = usize::MAX;
-    for start in 0..order.len() {
-        let mut k = start;
-        while order[k] != DONE {
-            let from = order[k];
-            order[k] = DONE;
-            if from == start {
-                break;
-            }
-            items.swap(k, from);
-            k = from;
-        }
-    }
+    crate::finding_store::permute(findings, order);
 }
 
 fn place_lines(unit: &Unit, sources: &SourceMap) -> Vec<String> {
@@ -1316,20 +1311,4 @@ fn place_lines(unit: &Unit, sources: &SourceMap) -> Vec<String> {
         out.push(format!("{}\t{}\t-\tunknown\t{}", at(u.span), clean(&u.subject), clean(&u.reason)));
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::permute;
-
-    #[test]
-    fn permute_puts_each_item_where_the_order_says() {
-        // Two cycles (0 2 4) and (1 3), a fixed point (5).
-        let mut items = vec!['a', 'b', 'c', 'd', 'e', 'f'];
-        permute(&mut items, vec![2, 3, 4, 1, 0, 5]);
-        assert_eq!(items, vec!['c', 'd', 'e', 'b', 'a', 'f']);
-        let mut none: Vec<u8> = Vec::new();
-        permute(&mut none, Vec::new());
-        assert!(none.is_empty());
-    }
 }
