@@ -43,7 +43,7 @@ impl fmt::Display for Severity {
 
 /// One problem found by a rule, before it is resolved to lines and columns. A run may hold
 /// 600,000 of them until they are sorted, so the rarely set parts are boxed and the repeated
-/// texts shared (160 bytes each).
+/// texts shared (112 bytes each).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub code: &'static str,
@@ -54,8 +54,8 @@ pub struct Finding {
     pub help: Option<Text>,
     /// Text of the primary label in code frames.
     pub label: Option<Text>,
-    /// Context such as the enclosing statement.
-    pub secondary: Vec<(Span, String)>,
+    /// Context such as the enclosing statement (one pointer wide when empty, as it mostly is).
+    pub secondary: thin_vec::ThinVec<(Span, String)>,
     pub subject: Option<Text>,
     /// The text edits that correct it, when the right text is certain.
     pub fix: Option<Box<Fix>>,
@@ -63,9 +63,10 @@ pub struct Finding {
 
 /// A finding's message or help: shared text, so the same words in many findings (a help
 /// sentence, an unknown action repeated across files) are held once per run
-/// ([`Interner`]). Reads as a `str`.
+/// ([`Interner`]). Reads as a `str`. One pointer wide (the `str` is behind a second one), so
+/// the four texts of a finding take 32 bytes, not 64.
 #[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Text(Arc<str>);
+pub struct Text(Arc<Box<str>>);
 
 impl Text {
     pub fn as_str(&self) -> &str {
@@ -106,13 +107,13 @@ impl fmt::Debug for Text {
 
 impl From<String> for Text {
     fn from(s: String) -> Text {
-        Text(s.into())
+        Text(Arc::new(s.into_boxed_str()))
     }
 }
 
 impl From<&str> for Text {
     fn from(s: &str) -> Text {
-        Text(s.into())
+        Text(Arc::new(s.into()))
     }
 }
 
@@ -124,31 +125,31 @@ impl From<Text> for String {
 
 impl PartialEq<str> for Text {
     fn eq(&self, other: &str) -> bool {
-        *self.0 == *other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Text {
     fn eq(&self, other: &&str) -> bool {
-        *self.0 == **other
+        self.as_str() == *other
     }
 }
 
 impl PartialEq<String> for Text {
     fn eq(&self, other: &String) -> bool {
-        *self.0 == **other
+        self.as_str() == other.as_str()
     }
 }
 
 impl PartialEq<Text> for &str {
     fn eq(&self, other: &Text) -> bool {
-        **self == *other.0
+        *self == other.as_str()
     }
 }
 
 impl PartialEq<Text> for String {
     fn eq(&self, other: &Text) -> bool {
-        **self == *other.0
+        self.as_str() == other.as_str()
     }
 }
 
@@ -322,7 +323,7 @@ mod tests {
     #[test]
     fn a_finding_stays_small() {
         // A run of 100,000 files holds about 600,000 findings until it sorts them.
-        assert!(std::mem::size_of::<Finding>() <= 160, "{}", std::mem::size_of::<Finding>());
+        assert!(std::mem::size_of::<Finding>() <= 112, "{}", std::mem::size_of::<Finding>());
     }
 
     #[test]
@@ -338,7 +339,7 @@ mod tests {
                     message: "m".into(),
                     help: None,
                     label: None,
-                    secondary: Vec::new(),
+                    secondary: Default::default(),
                     subject: None,
                     fix: None,
                 };

@@ -162,7 +162,7 @@ mod tests {
             message: message.into(),
             help: None,
             label: None,
-            secondary: Vec::new(),
+            secondary: Default::default(),
             subject: None,
             fix: None,
         }

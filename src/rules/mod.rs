@@ -181,7 +181,7 @@ impl<'m> Sink<'m> {
             message: bounded(message.into()).into(),
             help: None,
             label: None,
-            secondary: Vec::new(),
+            secondary: Default::default(),
             subject: None,
             fix: None,
         });

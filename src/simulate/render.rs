@@ -31,7 +31,7 @@ fn frame(check: &Check, ex: &Explanation) -> Option<Finding> {
         message: ex.message.clone().into(),
         help: (!check.held()).then(|| check.risk.clone()).flatten().map(Into::into),
         label: Some(label.into()),
-        secondary: ex.secondary.clone(),
+        secondary: ex.secondary.iter().cloned().collect(),
         subject: None,
         fix: None,
     })
