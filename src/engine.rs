@@ -423,6 +423,8 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     } else {
         jobs.par_iter().enumerate().map(load_check).collect()
     };
+    // What the walk found is not read again: 100,000 paths given back before the run phase.
+    drop(jobs);
     let checked: Vec<Checked> = checked.into_iter().collect::<Result<_, _>>()?;
     let mut results = finish_run(checked, &rules, &known, &sources, opts);
     let mut places: Vec<String> = results.iter_mut().flat_map(|r| std::mem::take(&mut r.places)).collect();

@@ -147,7 +147,11 @@ impl Unit {
         self.defaults = Vec::new();
         self.type_errors = Vec::new();
         self.policies.shrink_to_fit();
-        self.policies.iter_mut().for_each(Policy::shrink_to_fit);
+        for p in &mut self.policies {
+            // The document's text is for size quotas and charset checks, the unit's own rules.
+            p.text = None;
+            p.shrink_to_fit();
+        }
         self.roles.shrink_to_fit();
         self.users.shrink_to_fit();
         self.assume_roles.shrink_to_fit();

@@ -27,7 +27,7 @@ const NEST_LIMIT: u32 = 64;
 /// than grown: a long run over many repositories must not keep every automaton it ever built.
 /// A condition value's DFA is a few KiB; the limit admits a few hundred at the 2 MiB maximum.
 const CACHE_CAPACITY: usize = 4096;
-const CACHE_BYTES: usize = 64 << 20;
+const CACHE_BYTES: usize = 16 << 20;
 
 /// How IAM policy variables (`${...}`) inside a value are treated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]

@@ -17,7 +17,7 @@ use super::{ReasonError, Universe};
 
 /// Bytes of keys and answers kept before the memo is dropped: far above what a large repository
 /// needs (a question's key is a few hundred bytes), far below the automata it saves rebuilding.
-const MEMO_BYTES: usize = 16 << 20;
+const MEMO_BYTES: usize = 4 << 20;
 
 /// What a question asks of its languages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
