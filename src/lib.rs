@@ -13,6 +13,7 @@ pub mod config;
 pub mod declarative;
 pub mod diagnostic;
 pub mod discover;
+pub mod finding_store;
 pub mod fixer;
 pub mod fuzz;
 pub mod input;

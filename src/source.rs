@@ -68,6 +68,9 @@ pub struct Source {
     /// Another reader took this source through [`SourceMap::find_path`] (a Terraform
     /// `file()`, a module call): its findings may point into it, so it is never released.
     shared: std::sync::atomic::AtomicBool,
+    /// Of a released source: the line and column of each byte offset its findings point at
+    /// (sorted by offset), resolved from the text before it was given back.
+    kept_positions: Vec<(usize, u32, u32)>,
     /// As `u32`, half the size of `usize` offsets: a read file is at most 32 MiB
     /// ([`crate::load::MAX_FILE_BYTES`]), and an in-memory text past 4 GiB cannot be built.
     line_starts: Vec<u32>,
@@ -84,7 +87,9 @@ fn is_lead(b: u8) -> bool {
 }
 
 impl Source {
-    pub fn new(id: SourceId, name: String, path: PathBuf, text: String) -> Self {
+    pub fn new(id: SourceId, name: String, path: PathBuf, mut text: String) -> Self {
+        // Read by doubling a buffer: up to half of it spare, for as long as the run keeps it.
+        text.shrink_to_fit();
         let offset = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| offset(i + 1)));
@@ -103,6 +108,7 @@ impl Source {
             hidden: false,
             released: false,
             shared: Default::default(),
+            kept_positions: Vec::new(),
             line_starts,
             char_checkpoints,
         }
@@ -115,8 +121,13 @@ impl Source {
         base + self.text.as_bytes()[k * CHECKPOINT..offset].iter().filter(|&&b| is_lead(b)).count()
     }
 
-    /// Line and column of a byte offset (clamped to the text, snapped to a char boundary).
+    /// Line and column of a byte offset (clamped to the text, snapped to a char boundary). Of a
+    /// released source, the position kept for that offset (1:1 for any other).
     pub fn line_col(&self, offset: usize) -> LineCol {
+        if let Ok(i) = self.kept_positions.binary_search_by_key(&offset, |&(o, _, _)| o) {
+            let (_, line, column) = self.kept_positions[i];
+            return LineCol { line: line as usize, column: column as usize };
+        }
         let mut offset = offset.min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
@@ -241,6 +252,13 @@ impl SourceMap {
     /// 100,000 files does not hold every text until the report. A later reader of the same
     /// path ([`SourceMap::find_path`]) reads the file again.
     pub fn release_text(&self, id: SourceId) {
+        self.release_keeping(id, Vec::new());
+    }
+
+    /// Like [`SourceMap::release_text`], keeping the line and column of `offsets` (the places
+    /// findings point at), so reports that print only positions need no text: line and column
+    /// are the same as the text gave.
+    pub fn release_keeping(&self, id: SourceId, mut offsets: Vec<usize>) {
         {
             let mut guard = self.sources.write().unwrap_or_else(|e| e.into_inner());
             let Some(slot) = guard.get_mut(id.0 as usize) else { return };
@@ -249,9 +267,20 @@ impl SourceMap {
             if slot.released || slot.shared.load(std::sync::atomic::Ordering::Relaxed) {
                 return;
             }
+            offsets.sort_unstable();
+            offsets.dedup();
+            let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+            let kept: Vec<(usize, u32, u32)> = offsets
+                .into_iter()
+                .map(|o| {
+                    let lc = slot.line_col(o);
+                    (o, to_u32(lc.line), to_u32(lc.column))
+                })
+                .collect();
             let mut bare = Source::new(id, slot.name.clone(), slot.path.clone(), String::new());
             bare.hidden = slot.hidden;
             bare.released = true;
+            bare.kept_positions = kept;
             *slot = Arc::new(bare);
         }
         let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
@@ -312,6 +341,20 @@ mod tests {
         let z = text.len() - 1;
         assert_eq!(s.line_col(z), LineCol { line: 2, column: 12001 });
         assert_eq!(s.line_col(2 + 10000), LineCol { line: 2, column: 5001 });
+    }
+
+    #[test]
+    fn a_released_text_keeps_the_positions_asked_for() {
+        let map = SourceMap::new();
+        let s = map.add("p.json".into(), PathBuf::from("p.json"), "{\n  \"é\": \"x\"\n}\n".into());
+        let (at_x, at_end) = (s.text.find('x').unwrap_or(0), s.text.len());
+        let (x, end) = (s.line_col(at_x), s.line_col(at_end));
+        map.release_keeping(s.id, vec![at_end, at_x, at_x]);
+        let released = map.get(s.id).expect("still in the map");
+        assert!(released.released && released.text.is_empty());
+        assert_eq!((released.line_col(at_x), released.line_col(at_end)), (x, end));
+        assert_eq!(x, LineCol { line: 2, column: 9 }, "columns count characters, not bytes");
+        assert_eq!(released.line_col(1), LineCol { line: 1, column: 1 }, "an offset not kept");
     }
 
     #[test]

@@ -32,7 +32,7 @@ fn aws_managed_policies_pass_the_grammar_rules() {
     let bad: Vec<String> = report
         .findings
         .iter()
-        .filter(|f| forbidden.contains(&f.code.as_ref()))
+        .filter(|f| forbidden.contains(&f.code))
         .take(10)
         .map(|f| format!("{} {}", f.code, f.message))
         .collect();

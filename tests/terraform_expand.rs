@@ -19,7 +19,9 @@ fn report(files: &[(&str, &str)], root: &str) -> Report {
 fn findings(r: &Report) -> Vec<(String, String, String)> {
     r.findings
         .iter()
-        .map(|f| (f.code.to_string(), f.subject.clone().unwrap_or_default(), f.message.to_string()))
+        .map(|f| {
+            (f.code.to_string(), f.subject.as_deref().unwrap_or_default().to_string(), f.message.to_string())
+        })
         .collect()
 }
 

@@ -98,6 +98,7 @@ pub fn options(args: &CheckArgs) -> Result<Prepared, Error> {
     // The fixer compares and edits the texts after the run; a plain check needs only the
     // texts findings point into.
     opts.release_texts = !(args.fix || args.diff);
+    opts.positions_only = opts.release_texts && positions_only(args);
     opts.aws_config = args.aws_config.clone();
     apply_setting_flags(args, &mut opts.settings)?;
     let select: Vec<String> = args.select.iter().filter(|s| !s.trim().is_empty()).cloned().collect();
@@ -117,6 +118,20 @@ pub fn options(args: &CheckArgs) -> Result<Prepared, Error> {
         (None, None) => Some(Severity::Warning),
     };
     Ok(Prepared { opts, threshold, config })
+}
+
+/// The report prints where findings are, never the text they point at: no code frames
+/// (human), no fingerprints (SARIF, GitLab, baselines hash the text at each finding).
+fn positions_only(args: &CheckArgs) -> bool {
+    let located = matches!(
+        args.format,
+        OutputFormat::Json
+            | OutputFormat::Concise
+            | OutputFormat::Github
+            | OutputFormat::Junit
+            | OutputFormat::Markdown
+    );
+    (located || args.statistics) && args.baseline.is_none() && args.write_baseline.is_none()
 }
 
 /// The flags that set what the rules read (`--policy-kind`, `--role-access`, Spacelift facts,

@@ -135,6 +135,29 @@ pub struct UnreadPolicy {
 }
 
 impl Unit {
+    /// Keeps what the rules on the whole run read (the role graph: roles, users, policies,
+    /// settings, Spacelift resources, suppressions) without spare capacity, and gives back what
+    /// only the unit's own rules read: a unit in the graph is held until the end of the run.
+    pub fn shrink_for_run(&mut self) {
+        self.parse_failures = Vec::new();
+        self.read_failures = Vec::new();
+        self.provider_creds = Vec::new();
+        self.external_id_templates = Vec::new();
+        self.unread_policies = Vec::new();
+        self.defaults = Vec::new();
+        self.type_errors = Vec::new();
+        self.policies.shrink_to_fit();
+        for p in &mut self.policies {
+            // The document's text is for size quotas and charset checks, the unit's own rules.
+            p.text = None;
+            p.shrink_to_fit();
+        }
+        self.roles.shrink_to_fit();
+        self.users.shrink_to_fit();
+        self.assume_roles.shrink_to_fit();
+        self.sources.shrink_to_fit();
+    }
+
     pub fn role_of(&self, policy: &Policy) -> Option<&Role> {
         policy.role.and_then(|i| self.roles.get(i))
     }

@@ -344,6 +344,48 @@ pub struct Policy {
     pub owner: Option<String>,
 }
 
+impl ValueList {
+    /// Gives back spare capacity (a model kept to the end of a run).
+    pub fn shrink_to_fit(&mut self) {
+        self.items.shrink_to_fit();
+    }
+}
+
+impl Principal {
+    fn shrink_to_fit(&mut self) {
+        self.entries.shrink_to_fit();
+        self.entries.iter_mut().for_each(|e| e.values.shrink_to_fit());
+    }
+}
+
+impl Statement {
+    fn shrink_to_fit(&mut self) {
+        for p in [&mut self.principal, &mut self.not_principal].into_iter().flatten() {
+            p.shrink_to_fit();
+        }
+        let lists = [&mut self.action, &mut self.not_action, &mut self.resource, &mut self.not_resource];
+        lists.into_iter().flatten().for_each(ValueList::shrink_to_fit);
+        self.conditions.shrink_to_fit();
+        self.conditions.iter_mut().for_each(|c| c.values.shrink_to_fit());
+        self.unknown_keys.shrink_to_fit();
+    }
+}
+
+impl Policy {
+    /// Gives back the spare capacity the readers left in the vectors (a `Vec` of statements
+    /// starts at four), for a policy held until the end of the run (the role graph's).
+    pub fn shrink_to_fit(&mut self) {
+        self.statements.shrink_to_fit();
+        self.statements.iter_mut().for_each(Statement::shrink_to_fit);
+        self.unknown_keys.shrink_to_fit();
+        self.duplicate_keys.shrink_to_fit();
+        self.malformed.shrink_to_fit();
+        if let Some(t) = self.text.as_mut() {
+            t.shrink_to_fit();
+        }
+    }
+}
+
 impl Policy {
     pub fn new(span: Span) -> Self {
         Policy {

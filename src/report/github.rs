@@ -53,7 +53,7 @@ pub fn render(run: &Run, root: &Rebase) -> String {
             message.push_str("\nhelp: ");
             message.push_str(h);
         }
-        if let Some(url) = run.docs_url(&f.code) {
+        if let Some(url) = run.docs_url(f.code) {
             message.push_str("\ndocs: ");
             message.push_str(&url);
         }

@@ -48,7 +48,7 @@ pub fn render(run: &Run, root: &Rebase) -> String {
         .map(|(l, fp)| Issue {
             kind: "issue",
             description: format!("{} {}: {}", l.finding.code, l.finding.name, l.finding.message),
-            check_name: &l.finding.code,
+            check_name: l.finding.code,
             fingerprint: fp,
             severity: severity(l.finding.severity),
             categories: ["Security"],

@@ -247,7 +247,8 @@ impl Diagnostic for FindingDiagnostic<'_> {
             Some(w) => w.primary(f.span.start, f.span.end),
             None => (f.span.start, f.span.end),
         };
-        let primary = LabeledSpan::new_primary_with_span(f.label.clone(), to_span(start, end));
+        let primary =
+            LabeledSpan::new_primary_with_span(f.label.as_deref().map(String::from), to_span(start, end));
         let source = self.file;
         let primary_line = source.map(|s| s.line_col(f.span.start).line).unwrap_or(0);
         let secondary = f
@@ -324,7 +325,7 @@ fn render_frames(
     let mut buf = String::new();
     for f in findings {
         let src = sources.get(f.span.src);
-        let url = docs(&f.code);
+        let url = docs(f.code);
         let window = src.as_deref().and_then(|s| Window::new(s, f.span.start, f.span.end, opts.width));
         let diag = FindingDiagnostic::new(f, src.as_deref(), window.as_ref(), url);
         buf.clear();

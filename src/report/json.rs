@@ -105,8 +105,8 @@ impl Serialize for Findings<'_> {
 fn finding_out<'a>(f: &'a Finding, sources: &SourceMap) -> FindingOut<'a> {
     let l = located(f, sources);
     FindingOut {
-        code: &f.code,
-        name: &f.name,
+        code: f.code,
+        name: f.name,
         severity: f.severity,
         path: l.path,
         span: SpanOut {

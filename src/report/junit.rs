@@ -76,7 +76,7 @@ fn suite(out: &mut String, id: usize, file: &str, mine: &[&Located], run: &Run, 
             "    <testcase name=\"{}\" classname=\"{name}\" time=\"0\">\n      \
              <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>\n",
             escape(&case),
-            escape(&f.code),
+            escape(f.code),
             escape(&f.message),
             escape(&finding_line(l))
         ));

@@ -33,7 +33,7 @@ pub fn render(out: &mut dyn Write, run: &Run, root: &Rebase) -> io::Result<()> {
     let located = locate(run.findings, run.sources);
     for l in located.iter().take(MAX_ROWS) {
         let f = l.finding;
-        let rule = match run.docs_url(&f.code) {
+        let rule = match run.docs_url(f.code) {
             Some(url) => format!("[{}]({url}) `{}`", f.code, f.name),
             None => format!("{} `{}`", f.code, f.name),
         };

@@ -187,7 +187,7 @@ fn result_out<'a>(run: &Run, f: &'a Finding, fingerprint: &'a str, root: &Rebase
         message: OwnedText { text: message },
         partial_fingerprints: Fingerprints { v1: fingerprint },
         properties: f.subject.as_deref().map(|subject| Subject { subject }),
-        rule_id: &f.code,
+        rule_id: f.code,
         rule_index: run.rules.iter().position(|m| m.code == f.code),
     }
 }

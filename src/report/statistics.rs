@@ -10,7 +10,7 @@ use crate::rules::Severity;
 pub fn render(out: &mut dyn Write, run: &Run, style: &RenderOptions) -> io::Result<()> {
     let mut by_code: BTreeMap<&str, (usize, &str, Severity)> = BTreeMap::new();
     for f in run.findings {
-        let e = by_code.entry(f.code.as_ref()).or_insert((0, f.name.as_ref(), f.severity));
+        let e = by_code.entry(f.code.as_ref()).or_insert((0, f.name, f.severity));
         e.0 += 1;
         // A rule whose severity was overridden per finding shows its highest one.
         e.2 = e.2.max(f.severity);

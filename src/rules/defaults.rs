@@ -21,7 +21,7 @@ pub fn note_defaults(unit: &Unit, findings: &mut [Finding]) {
     }
     let statements: Vec<Span> =
         unit.policies.iter().flat_map(|p| p.statements.iter().map(|s| s.span)).collect();
-    for f in findings.iter_mut().filter(|f| !TYPE_ONLY.contains(&f.code.as_ref())) {
+    for f in findings.iter_mut().filter(|f| !TYPE_ONLY.contains(&f.code)) {
         let uses: Vec<&DefaultUse> =
             unit.defaults.iter().filter(|u| of_instance(u, f.subject.as_deref())).collect();
         let origins = deciding(&uses, &statements, f.span);

@@ -12,7 +12,6 @@ pub mod spacelift;
 pub mod terraform;
 pub mod trust;
 
-use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -175,14 +174,14 @@ impl<'m> Sink<'m> {
 
     pub fn emit(&mut self, span: Span, message: impl Into<String>) -> &mut Finding {
         self.findings.push(Finding {
-            code: Cow::Borrowed(self.meta.code),
-            name: Cow::Borrowed(self.meta.name),
+            code: self.meta.code,
+            name: self.meta.name,
             severity: self.meta.severity,
             span,
             message: bounded(message.into()).into(),
             help: None,
             label: None,
-            secondary: Vec::new(),
+            secondary: Default::default(),
             subject: None,
             fix: None,
         });
@@ -265,7 +264,7 @@ pub fn check_policies<R: Rule + ?Sized>(rule: &R, cx: &Context, unit: &Unit, out
         rule.check_policy(cx, unit, policy, out);
         for f in &mut out.findings[before..] {
             if let Some(subject) = &policy.subject {
-                f.subject.get_or_insert_with(|| subject.clone());
+                f.subject.get_or_insert_with(|| subject.as_str().into());
             }
             // A policy of the one possible instance of an unknown `count`/`for_each`.
             if let Some(when) = &policy.when {

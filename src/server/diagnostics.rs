@@ -99,7 +99,7 @@ pub fn from_report(
                 Some(DiagnosticRelatedInformation { location: r.location(*span)?, message: label.clone() })
             })
             .collect();
-        let diagnostic = diagnostic(f, loc.range, related, docs_url(&f.code));
+        let diagnostic = diagnostic(f, loc.range, related, docs_url(f.code));
         let fix = f.fix.as_ref().and_then(|fix| r.quick_fix(fix, &loc.uri));
         out.entry(loc.uri).or_default().push(Entry { diagnostic, code: f.code.to_string(), fix });
     }

@@ -24,14 +24,14 @@ pub fn decision_word(d: &Decision) -> &'static str {
 fn frame(check: &Check, ex: &Explanation) -> Option<Finding> {
     let (span, label) = ex.primary.clone()?;
     Some(Finding {
-        code: "simulate".into(),
-        name: decision_word(&ex.decision).into(),
+        code: "simulate",
+        name: decision_word(&ex.decision),
         severity: if check.held() { Severity::Info } else { Severity::Error },
         span,
         message: ex.message.clone().into(),
         help: (!check.held()).then(|| check.risk.clone()).flatten().map(Into::into),
-        label: Some(label),
-        secondary: ex.secondary.clone(),
+        label: Some(label.into()),
+        secondary: ex.secondary.iter().cloned().collect(),
         subject: None,
         fix: None,
     })
