@@ -406,7 +406,8 @@ impl Lang {
         let f_prefix = flatten(prefixes, &mut dfas)?;
         let phase1 = with_utf8(dfas, f_prefix)?;
         let mut candidates: Vec<(Vec<regex_automata::util::primitives::StateID>, Vec<u8>)> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        // foldhash (hashbrown's default): SipHash of every visited state vector cost more than the visit.
+        let mut seen = hashbrown::HashSet::new();
         phase1.bfs(phase1.starts()?, &charset, |states, path| {
             let q = states[..n_self].to_vec();
             if seen.insert(q.clone()) {
