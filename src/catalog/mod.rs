@@ -367,6 +367,32 @@ impl Catalog {
         cache.insert(pattern, expanded)
     }
 
+    /// Whether [`Catalog::expand`] of `pattern` is not empty, found by stopping at the first
+    /// match: TL303 asks only this of every value, and most patterns match early in their
+    /// service.
+    pub fn matches_any(&'static self, pattern: &str) -> bool {
+        match pattern.split_once(':') {
+            Some((svc, act)) if !has_wildcard(svc) => match self.service_index(svc) {
+                None => false,
+                Some(_) if !has_wildcard(act) => self.lookup(pattern).is_some(),
+                Some(si) => self.service_actions(si).iter().any(|x| glob_match(act, x.name())),
+            },
+            _ if !pattern.is_empty() && pattern.bytes().all(|b| b == b'*') => !actions::ACTIONS.is_empty(),
+            _ => {
+                let mut buf = String::new();
+                actions::SERVICES.iter().any(|s| {
+                    s.actions().iter().any(|x| {
+                        buf.clear();
+                        buf.push_str(s.prefix());
+                        buf.push(':');
+                        buf.push_str(x.name());
+                        glob_match(pattern, &buf)
+                    })
+                })
+            }
+        }
+    }
+
     /// Forgets the shared expansions, for benchmarks of the expansion itself.
     pub fn forget_expansions(&self) {
         if let Some(cache) = self.expansions.get() {

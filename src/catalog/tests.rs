@@ -174,3 +174,35 @@ fn the_length_bound_leaves_suggestions_as_measuring_every_name_gives() {
     }
     assert!(checked > 100, "{checked}");
 }
+
+#[test]
+fn matches_any_is_whether_the_expansion_is_empty() {
+    let c = catalog();
+    let patterns = [
+        "*",
+        "**",
+        "*:*",
+        "s3:*",
+        "S3:get*",
+        "s3:Gett*",
+        "ec2:*Instances",
+        "ec2:Describe?nstances",
+        "s3*",
+        "*:GetObject",
+        "*:NoSuchActionAnywhere*",
+        "nosuch:*",
+        "s3:",
+        "",
+        ":",
+        "iam:PassRole",
+        "iam:passrole",
+        "iam:PassRol",
+        "?3:GetObject",
+        "s3:GetObject*",
+        "*Object",
+        "a*b*c",
+    ];
+    for p in patterns {
+        assert_eq!(c.matches_any(p), !c.expand(p).is_empty(), "{p:?}");
+    }
+}

@@ -72,9 +72,9 @@ pub(crate) fn action_status(action: &str) -> ActionStatus {
         return status;
     }
     let cat = crate::catalog::catalog();
-    // A literal action is one hash look-up; only patterns go through the shared expansions.
+    // A literal action is one hash look-up; a pattern is matched until its first action.
     let matches = if crate::wildcard::has_wildcard(action) {
-        !cat.expanded(action).is_empty()
+        cat.matches_any(action)
     } else {
         cat.lookup(action).is_some()
     };
