@@ -1,7 +1,6 @@
 //! Writes the catalog's tables into OUT_DIR: the action table parsed, sorted and indexed as
-//! Rust statics (`src/catalog/table.rs`), so a run starts without parsing it; the managed-policy
-//! table deflated (~110 KB become ~25 KB), inflated once on first use. The committed TSV files
-//! stay the reviewable source of truth (and what `scripts/gen_catalog.py` writes).
+//! Rust statics (`src/catalog/table.rs`), so a run starts without parsing it. The committed TSV
+//! files stay the reviewable source of truth (and what `scripts/gen_catalog.py` writes).
 
 use std::path::PathBuf;
 
@@ -9,8 +8,6 @@ use std::path::PathBuf;
 mod hash;
 #[path = "src/catalog/table.rs"]
 mod table;
-
-const TABLES: &[(&str, &str)] = &[("data/catalog/managed-policies.tsv", "managed-policies.tsv.deflate")];
 
 const ACTIONS: &str = "data/catalog/actions.tsv";
 
@@ -25,12 +22,5 @@ fn main() {
         table::emit(&table::parse(&tsv), "actions-text.txt").unwrap_or_else(|e| panic!("{ACTIONS}: {e}"));
     for (name, data) in [("actions.rs", rs), ("actions-text.txt", text)] {
         std::fs::write(out.join(name), data).unwrap_or_else(|e| panic!("cannot write {name}: {e}"));
-    }
-    for (src, dst) in TABLES {
-        println!("cargo::rerun-if-changed={src}");
-        // Build scripts may fail loudly: these are the repository's own files.
-        let data = std::fs::read(src).unwrap_or_else(|e| panic!("cannot read {src}: {e}"));
-        let packed = miniz_oxide::deflate::compress_to_vec(&data, 9);
-        std::fs::write(out.join(dst), packed).unwrap_or_else(|e| panic!("cannot write {dst}: {e}"));
     }
 }

@@ -118,7 +118,7 @@ fn access_level_codes() {
 
 #[test]
 fn one_line_managed_look_up_agrees_with_the_sorted_table() {
-    let text = inflate(MANAGED_DEFLATED);
+    let text = MANAGED_TSV;
     let whole = parse::managed(text);
     assert!(whole.policies.len() > 1000, "the embedded table is read");
     for p in &whole.policies {
