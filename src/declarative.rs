@@ -131,18 +131,8 @@ fn in_normalised(st: &Statement, key: &str) -> bool {
     }
 }
 
-/// Statement keys of the normalised policy, as bits of [`Keys`].
-const STATEMENT_KEYS: [&str; 9] = [
-    "Sid",
-    "Effect",
-    "Principal",
-    "NotPrincipal",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-];
+// Statement keys of the normalised policy, as bits of `Keys` (the model's own list).
+use crate::input::policy::STATEMENT_KEYS;
 
 /// A set of [`STATEMENT_KEYS`], by index.
 pub type Keys = u16;
