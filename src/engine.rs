@@ -655,7 +655,8 @@ fn finish_run(
 ) -> Vec<UnitResult> {
     let (settings, policy_places) = (&opts.settings, opts.policy_places);
     // The units the graph reads, by the index of their entry.
-    let mut units: Vec<Unit> = Vec::new();
+    let models = checked.iter().filter(|c| matches!(c.kept, Kept::Model(_))).count();
+    let mut units: Vec<Unit> = Vec::with_capacity(models);
     let mut model_of: Vec<Option<usize>> = Vec::with_capacity(checked.len());
     let mut with_unit = 0;
     for c in &mut checked {
@@ -1284,7 +1285,7 @@ pub fn sort_findings(findings: &mut [Finding], sources: &SourceMap) {
             .then_with(|| fa.message.cmp(&fb.message))
             .then(a[3].cmp(&b[3]))
     });
-    let order: Vec<usize> = keys.into_iter().map(|k| k[3] as usize).collect();
+    let order: Vec<u32> = keys.into_iter().map(|k| k[3]).collect();
     crate::finding_store::permute(findings, order);
 }
 

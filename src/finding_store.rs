@@ -82,7 +82,7 @@ impl Store {
                 .then_with(|| fa.message.cmp(&fb.message))
                 .then(a[3..5].cmp(&b[3..5]))
         });
-        let order: Vec<usize> = keys.into_iter().map(|k| k[5] as usize).collect();
+        let order: Vec<u32> = keys.into_iter().map(|k| k[5]).collect();
         permute(&mut findings, order);
         findings.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
         findings
@@ -119,12 +119,12 @@ pub fn name_ranks(findings: &[Finding], sources: &SourceMap) -> HashMap<SourceId
 
 /// Puts `items[order[k]]` at `k` for every `k`, in place (moving 600,000 findings into a new
 /// vector would hold them twice), following each cycle of the permutation once.
-pub fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
-    const DONE: usize = usize::MAX;
+pub fn permute<T>(items: &mut [T], mut order: Vec<u32>) {
+    const DONE: u32 = u32::MAX;
     for start in 0..order.len() {
         let mut k = start;
         while order[k] != DONE {
-            let from = order[k];
+            let from = order[k] as usize;
             order[k] = DONE;
             if from == start {
                 break;

@@ -94,7 +94,8 @@ impl Source {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| offset(i + 1)));
         line_starts.shrink_to_fit();
-        let mut char_checkpoints = Vec::with_capacity(text.len() / CHECKPOINT + 1);
+        // None for an empty text (every released source): no allocation for nothing.
+        let mut char_checkpoints = Vec::with_capacity(text.len().div_ceil(CHECKPOINT));
         let mut chars = 0;
         for chunk in text.as_bytes().chunks(CHECKPOINT) {
             char_checkpoints.push(offset(chars));
