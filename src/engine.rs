@@ -362,62 +362,24 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     tell(ProgressEvent::Start(jobs.len()));
     let sources = SourceMap::new();
     let input = &run_input(opts);
-    let load_one = |job: &Job| -> Result<LoadedUnit, Error> {
-        let (mut unit, files) = load_job(job, (input, opts.parse_cache.as_ref()), &sources)?;
-        if let Some(unit) = unit.as_mut() {
-            crate::analysis::access::compute(unit);
-        }
-        let json_path = match job {
-            Job::Json(d) => Some(d.path.clone()),
-            _ => None,
-        };
-        let policies = unit.as_ref().map_or(0, |u| u.policies.len());
-        Ok(LoadedUnit { unit, files, policies, json_path })
-    };
-    // Findings of a large run repeat their help sentences and many messages: one copy each.
-    let texts = crate::diagnostic::Interner::default();
-    let store = crate::finding_store::Store::default();
-    let check_one = |(job, l): (usize, LoadedUnit)| {
-        let (mut findings, over_budget) = match &l.unit {
-            Some(unit) => check_loaded(&rules, &opts.settings, &sources, unit),
-            None => (Vec::new(), None),
-        };
-        texts.findings(&mut findings);
-        findings.shrink_to_fit();
-        let kept = match l.unit {
-            Some(unit) => {
-                if opts.release_texts && !opts.policy_places && outside_graph(&unit) {
-                    match opts.positions_only {
-                        true => {
-                            release_keeping_positions(&unit.sources, &unit.suppressions, &findings, &sources)
-                        }
-                        false => release_unreferenced(&unit, &findings, &sources),
-                    }
-                }
-                Kept::of(unit, opts.policy_places)
-            }
-            None => Kept::Nothing,
-        };
-        let stored = match &kept {
-            Kept::Rest(rest) if rest.suppressions.is_empty() => {
-                if rest.recorded {
-                    findings.iter_mut().for_each(|f| f.fix = None);
-                }
-                let n = findings.len();
-                store.add(job, 0, std::mem::take(&mut findings));
-                Some(n)
-            }
-            _ => None,
-        };
-        tell(ProgressEvent::Advance);
-        let (files, policies, json_path) = (l.files, l.policies, l.json_path);
-        Checked { kept, job, stored, files, policies, json_path, findings, over_budget }
+    let checker = UnitChecker {
+        rules: &rules,
+        opts,
+        sources: &sources,
+        texts: Default::default(),
+        store: Default::default(),
     };
     // Each unit is checked as soon as it is loaded, so only the units in flight hold whole
     // models. One unit (the pre-commit case) is checked on this thread: starting the thread
     // pool would cost more than the unit.
     let single = jobs.len() <= 1;
-    let load_check = |(i, job): (usize, &Job)| load_one(job).map(|l| check_one((i, l)));
+    let load_check = |(i, job): (usize, &Job)| {
+        let checked = load_unit(job, input, opts, &sources).map(|l| checker.check(i, l));
+        if checked.is_ok() {
+            tell(ProgressEvent::Advance);
+        }
+        checked
+    };
     let checked: Vec<Result<Checked, Error>> = if single {
         jobs.iter().enumerate().map(load_check).collect()
     } else {
@@ -430,6 +392,7 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     let mut places: Vec<String> = results.iter_mut().flat_map(|r| std::mem::take(&mut r.places)).collect();
     places.sort();
     let over_budget: Vec<String> = results.iter_mut().filter_map(|r| r.over_budget.take()).collect();
+    let store = checker.store;
     let (templates, files, policies) = merge(&mut results, &store);
     let exempt = |f: &Finding| exempt_per_path(f, &opts.lint, &sources);
     let mut findings = store.into_sorted(&sources, &|job| templates.contains(&job), &|f| !exempt(f));
@@ -444,6 +407,76 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
         places,
         over_budget,
     })
+}
+
+/// Reads one job into a unit, with what the run needs to know of it.
+fn load_unit(
+    job: &Job,
+    input: &InputOptions,
+    opts: &CheckOptions,
+    sources: &SourceMap,
+) -> Result<LoadedUnit, Error> {
+    let (mut unit, files) = load_job(job, (input, opts.parse_cache.as_ref()), sources)?;
+    if let Some(unit) = unit.as_mut() {
+        crate::analysis::access::compute(unit);
+    }
+    let json_path = match job {
+        Job::Json(d) => Some(d.path.clone()),
+        _ => None,
+    };
+    let policies = unit.as_ref().map_or(0, |u| u.policies.len());
+    Ok(LoadedUnit { unit, files, policies, json_path })
+}
+
+/// What checking one loaded unit shares with every other unit of the run.
+struct UnitChecker<'a> {
+    rules: &'a [&'a dyn Rule],
+    opts: &'a CheckOptions,
+    sources: &'a SourceMap,
+    /// Findings of a large run repeat their help sentences and many messages: one copy each.
+    texts: crate::diagnostic::Interner,
+    store: crate::finding_store::Store,
+}
+
+impl UnitChecker<'_> {
+    /// The unit's own rules; then what the run phase keeps of it, with its texts given back
+    /// where the format allows, and its findings stored at once when they are final.
+    fn check(&self, job: usize, l: LoadedUnit) -> Checked {
+        let (mut findings, over_budget) = match &l.unit {
+            Some(unit) => check_loaded(self.rules, &self.opts.settings, self.sources, unit),
+            None => (Vec::new(), None),
+        };
+        self.texts.findings(&mut findings);
+        findings.shrink_to_fit();
+        let kept = match l.unit {
+            Some(unit) => self.keep(unit, &findings),
+            None => Kept::Nothing,
+        };
+        let stored = match &kept {
+            Kept::Rest(rest) if rest.suppressions.is_empty() => {
+                if rest.recorded {
+                    findings.iter_mut().for_each(|f| f.fix = None);
+                }
+                let n = findings.len();
+                self.store.add(job, 0, std::mem::take(&mut findings));
+                Some(n)
+            }
+            _ => None,
+        };
+        let (files, policies, json_path) = (l.files, l.policies, l.json_path);
+        Checked { kept, job, stored, files, policies, json_path, findings, over_budget }
+    }
+
+    fn keep(&self, unit: Unit, findings: &[Finding]) -> Kept {
+        let opts = self.opts;
+        if opts.release_texts && !opts.policy_places && outside_graph(&unit) {
+            match opts.positions_only {
+                true => release_keeping_positions(&unit.sources, &unit.suppressions, findings, self.sources),
+                false => release_unreferenced(&unit, findings, self.sources),
+            }
+        }
+        Kept::of(unit, opts.policy_places)
+    }
 }
 
 /// What the run phase still reads of a checked unit: the role graph reaches policies only
@@ -653,40 +686,11 @@ fn finish_run(
     sources: &SourceMap,
     opts: &CheckOptions,
 ) -> Vec<UnitResult> {
-    let (settings, policy_places) = (&opts.settings, opts.policy_places);
-    // The units the graph reads, by the index of their entry.
-    let models = checked.iter().filter(|c| matches!(c.kept, Kept::Model(_))).count();
-    let mut units: Vec<Unit> = Vec::with_capacity(models);
-    let mut model_of: Vec<Option<usize>> = Vec::with_capacity(checked.len());
-    let mut with_unit = 0;
-    for c in &mut checked {
-        with_unit += usize::from(!matches!(c.kept, Kept::Nothing));
-        model_of.push(match std::mem::replace(&mut c.kept, Kept::Nothing) {
-            Kept::Model(unit) => {
-                units.push(*unit);
-                Some(units.len() - 1)
-            }
-            other => {
-                c.kept = other;
-                None
-            }
-        });
-    }
-    let mut run_findings = run_rules(rules, settings, sources, &units, with_unit);
-    let sources_of = |i: usize| match model_of[i] {
-        Some(m) => &units[m].sources[..],
-        None => checked[i].kept.sources(),
-    };
-    let by_source: std::collections::HashMap<crate::source::SourceId, usize> =
-        (0..checked.len()).flat_map(|i| sources_of(i).iter().map(move |&s| (s, i))).collect();
-    let mut extra: Vec<Vec<Finding>> = vec![Vec::new(); checked.len()];
-    let mut orphans = Vec::new();
-    for f in run_findings.drain(..) {
-        match by_source.get(&f.span.src) {
-            Some(&i) => extra[i].push(f),
-            None => orphans.push(f),
-        }
-    }
+    let policy_places = opts.policy_places;
+    let with_unit = checked.iter().filter(|c| !matches!(c.kept, Kept::Nothing)).count();
+    let (mut units, model_of) = take_models(&mut checked);
+    let run_findings = run_rules(rules, &opts.settings, sources, &units, with_unit);
+    let (extra, orphans) = by_unit(run_findings, &checked, &units, &model_of);
     let release = opts.release_texts && opts.positions_only && !policy_places;
     let mut out = Vec::with_capacity(checked.len() + 1);
     for ((c, model), mut extra) in checked.into_iter().zip(model_of).zip(extra) {
@@ -739,6 +743,52 @@ fn finish_run(
         });
     }
     out
+}
+
+/// The models the role graph read, moved out of their entries, and each entry's index among
+/// them.
+fn take_models(checked: &mut [Checked]) -> (Vec<Unit>, Vec<Option<usize>>) {
+    let models = checked.iter().filter(|c| matches!(c.kept, Kept::Model(_))).count();
+    let mut units: Vec<Unit> = Vec::with_capacity(models);
+    let mut model_of: Vec<Option<usize>> = Vec::with_capacity(checked.len());
+    for c in checked {
+        model_of.push(match std::mem::replace(&mut c.kept, Kept::Nothing) {
+            Kept::Model(unit) => {
+                units.push(*unit);
+                Some(units.len() - 1)
+            }
+            other => {
+                c.kept = other;
+                None
+            }
+        });
+    }
+    (units, model_of)
+}
+
+/// The run-level findings given to the entry whose file each points into, and those that
+/// point into no entry's file.
+fn by_unit(
+    run_findings: Vec<Finding>,
+    checked: &[Checked],
+    units: &[Unit],
+    model_of: &[Option<usize>],
+) -> (Vec<Vec<Finding>>, Vec<Finding>) {
+    let sources_of = |i: usize| match model_of[i] {
+        Some(m) => &units[m].sources[..],
+        None => checked[i].kept.sources(),
+    };
+    let by_source: std::collections::HashMap<crate::source::SourceId, usize> =
+        (0..checked.len()).flat_map(|i| sources_of(i).iter().map(move |&s| (s, i))).collect();
+    let mut extra: Vec<Vec<Finding>> = vec![Vec::new(); checked.len()];
+    let mut orphans = Vec::new();
+    for f in run_findings {
+        match by_source.get(&f.span.src) {
+            Some(&i) => extra[i].push(f),
+            None => orphans.push(f),
+        }
+    }
+    (extra, orphans)
 }
 
 /// A plan or a dump records what was deployed: editing it changes nothing, so its findings

@@ -23,8 +23,8 @@ enum PartPattern {
     Literal(String),
     /// `*`: every value of the part.
     Any,
-    /// Any other glob (its text, with `*` and `?` as wildcards).
-    Glob(String),
+    /// Any other glob (no literal `*` or `?`, so its pieces write back as glob text).
+    Glob(Glob),
 }
 
 impl PartPattern {
@@ -32,7 +32,7 @@ impl PartPattern {
         match self {
             PartPattern::Literal(l) => l == value,
             PartPattern::Any => true,
-            PartPattern::Glob(g) => glob_lang(g).is_some_and(|l| l.contains(value)),
+            PartPattern::Glob(g) => g.matches(value),
         }
     }
 }
@@ -183,22 +183,29 @@ fn part_pattern(pieces: &[Piece]) -> Option<PartPattern> {
     if pieces == [Piece::Star] {
         return Some(PartPattern::Any);
     }
-    let mut text = String::new();
-    let mut wild = false;
-    for p in pieces {
-        match p {
-            // A literal `*` or `?` (from `${*}`) cannot be written back as glob text.
-            Piece::Char('*' | '?') => return None,
-            Piece::Char(c) => text.push(*c),
-            Piece::Star => (wild, text) = (true, text + "*"),
-            Piece::One => (wild, text) = (true, text + "?"),
-        }
+    // A literal `*` or `?` (from `${*}`) cannot be written back as glob text.
+    if pieces.iter().any(|p| matches!(p, Piece::Char('*' | '?'))) {
+        return None;
     }
-    Some(if wild { PartPattern::Glob(text) } else { PartPattern::Literal(text) })
+    let text: String = pieces.iter().map(glob_char).collect();
+    Some(match pieces.iter().any(|p| matches!(p, Piece::Star | Piece::One)) {
+        true => PartPattern::Glob(Glob { pieces: pieces.to_vec() }),
+        false => PartPattern::Literal(text),
+    })
 }
 
-fn glob_lang(text: &str) -> Option<Lang> {
-    Lang::pattern(PatternKind::Like, text, VarMode::Literal).ok()
+fn glob_char(p: &Piece) -> char {
+    match p {
+        Piece::Char(c) => *c,
+        Piece::Star => '*',
+        Piece::One => '?',
+    }
+}
+
+/// The part's glob as a language, for the questions its text cannot answer.
+fn glob_lang(glob: &Glob) -> Option<Lang> {
+    let text: String = glob.pieces.iter().map(glob_char).collect();
+    Lang::pattern(PatternKind::Like, &text, VarMode::Literal).ok()
 }
 
 /// The shortest value of `part` the pattern allows there.

@@ -53,8 +53,12 @@ impl Glob {
 
     /// Whether the glob matches `s` (characters, as IAM compares them).
     pub fn matches(&self, s: &str) -> bool {
+        // ASCII text (nearly every value asked) is matched in place, without decoding it.
+        if s.is_ascii() {
+            return matches_pieces(&self.pieces, s.as_bytes(), |c, b| c == char::from(b));
+        }
         let text: Vec<char> = s.chars().collect();
-        matches_pieces(&self.pieces, &text)
+        matches_pieces(&self.pieces, &text, |c, t| c == t)
     }
 
     /// A shortest string of `universe` the glob matches, first in preference order; `None`
@@ -111,14 +115,14 @@ impl Glob {
     }
 }
 
-fn matches_pieces(pieces: &[Piece], text: &[char]) -> bool {
+fn matches_pieces<T: Copy>(pieces: &[Piece], text: &[T], same: impl Fn(char, T) -> bool) -> bool {
     // The classic linear-time wildcard match: on a mismatch, the last `*` absorbs one more
     // character.
     let (mut p, mut t) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while t < text.len() {
         match pieces.get(p) {
-            Some(Piece::Char(c)) if *c == text[t] => (p, t) = (p + 1, t + 1),
+            Some(Piece::Char(c)) if same(*c, text[t]) => (p, t) = (p + 1, t + 1),
             Some(Piece::One) => (p, t) = (p + 1, t + 1),
             Some(Piece::Star) => {
                 star = Some((p, t));
