@@ -1,3 +1,7 @@
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use crate::catalog::catalog;
 use crate::declare_rule;
 use crate::model::{Policy, Unit};
@@ -45,48 +49,83 @@ impl Rule for UnknownAction {
         if !policy.is_permission() {
             return;
         }
-        let date = catalog().date();
         for st in &policy.statements {
             for (action, span) in action_lists(st).flat_map(|l| l.known()) {
-                match action_status(action) {
-                    ActionStatus::NoPrefix => {
-                        let suggestion = suggest(action).filter(|s| s.contains(':'));
-                        let f = out.emit(span, format!("action `{action}` has no `service:` prefix"));
-                        f.label("not `service:Action`");
-                        match suggestion {
-                            Some(s) => f.help(format!("write `service:Action`, e.g. `{s}`")),
-                            None => f.help("write `service:Action`, e.g. `s3:GetObject`"),
-                        };
-                    }
-                    ActionStatus::UnknownAction => {
-                        let what = if action.contains(['*', '?']) { "action pattern" } else { "action" };
-                        let service = action.split_once(':').map_or("", |(s, _)| s);
-                        let scope = if service.contains(['*', '?']) {
-                            "any service".to_string()
-                        } else {
-                            format!("`{}`", service.to_ascii_lowercase())
-                        };
-                        let suggestion = suggest(action).filter(|s| s.contains(':'));
-                        let message = match &suggestion {
-                            Some(s) => format!(
-                                "{what} `{action}` matches no action of {scope} (catalog of {date}); did you mean `{s}`?"
-                            ),
-                            None => {
-                                format!("{what} `{action}` matches no action of {scope} (catalog of {date})")
-                            }
-                        };
-                        let f = out.emit(span, message);
-                        f.label(format!("unknown {what}"));
-                        match suggestion {
-                            Some(s) => f.help(format!("replace it with `{s}`")),
-                            None => f.help(
-                                "check the name in the Service Authorization Reference; if the action is newer than the catalog, refresh it with `python3 scripts/gen_catalog.py`",
-                            ),
-                        };
-                    }
-                    ActionStatus::Known | ActionStatus::UnknownService(_) => {}
-                }
+                let Some(words) = words_for(action) else { continue };
+                out.emit(span, words.message.clone()).label(words.label.clone()).help(words.help.clone());
             }
         }
     }
+}
+
+/// What TL303 says of one action value.
+struct Words {
+    message: String,
+    label: String,
+    help: String,
+}
+
+/// Distinct action values remembered per thread; then the memo is dropped whole.
+const MEMO_ENTRIES: usize = 4096;
+
+/// The finding's words for `action`, `None` when it is a known action. Remembered per thread:
+/// a corpus repeats a few hundred actions across hundreds of thousands of statements, and the
+/// answer depends on the action's text and the (fixed) catalog alone.
+fn words_for(action: &str) -> Option<Rc<Words>> {
+    thread_local! {
+        static MEMO: RefCell<HashMap<String, Option<Rc<Words>>>> = RefCell::new(HashMap::new());
+    }
+    MEMO.with(|memo| {
+        if let Some(hit) = memo.borrow().get(action) {
+            return hit.clone();
+        }
+        let found = words_anew(action).map(Rc::new);
+        let mut memo = memo.borrow_mut();
+        if memo.len() >= MEMO_ENTRIES {
+            memo.clear();
+        }
+        memo.insert(action.to_owned(), found.clone());
+        found
+    })
+}
+
+fn words_anew(action: &str) -> Option<Words> {
+    match action_status(action) {
+        ActionStatus::NoPrefix => {
+            let help = match suggest(action).filter(|s| s.contains(':')) {
+                Some(s) => format!("write `service:Action`, e.g. `{s}`"),
+                None => "write `service:Action`, e.g. `s3:GetObject`".to_string(),
+            };
+            Some(Words {
+                message: format!("action `{action}` has no `service:` prefix"),
+                label: "not `service:Action`".to_string(),
+                help,
+            })
+        }
+        ActionStatus::UnknownAction => Some(unknown_words(action)),
+        ActionStatus::Known | ActionStatus::UnknownService(_) => None,
+    }
+}
+
+fn unknown_words(action: &str) -> Words {
+    let date = catalog().date();
+    let what = if action.contains(['*', '?']) { "action pattern" } else { "action" };
+    let service = action.split_once(':').map_or("", |(s, _)| s);
+    let scope = if service.contains(['*', '?']) {
+        "any service".to_string()
+    } else {
+        format!("`{}`", service.to_ascii_lowercase())
+    };
+    let suggestion = suggest(action).filter(|s| s.contains(':'));
+    let message = match &suggestion {
+        Some(s) => {
+            format!("{what} `{action}` matches no action of {scope} (catalog of {date}); did you mean `{s}`?")
+        }
+        None => format!("{what} `{action}` matches no action of {scope} (catalog of {date})"),
+    };
+    let help = match suggestion {
+        Some(s) => format!("replace it with `{s}`"),
+        None => "check the name in the Service Authorization Reference; if the action is newer than the catalog, refresh it with `python3 scripts/gen_catalog.py`".to_string(),
+    };
+    Words { message, label: format!("unknown {what}"), help }
 }

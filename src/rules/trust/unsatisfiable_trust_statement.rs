@@ -133,14 +133,14 @@ fn check_key(unit: &Unit, policy: &Policy, st: &Statement, key: &str, out: &mut 
     } else {
         String::new()
     };
-    let ops: Vec<String> = kc
-        .conditions
-        .iter()
-        .map(|c| {
-            format!("{} {}", c.operator.raw, c.values.known().map(|(v, _)| v).collect::<Vec<_>>().join("|"))
-        })
-        .collect();
     if empty {
+        let ops: Vec<String> = kc
+            .conditions
+            .iter()
+            .map(|c| {
+                format!("{} {}", c.operator.raw, c.values.known().map(|(v, _)| v).collect::<Vec<_>>().join("|"))
+            })
+            .collect();
         let span = kc.conditions.first().map(|c| c.operator_span).unwrap_or(opening(st.span));
         let deny_spans: Vec<Span> =
             if by_deny { eff.refusal.by.iter().map(|d| d.span).collect() } else { Vec::new() };
@@ -154,11 +154,16 @@ fn check_key(unit: &Unit, policy: &Policy, st: &Statement, key: &str, out: &mut 
             .into_iter()
             .filter(|v| std::ptr::eq(v.statement, st))
             .collect();
-        if !eff.denied()
-            && !values.is_empty()
-            && values.iter().all(|v| v.analysis.accepts_valid() == Ok(false))
-        {
-            return;
+        if !eff.denied() && !values.is_empty() {
+            let valid: Vec<_> = values.iter().map(|v| v.analysis.accepts_valid()).collect();
+            if valid.iter().all(|a| *a == Ok(false)) {
+                return;
+            }
+            // One condition, no Deny: the language is the union of its values, so a value that
+            // accepts a valid id answers for all of them.
+            if kc.conditions.len() == 1 && valid.contains(&Ok(true)) {
+                return;
+            }
         }
         let Some(g) = grammar() else { return };
         let q = Questions::new(eff.lang.clone(), g);
