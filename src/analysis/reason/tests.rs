@@ -356,3 +356,13 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn sts_external_id_universe_is_the_documented_charset() {
+    let mut set = String::from("+=,.@:/-_");
+    set.extend('a'..='z');
+    set.extend('A'..='Z');
+    set.extend('0'..='9');
+    assert_eq!(Universe::sts_external_id(), Universe::ascii(&set, 2, Some(1224)));
+    assert!(!Universe::sts_external_id().contains("a b"));
+}

@@ -51,7 +51,11 @@ impl Rule for UnknownAction {
         }
         for st in &policy.statements {
             for (action, span) in action_lists(st).flat_map(|l| l.known()) {
-                let Some(words) = words_for(action) else { continue };
+                let status = action_status(action);
+                if matches!(status, ActionStatus::Known | ActionStatus::UnknownService(_)) {
+                    continue;
+                }
+                let Some(words) = words_for(action, status) else { continue };
                 out.emit(span, words.message.clone()).label(words.label.clone()).help(words.help.clone());
             }
         }
@@ -68,10 +72,10 @@ struct Words {
 /// Distinct action values remembered per thread; then the memo is dropped whole.
 const MEMO_ENTRIES: usize = 4096;
 
-/// The finding's words for `action`, `None` when it is a known action. Remembered per thread:
-/// a corpus repeats a few hundred actions across hundreds of thousands of statements, and the
-/// answer depends on the action's text and the (fixed) catalog alone.
-fn words_for(action: &str) -> Option<Rc<Words>> {
+/// The finding's words for `action` of `status`, `None` when it is a known action. Remembered
+/// per thread: a corpus repeats a few hundred unknown actions across hundreds of thousands of
+/// statements, and the words depend on the action's text and the (fixed) catalog alone.
+fn words_for(action: &str, status: ActionStatus) -> Option<Rc<Words>> {
     thread_local! {
         static MEMO: RefCell<HashMap<String, Option<Rc<Words>>>> = RefCell::new(HashMap::new());
     }
@@ -79,7 +83,7 @@ fn words_for(action: &str) -> Option<Rc<Words>> {
         if let Some(hit) = memo.borrow().get(action) {
             return hit.clone();
         }
-        let found = words_anew(action).map(Rc::new);
+        let found = words_anew(action, status).map(Rc::new);
         let mut memo = memo.borrow_mut();
         if memo.len() >= MEMO_ENTRIES {
             memo.clear();
@@ -89,8 +93,8 @@ fn words_for(action: &str) -> Option<Rc<Words>> {
     })
 }
 
-fn words_anew(action: &str) -> Option<Words> {
-    match action_status(action) {
+fn words_anew(action: &str, status: ActionStatus) -> Option<Words> {
+    match status {
         ActionStatus::NoPrefix => {
             let help = match suggest(action).filter(|s| s.contains(':')) {
                 Some(s) => format!("write `service:Action`, e.g. `{s}`"),

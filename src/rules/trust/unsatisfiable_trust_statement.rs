@@ -138,7 +138,11 @@ fn check_key(unit: &Unit, policy: &Policy, st: &Statement, key: &str, out: &mut 
             .conditions
             .iter()
             .map(|c| {
-                format!("{} {}", c.operator.raw, c.values.known().map(|(v, _)| v).collect::<Vec<_>>().join("|"))
+                format!(
+                    "{} {}",
+                    c.operator.raw,
+                    c.values.known().map(|(v, _)| v).collect::<Vec<_>>().join("|")
+                )
             })
             .collect();
         let span = kc.conditions.first().map(|c| c.operator_span).unwrap_or(opening(st.span));
