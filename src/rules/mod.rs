@@ -18,7 +18,7 @@ use std::rc::Rc;
 
 use serde::Serialize;
 
-pub use crate::diagnostic::{Applicability, Edit, Finding, Fix, MAX_MESSAGE_CHARS, Severity, bounded};
+pub use crate::diagnostic::{Applicability, Edit, Finding, Fix, MAX_MESSAGE_CHARS, Severity, Text, bounded};
 
 use crate::analysis::graph::Graph;
 use crate::config::Settings;
@@ -173,12 +173,17 @@ impl<'m> Sink<'m> {
     }
 
     pub fn emit(&mut self, span: Span, message: impl Into<String>) -> &mut Finding {
+        self.emit_text(span, bounded(message.into()).into())
+    }
+
+    /// [`Sink::emit`] with a message already made (and bounded) once for many findings.
+    pub fn emit_text(&mut self, span: Span, message: Text) -> &mut Finding {
         self.findings.push(Finding {
             code: self.meta.code,
             name: self.meta.name,
             severity: self.meta.severity,
             span,
-            message: bounded(message.into()).into(),
+            message,
             help: None,
             label: None,
             secondary: Default::default(),

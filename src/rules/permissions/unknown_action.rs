@@ -6,7 +6,7 @@ use crate::catalog::catalog;
 use crate::declare_rule;
 use crate::model::{Policy, Unit};
 use crate::rules::permissions::{ActionStatus, action_lists, action_status, suggest};
-use crate::rules::{Context, Rule, Sink};
+use crate::rules::{Context, Rule, Sink, Text, bounded};
 
 declare_rule! {
     /// ## What it does
@@ -56,17 +56,24 @@ impl Rule for UnknownAction {
                     continue;
                 }
                 let Some(words) = words_for(action, status) else { continue };
-                out.emit(span, words.message.clone()).label(words.label.clone()).help(words.help.clone());
+                let f = out.emit_text(span, words.message.clone());
+                (f.label, f.help) = (Some(words.label.clone()), Some(words.help.clone()));
             }
         }
     }
 }
 
-/// What TL303 says of one action value.
+/// What TL303 says of one action value, shared by all its findings.
 struct Words {
-    message: String,
-    label: String,
-    help: String,
+    message: Text,
+    label: Text,
+    help: Text,
+}
+
+impl Words {
+    fn new(message: String, label: String, help: String) -> Words {
+        Words { message: bounded(message).into(), label: bounded(label).into(), help: bounded(help).into() }
+    }
 }
 
 /// Distinct action values remembered per thread; then the memo is dropped whole.
@@ -100,11 +107,11 @@ fn words_anew(action: &str, status: ActionStatus) -> Option<Words> {
                 Some(s) => format!("write `service:Action`, e.g. `{s}`"),
                 None => "write `service:Action`, e.g. `s3:GetObject`".to_string(),
             };
-            Some(Words {
-                message: format!("action `{action}` has no `service:` prefix"),
-                label: "not `service:Action`".to_string(),
+            Some(Words::new(
+                format!("action `{action}` has no `service:` prefix"),
+                "not `service:Action`".into(),
                 help,
-            })
+            ))
         }
         ActionStatus::UnknownAction => Some(unknown_words(action)),
         ActionStatus::Known | ActionStatus::UnknownService(_) => None,
@@ -131,5 +138,5 @@ fn unknown_words(action: &str) -> Words {
         Some(s) => format!("replace it with `{s}`"),
         None => "check the name in the Service Authorization Reference; if the action is newer than the catalog, refresh it with `python3 scripts/gen_catalog.py`".to_string(),
     };
-    Words { message, label: format!("unknown {what}"), help }
+    Words::new(message, format!("unknown {what}"), help)
 }
