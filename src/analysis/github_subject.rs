@@ -120,6 +120,12 @@ pub fn analyse(lang: &Lang) -> Result<SubjectAnalysis, ReasonError> {
 }
 
 fn analyse_anew(lang: &Lang) -> Result<SubjectAnalysis, ReasonError> {
+    analyse_with(lang, pinned_owner(lang).is_some())
+}
+
+/// The analysis, with the owner questions left out when `owner_pinned` says their answers are
+/// known (see [`pinned_owner`]).
+fn analyse_with(lang: &Lang, owner_pinned: bool) -> Result<SubjectAnalysis, ReasonError> {
     let documented = lang.and(&regex(&format!("repo:{OWNER}/{REPO}:{CONTEXT}"))?);
     let accepted = lang.and(&regex(&format!("repo:{OWNER}/{REPO}:.+"))?);
     let Some(first) = witness(&documented, &accepted)? else { return customised_only(lang) };
@@ -129,15 +135,66 @@ fn analyse_anew(lang: &Lang) -> Result<SubjectAnalysis, ReasonError> {
         owner_subject: Some(first),
         ..SubjectAnalysis::default()
     };
-    // An owner nobody has registered: if it passes, every owner does.
+    if !owner_pinned {
+        owner_questions(lang, &accepted, &documented, &owner, &mut out)?;
+    }
+    out.pull_request =
+        accepted.and(&regex(&format!("repo:{OWNER}/{REPO}:pull_request"))?).shortest_witness()?;
+    let prefixes = regex(&format!("repo:{OWNER}/{REPO}:ref:refs/heads/"))?;
+    out.any_branch = accepted
+        .prefix_accepting_all_suffixes(&prefixes, &regex(BRANCH)?, &Universe::any())?
+        .map(|p| format!("{p}any-branch"));
+    Ok(out)
+}
+
+/// The owner every value names as its literal beginning `repo:<owner>/`, when they all name the
+/// same registrable one (not the outsider's): then no accepted subject is another owner's, an
+/// unregistered owner's or a customised one an outsider can send (none of those begins with
+/// `repo:<owner>/`), and the owner questions need no automaton.
+fn pinned_owner(lang: &Lang) -> Option<String> {
+    let mut owners = lang.globs()?.iter().map(|g| {
+        let prefix = g.literal_prefix();
+        let owner = prefix.strip_prefix("repo:")?.split_once('/')?.0.to_string();
+        is_owner_name(&owner).then_some(owner)
+    });
+    let first = owners.next()??;
+    for other in owners {
+        if other.as_deref() != Some(first.as_str()) {
+            return None;
+        }
+    }
+    (!first.eq_ignore_ascii_case(OUTSIDER)).then_some(first)
+}
+
+/// [`OWNER`] as a check on text.
+fn is_owner_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= 39
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+        && b[0] != b'-'
+        && b[b.len() - 1] != b'-'
+        && !s.contains("--")
+}
+
+/// Whether the accepted subjects admit another owner than `owner`, an unregistered one, or an
+/// outsider's customised subject.
+fn owner_questions(
+    lang: &Lang,
+    accepted: &Lang,
+    documented: &Lang,
+    owner: &str,
+    out: &mut SubjectAnalysis,
+) -> Result<(), ReasonError> {
     let unowned = regex("repo:trustlint-unowned-org/.*")?;
+    // An owner nobody has registered: if it passes, every owner does.
     out.any_owner = !accepted.and(&unowned).is_empty()?;
-    let other = regex(&format!("repo:(?i:{})/.*", escape(&owner)))?.complement();
+    let other = regex(&format!("repo:(?i:{})/.*", escape(owner)))?.complement();
     // A realistic witness first: the owner's name with a suffix an attacker can register.
     let evil = if out.any_owner {
         regex("repo:attacker/.*")?
     } else {
-        regex(&format!("repo:{}-evil/.*", escape(&owner)))?
+        regex(&format!("repo:{}-evil/.*", escape(owner)))?
     };
     out.foreign_owner = match witness(&documented.and(&evil), &accepted.and(&evil))? {
         Some(w) => Some(w),
@@ -148,13 +205,7 @@ fn analyse_anew(lang: &Lang) -> Result<SubjectAnalysis, ReasonError> {
     {
         (out.any_owner, out.foreign_owner, out.customised) = (true, Some(w), true);
     }
-    out.pull_request =
-        accepted.and(&regex(&format!("repo:{OWNER}/{REPO}:pull_request"))?).shortest_witness()?;
-    let prefixes = regex(&format!("repo:{OWNER}/{REPO}:ref:refs/heads/"))?;
-    out.any_branch = accepted
-        .prefix_accepting_all_suffixes(&prefixes, &regex(BRANCH)?, &Universe::any())?
-        .map(|p| format!("{p}any-branch"));
-    Ok(out)
+    Ok(())
 }
 
 /// No subject of the default `repo:` form is accepted: the subjects are customised ones (or
@@ -177,6 +228,7 @@ fn witness(preferred: &Lang, fallback: &Lang) -> Result<Option<String>, ReasonEr
 mod tests {
     use super::*;
     use crate::analysis::reason::{PatternKind, VarMode};
+    use proptest::prelude::*;
 
     fn like(p: &str) -> Lang {
         Lang::pattern(PatternKind::Like, p, VarMode::Literal).expect("pattern")
@@ -245,6 +297,75 @@ mod tests {
         assert_eq!(a.foreign_owner, None);
         assert_eq!(a.pull_request.as_deref(), Some("repo:acme/infra:pull_request"));
         assert_eq!(a.any_branch.as_deref(), Some("repo:acme/infra:ref:refs/heads/any-branch"));
+    }
+
+    fn owner_part() -> impl Strategy<Value = String> {
+        prop::sample::select(vec![
+            "acme",
+            "Acme",
+            "a-b",
+            "trustlint-unowned-org",
+            "acme-evil",
+            "ac*",
+            "a?me",
+            "",
+            "a--b",
+        ])
+        .prop_map(str::to_string)
+    }
+
+    fn rest_part() -> impl Strategy<Value = String> {
+        let repo = prop::sample::select(vec!["infra", "*", "app-?", "", "x.y"]);
+        let context = prop::sample::select(vec![
+            "",
+            ":*",
+            ":ref:refs/heads/main",
+            ":ref:refs/heads/*",
+            ":pull_request",
+            ":environment:prod",
+            ":environment:*",
+            ":repository_owner:acme",
+            "*",
+        ]);
+        (repo, context).prop_map(|(r, c)| format!("{r}{c}"))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+        /// Values that all begin with the same literal `repo:<owner>/` get from the text the
+        /// answers the automata give to the owner questions.
+        #[test]
+        fn pinned_owner_answers_as_the_automata(
+            values in prop::collection::vec((owner_part(), rest_part(), any::<bool>()), 1..4),
+            equals in any::<bool>(),
+        ) {
+            let texts: Vec<String> = values
+                .iter()
+                .map(|(o, r, second)| {
+                    let owner = if *second { o.clone() } else { values[0].0.clone() };
+                    format!("repo:{owner}/{r}")
+                })
+                .collect();
+            let kind = if equals { PatternKind::Equals } else { PatternKind::Like };
+            let lang = Lang::patterns(kind, &texts, VarMode::Literal).expect("pattern");
+            if pinned_owner(&lang).is_some() {
+                let fast = analyse_with(&lang, true).expect("decidable");
+                let full = analyse_with(&lang, false).expect("decidable");
+                prop_assert_eq!(fast, full, "{:?}", texts);
+            }
+        }
+    }
+
+    #[test]
+    fn pinned_owner_needs_one_literal_owner() {
+        let owner = |texts: &[&str]| {
+            pinned_owner(&Lang::patterns(PatternKind::Like, texts, VarMode::Literal).expect("pattern"))
+        };
+        assert_eq!(owner(&["repo:acme/app:*", "repo:acme/*"]).as_deref(), Some("acme"));
+        assert_eq!(owner(&["repo:acme/app:*", "repo:other/app:*"]), None);
+        assert_eq!(owner(&["repo:acme*/app:*"]), None);
+        assert_eq!(owner(&["repo:trustlint-unowned-org/app:*"]), None);
+        assert_eq!(owner(&["repository_owner:acme:*"]), None);
     }
 
     #[test]

@@ -51,6 +51,17 @@ impl Glob {
         Some(Glob { pieces })
     }
 
+    /// The characters before the first wildcard: what every matched string begins with.
+    pub fn literal_prefix(&self) -> String {
+        self.pieces
+            .iter()
+            .map_while(|p| match p {
+                Piece::Char(c) => Some(*c),
+                Piece::Star | Piece::One => None,
+            })
+            .collect()
+    }
+
     /// Whether the glob matches `s` (characters, as IAM compares them).
     pub fn matches(&self, s: &str) -> bool {
         // ASCII text (nearly every value asked) is matched in place, without decoding it.
