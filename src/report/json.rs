@@ -1,148 +1,131 @@
 //! The version-1 JSON report (README, "JSON report").
 
-use serde::Serialize;
+use std::io::{self, Write};
+use std::sync::Arc;
 
-use crate::report::located;
-use crate::rules::{Applicability, Finding, Fix, Severity};
-use crate::source::SourceMap;
+use crate::report::pretty::Pretty;
+use crate::rules::{Finding, Fix, Severity};
+use crate::source::{LineCol, Source, SourceMap};
 
-#[derive(Serialize)]
-struct Position {
-    line: usize,
-    column: usize,
-}
-
-#[derive(Serialize)]
-struct SpanOut {
-    start: Position,
-    end: Position,
-}
-
-#[derive(Serialize)]
-struct FindingOut<'a> {
-    code: &'a str,
-    name: &'a str,
-    severity: Severity,
-    path: String,
-    span: SpanOut,
-    message: &'a str,
-    help: Option<&'a str>,
-    subject: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    fix: Option<FixOut<'a>>,
-}
-
-/// A finding's fix: edits with 1-based positions and byte offsets into the file.
-#[derive(Serialize)]
-struct FixOut<'a> {
-    applicability: Applicability,
-    message: &'a str,
-    edits: Vec<EditOut<'a>>,
-}
-
-#[derive(Serialize)]
-struct EditOut<'a> {
-    start: Position,
-    end: Position,
-    /// Byte offset and length of the replaced text (0 for an insertion).
-    offset: usize,
-    length: usize,
-    replacement: &'a str,
-}
-
-fn fix_out<'a>(fix: &'a Fix, sources: &SourceMap) -> Option<FixOut<'a>> {
-    let mut edits = Vec::with_capacity(fix.edits.len());
-    for e in &fix.edits {
-        let src = sources.get(e.span.src)?;
-        let (start, end) = (src.line_col(e.span.start), src.line_col(e.span.end));
-        edits.push(EditOut {
-            start: Position { line: start.line, column: start.column },
-            end: Position { line: end.line, column: end.column },
-            offset: e.span.start,
-            length: e.span.end - e.span.start,
-            replacement: &e.replacement,
-        });
-    }
-    Some(FixOut { applicability: fix.applicability, message: &fix.message, edits })
-}
-
-#[derive(Serialize)]
-struct Tool {
-    name: &'static str,
-    version: &'static str,
-}
-
-#[derive(Serialize)]
-struct Summary {
-    files: usize,
-    policies: usize,
-    error: usize,
-    warning: usize,
-    info: usize,
-}
-
-#[derive(Serialize)]
-struct ReportOut<'a> {
-    version: u32,
-    tool: Tool,
-    findings: Findings<'a>,
-    summary: Summary,
-}
-
-/// The findings array, serialised one finding at a time: a report of 600,000 findings is
-/// written without building 600,000 output records first.
-struct Findings<'a> {
-    findings: &'a [Finding],
-    sources: &'a SourceMap,
-}
-
-impl Serialize for Findings<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.findings.iter().map(|f| finding_out(f, self.sources)))
-    }
-}
-
-fn finding_out<'a>(f: &'a Finding, sources: &SourceMap) -> FindingOut<'a> {
-    let l = located(f, sources);
-    FindingOut {
-        code: f.code,
-        name: f.name,
-        severity: f.severity,
-        path: l.path,
-        span: SpanOut {
-            start: Position { line: l.start.line, column: l.start.column },
-            end: Position { line: l.end.line, column: l.end.column },
-        },
-        message: &f.message,
-        help: f.help.as_deref(),
-        subject: f.subject.as_deref(),
-        fix: f.fix.as_ref().and_then(|x| fix_out(x, sources)),
-    }
-}
-
-/// Writes the report (pretty-printed, with a final newline) straight to `out`.
+/// Writes the report (pretty-printed, with a final newline) straight to `out`, one finding at
+/// a time: a report of 600,000 findings is written without building output records first.
 pub fn write(
-    out: &mut dyn std::io::Write,
+    out: &mut dyn Write,
     findings: &[Finding],
     sources: &SourceMap,
     files: usize,
     policies: usize,
-) -> std::io::Result<()> {
+) -> io::Result<()> {
+    // Many small pieces: a statically dispatched buffer takes them as plain copies.
+    let mut j = Pretty::new(io::BufWriter::with_capacity(1 << 16, out));
+    j.open_object()?;
+    j.num("version", 1)?;
+    j.key("tool")?;
+    j.open_object()?;
+    j.str("name", "trustlint")?;
+    j.str("version", env!("CARGO_PKG_VERSION"))?;
+    j.close_object()?;
+    j.key("findings")?;
+    j.open_array()?;
+    // One snapshot of the sources, indexed by id: no lock taken per finding.
+    let all = sources.all();
+    for f in findings {
+        j.element()?;
+        finding(&mut j, f, &all)?;
+    }
+    j.close_array()?;
+    j.key("summary")?;
+    summary(&mut j, findings, files, policies)?;
+    j.close_object()?;
+    j.finish()?.flush()
+}
+
+fn finding<W: Write>(j: &mut Pretty<W>, f: &Finding, sources: &[Arc<Source>]) -> io::Result<()> {
+    let src = sources.get(f.span.src.0 as usize);
+    let at = |offset| src.map_or(LineCol { line: 1, column: 1 }, |s| s.line_col(offset));
+    j.open_object()?;
+    j.str("code", f.code)?;
+    j.str("name", f.name)?;
+    j.str("severity", f.severity.name())?;
+    j.str("path", src.map_or("", |s| s.name.as_str()))?;
+    j.key("span")?;
+    span(j, at(f.span.start), at(f.span.end))?;
+    j.str("message", &f.message)?;
+    j.opt_str("help", f.help.as_deref())?;
+    j.opt_str("subject", f.subject.as_deref())?;
+    if let Some(fix) = f.fix.as_deref()
+        && let Some(edits) = fix_edits(fix, sources)
+    {
+        j.key("fix")?;
+        fix_out(j, fix, &edits)?;
+    }
+    j.close_object()
+}
+
+fn span<W: Write>(j: &mut Pretty<W>, start: LineCol, end: LineCol) -> io::Result<()> {
+    j.open_object()?;
+    for (key, at) in [("start", start), ("end", end)] {
+        j.key(key)?;
+        j.open_object()?;
+        j.num("line", at.line)?;
+        j.num("column", at.column)?;
+        j.close_object()?;
+    }
+    j.close_object()
+}
+
+/// Each edit's start and end, or `None` (no fix printed) when an edit's source is unknown.
+fn fix_edits(fix: &Fix, sources: &[Arc<Source>]) -> Option<Vec<(LineCol, LineCol)>> {
+    fix.edits
+        .iter()
+        .map(|e| {
+            let src = sources.get(e.span.src.0 as usize)?;
+            Some((src.line_col(e.span.start), src.line_col(e.span.end)))
+        })
+        .collect()
+}
+
+/// A finding's fix: edits with 1-based positions and byte offsets into the file.
+fn fix_out<W: Write>(j: &mut Pretty<W>, fix: &Fix, at: &[(LineCol, LineCol)]) -> io::Result<()> {
+    j.open_object()?;
+    j.str("applicability", fix.applicability.name())?;
+    j.str("message", &fix.message)?;
+    j.key("edits")?;
+    j.open_array()?;
+    for (e, &(start, end)) in fix.edits.iter().zip(at) {
+        j.element()?;
+        j.open_object()?;
+        for (key, at) in [("start", start), ("end", end)] {
+            j.key(key)?;
+            j.open_object()?;
+            j.num("line", at.line)?;
+            j.num("column", at.column)?;
+            j.close_object()?;
+        }
+        // Byte offset and length of the replaced text (0 for an insertion).
+        j.num("offset", e.span.start)?;
+        j.num("length", e.span.end - e.span.start)?;
+        j.str("replacement", &e.replacement)?;
+        j.close_object()?;
+    }
+    j.close_array()?;
+    j.close_object()
+}
+
+fn summary<W: Write>(
+    j: &mut Pretty<W>,
+    findings: &[Finding],
+    files: usize,
+    policies: usize,
+) -> io::Result<()> {
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
-    let report = ReportOut {
-        version: 1,
-        tool: Tool { name: "trustlint", version: env!("CARGO_PKG_VERSION") },
-        findings: Findings { findings, sources },
-        summary: Summary {
-            files,
-            policies,
-            error: count(Severity::Error),
-            warning: count(Severity::Warning),
-            info: count(Severity::Info),
-        },
-    };
-    serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::other)?;
-    writeln!(out)
+    j.open_object()?;
+    j.num("files", files)?;
+    j.num("policies", policies)?;
+    j.num("error", count(Severity::Error))?;
+    j.num("warning", count(Severity::Warning))?;
+    j.num("info", count(Severity::Info))?;
+    j.close_object()
 }
 
 /// The report as a string, without the final newline (the fuzz and robustness harnesses).
@@ -154,3 +137,6 @@ pub fn render(findings: &[Finding], sources: &SourceMap, files: usize, policies:
     out.pop();
     String::from_utf8(out).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests;

@@ -10,6 +10,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod paths;
+pub mod pretty;
 pub mod sarif;
 pub mod sarif_fixes;
 pub mod sarif_location;
