@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::report::paths::Rebase;
 use crate::report::sarif_location::{ArtifactLocation, Region, artifact_location, uri_path};
-use crate::report::{Run, located};
+use crate::report::{Located, Run, located};
 use crate::rules::{Family, Finding, RuleMeta, Severity};
 
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -168,8 +168,14 @@ struct Subject<'a> {
     subject: &'a str,
 }
 
-fn result_out<'a>(run: &Run, f: &'a Finding, fingerprint: &'a str, root: &Rebase) -> ResultOut<'a> {
-    let l = located(f, run.sources);
+fn result_out<'a>(
+    run: &Run,
+    f: &'a Finding,
+    l: &Located,
+    artifact: ArtifactLocation,
+    fingerprint: &'a str,
+    root: &Rebase,
+) -> ResultOut<'a> {
     let mut message = f.message.to_string();
     if let Some(h) = &f.help {
         message.push_str("\nhelp: ");
@@ -180,7 +186,7 @@ fn result_out<'a>(run: &Run, f: &'a Finding, fingerprint: &'a str, root: &Rebase
         level: level(f.severity),
         locations: [Location {
             physical_location: PhysicalLocation {
-                artifact_location: artifact_location(&l.path, root),
+                artifact_location: artifact,
                 region: Region::new(l.start, l.end),
             },
         }],
@@ -246,9 +252,21 @@ struct Results<'a> {
 impl Serialize for Results<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let run = self.run;
-        s.collect_seq(
-            run.findings.iter().zip(run.fingerprints).map(|(f, fp)| result_out(run, f, fp, self.root)),
-        )
+        // Findings come sorted by file: each file's location is made once (rebasing a path
+        // and percent-encoding it cost more than the rest of a result).
+        let mut last: Option<(crate::source::SourceId, ArtifactLocation)> = None;
+        s.collect_seq(run.findings.iter().zip(run.fingerprints).map(|(f, fp)| {
+            let l = located(f, run.sources);
+            let artifact = match &last {
+                Some((id, a)) if *id == f.span.src => a.clone(),
+                _ => {
+                    let a = artifact_location(&l.path, self.root);
+                    last = Some((f.span.src, a.clone()));
+                    a
+                }
+            };
+            result_out(run, f, &l, artifact, fp, self.root)
+        }))
     }
 }
 
@@ -280,8 +298,12 @@ pub fn write(out: &mut dyn std::io::Write, run: &Run, root: &Rebase) -> std::io:
         }],
         version: "2.1.0",
     };
-    serde_json::to_writer_pretty(&mut *out, &log).map_err(std::io::Error::other)?;
-    writeln!(out)
+    // serde_json writes in many small pieces: a statically dispatched buffer takes them as
+    // plain copies, where each was a `dyn Write` call.
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut buffered, &log).map_err(std::io::Error::other)?;
+    std::io::Write::write_all(&mut buffered, b"\n")?;
+    std::io::Write::flush(&mut buffered)
 }
 
 #[cfg(test)]

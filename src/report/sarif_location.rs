@@ -20,7 +20,7 @@ pub fn uri_path(p: &str) -> String {
 }
 
 /// A SARIF `artifactLocation`.
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub struct ArtifactLocation {
     uri: String,
     #[serde(rename = "uriBaseId", skip_serializing_if = "Option::is_none")]
