@@ -268,6 +268,7 @@ impl Kept {
         }
         slim_for_run(&mut unit);
         if !outside_graph(&unit) {
+            unit.keep_identity_statements(crate::analysis::graph::reads_identity_statement);
             unit.shrink_for_run();
             return Kept::Model(Box::new(unit));
         }
@@ -446,6 +447,9 @@ impl UnitChecker<'_> {
             Some(unit) => check_loaded(self.rules, &self.opts.settings, self.sources, unit),
             None => (Vec::new(), None),
         };
+        if self.opts.positions_only {
+            unprinted_labels(&mut findings);
+        }
         self.texts.findings(&mut findings);
         findings.shrink_to_fit();
         let kept = match l.unit {
@@ -476,6 +480,15 @@ impl UnitChecker<'_> {
             }
         }
         Kept::of(unit, opts.policy_places)
+    }
+}
+
+/// Drops the labels of code frames from findings of a report that prints positions only: a
+/// run of 600,000 findings would hold their words to the end for nothing.
+fn unprinted_labels(findings: &mut [Finding]) {
+    for f in findings {
+        f.label = None;
+        f.secondary = Default::default();
     }
 }
 
@@ -689,7 +702,10 @@ fn finish_run(
     let policy_places = opts.policy_places;
     let with_unit = checked.iter().filter(|c| !matches!(c.kept, Kept::Nothing)).count();
     let (mut units, model_of) = take_models(&mut checked);
-    let run_findings = run_rules(rules, &opts.settings, sources, &units, with_unit);
+    let mut run_findings = run_rules(rules, &opts.settings, sources, &units, with_unit);
+    if opts.positions_only {
+        unprinted_labels(&mut run_findings);
+    }
     let (extra, orphans) = by_unit(run_findings, &checked, &units, &model_of);
     let release = opts.release_texts && opts.positions_only && !policy_places;
     let mut out = Vec::with_capacity(checked.len() + 1);
