@@ -237,8 +237,8 @@ struct LoadedUnit {
     files: usize,
     /// Policies the unit had when it was checked (the model may be slimmed afterwards).
     policies: usize,
-    /// The JSON file this unit is, when it is one.
-    json_path: Option<PathBuf>,
+    /// The source of the JSON file this unit is, when it is one.
+    json_source: Option<crate::source::SourceId>,
 }
 
 /// What the run phase keeps of a unit after its own rules: the whole model only when the rules
@@ -249,7 +249,10 @@ enum Kept {
     /// A unit in the role graph (or any unit with `--policy-places`).
     Model(Box<Unit>),
     /// A unit the graph cannot see: what its suppressions and the merge still need.
-    Rest(Rest),
+    Rest(Box<Rest>),
+    /// A unit the graph cannot see whose findings are stored, without suppressions or
+    /// templates: nothing of it is read again (most units of a large run).
+    Final,
 }
 
 /// The parts of a unit outside the role graph that the end of the run reads.
@@ -268,22 +271,23 @@ impl Kept {
         }
         slim_for_run(&mut unit);
         if !outside_graph(&unit) {
+            unit.keep_identity_statements(crate::analysis::graph::reads_identity_statement);
             unit.shrink_for_run();
             return Kept::Model(Box::new(unit));
         }
         let mut suppressions = unit.suppressions;
         suppressions.shrink_to_fit();
-        Kept::Rest(Rest {
+        Kept::Rest(Box::new(Rest {
             sources: unit.sources,
             suppressions,
             recorded: unit.recorded,
             template_files: unit.template_files,
-        })
+        }))
     }
 
     fn sources(&self) -> &[crate::source::SourceId] {
         match self {
-            Kept::Nothing => &[],
+            Kept::Nothing | Kept::Final => &[],
             Kept::Model(u) => &u.sources,
             Kept::Rest(r) => &r.sources,
         }
@@ -291,18 +295,25 @@ impl Kept {
 }
 
 /// A unit after its own rules: what the run keeps of it, its counts, findings and budget note.
+/// Held for every unit to the end of the run, so 72 bytes: the rarely set parts are boxed.
 struct Checked {
     kept: Kept,
     /// The job's place in the run.
-    job: usize,
+    job: u32,
     /// Set when the findings went to the run's store at once (final when made: a unit outside
     /// the graph without suppression comments), to how many there were.
-    stored: Option<usize>,
-    files: usize,
-    policies: usize,
-    json_path: Option<PathBuf>,
-    findings: Vec<Finding>,
-    over_budget: Option<String>,
+    stored: Option<u32>,
+    files: u32,
+    policies: u32,
+    json_source: Option<crate::source::SourceId>,
+    findings: thin_vec::ThinVec<Finding>,
+    over_budget: Option<Box<str>>,
+}
+
+const _: () = assert!(std::mem::size_of::<Checked>() <= 72);
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Findings, files read and policies seen for one unit.
@@ -314,8 +325,8 @@ struct UnitResult {
     findings: Vec<Finding>,
     files: usize,
     policies: usize,
-    /// The JSON file this unit is, when it is one.
-    json_path: Option<PathBuf>,
+    /// The source of the JSON file this unit is, when it is one.
+    json_source: Option<crate::source::SourceId>,
     /// Files the unit's Terraform renders with `templatefile()`.
     templates: Vec<PathBuf>,
     /// `check --policy-places` lines.
@@ -393,7 +404,9 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     places.sort();
     let over_budget: Vec<String> = results.iter_mut().filter_map(|r| r.over_budget.take()).collect();
     let store = checker.store;
-    let (templates, files, policies) = merge(&mut results, &store);
+    let (templates, files, policies) = merge(&mut results, &store, &sources);
+    // 100,000 emptied entries given back before the findings are sorted.
+    drop(results);
     let exempt = |f: &Finding| exempt_per_path(f, &opts.lint, &sources);
     let mut findings = store.into_sorted(&sources, &|job| templates.contains(&job), &|f| !exempt(f));
     apply_severity(&mut findings, &opts.lint);
@@ -420,12 +433,13 @@ fn load_unit(
     if let Some(unit) = unit.as_mut() {
         crate::analysis::access::compute(unit);
     }
-    let json_path = match job {
-        Job::Json(d) => Some(d.path.clone()),
+    // A JSON job's unit has one source, the file's (of its path, even when unreadable).
+    let json_source = match job {
+        Job::Json(_) => unit.as_ref().and_then(|u| u.sources.first().copied()),
         _ => None,
     };
     let policies = unit.as_ref().map_or(0, |u| u.policies.len());
-    Ok(LoadedUnit { unit, files, policies, json_path })
+    Ok(LoadedUnit { unit, files, policies, json_source })
 }
 
 /// What checking one loaded unit shares with every other unit of the run.
@@ -446,9 +460,12 @@ impl UnitChecker<'_> {
             Some(unit) => check_loaded(self.rules, &self.opts.settings, self.sources, unit),
             None => (Vec::new(), None),
         };
+        if self.opts.positions_only {
+            unprinted_labels(&mut findings);
+        }
         self.texts.findings(&mut findings);
         findings.shrink_to_fit();
-        let kept = match l.unit {
+        let mut kept = match l.unit {
             Some(unit) => self.keep(unit, &findings),
             None => Kept::Nothing,
         };
@@ -459,12 +476,23 @@ impl UnitChecker<'_> {
                 }
                 let n = findings.len();
                 self.store.add(job, 0, std::mem::take(&mut findings));
-                Some(n)
+                Some(to_u32(n))
             }
             _ => None,
         };
-        let (files, policies, json_path) = (l.files, l.policies, l.json_path);
-        Checked { kept, job, stored, files, policies, json_path, findings, over_budget }
+        if stored.is_some() && matches!(&kept, Kept::Rest(r) if r.template_files.is_empty()) {
+            kept = Kept::Final;
+        }
+        Checked {
+            kept,
+            job: to_u32(job),
+            stored,
+            files: to_u32(l.files),
+            policies: to_u32(l.policies),
+            json_source: l.json_source,
+            findings: findings.into(),
+            over_budget: over_budget.map(String::into_boxed_str),
+        }
     }
 
     fn keep(&self, unit: Unit, findings: &[Finding]) -> Kept {
@@ -476,6 +504,15 @@ impl UnitChecker<'_> {
             }
         }
         Kept::of(unit, opts.policy_places)
+    }
+}
+
+/// Drops the labels of code frames from findings of a report that prints positions only: a
+/// run of 600,000 findings would hold their words to the end for nothing.
+fn unprinted_labels(findings: &mut [Finding]) {
+    for f in findings {
+        f.label = None;
+        f.secondary = Default::default();
     }
 }
 
@@ -689,23 +726,27 @@ fn finish_run(
     let policy_places = opts.policy_places;
     let with_unit = checked.iter().filter(|c| !matches!(c.kept, Kept::Nothing)).count();
     let (mut units, model_of) = take_models(&mut checked);
-    let run_findings = run_rules(rules, &opts.settings, sources, &units, with_unit);
+    let mut run_findings = run_rules(rules, &opts.settings, sources, &units, with_unit);
+    if opts.positions_only {
+        unprinted_labels(&mut run_findings);
+    }
     let (extra, orphans) = by_unit(run_findings, &checked, &units, &model_of);
     let release = opts.release_texts && opts.positions_only && !policy_places;
     let mut out = Vec::with_capacity(checked.len() + 1);
     for ((c, model), mut extra) in checked.into_iter().zip(model_of).zip(extra) {
-        let Checked { kept, job, stored, files, policies, json_path, mut findings, over_budget } = c;
+        let Checked { kept, job, stored, files, policies, json_source, findings, over_budget } = c;
+        let mut findings: Vec<Finding> = findings.into();
         findings.append(&mut extra);
         let mut r = UnitResult {
-            job,
-            first: stored.unwrap_or(0),
+            job: job as usize,
+            first: stored.unwrap_or(0) as usize,
             findings,
-            files,
-            policies,
-            json_path,
+            files: files as usize,
+            policies: policies as usize,
+            json_source,
             templates: Vec::new(),
             places: Vec::new(),
-            over_budget,
+            over_budget: over_budget.map(String::from),
         };
         match (model, kept) {
             (Some(m), _) => {
@@ -722,9 +763,11 @@ fn finish_run(
             }
             (None, Kept::Rest(rest)) => {
                 suppress(&mut r.findings, &rest.suppressions, rules, known, sources);
-                r.templates = rest.template_files;
-                out.push(unfixed(r, rest.recorded));
+                let Rest { template_files, recorded, .. } = *rest;
+                r.templates = template_files;
+                out.push(unfixed(r, recorded));
             }
+            (None, Kept::Final) => out.push(r),
             (None, _) => out.push(UnitResult { policies: 0, ..r }),
         }
     }
@@ -736,7 +779,7 @@ fn finish_run(
             findings: orphans,
             files: 0,
             policies: 0,
-            json_path: None,
+            json_source: None,
             templates: Vec::new(),
             places: Vec::new(),
             over_budget: None,
@@ -1151,6 +1194,7 @@ pub fn input_options(settings: &Settings) -> InputOptions {
 fn merge(
     results: &mut [UnitResult],
     store: &crate::finding_store::Store,
+    sources: &SourceMap,
 ) -> (std::collections::HashSet<usize>, usize, usize) {
     // A file a module renders with `templatefile()` is a template (often `*.json` with `${...}`
     // and `%{ if }`), linted through the call with its variables, not as a document of its own.
@@ -1161,9 +1205,9 @@ fn merge(
     for r in results {
         files += r.files;
         let is_template = !templates.is_empty()
-            && r.json_path
-                .as_ref()
-                .and_then(|p| std::fs::canonicalize(p).ok())
+            && r.json_source
+                .and_then(|id| sources.get(id))
+                .and_then(|s| std::fs::canonicalize(&s.path).ok())
                 .is_some_and(|p| templates.contains(&p));
         if is_template {
             template_jobs.insert(r.job);

@@ -44,48 +44,95 @@ impl Store {
 
     /// Every finding that `keep` keeps, except those of jobs `dropped` names, in report order:
     /// path, line, column, code, message (then job and number), without duplicates (a policy
-    /// document used by two resources reports once per location).
+    /// document used by two resources reports once per location). Counted into groups by path
+    /// first, so only one path's sort keys are held at a time, not 24 bytes for every finding.
     pub fn into_sorted(
         self,
         sources: &SourceMap,
         dropped: &dyn Fn(usize) -> bool,
         keep: &dyn Fn(&Finding) -> bool,
     ) -> Vec<Finding> {
-        let (mut findings, batches) = self.inner.into_inner().unwrap_or_else(|e| e.into_inner());
+        let (mut findings, mut batches) = self.inner.into_inner().unwrap_or_else(|e| e.into_inner());
+        retain(&mut findings, &mut batches, dropped, keep);
         let rank = name_ranks(&findings, sources);
-        // [path rank, line, column, job, number, place]: 24 bytes a finding.
-        let mut keys: Vec<[u32; 6]> = Vec::with_capacity(findings.len());
-        let mut kept = Vec::with_capacity(findings.len());
-        for (b, batch) in batches.iter().enumerate() {
-            let end = batches.get(b + 1).map_or(findings.len(), |n| n.at);
-            for (k, f) in findings[batch.at..end].iter().enumerate() {
-                let ok = !dropped(batch.job as usize) && keep(f);
-                kept.push(ok);
-                if ok {
-                    let (line, column) = position(f, sources);
-                    let r = rank.get(&f.span.src).copied().unwrap_or(0);
-                    keys.push([r, line, column, batch.job, batch.first.saturating_add(to_u32(k)), 0]);
-                }
-            }
+        let rank_of = |f: &Finding| rank.get(&f.span.src).copied().unwrap_or(0) as usize;
+        let groups = rank.values().max().map_or(0, |&r| r as usize + 1);
+        let mut starts = vec![0usize; groups + 1];
+        findings.iter().for_each(|f| starts[rank_of(f) + 1] += 1);
+        for r in 0..groups {
+            starts[r + 1] += starts[r];
         }
-        let mut it = kept.iter();
-        findings.retain(|_| *it.next().unwrap_or(&true));
-        drop(kept);
-        for (i, key) in keys.iter_mut().enumerate() {
-            key[5] = to_u32(i);
+        let mut next = starts.clone();
+        let mut order = vec![0u32; findings.len()];
+        for (i, f) in findings.iter().enumerate() {
+            let r = rank_of(f);
+            order[next[r]] = to_u32(i);
+            next[r] += 1;
         }
-        keys.sort_unstable_by(|a, b| {
-            let (fa, fb) = (&findings[a[5] as usize], &findings[b[5] as usize]);
-            a[..3]
-                .cmp(&b[..3])
-                .then_with(|| fa.code.cmp(fb.code))
-                .then_with(|| fa.message.cmp(&fb.message))
-                .then(a[3..5].cmp(&b[3..5]))
-        });
-        let order: Vec<u32> = keys.into_iter().map(|k| k[5]).collect();
+        drop(next);
+        for r in 0..groups {
+            sort_group(&mut order[starts[r]..starts[r + 1]], &findings, &batches, sources);
+        }
         permute(&mut findings, order);
         findings.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
         findings
+    }
+}
+
+/// Drops the findings of jobs `dropped` names and those `keep` rejects, moving each batch's
+/// start to where its findings now sit (a batch's numbers keep their order).
+fn retain(
+    findings: &mut Vec<Finding>,
+    batches: &mut [Batch],
+    dropped: &dyn Fn(usize) -> bool,
+    keep: &dyn Fn(&Finding) -> bool,
+) {
+    let mut kept = Vec::with_capacity(findings.len());
+    let mut count = 0usize;
+    for b in 0..batches.len() {
+        let end = batches.get(b + 1).map_or(findings.len(), |n| n.at);
+        let batch = &mut batches[b];
+        let skip = dropped(batch.job as usize);
+        let at = count;
+        for f in &findings[batch.at..end] {
+            let ok = !skip && keep(f);
+            kept.push(ok);
+            count += usize::from(ok);
+        }
+        batch.at = at;
+    }
+    let mut it = kept.iter();
+    findings.retain(|_| *it.next().unwrap_or(&true));
+}
+
+/// Puts the findings of one path (`order`, indexes into `findings`) in report order.
+fn sort_group(order: &mut [u32], findings: &[Finding], batches: &[Batch], sources: &SourceMap) {
+    if order.len() < 2 {
+        return;
+    }
+    // [line, column, job, number, place]
+    let mut keys: Vec<[u32; 5]> = order
+        .iter()
+        .map(|&i| {
+            let f = &findings[i as usize];
+            let (line, column) = position(f, sources);
+            let b = batches.partition_point(|b| b.at <= i as usize).saturating_sub(1);
+            let (job, number) = batches
+                .get(b)
+                .map_or((0, i), |b| (b.job, b.first.saturating_add(i.saturating_sub(to_u32(b.at)))));
+            [line, column, job, number, i]
+        })
+        .collect();
+    keys.sort_unstable_by(|a, b| {
+        let (fa, fb) = (&findings[a[4] as usize], &findings[b[4] as usize]);
+        a[..2]
+            .cmp(&b[..2])
+            .then_with(|| fa.code.cmp(fb.code))
+            .then_with(|| fa.message.cmp(&fb.message))
+            .then(a[2..4].cmp(&b[2..4]))
+    });
+    for (slot, k) in order.iter_mut().zip(keys) {
+        *slot = k[4];
     }
 }
 

@@ -469,6 +469,13 @@ fn may_assume_anything(unit: &Unit, role: &Caller) -> bool {
             .any(|p| p.statements.iter().any(|st| st.is_allow() && (covers_action(st) || st.partial)))
 }
 
+/// Does the graph read `st` of an identity policy? It reads only statements that may cover
+/// `sts:AssumeRole` and, for `may_assume_anything`, partial ones: the rest can be dropped from
+/// a unit held until the end of the run.
+pub fn reads_identity_statement(st: &Statement) -> bool {
+    covers_action(st) || st.partial
+}
+
 fn covers_action(st: &Statement) -> bool {
     match (&st.action, &st.not_action) {
         (Some(a), _) => a.known().any(|(p, _)| action_matches(p, ASSUME)) || a.partial,

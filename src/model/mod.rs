@@ -158,6 +158,23 @@ impl Unit {
         self.sources.shrink_to_fit();
     }
 
+    /// Drops the statements of identity policies that the role graph never reads (most of a
+    /// permission policy's), keeping every statement of a trust policy, which the run's rules
+    /// read whole.
+    pub fn keep_identity_statements(&mut self, reads: impl Fn(&Statement) -> bool) {
+        let mut trust = vec![false; self.policies.len()];
+        for t in self.roles.iter().filter_map(|r| r.trust) {
+            if let Some(slot) = trust.get_mut(t) {
+                *slot = true;
+            }
+        }
+        for (p, is_trust) in self.policies.iter_mut().zip(trust) {
+            if !is_trust {
+                p.statements.retain(&reads);
+            }
+        }
+    }
+
     pub fn role_of(&self, policy: &Policy) -> Option<&Role> {
         policy.role.and_then(|i| self.roles.get(i))
     }
