@@ -1,13 +1,14 @@
 //! `trustlint parse-floor` (hidden): what any linter of these files must at least do, with the
 //! crates trustlint uses: walk the paths (honouring ignore files), read each `.json` and `.tf`
-//! file, and parse it (jsonc-parser with trustlint's strict options, hcl-edit), nothing more.
+//! file, and parse it (trustlint's JSON reader, `input::tree::parse_json`, and hcl-edit), nothing more.
 //! `scripts/bench.sh` prints every figure as a multiple of this one.
 
 use std::process::ExitCode;
 
 use crate::Error;
 use crate::cli::ParseFloorArgs;
-use crate::input::tree::strict_options;
+use crate::input::tree::parse_json;
+use crate::source::SourceId;
 
 pub fn run(args: &ParseFloorArgs) -> Result<ExitCode, Error> {
     let mut walk = ignore::WalkBuilder::new(args.paths.first().map_or(".".as_ref(), |p| p.as_path()));
@@ -28,8 +29,7 @@ pub fn run(args: &ParseFloorArgs) -> Result<ExitCode, Error> {
         files += 1;
         bytes += text.len();
         let ok = if ext == "json" {
-            let collect = jsonc_parser::CollectOptions::default();
-            jsonc_parser::parse_to_ast(&text, &collect, &strict_options()).is_ok()
+            parse_json(&text, SourceId(0), 0).is_ok()
         } else {
             hcl_edit::parser::parse_body(&text).is_ok()
         };

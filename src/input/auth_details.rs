@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use crate::input::policy::{KindHint, build_policy};
+use crate::input::policy::{KindHint, build_policy_from};
 use crate::input::tree::{Node, NodeKind, parse_json};
 use crate::model::{ParseFailure, Policy, PolicyKind, PolicyQuota, Role, Unit, User, Value};
 use crate::source::{Source, Span};
@@ -293,7 +293,7 @@ fn document(
         }
         _ => return None,
     };
-    let mut policy = build_policy(&tree, KindHint::Is(kind), quota);
+    let mut policy = build_policy_from(tree, KindHint::Is(kind), quota);
     policy.text = text;
     policy.subject = Some(subject.to_string());
     Some(policy)

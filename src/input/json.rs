@@ -2,7 +2,7 @@
 
 use crate::config::RoleAccessFlag;
 use crate::input::InputOptions;
-use crate::input::policy::{KindHint, build_policy};
+use crate::input::policy::{KindHint, build_policy_from};
 use crate::input::tree::{Node, parse_json};
 use crate::model::{ParseFailure, PolicyKind, PolicyQuota, Role, RoleAccess, Unit};
 use crate::source::{Source, Span};
@@ -82,8 +82,9 @@ pub fn parse_file(source: &Source, options: &InputOptions, explicit: bool) -> Op
                 Some(kind) => KindHint::Is(kind),
                 None => KindHint::Infer,
             };
-            let mut policy = build_policy(&root, hint, PolicyQuota::Unspecified);
-            policy.text = Some(source.text[root.span.start..root.span.end].to_string());
+            let span = root.span;
+            let mut policy = build_policy_from(root, hint, PolicyQuota::Unspecified);
+            policy.text = Some(source.text[span.start..span.end].to_string());
             if policy.kind == PolicyKind::Trust
                 && let Some(access) = options.role_access
             {
@@ -91,7 +92,7 @@ pub fn parse_file(source: &Source, options: &InputOptions, explicit: bool) -> Op
                 unit.roles.push(Role {
                     name: source.name.clone(),
                     subject: source.name.clone(),
-                    span: root.span,
+                    span,
                     arn: None,
                     trust: Some(0),
                     permissions: Vec::new(),

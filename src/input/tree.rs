@@ -4,6 +4,8 @@
 use crate::source::{SourceId, Span};
 use jsonc_parser::ast;
 
+mod strict;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     pub span: Span,
@@ -155,6 +157,9 @@ pub struct JsonError {
 
 /// Parses JSON text strictly into a [`Node`] tree with spans shifted by `offset`.
 pub fn parse_json(text: &str, src: SourceId, offset: usize) -> Result<Node, JsonError> {
+    if let Some(root) = strict::parse(text, src, offset) {
+        return Ok(root);
+    }
     let collect = jsonc_parser::CollectOptions::default();
     match jsonc_parser::parse_to_ast(text, &collect, &strict_options()) {
         Ok(result) => match result.value {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Attribute, Body};
 
-use crate::input::policy::{KindHint, build_policy};
+use crate::input::policy::{KindHint, build_policy_from};
 use crate::input::terraform::eval::Eval;
 use crate::input::terraform::eval::repeat::instances;
 use crate::input::terraform::instances::Instance;
@@ -76,7 +76,7 @@ pub fn add_policy(
         }
         return None;
     };
-    let mut policy = build_policy(&node, place.kind, place.quota);
+    let mut policy = build_policy_from(node, place.kind, place.quota);
     policy.text = text;
     policy.subject = Some(place.subject);
     policy.role = place.role;

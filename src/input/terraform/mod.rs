@@ -49,7 +49,12 @@ pub fn parse_module(
     options: &InputOptions,
 ) -> Unit {
     let (module, mut unit) = read_module(display, dir, files, sources, options);
-    let mut stack = vec![module.dir.canonicalize().unwrap_or_else(|_| module.dir.clone())];
+    // Only module calls read the stack (cycles, paths relative to the root); resolving the
+    // directory costs a system call per path component, so a module without calls skips it.
+    let mut stack = match module.calls.is_empty() {
+        true => Vec::new(),
+        false => vec![module.dir.canonicalize().unwrap_or_else(|_| module.dir.clone())],
+    };
     evaluate(&module, &mut unit, sources, options, Call::default(), &mut stack);
     unit
 }
@@ -94,12 +99,21 @@ pub fn read_files(
         // A directory called as a module by many roots (examples, environments) is parsed
         // once per run, not once per call: module calls keep their trees (`keep`), and a
         // directory's own job reuses one a call kept.
-        match &*sources.memo(source.id, keep, || parse::parse_file(source)) {
-            Ok(body) => {
-                unit.suppressions.extend(parse::suppressions(source, body));
-                module.add_body(source.id, body);
+        let parsed = sources.memo(source.id, keep, || parse::parse_file(source));
+        // A tree no one else holds (not kept for module calls) gives its blocks to the module.
+        match std::sync::Arc::try_unwrap(parsed) {
+            Ok(Ok(body)) => {
+                unit.suppressions.extend(parse::suppressions(source, &body));
+                module.add_body_from(source.id, body);
             }
-            Err(failure) => unit.parse_failures.push(failure.clone()),
+            Ok(Err(failure)) => unit.parse_failures.push(failure),
+            Err(shared) => match &*shared {
+                Ok(body) => {
+                    unit.suppressions.extend(parse::suppressions(source, body));
+                    module.add_body(source.id, body);
+                }
+                Err(failure) => unit.parse_failures.push(failure.clone()),
+            },
         }
     }
     module
@@ -114,7 +128,7 @@ fn read_json_file(source: &Source, module: &mut Module, unit: &mut Unit) {
             match hcl_edit::parser::parse_body(&converted.text) {
                 Ok(body) => {
                     module.span_maps.insert(source.id, converted.map);
-                    module.add_body(source.id, &body);
+                    module.add_body_from(source.id, body);
                 }
                 Err(e) => {
                     // Not expected: the generated text is checked piece by piece.

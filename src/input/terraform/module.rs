@@ -9,6 +9,14 @@ use hcl_edit::structure::{Block, Body};
 
 use crate::source::{SourceId, Span};
 
+/// The block types [`Module::add_body`] reads.
+fn is_read(ident: &str) -> bool {
+    matches!(
+        ident,
+        "locals" | "variable" | "resource" | "data" | "module" | "output" | "provider" | "terraform"
+    )
+}
+
 /// A `resource` or `data` block of the module.
 #[derive(Debug, Clone)]
 pub struct Res {
@@ -89,57 +97,61 @@ impl Module {
         Span::new(src, start, end)
     }
 
+    /// The blocks of a tree that others hold too (kept for module calls): the ones read are
+    /// copied.
     pub fn add_body(&mut self, src: SourceId, body: &Body) {
-        use hcl_edit::Span as _;
-        for block in body.blocks() {
-            let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
-            let span = self.hspan(src, block.span(), Span::new(src, 0, 0));
-            match (block.ident.as_str(), labels.as_slice()) {
-                ("locals", _) => {
-                    for a in block.body.attributes() {
-                        self.locals.insert(a.key.as_str().to_string(), (src, a.value.clone()));
-                    }
-                }
-                ("variable", [name]) => {
-                    let ty = block.body.get_attribute("type").map(|t| t.value.to_string().trim().to_string());
-                    if let Some(t) = block.body.get_attribute("type") {
-                        self.types.insert(name.to_string(), (src, t.value.clone()));
-                    }
-                    self.declared.insert(name.to_string(), ty);
-                    if let Some(d) = block.body.get_attribute("default") {
-                        self.variables.insert(name.to_string(), (src, d.value.clone()));
-                    }
-                }
-                ("resource", [ty, name]) => self.resources.push(Res {
-                    ty: ty.to_string(),
-                    name: name.to_string(),
-                    src,
-                    block: block.clone(),
-                    span,
-                }),
-                ("data", [ty, name]) => self.data.push(Res {
-                    ty: ty.to_string(),
-                    name: name.to_string(),
-                    src,
-                    block: block.clone(),
-                    span,
-                }),
-                ("module", [name]) => self.calls.push(Res {
-                    ty: "module".to_string(),
-                    name: name.to_string(),
-                    src,
-                    block: block.clone(),
-                    span,
-                }),
-                ("output", [name]) => {
-                    if let Some(v) = block.body.get_attribute("value") {
-                        self.outputs.push((name.to_string(), src, v.value.clone()));
-                    }
-                }
-                ("provider", _) => self.providers.push((src, block.clone())),
-                ("terraform", _) => self.terraform.push((src, block.clone())),
-                _ => {}
+        for block in body.blocks().filter(|b| is_read(b.ident.as_str())) {
+            self.add_block(src, block.clone());
+        }
+    }
+
+    /// The blocks of a tree no one else holds, moved into the module.
+    pub fn add_body_from(&mut self, src: SourceId, body: Body) {
+        for structure in body {
+            if let hcl_edit::structure::Structure::Block(block) = structure {
+                self.add_block(src, block);
             }
+        }
+    }
+
+    fn add_block(&mut self, src: SourceId, block: Block) {
+        use hcl_edit::Span as _;
+        let labels: Vec<String> = block.labels.iter().map(|l| l.as_str().to_string()).collect();
+        let span = self.hspan(src, block.span(), Span::new(src, 0, 0));
+        let res = |ty: &str, name: &str, block: Block| Res {
+            ty: ty.to_string(),
+            name: name.to_string(),
+            src,
+            block,
+            span,
+        };
+        match (block.ident.as_str(), labels.as_slice()) {
+            ("locals", _) => {
+                for a in block.body.into_attributes() {
+                    self.locals.insert(a.key.as_str().to_string(), (src, a.value));
+                }
+            }
+            ("variable", [name]) => {
+                let ty = block.body.get_attribute("type").map(|t| t.value.to_string().trim().to_string());
+                if let Some(t) = block.body.get_attribute("type") {
+                    self.types.insert(name.to_string(), (src, t.value.clone()));
+                }
+                self.declared.insert(name.to_string(), ty);
+                if let Some(d) = block.body.get_attribute("default") {
+                    self.variables.insert(name.to_string(), (src, d.value.clone()));
+                }
+            }
+            ("resource", [ty, name]) => self.resources.push(res(ty, name, block)),
+            ("data", [ty, name]) => self.data.push(res(ty, name, block)),
+            ("module", [name]) => self.calls.push(res("module", name, block)),
+            ("output", [name]) => {
+                if let Some(v) = block.body.get_attribute("value") {
+                    self.outputs.push((name.to_string(), src, v.value.clone()));
+                }
+            }
+            ("provider", _) => self.providers.push((src, block)),
+            ("terraform", _) => self.terraform.push((src, block)),
+            _ => {}
         }
     }
 }

@@ -26,6 +26,10 @@ pub fn parse_file(source: &Source) -> Result<Body, ParseFailure> {
 /// `# trustlint:ignore CODES reason` / `// trustlint:ignore ...` comments, each covering the
 /// block or attribute that starts on the next line.
 pub fn suppressions(source: &Source, body: &Body) -> Vec<Suppression> {
+    // Every suppression line holds this word: most files have none, and no line is looked at.
+    if !source.text.contains("trustlint:ignore") {
+        return Vec::new();
+    }
     let mut starts: Vec<(usize, usize)> = Vec::new();
     collect_ranges(source, body, &mut starts);
     let mut out = Vec::new();

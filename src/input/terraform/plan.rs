@@ -2,7 +2,7 @@
 //! `planned_values.root_module` (and its `child_modules`), with policies as JSON strings whose
 //! spans are mapped into the string literals of the plan file.
 
-use crate::input::policy::{KindHint, build_policy};
+use crate::input::policy::{KindHint, build_policy_from};
 use crate::input::terraform::spanned::{SpStr, align, parse_json_str};
 use crate::input::tree::{Node, NodeKind};
 use crate::model::{ParseFailure, PolicyKind, PolicyQuota, Role, Unit, Value};
@@ -66,7 +66,7 @@ pub fn add_policy(
     }
     match parse_json_str(&s, node.span) {
         Ok(doc) => {
-            let mut p = build_policy(&doc, KindHint::Is(kind), quota);
+            let mut p = build_policy_from(doc, KindHint::Is(kind), quota);
             p.text = Some(s.text.clone());
             p.subject = Some(subject.to_string());
             p.role = role;

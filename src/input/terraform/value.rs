@@ -179,7 +179,10 @@ impl Sv {
 /// `&`, U+2028 and U+2029 escaped as Go's encoder does (IAM counts these six-character escapes
 /// against its size quotas).
 pub fn jsonencode_text(node: &Node) -> String {
-    let text = sorted(node.to_json()).to_string();
+    let mut out = Vec::new();
+    write_encoded(node, &mut out);
+    // Only whole strings and JSON punctuation were written.
+    let text = String::from_utf8(out).unwrap_or_default();
     if !text.contains(['<', '>', '&', '\u{2028}', '\u{2029}']) {
         return text;
     }
@@ -191,7 +194,51 @@ pub fn jsonencode_text(node: &Node) -> String {
         .replace('\u{2029}', "\\u2029")
 }
 
+/// The compact JSON of `node` as `sorted(node.to_json())` writes it, without building the
+/// `serde_json` tree: keys in order, the first of repeated keys, numbers as serde_json reads them.
+fn write_encoded(node: &Node, out: &mut Vec<u8>) {
+    // Writing into a vector cannot fail.
+    fn text(s: &str, out: &mut Vec<u8>) {
+        let _ = serde_json::to_writer(out, s);
+    }
+    match &node.kind {
+        NodeKind::Null | NodeKind::Unknown | NodeKind::Partial(_) => out.extend_from_slice(b"null"),
+        NodeKind::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        NodeKind::Number(_) => {
+            let _ = serde_json::to_writer(out, &node.to_json());
+        }
+        NodeKind::Str(s) => text(s, out),
+        NodeKind::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_encoded(item, out);
+            }
+            out.push(b']');
+        }
+        NodeKind::Object(members) => {
+            // A stable sort keeps the first of equal keys first, and it is the one kept.
+            let mut by_key: Vec<&Member> = members.iter().collect();
+            by_key.sort_by(|a, b| a.key.cmp(&b.key));
+            by_key.dedup_by(|later, first| later.key == first.key);
+            out.push(b'{');
+            for (i, m) in by_key.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                text(&m.key, out);
+                out.push(b':');
+                write_encoded(&m.value, out);
+            }
+            out.push(b'}');
+        }
+    }
+}
+
 /// Objects with their keys in order, whatever order the JSON map keeps.
+#[cfg(test)]
 fn sorted(v: serde_json::Value) -> serde_json::Value {
     match v {
         serde_json::Value::Object(m) => {
@@ -210,5 +257,46 @@ pub fn has_unknown(node: &Node) -> bool {
         NodeKind::Array(items) => items.iter().any(has_unknown),
         NodeKind::Object(m) => m.iter().any(|m| has_unknown(&m.value)),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceId;
+    use proptest::prelude::*;
+
+    fn node() -> impl Strategy<Value = Node> {
+        let span = Span::new(SourceId(0), 0, 0);
+        let leaf = prop_oneof![
+            Just(NodeKind::Null),
+            Just(NodeKind::Unknown),
+            any::<bool>().prop_map(NodeKind::Bool),
+            prop::sample::select(vec!["1", "1.0", "-0", "1e3", "12345678901234567890", "0.1", "x"])
+                .prop_map(|n| NodeKind::Number(n.to_string())),
+            "[a<>&\u{2028}\"\\\\é\n]{0,5}".prop_map(NodeKind::Str),
+        ];
+        let leaf = leaf.prop_map(move |kind| Node { span, kind });
+        leaf.prop_recursive(4, 32, 5, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5)
+                    .prop_map(move |v| Node { span, kind: NodeKind::Array(v) }),
+                prop::collection::vec(("[ab<é]{0,2}", inner), 0..5).prop_map(move |kv| Node {
+                    span,
+                    kind: NodeKind::Object(
+                        kv.into_iter().map(|(key, value)| Member { key, key_span: span, value }).collect()
+                    ),
+                }),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn written_as_serde_json_writes_it(n in node()) {
+            let mut direct = Vec::new();
+            write_encoded(&n, &mut direct);
+            prop_assert_eq!(String::from_utf8(direct).unwrap_or_default(), sorted(n.to_json()).to_string());
+        }
     }
 }
