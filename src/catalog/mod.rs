@@ -334,6 +334,21 @@ impl Catalog {
         self.info(actions::ACTIONS.get(actions::find_action(si, name)?)?)
     }
 
+    /// Whether the action or pattern `service:Name` (case-insensitive, `*` and `?` anywhere)
+    /// names at least one catalog action: [`Catalog::lookup`] or [`Catalog::matches_any`]
+    /// answered with one service look-up and no [`ActionInfo`] made (TL303 asks it of every
+    /// value).
+    pub fn names_an_action(&'static self, action: &str) -> bool {
+        match action.split_once(':') {
+            Some((svc, name)) if !has_wildcard(svc) => match self.service_index(svc) {
+                None => false,
+                Some(si) if !has_wildcard(name) => actions::find_action(si, name).is_some(),
+                Some(si) => self.service_actions(si).iter().any(|x| glob_match(name, x.name())),
+            },
+            _ => self.matches_any(action),
+        }
+    }
+
     /// Every catalog action matched by an IAM action pattern (`*` and `?` anywhere,
     /// case-insensitive): `s3:Get*`, `ec2:*Instances`, `s3:*`, `*` (everything). A pattern
     /// is matched against the whole `service:Name` string, as IAM does, so `s3*` matches

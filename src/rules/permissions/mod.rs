@@ -73,12 +73,11 @@ pub(crate) fn action_status(action: &str) -> ActionStatus {
     }
     let cat = crate::catalog::catalog();
     // A literal action is one hash look-up; a pattern is matched until its first action.
-    let matches = if crate::wildcard::has_wildcard(action) {
-        cat.matches_any(action)
+    if cat.names_an_action(action) || cat.is_catalog_gap(action) {
+        ActionStatus::Known
     } else {
-        cat.lookup(action).is_some()
-    };
-    if matches || cat.is_catalog_gap(action) { ActionStatus::Known } else { ActionStatus::UnknownAction }
+        ActionStatus::UnknownAction
+    }
 }
 
 /// The [`ActionStatus`] that the value's service part alone decides (`*`, no prefix, an
