@@ -384,20 +384,19 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     // models. One unit (the pre-commit case) is checked on this thread: starting the thread
     // pool would cost more than the unit.
     let single = jobs.len() <= 1;
-    let load_check = |(i, job): (usize, &Job)| {
-        let checked = load_unit(job, input, opts, &sources).map(|l| checker.check(i, l));
+    // Each job is given back once loaded: 100,000 paths are not held while the units are checked.
+    let load_check = |(i, job): (usize, Job)| {
+        let checked = load_unit(&job, input, opts, &sources).map(|l| checker.check(i, l));
         if checked.is_ok() {
             tell(ProgressEvent::Advance);
         }
         checked
     };
     let checked: Vec<Result<Checked, Error>> = if single {
-        jobs.iter().enumerate().map(load_check).collect()
+        jobs.into_iter().enumerate().map(load_check).collect()
     } else {
-        jobs.par_iter().enumerate().map(load_check).collect()
+        jobs.into_par_iter().enumerate().map(load_check).collect()
     };
-    // What the walk found is not read again: 100,000 paths given back before the run phase.
-    drop(jobs);
     let checked: Vec<Checked> = checked.into_iter().collect::<Result<_, _>>()?;
     let mut results = finish_run(checked, &rules, &known, &sources, opts);
     let mut places: Vec<String> = results.iter_mut().flat_map(|r| std::mem::take(&mut r.places)).collect();
