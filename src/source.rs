@@ -307,17 +307,24 @@ impl SourceMap {
                     Some((u32::try_from(o).ok()?, to_u32(lc.line), to_u32(lc.column)))
                 })
                 .collect();
-            let bare = Source {
-                id,
-                name: slot.name.clone(),
-                path: slot.path.clone(),
-                text: String::new(),
-                hidden: slot.hidden,
-                released: true,
-                shared: Default::default(),
-                index: LineIndex::Kept(kept),
-            };
-            *slot = Arc::new(bare);
+            // Changed in place when no reader holds it (the usual case): no name or path copied.
+            if let Some(own) = Arc::get_mut(slot) {
+                own.text = String::new();
+                own.released = true;
+                own.index = LineIndex::Kept(kept);
+            } else {
+                let bare = Source {
+                    id,
+                    name: slot.name.clone(),
+                    path: slot.path.clone(),
+                    text: String::new(),
+                    hidden: slot.hidden,
+                    released: true,
+                    shared: Default::default(),
+                    index: LineIndex::Kept(kept),
+                };
+                *slot = Arc::new(bare);
+            }
         }
         let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
         memo.values.remove(&id);
