@@ -316,6 +316,15 @@ fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// What the merge reads of a unit whose findings were stored when it was checked: 16 bytes
+/// for each of most units of a large run, not a whole [`UnitResult`].
+struct Counted {
+    job: u32,
+    files: u32,
+    policies: u32,
+    json_source: Option<crate::source::SourceId>,
+}
+
 /// Findings, files read and policies seen for one unit.
 struct UnitResult {
     /// The job's place in the run, and the number of its first finding here (after those it
@@ -384,29 +393,28 @@ pub fn check(opts: &CheckOptions) -> Result<Report, Error> {
     // models. One unit (the pre-commit case) is checked on this thread: starting the thread
     // pool would cost more than the unit.
     let single = jobs.len() <= 1;
-    let load_check = |(i, job): (usize, &Job)| {
-        let checked = load_unit(job, input, opts, &sources).map(|l| checker.check(i, l));
+    // Each job is given back once loaded: 100,000 paths are not held while the units are checked.
+    let load_check = |(i, job): (usize, Job)| {
+        let checked = load_unit(&job, input, opts, &sources).map(|l| checker.check(i, l));
         if checked.is_ok() {
             tell(ProgressEvent::Advance);
         }
         checked
     };
     let checked: Vec<Result<Checked, Error>> = if single {
-        jobs.iter().enumerate().map(load_check).collect()
+        jobs.into_iter().enumerate().map(load_check).collect()
     } else {
-        jobs.par_iter().enumerate().map(load_check).collect()
+        jobs.into_par_iter().enumerate().map(load_check).collect()
     };
-    // What the walk found is not read again: 100,000 paths given back before the run phase.
-    drop(jobs);
     let checked: Vec<Checked> = checked.into_iter().collect::<Result<_, _>>()?;
-    let mut results = finish_run(checked, &rules, &known, &sources, opts);
+    let (mut results, counted) = finish_run(checked, &rules, &known, &sources, opts);
     let mut places: Vec<String> = results.iter_mut().flat_map(|r| std::mem::take(&mut r.places)).collect();
     places.sort();
     let over_budget: Vec<String> = results.iter_mut().filter_map(|r| r.over_budget.take()).collect();
     let store = checker.store;
-    let (templates, files, policies) = merge(&mut results, &store, &sources);
-    // 100,000 emptied entries given back before the findings are sorted.
-    drop(results);
+    let (templates, files, policies) = merge(&mut results, &counted, &store, &sources);
+    // Emptied entries given back before the findings are sorted.
+    drop((results, counted));
     let exempt = |f: &Finding| exempt_per_path(f, &opts.lint, &sources);
     let mut findings = store.into_sorted(&sources, &|job| templates.contains(&job), &|f| !exempt(f));
     apply_severity(&mut findings, &opts.lint);
@@ -722,7 +730,7 @@ fn finish_run(
     known: &[(&str, &str)],
     sources: &SourceMap,
     opts: &CheckOptions,
-) -> Vec<UnitResult> {
+) -> (Vec<UnitResult>, Vec<Counted>) {
     let policy_places = opts.policy_places;
     let with_unit = checked.iter().filter(|c| !matches!(c.kept, Kept::Nothing)).count();
     let (mut units, model_of) = take_models(&mut checked);
@@ -732,8 +740,14 @@ fn finish_run(
     }
     let (extra, orphans) = by_unit(run_findings, &checked, &units, &model_of);
     let release = opts.release_texts && opts.positions_only && !policy_places;
-    let mut out = Vec::with_capacity(checked.len() + 1);
+    let mut out = Vec::new();
+    let mut counted = Vec::with_capacity(checked.len());
     for ((c, model), mut extra) in checked.into_iter().zip(model_of).zip(extra) {
+        if matches!(c.kept, Kept::Final) && extra.is_empty() && c.over_budget.is_none() {
+            let Checked { job, files, policies, json_source, .. } = c;
+            counted.push(Counted { job, files, policies, json_source });
+            continue;
+        }
         let Checked { kept, job, stored, files, policies, json_source, findings, over_budget } = c;
         let mut findings: Vec<Finding> = findings.into();
         findings.append(&mut extra);
@@ -785,7 +799,7 @@ fn finish_run(
             over_budget: None,
         });
     }
-    out
+    (out, counted)
 }
 
 /// The models the role graph read, moved out of their entries, and each entry's index among
@@ -1193,6 +1207,7 @@ pub fn input_options(settings: &Settings) -> InputOptions {
 /// are templates, whose findings the report leaves out, are returned.
 fn merge(
     results: &mut [UnitResult],
+    counted: &[Counted],
     store: &crate::finding_store::Store,
     sources: &SourceMap,
 ) -> (std::collections::HashSet<usize>, usize, usize) {
@@ -1200,21 +1215,31 @@ fn merge(
     // and `%{ if }`), linted through the call with its variables, not as a document of its own.
     let templates: std::collections::HashSet<PathBuf> =
         results.iter().flat_map(|r| &r.templates).filter_map(|p| std::fs::canonicalize(p).ok()).collect();
+    let is_template = |json: Option<crate::source::SourceId>| {
+        !templates.is_empty()
+            && json
+                .and_then(|id| sources.get(id))
+                .and_then(|s| std::fs::canonicalize(&s.path).ok())
+                .is_some_and(|p| templates.contains(&p))
+    };
     let mut template_jobs = std::collections::HashSet::new();
     let (mut files, mut policies) = (0, 0);
     for r in results {
         files += r.files;
-        let is_template = !templates.is_empty()
-            && r.json_source
-                .and_then(|id| sources.get(id))
-                .and_then(|s| std::fs::canonicalize(&s.path).ok())
-                .is_some_and(|p| templates.contains(&p));
-        if is_template {
+        if is_template(r.json_source) {
             template_jobs.insert(r.job);
             continue;
         }
         store.add(r.job, r.first, std::mem::take(&mut r.findings));
         policies += r.policies;
+    }
+    for c in counted {
+        files += c.files as usize;
+        if is_template(c.json_source) {
+            template_jobs.insert(c.job as usize);
+        } else {
+            policies += c.policies as usize;
+        }
     }
     (template_jobs, files, policies)
 }

@@ -68,16 +68,26 @@ pub struct Source {
     /// Another reader took this source through [`SourceMap::find_path`] (a Terraform
     /// `file()`, a module call): its findings may point into it, so it is never released.
     shared: std::sync::atomic::AtomicBool,
+    /// What positions are read from: one field, as a released source needs only its kept
+    /// positions (100,000 of them are held to the report).
+    index: LineIndex,
+}
+
+/// Offsets as `u32`, half the size of `usize` ones: a read file is at most 32 MiB
+/// ([`crate::load::MAX_FILE_BYTES`]), and an in-memory text past 4 GiB cannot be built.
+#[derive(Debug)]
+enum LineIndex {
+    /// Of a text held: where each line starts, and the characters (UTF-8 lead bytes) before
+    /// every multiple of [`CHECKPOINT`] bytes, so a column on a 200 MB one-line file costs at
+    /// most one checkpoint's scan, not the whole line.
+    Text { line_starts: Box<[u32]>, char_checkpoints: Box<[u32]> },
     /// Of a released source: the line and column of each byte offset its findings point at
     /// (sorted by offset), resolved from the text before it was given back.
-    kept_positions: Vec<(usize, u32, u32)>,
-    /// As `u32`, half the size of `usize` offsets: a read file is at most 32 MiB
-    /// ([`crate::load::MAX_FILE_BYTES`]), and an in-memory text past 4 GiB cannot be built.
-    line_starts: Vec<u32>,
-    /// Characters (UTF-8 lead bytes) before every multiple of [`CHECKPOINT`] bytes, so a column
-    /// on a 200 MB one-line file costs at most one checkpoint's scan, not the whole line.
-    char_checkpoints: Vec<u32>,
+    Kept(Box<[(u32, u32, u32)]>),
 }
+
+/// Line starts of a text without one: the first line, at 0.
+const NO_LINES: &[u32] = &[0];
 
 /// Bytes between two entries of [`Source`]'s character checkpoints.
 const CHECKPOINT: usize = 512;
@@ -93,7 +103,6 @@ impl Source {
         let offset = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| offset(i + 1)));
-        line_starts.shrink_to_fit();
         // None for an empty text (every released source): no allocation for nothing.
         let mut char_checkpoints = Vec::with_capacity(text.len().div_ceil(CHECKPOINT));
         let mut chars = 0;
@@ -109,32 +118,49 @@ impl Source {
             hidden: false,
             released: false,
             shared: Default::default(),
-            kept_positions: Vec::new(),
-            line_starts,
-            char_checkpoints,
+            index: LineIndex::Text {
+                line_starts: line_starts.into_boxed_slice(),
+                char_checkpoints: char_checkpoints.into_boxed_slice(),
+            },
+        }
+    }
+
+    fn line_starts(&self) -> &[u32] {
+        match &self.index {
+            LineIndex::Text { line_starts, .. } => line_starts,
+            LineIndex::Kept(_) => NO_LINES,
         }
     }
 
     /// Characters in `text[..offset]`.
     fn chars_before(&self, offset: usize) -> usize {
         let k = offset / CHECKPOINT;
-        let base = self.char_checkpoints.get(k).map_or(0, |&c| c as usize);
+        let checkpoints = match &self.index {
+            LineIndex::Text { char_checkpoints, .. } => &char_checkpoints[..],
+            LineIndex::Kept(_) => &[],
+        };
+        let base = checkpoints.get(k).map_or(0, |&c| c as usize);
         base + self.text.as_bytes()[k * CHECKPOINT..offset].iter().filter(|&&b| is_lead(b)).count()
     }
 
     /// Line and column of a byte offset (clamped to the text, snapped to a char boundary). Of a
     /// released source, the position kept for that offset (1:1 for any other).
     pub fn line_col(&self, offset: usize) -> LineCol {
-        if let Ok(i) = self.kept_positions.binary_search_by_key(&offset, |&(o, _, _)| o) {
-            let (_, line, column) = self.kept_positions[i];
-            return LineCol { line: line as usize, column: column as usize };
+        if let LineIndex::Kept(kept) = &self.index {
+            let found =
+                u32::try_from(offset).ok().and_then(|o| kept.binary_search_by_key(&o, |&(o, _, _)| o).ok());
+            if let Some(i) = found {
+                let (_, line, column) = kept[i];
+                return LineCol { line: line as usize, column: column as usize };
+            }
         }
         let mut offset = offset.min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self.line_starts.partition_point(|&s| s as usize <= offset) - 1;
-        let start = self.line_starts[line] as usize;
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s as usize <= offset) - 1;
+        let start = starts[line] as usize;
         let column = if offset - start <= CHECKPOINT {
             self.text[start..offset].chars().count() + 1
         } else {
@@ -145,9 +171,10 @@ impl Source {
 
     /// Byte range of the 1-based `line` without its line terminator.
     pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
-        let idx = line.saturating_sub(1).min(self.line_starts.len() - 1);
-        let start = self.line_starts[idx] as usize;
-        let mut end = self.line_starts.get(idx + 1).map_or(self.text.len(), |&s| s as usize);
+        let starts = self.line_starts();
+        let idx = line.saturating_sub(1).min(starts.len() - 1);
+        let start = starts[idx] as usize;
+        let mut end = starts.get(idx + 1).map_or(self.text.len(), |&s| s as usize);
         let bytes = self.text.as_bytes();
         while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
             end -= 1;
@@ -156,12 +183,12 @@ impl Source {
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 
     /// Byte offset of the start of the 0-based line index.
     pub fn line_start(&self, line0: usize) -> usize {
-        self.line_starts.get(line0).map_or(self.text.len(), |&s| s as usize)
+        self.line_starts().get(line0).map_or(self.text.len(), |&s| s as usize)
     }
 
     pub fn slice(&self, span: Span) -> &str {
@@ -271,18 +298,33 @@ impl SourceMap {
             offsets.sort_unstable();
             offsets.dedup();
             let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-            let kept: Vec<(usize, u32, u32)> = offsets
+            // An offset past 4 GiB cannot be kept as `u32`: it reads as 1:1, as any offset not
+            // kept does (no text that large is read).
+            let kept: Box<[(u32, u32, u32)]> = offsets
                 .into_iter()
-                .map(|o| {
+                .filter_map(|o| {
                     let lc = slot.line_col(o);
-                    (o, to_u32(lc.line), to_u32(lc.column))
+                    Some((u32::try_from(o).ok()?, to_u32(lc.line), to_u32(lc.column)))
                 })
                 .collect();
-            let mut bare = Source::new(id, slot.name.clone(), slot.path.clone(), String::new());
-            bare.hidden = slot.hidden;
-            bare.released = true;
-            bare.kept_positions = kept;
-            *slot = Arc::new(bare);
+            // Changed in place when no reader holds it (the usual case): no name or path copied.
+            if let Some(own) = Arc::get_mut(slot) {
+                own.text = String::new();
+                own.released = true;
+                own.index = LineIndex::Kept(kept);
+            } else {
+                let bare = Source {
+                    id,
+                    name: slot.name.clone(),
+                    path: slot.path.clone(),
+                    text: String::new(),
+                    hidden: slot.hidden,
+                    released: true,
+                    shared: Default::default(),
+                    index: LineIndex::Kept(kept),
+                };
+                *slot = Arc::new(bare);
+            }
         }
         let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
         memo.values.remove(&id);
