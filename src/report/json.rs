@@ -141,8 +141,13 @@ pub fn write(
             info: count(Severity::Info),
         },
     };
-    serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::other)?;
-    writeln!(out)
+    // serde_json writes a few bytes at a time; through `dyn Write` each one is a call that is
+    // not inlined, through a buffer of a known type a copy.
+    use std::io::Write as _;
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut buffered, &report).map_err(std::io::Error::other)?;
+    writeln!(buffered)?;
+    buffered.flush()
 }
 
 /// The report as a string, without the final newline (the fuzz and robustness harnesses).
