@@ -209,6 +209,8 @@ pub struct Context<'a> {
 #[derive(Default)]
 pub struct UnitMemo {
     normalised: RefCell<HashMap<(usize, u16), Rc<serde_json::Value>>>,
+    /// By policy address: its Spacelift external id values (five rules read them).
+    external_ids: RefCell<HashMap<usize, Rc<[external_id::common::Found]>>>,
 }
 
 impl UnitMemo {
@@ -227,6 +229,21 @@ impl UnitMemo {
         let value = Rc::new(make(policy));
         self.normalised.borrow_mut().insert(key, Rc::clone(&value));
         value
+    }
+
+    /// The external id values `find` finds in `policy`, found on the first call for it.
+    pub fn external_ids(
+        &self,
+        policy: &Policy,
+        find: impl FnOnce(&Policy) -> Vec<external_id::common::Found>,
+    ) -> Rc<[external_id::common::Found]> {
+        let key = std::ptr::from_ref(policy) as usize;
+        if let Some(hit) = self.external_ids.borrow().get(&key) {
+            return Rc::clone(hit);
+        }
+        let found: Rc<[external_id::common::Found]> = find(policy).into();
+        self.external_ids.borrow_mut().insert(key, Rc::clone(&found));
+        found
     }
 }
 

@@ -42,8 +42,8 @@ impl Rule for ExternalIdAccountMismatch {
     fn check_policy(&self, cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
         let Some(account) = configured_account(cx.settings) else { return };
         let Some(g) = grammar() else { return };
-        for v in spacelift_external_ids(unit, policy) {
-            let Ok(Some(witness)) = foreign_account_witness(&v.lang, g, account) else { continue };
+        for v in spacelift_external_ids(cx, unit, policy).iter() {
+            let Ok(Some(witness)) = foreign_account_witness(v.lang, g, account) else { continue };
             out.emit(v.value.span, format!("external id `{}` accepts ids of other Spacelift accounts than `{account}`, e.g. `{witness}`", v.text))
                 .secondary(v.statement.span, "in this statement")
                 .help(format!("start the value with `{account}@`"));

@@ -49,7 +49,7 @@ declare_rule! {
 
 impl Rule for ExternalIdAnyStack {
     fn check_policy(&self, cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
-        for v in spacelift_external_ids(unit, policy) {
+        for v in spacelift_external_ids(cx, unit, policy).iter() {
             let Ok(any_stack) = v.analysis.any_stack() else { continue };
             if any_stack.is_empty() {
                 continue;

@@ -38,8 +38,8 @@ declare_rule! {
 }
 
 impl Rule for ExternalIdGrammar {
-    fn check_policy(&self, _cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
-        for v in spacelift_external_ids(unit, policy) {
+    fn check_policy(&self, cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
+        for v in spacelift_external_ids(cx, unit, policy).iter() {
             let Ok(false) = v.analysis.accepts_valid() else { continue };
             let Ok(invalid) = v.analysis.invalid() else { continue };
             let why = invalid.map(|d| d.to_string()).unwrap_or_else(|| "it matches no valid id".into());

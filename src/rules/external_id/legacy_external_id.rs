@@ -43,7 +43,7 @@ declare_rule! {
 
 impl Rule for LegacyExternalId {
     fn check_policy(&self, cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
-        for v in spacelift_external_ids(unit, policy) {
+        for v in spacelift_external_ids(cx, unit, policy).iter() {
             let Ok(Some(witness)) = v.analysis.legacy_only() else { continue };
             out.emit(
                 v.value.span,

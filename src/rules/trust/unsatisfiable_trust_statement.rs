@@ -49,7 +49,7 @@ declare_rule! {
 }
 
 impl Rule for UnsatisfiableTrustStatement {
-    fn check_policy(&self, _cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
+    fn check_policy(&self, cx: &Context, unit: &Unit, policy: &Policy, out: &mut Sink) {
         // A trust rule: permission policies have their own (many) conditions, and building
         // automata for all of them would cost most of a corpus run for no finding users expect.
         if !policy.is_trust() {
@@ -60,7 +60,7 @@ impl Rule for UnsatisfiableTrustStatement {
                 continue;
             }
             for key in &condition_keys(st) {
-                check_key(unit, policy, st, key, out);
+                check_key(cx, unit, policy, st, key, out);
             }
         }
     }
@@ -109,7 +109,7 @@ fn condition_keys(st: &Statement) -> Vec<String> {
 
 /// Whether the conditions on `key` (after the Deny statements) leave any value, and for the
 /// external id of a Spacelift principal, any id Spacelift sends.
-fn check_key(unit: &Unit, policy: &Policy, st: &Statement, key: &str, out: &mut Sink) {
+fn check_key(cx: &Context, unit: &Unit, policy: &Policy, st: &Statement, key: &str, out: &mut Sink) {
     // `*` under StringEquals on the external id: TL105 reports it with this consequence.
     if st.conditions_on(key).any(accepts_only_literal_wildcards) {
         return;
@@ -154,10 +154,8 @@ fn check_key(unit: &Unit, policy: &Policy, st: &Statement, key: &str, out: &mut 
     if is_external_id && !spacelift_principals(st).is_empty() {
         // When every value alone matches no Spacelift id, TL201 reports each one;
         // this finding is for conditions that only together exclude every id.
-        let values: Vec<_> = spacelift_external_ids(unit, policy)
-            .into_iter()
-            .filter(|v| std::ptr::eq(v.statement, st))
-            .collect();
+        let ids = spacelift_external_ids(cx, unit, policy);
+        let values: Vec<_> = ids.iter().filter(|v| std::ptr::eq(v.statement, st)).collect();
         if !eff.denied() && !values.is_empty() {
             let valid: Vec<_> = values.iter().map(|v| v.analysis.accepts_valid()).collect();
             if valid.iter().all(|a| *a == Ok(false)) {
