@@ -99,7 +99,7 @@ case_row "28 statements x 20 wildcard external ids" - 1 "$bin" check "$work/patt
 patterns_cpu=$(cut -d' ' -f1 "$work/last")
 case_row "28 x 20 wildcard external ids with a ? (automata)" - 1 "$bin" check "$work/patterns-q.json"
 for fmt in json human sarif; do
-  case_row "10000 findings, $fmt" - 1 "$bin" check --format "$fmt" --output "$work/out.$fmt" "$work/many-findings.json"
+  case_row "10000 findings, $fmt" - "$runs" "$bin" check --format "$fmt" --output "$work/out.$fmt" "$work/many-findings.json"
   read -r "f_cpu_$fmt" "f_rss_$fmt" <"$work/last"
 done
 row "  SARIF / JSON output bytes" "$(stat -c %s "$work/out.sarif")" "" "$(ratio "$(stat -c %s "$work/out.sarif")" "$(stat -c %s "$work/out.json")")"
