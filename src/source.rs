@@ -75,7 +75,7 @@ pub struct Source {
 
 /// Offsets as `u32`, half the size of `usize` ones: a read file is at most 32 MiB
 /// ([`crate::load::MAX_FILE_BYTES`]), and an in-memory text past 4 GiB cannot be built.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum LineIndex {
     /// Of a text held: where each line starts, and the characters (UTF-8 lead bytes) before
     /// every multiple of [`CHECKPOINT`] bytes, so a column on a 200 MB one-line file costs at
@@ -84,6 +84,28 @@ enum LineIndex {
     /// Of a released source: the line and column of each byte offset its findings point at
     /// (sorted by offset), resolved from the text before it was given back.
     Kept(Box<[(u32, u32, u32)]>),
+    /// Of a released ASCII text with fewer lines than kept positions would take: its line
+    /// starts (a column is then the bytes from the line's start) and its length.
+    Ascii { line_starts: Box<[u32]>, len: u32 },
+}
+
+/// What a released text keeps of `index`: its line starts when the text is ASCII and they are
+/// smaller than the positions `kept` (same answers: a column counts bytes there), else `kept`.
+fn released_index(index: LineIndex, text: &str, kept: Box<[(u32, u32, u32)]>) -> LineIndex {
+    match index {
+        LineIndex::Text { line_starts, .. }
+            if line_starts.len() < kept.len() * 3 && text.is_ascii() && u32::try_from(text.len()).is_ok() =>
+        {
+            LineIndex::Ascii { line_starts, len: text.len() as u32 }
+        }
+        _ => LineIndex::Kept(kept),
+    }
+}
+
+impl Default for LineIndex {
+    fn default() -> Self {
+        LineIndex::Kept(Box::default())
+    }
 }
 
 /// Line starts of a text without one: the first line, at 0.
@@ -128,7 +150,8 @@ impl Source {
     fn line_starts(&self) -> &[u32] {
         match &self.index {
             LineIndex::Text { line_starts, .. } => line_starts,
-            LineIndex::Kept(_) => NO_LINES,
+            // A released text has no lines to show.
+            LineIndex::Kept(_) | LineIndex::Ascii { .. } => NO_LINES,
         }
     }
 
@@ -137,7 +160,7 @@ impl Source {
         let k = offset / CHECKPOINT;
         let checkpoints = match &self.index {
             LineIndex::Text { char_checkpoints, .. } => &char_checkpoints[..],
-            LineIndex::Kept(_) => &[],
+            LineIndex::Kept(_) | LineIndex::Ascii { .. } => &[],
         };
         let base = checkpoints.get(k).map_or(0, |&c| c as usize);
         base + self.text.as_bytes()[k * CHECKPOINT..offset].iter().filter(|&&b| is_lead(b)).count()
@@ -146,6 +169,12 @@ impl Source {
     /// Line and column of a byte offset (clamped to the text, snapped to a char boundary). Of a
     /// released source, the position kept for that offset (1:1 for any other).
     pub fn line_col(&self, offset: usize) -> LineCol {
+        if let LineIndex::Ascii { line_starts, len } = &self.index {
+            let offset = offset.min(*len as usize);
+            let line = line_starts.partition_point(|&s| s as usize <= offset).max(1) - 1;
+            let start = line_starts.get(line).map_or(0, |&s| s as usize);
+            return LineCol { line: line + 1, column: offset - start.min(offset) + 1 };
+        }
         if let LineIndex::Kept(kept) = &self.index {
             let found =
                 u32::try_from(offset).ok().and_then(|o| kept.binary_search_by_key(&o, |&(o, _, _)| o).ok());
@@ -309,9 +338,9 @@ impl SourceMap {
                 .collect();
             // Changed in place when no reader holds it (the usual case): no name or path copied.
             if let Some(own) = Arc::get_mut(slot) {
+                own.index = released_index(std::mem::take(&mut own.index), &own.text, kept);
                 own.text = String::new();
                 own.released = true;
-                own.index = LineIndex::Kept(kept);
             } else {
                 let bare = Source {
                     id,
@@ -321,7 +350,7 @@ impl SourceMap {
                     hidden: slot.hidden,
                     released: true,
                     shared: Default::default(),
-                    index: LineIndex::Kept(kept),
+                    index: released_index(slot.index.clone(), &slot.text, kept),
                 };
                 *slot = Arc::new(bare);
             }
@@ -398,6 +427,22 @@ mod tests {
         assert_eq!((released.line_col(at_x), released.line_col(at_end)), (x, end));
         assert_eq!(x, LineCol { line: 2, column: 9 }, "columns count characters, not bytes");
         assert_eq!(released.line_col(1), LineCol { line: 1, column: 1 }, "an offset not kept");
+    }
+
+    #[test]
+    fn a_released_ascii_text_with_many_findings_keeps_its_line_starts() {
+        let map = SourceMap::new();
+        let text = "{\n  \"a\": 1,\n  \"b\": 2\n}\n";
+        let s = map.add("p.json".into(), PathBuf::from("p.json"), text.into());
+        let offsets: Vec<usize> = (0..=text.len()).collect();
+        let before: Vec<LineCol> = offsets.iter().map(|&o| s.line_col(o)).collect();
+        map.release_keeping(s.id, offsets.clone());
+        let released = map.get(s.id).expect("still in the map");
+        assert!(released.released && released.text.is_empty());
+        assert!(matches!(released.index, LineIndex::Ascii { .. }), "fewer line starts than positions");
+        let after: Vec<LineCol> = offsets.iter().map(|&o| released.line_col(o)).collect();
+        assert_eq!(before, after);
+        assert_eq!(released.line_col(text.len() + 10), s.line_col(text.len()), "clamped to the text");
     }
 
     #[test]
