@@ -64,6 +64,12 @@ fn finding<W: Write>(j: &mut Pretty<W>, f: &Finding, sources: &[Arc<Source>]) ->
 
 fn span<W: Write>(j: &mut Pretty<W>, start: LineCol, end: LineCol) -> io::Result<()> {
     j.open_object()?;
+    positions(j, start, end)?;
+    j.close_object()
+}
+
+/// The members `start` and `end`, each a 1-based line and column.
+fn positions<W: Write>(j: &mut Pretty<W>, start: LineCol, end: LineCol) -> io::Result<()> {
     for (key, at) in [("start", start), ("end", end)] {
         j.key(key)?;
         j.open_object()?;
@@ -71,7 +77,7 @@ fn span<W: Write>(j: &mut Pretty<W>, start: LineCol, end: LineCol) -> io::Result
         j.num("column", at.column)?;
         j.close_object()?;
     }
-    j.close_object()
+    Ok(())
 }
 
 /// Each edit's start and end, or `None` (no fix printed) when an edit's source is unknown.
@@ -95,13 +101,7 @@ fn fix_out<W: Write>(j: &mut Pretty<W>, fix: &Fix, at: &[(LineCol, LineCol)]) ->
     for (e, &(start, end)) in fix.edits.iter().zip(at) {
         j.element()?;
         j.open_object()?;
-        for (key, at) in [("start", start), ("end", end)] {
-            j.key(key)?;
-            j.open_object()?;
-            j.num("line", at.line)?;
-            j.num("column", at.column)?;
-            j.close_object()?;
-        }
+        positions(j, start, end)?;
         // Byte offset and length of the replaced text (0 for an insertion).
         j.num("offset", e.span.start)?;
         j.num("length", e.span.end - e.span.start)?;
