@@ -273,6 +273,23 @@ impl Fix {
 }
 
 impl Finding {
+    /// An error finding of rule `code` with nothing but its message, for tests.
+    #[cfg(test)]
+    pub fn for_test(code: &'static str, span: Span, message: &str) -> Finding {
+        Finding {
+            code,
+            name: "test-rule",
+            severity: Severity::Error,
+            span,
+            message: message.into(),
+            help: None,
+            label: None,
+            secondary: Default::default(),
+            subject: None,
+            fix: None,
+        }
+    }
+
     /// Attaches a fix; a fix without edits is no fix.
     pub fn fix(&mut self, fix: Option<Fix>) -> &mut Self {
         self.fix = fix.filter(|f| !f.edits.is_empty()).map(Box::new);
@@ -339,18 +356,7 @@ mod tests {
         let texts = Interner::default();
         let mut findings: Vec<Finding> = (0..2)
             .map(|_| {
-                let mut f = Finding {
-                    code: "TL303",
-                    name: "unknown-action",
-                    severity: Severity::Error,
-                    span: Span::default(),
-                    message: "m".into(),
-                    help: None,
-                    label: None,
-                    secondary: Default::default(),
-                    subject: None,
-                    fix: None,
-                };
+                let mut f = Finding::for_test("TL303", Span::default(), "m");
                 f.label(String::from("unknown action")).subject("aws_iam_role.a");
                 f
             })

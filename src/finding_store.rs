@@ -185,7 +185,6 @@ pub fn permute<T>(items: &mut [T], mut order: Vec<u32>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Severity;
     use crate::source::Span;
     use std::path::PathBuf;
 
@@ -201,18 +200,7 @@ mod tests {
     }
 
     fn finding(span: Span, message: &str) -> Finding {
-        Finding {
-            code: "TL303",
-            name: "unknown-action",
-            severity: Severity::Error,
-            span,
-            message: message.into(),
-            help: None,
-            label: None,
-            secondary: Default::default(),
-            subject: None,
-            fix: None,
-        }
+        Finding::for_test("TL303", span, message)
     }
 
     #[test]

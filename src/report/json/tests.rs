@@ -185,18 +185,7 @@ fn finding() -> impl Strategy<Value = Finding> {
     (0u32..3, 0usize..40, 0usize..40, 0u8..3, texts, fix).prop_map(
         |(src, a, b, sev, (message, help, subject), fix)| {
             let span = Span::new(SourceId(src), a.min(b), a.max(b));
-            let mut f = Finding {
-                code: "TL999",
-                name: "a \"rule\"",
-                severity: Severity::Error,
-                span,
-                message: message.into(),
-                help: None,
-                label: None,
-                secondary: Default::default(),
-                subject: None,
-                fix: None,
-            };
+            let mut f = Finding::for_test("TL999", span, &message);
             f.severity(match sev {
                 0 => Severity::Info,
                 1 => Severity::Warning,
