@@ -12,12 +12,20 @@ fn scratch_trustlint(dir: &Path) -> PathBuf {
 }
 
 fn run(exe: &Path, path_dir: &Path, args: &[&str]) -> Output {
-    Command::new(exe)
-        .args(args)
-        .env("PATH", path_dir)
-        .env_remove("TRUSTLINT_VERIFY_BIN")
-        .output()
-        .expect("run trustlint")
+    let spawn =
+        || Command::new(exe).args(args).env("PATH", path_dir).env_remove("TRUSTLINT_VERIFY_BIN").output();
+    // A child another test forks while this test's copy is still open for writing holds that
+    // descriptor until it execs, and exec of the copy then fails with "text file busy"
+    // (one run in five): the copy is closed, so trying again succeeds.
+    for _ in 0..20 {
+        match spawn() {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            other => return other.expect("run trustlint"),
+        }
+    }
+    spawn().expect("run trustlint")
 }
 
 #[test]
