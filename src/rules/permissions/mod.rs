@@ -67,7 +67,32 @@ pub(crate) enum ActionStatus {
     UnknownService(String),
 }
 
+/// Distinct action values whose status a thread remembers; then the memo is dropped whole.
+const STATUS_MEMO_ENTRIES: usize = 16 * 1024;
+
+/// [`ActionStatus`] of `action`, remembered per thread: the managed corpus asks about 60,000
+/// values of which most repeat (`s3:GetObject`, `ec2:Describe*`), and a look-up of the text
+/// costs a twentieth of the catalog's answer.
 pub(crate) fn action_status(action: &str) -> ActionStatus {
+    thread_local! {
+        static MEMO: std::cell::RefCell<hashbrown::HashMap<Box<str>, ActionStatus>> =
+            std::cell::RefCell::new(hashbrown::HashMap::new());
+    }
+    MEMO.with(|memo| {
+        if let Some(hit) = memo.borrow().get(action) {
+            return hit.clone();
+        }
+        let status = action_status_anew(action);
+        let mut memo = memo.borrow_mut();
+        if memo.len() >= STATUS_MEMO_ENTRIES {
+            memo.clear();
+        }
+        memo.insert(action.into(), status.clone());
+        status
+    })
+}
+
+fn action_status_anew(action: &str) -> ActionStatus {
     if let Some(status) = service_status(action) {
         return status;
     }
