@@ -80,7 +80,8 @@ enum LineIndex {
     /// Of a text held: where each line starts, and the characters (UTF-8 lead bytes) before
     /// every multiple of [`CHECKPOINT`] bytes, so a column on a 200 MB one-line file costs at
     /// most one checkpoint's scan, not the whole line.
-    Text { line_starts: Box<[u32]>, char_checkpoints: Box<[u32]> },
+    /// `char_checkpoints` is `None` for an ASCII text, where a byte is a character.
+    Text { line_starts: Box<[u32]>, char_checkpoints: Option<Box<[u32]>> },
     /// Of a released source: the line and column of each byte offset its findings point at
     /// (sorted by offset), resolved from the text before it was given back.
     Kept(Box<[(u32, u32, u32)]>),
@@ -125,13 +126,16 @@ impl Source {
         let offset = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| offset(i + 1)));
-        // None for an empty text (every released source): no allocation for nothing.
-        let mut char_checkpoints = Vec::with_capacity(text.len().div_ceil(CHECKPOINT));
-        let mut chars = 0;
-        for chunk in text.as_bytes().chunks(CHECKPOINT) {
-            char_checkpoints.push(offset(chars));
-            chars += chunk.iter().filter(|&&b| is_lead(b)).count();
-        }
+        // Most policy and Terraform files are ASCII: counting lead bytes there is wasted.
+        let char_checkpoints = (!text.is_ascii()).then(|| {
+            let mut checkpoints = Vec::with_capacity(text.len().div_ceil(CHECKPOINT));
+            let mut chars = 0;
+            for chunk in text.as_bytes().chunks(CHECKPOINT) {
+                checkpoints.push(offset(chars));
+                chars += chunk.iter().filter(|&&b| is_lead(b)).count();
+            }
+            checkpoints.into_boxed_slice()
+        });
         Source {
             id,
             name,
@@ -140,10 +144,7 @@ impl Source {
             hidden: false,
             released: false,
             shared: Default::default(),
-            index: LineIndex::Text {
-                line_starts: line_starts.into_boxed_slice(),
-                char_checkpoints: char_checkpoints.into_boxed_slice(),
-            },
+            index: LineIndex::Text { line_starts: line_starts.into_boxed_slice(), char_checkpoints },
         }
     }
 
@@ -159,7 +160,8 @@ impl Source {
     fn chars_before(&self, offset: usize) -> usize {
         let k = offset / CHECKPOINT;
         let checkpoints = match &self.index {
-            LineIndex::Text { char_checkpoints, .. } => &char_checkpoints[..],
+            LineIndex::Text { char_checkpoints: None, .. } => return offset,
+            LineIndex::Text { char_checkpoints: Some(c), .. } => &c[..],
             LineIndex::Kept(_) | LineIndex::Ascii { .. } => &[],
         };
         let base = checkpoints.get(k).map_or(0, |&c| c as usize);
@@ -413,6 +415,30 @@ mod tests {
         let z = text.len() - 1;
         assert_eq!(s.line_col(z), LineCol { line: 2, column: 12001 });
         assert_eq!(s.line_col(2 + 10000), LineCol { line: 2, column: 5001 });
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// The index (with checkpoints, or none for ASCII) answers as a scan of the text does,
+        /// on lines shorter and longer than a checkpoint.
+        #[test]
+        fn line_col_agrees_with_a_scan(
+            parts in proptest::collection::vec((0usize..3, 0usize..3000), 1..6),
+            probes in proptest::collection::vec(0usize..20_000, 1..20),
+        ) {
+            let text: String = parts
+                .iter()
+                .map(|&(kind, n)| match kind {
+                    0 => "a".repeat(n),
+                    1 => "é".repeat(n / 2),
+                    _ => "\n".repeat(n % 4 + 1),
+                })
+                .collect();
+            let s = Source::new(SourceId(0), "a".into(), "a".into(), text.clone());
+            for p in probes {
+                proptest::prop_assert_eq!(s.line_col(p), line_col_in(&text, p), "offset {}", p);
+            }
+        }
     }
 
     #[test]
