@@ -26,6 +26,9 @@ const FREE_CLAIMS: &str = "(?:context|environment|ref|ref_type|ref_protected|wor
 const OUTSIDER: &str = "trustlint-unowned-org";
 const OUTSIDER_ID: &str = "0";
 
+/// `repo:<owner>/<repository>:` with any names that hold no `/` or `:`.
+const LOOSE_REPO: &str = "repo:[^/:]+/[^/:]+:";
+
 /// What a branch name may hold, for "every branch" questions (a representative superset).
 const BRANCH: &str = "[A-Za-z0-9._/-]+";
 
@@ -138,8 +141,12 @@ fn analyse_with(lang: &Lang, owner_pinned: bool) -> Result<SubjectAnalysis, Reas
     if !owner_pinned {
         owner_questions(lang, &accepted, &documented, &owner, &mut out)?;
     }
-    out.pull_request =
-        accepted.and(&regex(&format!("repo:{OWNER}/{REPO}:pull_request"))?).shortest_witness()?;
+    // Within `accepted`, whose owner and repository are valid, the loose `repo:X/Y:` splits a
+    // subject at the same `/` and `:` (neither name holds either): the same language as with
+    // OWNER and REPO spelt out, whose bounded repetitions take a one-file run half a
+    // millisecond to determinise. (The every-branch prefixes keep them: loose names there add
+    // candidates to the prefix search.)
+    out.pull_request = accepted.and(&regex(&format!("{LOOSE_REPO}pull_request"))?).shortest_witness()?;
     let prefixes = regex(&format!("repo:{OWNER}/{REPO}:ref:refs/heads/"))?;
     out.any_branch = accepted
         .prefix_accepting_all_suffixes(&prefixes, &regex(BRANCH)?, &Universe::any())?
@@ -353,6 +360,44 @@ mod tests {
                 let full = analyse_with(&lang, false).expect("decidable");
                 prop_assert_eq!(fast, full, "{:?}", texts);
             }
+        }
+    }
+
+    /// The documented, pull-request and every-branch answers as first written, with OWNER and
+    /// REPO spelt out in every language.
+    fn spelt_out(lang: &Lang) -> (Option<String>, Option<String>, Option<String>) {
+        let full = |tail: &str| regex(&format!("repo:{OWNER}/{REPO}:{tail}")).expect("regex");
+        let accepted = lang.and(&full(".+"));
+        let documented = lang.and(&full(CONTEXT)).shortest_witness().expect("decidable");
+        let pull_request = accepted.and(&full("pull_request")).shortest_witness().expect("decidable");
+        let any_branch = accepted
+            .prefix_accepting_all_suffixes(
+                &full("ref:refs/heads/"),
+                &regex(BRANCH).expect("regex"),
+                &Universe::any(),
+            )
+            .expect("decidable");
+        (documented, pull_request, any_branch)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// The loose `repo:X/Y:` languages give the answers the spelt-out ones give.
+        #[test]
+        fn loose_names_answer_as_spelt_out_ones(
+            values in prop::collection::vec((owner_part(), rest_part()), 1..3),
+            equals in any::<bool>(),
+        ) {
+            let texts: Vec<String> = values.iter().map(|(o, r)| format!("repo:{o}/{r}")).collect();
+            let kind = if equals { PatternKind::Equals } else { PatternKind::Like };
+            let lang = Lang::patterns(kind, &texts, VarMode::Literal).expect("pattern");
+            let a = analyse_with(&lang, true).expect("decidable");
+            let (documented, pull_request, any_branch) = spelt_out(&lang);
+            if documented.is_some() {
+                prop_assert_eq!(a.owner_subject, documented, "{:?}", texts);
+            }
+            prop_assert_eq!(a.pull_request, pull_request, "{:?}", texts);
+            prop_assert_eq!(a.any_branch, any_branch.map(|p| format!("{p}any-branch")), "{:?}", texts);
         }
     }
 
