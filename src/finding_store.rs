@@ -4,10 +4,10 @@
 //! (the memory of the small vectors stays with the allocator while the large one fills).
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::diagnostic::Finding;
-use crate::source::{SourceId, SourceMap};
+use crate::source::{Source, SourceId, SourceMap};
 
 /// Where one job's findings sit: from `findings[at]` up to the next batch, job `job`'s, numbered
 /// from `first` in the order the job made them. Job and number break ties in the report order,
@@ -54,8 +54,16 @@ impl Store {
     ) -> Vec<Finding> {
         let (mut findings, mut batches) = self.inner.into_inner().unwrap_or_else(|e| e.into_inner());
         retain(&mut findings, &mut batches, dropped, keep);
+        // One snapshot of the sources and the ranks by id: no lock and no hash per finding.
+        let all = sources.all();
         let rank = name_ranks(&findings, sources);
-        let rank_of = |f: &Finding| rank.get(&f.span.src).copied().unwrap_or(0) as usize;
+        let mut rank_by_id = vec![0u32; all.len()];
+        for (id, &r) in &rank {
+            if let Some(slot) = rank_by_id.get_mut(id.0 as usize) {
+                *slot = r;
+            }
+        }
+        let rank_of = |f: &Finding| rank_by_id.get(f.span.src.0 as usize).copied().unwrap_or(0) as usize;
         let groups = rank.values().max().map_or(0, |&r| r as usize + 1);
         let mut starts = vec![0usize; groups + 1];
         findings.iter().for_each(|f| starts[rank_of(f) + 1] += 1);
@@ -71,7 +79,7 @@ impl Store {
         }
         drop(next);
         for r in 0..groups {
-            sort_group(&mut order[starts[r]..starts[r + 1]], &findings, &batches, sources);
+            sort_group(&mut order[starts[r]..starts[r + 1]], &findings, &batches, &all);
         }
         permute(&mut findings, order);
         findings.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
@@ -106,7 +114,7 @@ fn retain(
 }
 
 /// Puts the findings of one path (`order`, indexes into `findings`) in report order.
-fn sort_group(order: &mut [u32], findings: &[Finding], batches: &[Batch], sources: &SourceMap) {
+fn sort_group(order: &mut [u32], findings: &[Finding], batches: &[Batch], sources: &[Arc<Source>]) {
     if order.len() < 2 {
         return;
     }
@@ -137,8 +145,8 @@ fn sort_group(order: &mut [u32], findings: &[Finding], batches: &[Batch], source
 }
 
 /// Line and column of a finding's start; (0, 0), before every line, outside every source.
-fn position(f: &Finding, sources: &SourceMap) -> (u32, u32) {
-    sources.get(f.span.src).map_or((0, 0), |s| {
+fn position(f: &Finding, sources: &[Arc<Source>]) -> (u32, u32) {
+    sources.get(f.span.src.0 as usize).map_or((0, 0), |s| {
         let l = s.line_col(f.span.start);
         (to_u32(l.line), to_u32(l.column))
     })

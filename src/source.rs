@@ -94,8 +94,9 @@ enum LineIndex {
 /// smaller than the positions `kept` (same answers: a column counts bytes there), else `kept`.
 fn released_index(index: LineIndex, text: &str, kept: Box<[(u32, u32, u32)]>) -> LineIndex {
     match index {
-        LineIndex::Text { line_starts, .. }
-            if line_starts.len() < kept.len() * 3 && text.is_ascii() && u32::try_from(text.len()).is_ok() =>
+        // No checkpoints: the text was found ASCII when it was indexed.
+        LineIndex::Text { line_starts, char_checkpoints: None }
+            if line_starts.len() < kept.len() * 3 && u32::try_from(text.len()).is_ok() =>
         {
             LineIndex::Ascii { line_starts, len: text.len() as u32 }
         }
