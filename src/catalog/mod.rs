@@ -334,21 +334,6 @@ impl Catalog {
         self.info(actions::ACTIONS.get(actions::find_action(si, name)?)?)
     }
 
-    /// Whether the action or pattern `service:Name` (case-insensitive, `*` and `?` anywhere)
-    /// names at least one catalog action: [`Catalog::lookup`] or [`Catalog::matches_any`]
-    /// answered with one service look-up and no [`ActionInfo`] made (TL303 asks it of every
-    /// value).
-    pub fn names_an_action(&'static self, action: &str) -> bool {
-        match action.split_once(':') {
-            Some((svc, name)) if !has_wildcard(svc) => match self.service_index(svc) {
-                None => false,
-                Some(si) if !has_wildcard(name) => actions::find_action(si, name).is_some(),
-                Some(si) => self.service_actions(si).iter().any(|x| glob_match(name, x.name())),
-            },
-            _ => self.matches_any(action),
-        }
-    }
-
     /// Every catalog action matched by an IAM action pattern (`*` and `?` anywhere,
     /// case-insensitive): `s3:Get*`, `ec2:*Instances`, `s3:*`, `*` (everything). A pattern
     /// is matched against the whole `service:Name` string, as IAM does, so `s3*` matches
@@ -373,13 +358,13 @@ impl Catalog {
     }
 
     /// Whether [`Catalog::expand`] of `pattern` is not empty, found by stopping at the first
-    /// match: TL303 asks only this of every value, and most patterns match early in their
-    /// service.
+    /// match, with one service look-up and no [`ActionInfo`] made: TL303 asks only this of
+    /// every value, and most patterns match early in their service.
     pub fn matches_any(&'static self, pattern: &str) -> bool {
         match pattern.split_once(':') {
             Some((svc, act)) if !has_wildcard(svc) => match self.service_index(svc) {
                 None => false,
-                Some(_) if !has_wildcard(act) => self.lookup(pattern).is_some(),
+                Some(si) if !has_wildcard(act) => actions::find_action(si, act).is_some(),
                 Some(si) => self.service_actions(si).iter().any(|x| glob_match(act, x.name())),
             },
             _ if !pattern.is_empty() && pattern.bytes().all(|b| b == b'*') => !actions::ACTIONS.is_empty(),

@@ -98,7 +98,7 @@ fn action_status_anew(action: &str) -> ActionStatus {
     }
     let cat = crate::catalog::catalog();
     // A literal action is one hash look-up; a pattern is matched until its first action.
-    if cat.names_an_action(action) || cat.is_catalog_gap(action) {
+    if cat.matches_any(action) || cat.is_catalog_gap(action) {
         ActionStatus::Known
     } else {
         ActionStatus::UnknownAction
