@@ -174,6 +174,7 @@ fn result_out<'a>(
     l: &Located,
     artifact: ArtifactLocation,
     fingerprint: &'a str,
+    rule_index: Option<usize>,
     root: &Rebase,
 ) -> ResultOut<'a> {
     let mut message = f.message.to_string();
@@ -194,7 +195,7 @@ fn result_out<'a>(
         partial_fingerprints: Fingerprints { v1: fingerprint },
         properties: f.subject.as_deref().map(|subject| Subject { subject }),
         rule_id: f.code,
-        rule_index: run.rules.iter().position(|m| m.code == f.code),
+        rule_index,
     }
 }
 
@@ -255,6 +256,11 @@ impl Serialize for Results<'_> {
         // Findings come sorted by file: each file's location is made once (rebasing a path
         // and percent-encoding it cost more than the rest of a result).
         let mut last: Option<(crate::source::SourceId, ArtifactLocation)> = None;
+        // Each rule's place in the log's rule list (the first of a code), looked up per result.
+        let mut rule_index = std::collections::HashMap::with_capacity(run.rules.len());
+        for (i, m) in run.rules.iter().enumerate() {
+            rule_index.entry(m.code).or_insert(i);
+        }
         s.collect_seq(run.findings.iter().zip(run.fingerprints).map(|(f, fp)| {
             let l = located(f, run.sources);
             let artifact = match &last {
@@ -265,7 +271,7 @@ impl Serialize for Results<'_> {
                     a
                 }
             };
-            result_out(run, f, &l, artifact, fp, self.root)
+            result_out(run, f, &l, artifact, fp, rule_index.get(f.code).copied(), self.root)
         }))
     }
 }
