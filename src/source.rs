@@ -239,6 +239,11 @@ impl Source {
 #[derive(Default)]
 pub struct SourceMap {
     sources: RwLock<Vec<Arc<Source>>>,
+    /// The ids of the sources of each path, by the path's hash, in the order they were added:
+    /// [`SourceMap::find_path`] is asked for every file of every module call, and comparing the
+    /// path with every source's was a quarter of a run on public Terraform repositories.
+    /// Written while `sources` is held for writing.
+    by_path: RwLock<hashbrown::HashMap<u64, thin_vec::ThinVec<u32>>>,
     /// What a reader derived from one source, computed once per run: a Terraform file's
     /// syntax tree is asked for by its own directory's job and by every module call of that
     /// directory from other jobs. Freed with the map.
@@ -251,6 +256,15 @@ pub struct SourceMap {
 struct Memo {
     values: HashMap<SourceId, Arc<dyn Any + Send + Sync>>,
     bytes: usize,
+}
+
+/// The key of a path in [`SourceMap`]'s path index: `Path`'s hash agrees with its equality
+/// (both read its components), and a fixed-key hasher needs no state.
+fn path_key(path: &Path) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    path.hash(&mut h);
+    h.finish()
 }
 
 /// Source text whose derived values a run keeps: syntax trees take about 25 times the text,
@@ -272,8 +286,15 @@ impl SourceMap {
         let mut guard = self.sources.write().unwrap_or_else(|e| e.into_inner());
         let id = SourceId(guard.len() as u32);
         let source = Arc::new(Source::new(id, name, path, text));
+        self.index_path(&source);
         guard.push(source.clone());
         source
+    }
+
+    /// Records `source` under its path (called with `sources` held for writing).
+    fn index_path(&self, source: &Source) {
+        let mut by_path = self.by_path.write().unwrap_or_else(|e| e.into_inner());
+        by_path.entry(path_key(&source.path)).or_default().push(source.id.0);
     }
 
     /// Like [`SourceMap::add`], for text read through a link out of the scanned root: findings
@@ -284,6 +305,7 @@ impl SourceMap {
         let mut source = Source::new(id, name, path, text);
         source.hidden = true;
         let source = Arc::new(source);
+        self.index_path(&source);
         guard.push(source.clone());
         source
     }
@@ -365,7 +387,10 @@ impl SourceMap {
     /// The source already loaded from `path`, if any (and not released).
     pub fn find_path(&self, path: &Path) -> Option<Arc<Source>> {
         let guard = self.sources.read().unwrap_or_else(|e| e.into_inner());
-        let found = guard.iter().find(|s| s.path == path && !s.released)?;
+        let by_path = self.by_path.read().unwrap_or_else(|e| e.into_inner());
+        let ids = by_path.get(&path_key(path))?;
+        let found =
+            ids.iter().filter_map(|&i| guard.get(i as usize)).find(|s| s.path == path && !s.released)?;
         found.shared.store(true, std::sync::atomic::Ordering::Relaxed);
         Some(found.clone())
     }
